@@ -1,0 +1,127 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { CliError } from './cli-error.js';
+import type { CliIo, CommandSpec, OptionValues } from './command.js';
+import { commandHelp, commandName, groupHelp } from './help.js';
+import { readProcessStdin } from './input.js';
+
+/** Exit codes: 0 success, 1 an unexpected internal failure, 2 bad input or usage (contract, arch. §10). */
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_BAD_INPUT = 2;
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: readProcessStdin,
+};
+
+/** Errors that carry a user-facing message and mean "bad input": reported in one line, exit 2. */
+function isInputError(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error)) return false;
+  return error instanceof CliError || error.name === 'KvpError' || error.name === 'AvmaError';
+}
+
+function findCommand(words: readonly string[], specs: readonly CommandSpec[]): CommandSpec | undefined {
+  return specs.find(
+    (spec) => spec.path.length <= words.length && spec.path.every((word, i) => words[i] === word),
+  );
+}
+
+/** The longest run of leading words that names a command group, e.g. `['kvp']` for `avma kvp`. */
+function groupPrefix(words: readonly string[], specs: readonly CommandSpec[]): string[] {
+  const prefix: string[] = [];
+  for (const word of words) {
+    const next = [...prefix, word];
+    if (!specs.some((spec) => next.every((w, i) => spec.path[i] === w))) break;
+    prefix.push(word);
+  }
+  return prefix;
+}
+
+function parseCommandArgs(
+  spec: CommandSpec,
+  args: string[],
+): { options: OptionValues; positionals: string[] } {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, option] of Object.entries(spec.options)) {
+    options[name] = {
+      type: option.type,
+      ...(option.short === undefined ? {} : { short: option.short }),
+      ...(option.multiple === true ? { multiple: true } : {}),
+    };
+  }
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { options: parsed.values as OptionValues, positionals: parsed.positionals };
+  } catch (error) {
+    // parseArgs messages are multi-sentence; keep the first sentence so the error stays on one line.
+    const first = String((error as Error).message).split(/\.\s/)[0] ?? 'invalid arguments';
+    throw new CliError('USAGE', `${first}; see "${commandName(spec)} --help"`);
+  }
+}
+
+function checkPositionals(spec: CommandSpec, positionals: readonly string[]): void {
+  const required = spec.positionals.filter((p) => p.required).length;
+  if (positionals.length < required) {
+    const missing = spec.positionals[positionals.length];
+    throw new CliError('USAGE', `missing argument ${missing?.name ?? ''}; see "${commandName(spec)} --help"`);
+  }
+  if (positionals.length > spec.positionals.length) {
+    const extra = positionals[spec.positionals.length];
+    throw new CliError('USAGE', `unexpected argument "${extra}"; see "${commandName(spec)} --help"`);
+  }
+}
+
+async function runCommand(spec: CommandSpec, args: string[], io: CliIo): Promise<number> {
+  const { options, positionals } = parseCommandArgs(spec, args);
+  if (options.help === true) {
+    io.stdout(commandHelp(spec));
+    return EXIT_OK;
+  }
+  checkPositionals(spec, positionals);
+  return spec.run({ io, options, positionals });
+}
+
+function reportError(io: CliIo, where: string, error: unknown): number {
+  if (isInputError(error)) {
+    io.stderr(`${where}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`${where}: internal error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  if (process.env.AVMA_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
+  return EXIT_INTERNAL;
+}
+
+/**
+ * Runs `avma` with the given arguments (without the program name) and resolves to the exit code.
+ * Never throws: every failure is one line on `io.stderr`.
+ */
+export async function dispatch(
+  argv: readonly string[],
+  specs: readonly CommandSpec[],
+  io: CliIo = processIo,
+): Promise<number> {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const spec = findCommand(words, specs);
+  if (spec === undefined) {
+    const prefix = groupPrefix(words, specs);
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    if (wantsHelp || argv.length === 0) {
+      (wantsHelp ? io.stdout : io.stderr)(groupHelp(prefix, specs));
+      return wantsHelp ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    const unknown = words[prefix.length];
+    const title = ['avma', ...prefix].join(' ');
+    const what = unknown === undefined ? 'missing command' : `unknown command "${unknown}"`;
+    io.stderr(`${title}: ${what}; run "${title} --help" for the list\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const args = [...argv];
+  for (const word of spec.path) args.splice(args.indexOf(word), 1);
+  try {
+    return await runCommand(spec, args, io);
+  } catch (error) {
+    return reportError(io, commandName(spec), error);
+  }
+}
