@@ -35,7 +35,9 @@ export const MAX_ECHOED_INPUT_CHARS = 40;
  * the one-line message, and long input is cut with an ellipsis. Never throws.
  */
 export function quoteInput(input: unknown): string {
-  if (typeof input !== 'string') return `a ${input === null ? 'null' : typeof input}`;
+  if (input === null || input === undefined) return String(input);
+  if (typeof input === 'object') return 'an object';
+  if (typeof input !== 'string') return `a ${typeof input}`;
   const cut = input.length > MAX_ECHOED_INPUT_CHARS ? `${input.slice(0, MAX_ECHOED_INPUT_CHARS)}…` : input;
   return JSON.stringify(cut);
 }

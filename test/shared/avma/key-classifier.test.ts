@@ -73,7 +73,7 @@ describe('shared/avma/key-classifier', () => {
 
     it('rejects a non-string from untyped callers with a one-line message', () => {
       expect(failure(() => normalizeProductKey(null as unknown as string)).message).toBe(
-        'product key is a null, expected a string',
+        'product key is null, expected a string',
       );
     });
 
