@@ -93,8 +93,10 @@ export interface SlmgrReport {
   readonly notes: readonly string[];
 }
 
+/** Parser-internal writable view of a report section. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A fresh, all-null KMS client block for the parser to fill. Never throws. */
 export function emptyKmsClient(): Mutable<KmsClientInfo> {
   return {
     clientMachineId: null,
@@ -109,10 +111,12 @@ export function emptyKmsClient(): Mutable<KmsClientInfo> {
   };
 }
 
+/** A fresh, all-null KMS host block for the parser to fill. Never throws. */
 export function emptyKmsHost(): Mutable<KmsHostInfo> {
   return { currentCount: null, listeningOnPort: null, dnsPublishingEnabled: null, priority: null };
 }
 
+/** A fresh, all-null request-count block for the parser to fill. Never throws. */
 export function emptyKmsRequests(): Mutable<KmsRequestCounts> {
   return {
     totalRequestsReceived: null,
@@ -126,6 +130,7 @@ export function emptyKmsRequests(): Mutable<KmsRequestCounts> {
   };
 }
 
+/** A fresh, all-null AVMA client block for the parser to fill. Never throws. */
 export function emptyAvma(): Mutable<AvmaClientInfo> {
   return { guestIaid: null, hostMachineName: null, activationTime: null, hostDigitalPid2: null };
 }
@@ -135,6 +140,7 @@ export type ProductFields = Omit<
   'kmsClient' | 'kmsHost' | 'kmsRequests' | 'avma' | 'other' | 'notes'
 >;
 
+/** A fresh, all-null product fields for the parser to fill. Never throws. */
 export function emptyProduct(): Mutable<ProductFields> {
   return {
     serviceVersion: null,
