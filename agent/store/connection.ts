@@ -1,0 +1,136 @@
+/**
+ * A promise wrapper around one node-sqlite3 `Database` with a prepared-statement cache. It is the only
+ * module that calls the driver; every failure leaves as a `StoreError`. Values are always bound
+ * parameters: no SQL text is ever built from values.
+ */
+import sqlite3 from 'sqlite3';
+import { toStoreError } from './errors.js';
+
+/** A value SQLite can bind: the store stores booleans as 0/1 and dates as integer milliseconds. */
+export type SqlValue = string | number | null;
+export type SqlRow = Readonly<Record<string, unknown>>;
+
+export interface RunResult {
+  readonly changes: number;
+  readonly lastId: number;
+}
+
+export interface OpenMode {
+  readonly readOnly: boolean;
+  readonly create: boolean;
+}
+
+export class Connection {
+  readonly #db: sqlite3.Database;
+  readonly #statements = new Map<string, Promise<sqlite3.Statement>>();
+  readonly path: string;
+
+  private constructor(db: sqlite3.Database, path: string) {
+    this.#db = db;
+    this.path = path;
+  }
+
+  /** Opens the file; rejects with a `StoreError` (IO for CANTOPEN, CORRUPT for NOTADB ...). */
+  static open(path: string, mode: OpenMode): Promise<Connection> {
+    const flags = mode.readOnly
+      ? sqlite3.OPEN_READONLY
+      : sqlite3.OPEN_READWRITE | (mode.create ? sqlite3.OPEN_CREATE : 0);
+    return new Promise((resolve, reject) => {
+      const db: sqlite3.Database = new sqlite3.Database(path, flags, (error) => {
+        if (error === null) resolve(new Connection(db, path));
+        else reject(toStoreError(error, path, 'opening'));
+      });
+    });
+  }
+
+  /** How long a statement waits for another process's lock before failing with LOCKED. */
+  setBusyTimeout(ms: number): void {
+    this.#db.configure('busyTimeout', ms);
+  }
+
+  /** The cached prepared statement for `sql`; a failed prepare is not cached and rejects. */
+  #statement(sql: string): Promise<sqlite3.Statement> {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = new Promise<sqlite3.Statement>((resolve, reject) => {
+        const prepared: sqlite3.Statement = this.#db.prepare(sql, (error: Error | null) =>
+          error === null ? resolve(prepared) : reject(error),
+        );
+      });
+      this.#statements.set(sql, statement);
+      statement.catch(() => this.#statements.delete(sql));
+    }
+    return statement;
+  }
+
+  /** Runs a write statement; resolves to the changed-row count and the last inserted rowid. */
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    try {
+      const statement = await this.#statement(sql);
+      return await new Promise<RunResult>((resolve, reject) => {
+        statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
+          if (error === null) resolve({ changes: this.changes, lastId: this.lastID });
+          else reject(error);
+        });
+      });
+    } catch (error) {
+      throw toStoreError(error, this.path, 'writing');
+    }
+  }
+
+  /** The first row of a query, or undefined. */
+  async get(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow | undefined> {
+    try {
+      const statement = await this.#statement(sql);
+      return await new Promise<SqlRow | undefined>((resolve, reject) => {
+        statement.get(params, (error: Error | null, row?: SqlRow) => {
+          if (error !== null) reject(error);
+          // A statement stopped after its first row keeps its read transaction open until reset.
+          else statement.reset(() => resolve(row));
+        });
+      });
+    } catch (error) {
+      throw toStoreError(error, this.path, 'reading');
+    }
+  }
+
+  /** Every row of a query. */
+  async all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
+    try {
+      const statement = await this.#statement(sql);
+      return await new Promise<SqlRow[]>((resolve, reject) => {
+        statement.all(params, (error: Error | null, rows: SqlRow[]) =>
+          error === null ? resolve(rows) : reject(error),
+        );
+      });
+    } catch (error) {
+      throw toStoreError(error, this.path, 'reading');
+    }
+  }
+
+  /** Runs a script of statements without parameters (migrations, pragmas, BEGIN/COMMIT). */
+  exec(sql: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#db.exec(sql, (error: Error | null) => (error === null ? resolve() : reject(error)));
+    }).catch((error: unknown) => {
+      throw toStoreError(error, this.path, 'writing');
+    });
+  }
+
+  /** Finalizes cached statements and closes the file; a WAL checkpoint happens on the last close. */
+  async close(): Promise<void> {
+    const statements = [...this.#statements.values()];
+    this.#statements.clear();
+    const prepared = await Promise.all(statements.map((s) => s.catch(() => null)));
+    await Promise.all(
+      prepared.map((s) =>
+        s === null ? undefined : new Promise<void>((resolve) => s.finalize(() => resolve())),
+      ),
+    );
+    await new Promise<void>((resolve, reject) => {
+      this.#db.close((error) =>
+        error === null ? resolve() : reject(toStoreError(error, this.path, 'closing')),
+      );
+    });
+  }
+}

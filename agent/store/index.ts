@@ -1,0 +1,16 @@
+/** The store's public API: open a database, write through transactions, read for reports. */
+export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+export {
+  AVMA_APPLICATION_ID,
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_STALE_AFTER_MS,
+  openStore,
+  type StoreOptions,
+} from './open-store.js';
+export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
+export type * from './read-types.js';
+export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
+export { Store, type StoreSettings } from './store.js';
+export { type HostEventInput, Transaction } from './transaction.js';
+export * from './types.js';

@@ -1,0 +1,20 @@
+/**
+ * The numbered migrations, in order. They are TypeScript modules exporting SQL text (not .sql files)
+ * so `tsc` carries them into dist/ with the code that applies them. Append only: a released migration
+ * is never edited, because databases in the field have already applied it.
+ */
+import { MIGRATION_0001_INIT } from './0001-init.js';
+
+export interface Migration {
+  /** 1-based; stored in `PRAGMA user_version` once applied. */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  Object.freeze({ version: 1, name: '0001-init', sql: MIGRATION_0001_INIT }),
+]);
+
+/** The schema version this build writes: the number of the newest migration. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

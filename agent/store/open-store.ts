@@ -1,0 +1,221 @@
+/**
+ * Opening a database file safely: refuse what is not ours or is damaged BEFORE anything writes to it,
+ * then set the pragmas and apply migrations. A refused file is never overwritten, truncated or migrated.
+ */
+import { open, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Connection } from './connection.js';
+import { StoreError, toStoreError } from './errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
+import { Store, type StoreSettings } from './store.js';
+import { checkInteger } from './validate.js';
+
+/** `PRAGMA application_id` of an avma-agent database: 'AVMA' in ASCII (set by migration 1). */
+export const AVMA_APPLICATION_ID = 0x41564d41;
+/** The first 16 bytes of every SQLite 3 database file (sqlite.org/fileformat.html §1.3.1). */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** A VM not observed for longer than this (host or agent down) has its interval closed at last_seen. */
+export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
+
+export interface StoreOptions {
+  /** Open without writing anything (the read-only CLI commands); implies `create: false`. */
+  readonly readOnly?: boolean;
+  /** Create a missing database file (default: true unless read-only). Its directory must exist. */
+  readonly create?: boolean;
+  readonly busyTimeoutMs?: number;
+  /**
+   * Longest gap between two observations of a VM that still counts as continuous; a longer gap
+   * closes the interval at its last sighting so downtime is never counted as running. Set it to a few
+   * sweep intervals.
+   */
+  readonly staleAfterMs?: number;
+}
+
+/** Refuses a missing file (unless creating), a missing directory, or a file that is not SQLite. */
+async function checkFile(path: string, create: boolean): Promise<void> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new StoreError('IO', `database path ${path} is not a file`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toStoreError(error, path, 'inspecting');
+    if (!create) {
+      throw new StoreError(
+        'NOT_FOUND',
+        `database file ${path} does not exist; expected an avma-agent database`,
+      );
+    }
+    await checkDirectory(path);
+    return;
+  }
+  // An empty file is an empty database to SQLite; anything else must start with the SQLite header.
+  if (size > 0) await checkHeader(path);
+}
+
+async function checkDirectory(path: string): Promise<void> {
+  const directory = dirname(path);
+  const info = await stat(directory).catch(() => null);
+  if (info === null || !info.isDirectory()) {
+    throw new StoreError(
+      'NOT_FOUND',
+      `directory ${directory} does not exist; create it first (the agent does not create directories)`,
+    );
+  }
+}
+
+async function checkHeader(path: string): Promise<void> {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const file = await open(path, 'r').catch((error: unknown) => {
+    throw toStoreError(error, path, 'inspecting');
+  });
+  try {
+    await file.read(header, 0, header.length, 0);
+  } finally {
+    await file.close();
+  }
+  if (!header.equals(SQLITE_HEADER)) {
+    throw new StoreError(
+      'CORRUPT',
+      `${path} is not an SQLite database (its first bytes are not "SQLite format 3"); refusing to open it, the file was not changed`,
+    );
+  }
+}
+
+/** quick_check before anything writes: a damaged file is refused, never migrated. */
+async function checkIntegrity(conn: Connection): Promise<void> {
+  let rows: readonly Record<string, unknown>[];
+  try {
+    rows = await conn.all('PRAGMA quick_check');
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'CORRUPT') throw corrupt(conn.path, error.message);
+    throw error;
+  }
+  const verdicts = rows.map((row) => String(Object.values(row)[0]));
+  if (verdicts.length !== 1 || verdicts[0] !== 'ok') {
+    throw corrupt(conn.path, `quick_check: ${verdicts.slice(0, 3).join('; ')}`);
+  }
+}
+
+function corrupt(path: string, detail: string): StoreError {
+  return new StoreError(
+    'CORRUPT',
+    `database ${path} is damaged (${detail}); refusing to open it, the file was not changed; restore it from a backup`,
+  );
+}
+
+async function pragmaNumber(conn: Connection, pragma: 'user_version' | 'application_id'): Promise<number> {
+  const row = await conn.get(`PRAGMA ${pragma}`);
+  return Number(row === undefined ? 0 : Object.values(row)[0]);
+}
+
+/** Refuses newer schemas, other applications' databases, and (read-only) databases needing migration. */
+async function checkIdentity(conn: Connection, readOnly: boolean): Promise<number> {
+  const version = await pragmaNumber(conn, 'user_version');
+  const applicationId = await pragmaNumber(conn, 'application_id');
+  if (version > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'NEWER_SCHEMA',
+      `this database was written by a newer avma-agent (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION}); refusing to open it`,
+    );
+  }
+  const tables = await conn.get("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'");
+  const foreign =
+    (applicationId !== 0 && applicationId !== AVMA_APPLICATION_ID) ||
+    (version > 0 && applicationId !== AVMA_APPLICATION_ID) ||
+    (version === 0 && Number(tables?.n ?? 0) > 0);
+  if (foreign) {
+    throw new StoreError(
+      'NOT_AVMA_DATABASE',
+      `${conn.path} is an SQLite database of another application (application_id ${applicationId}, schema ${version}); refusing to change it`,
+    );
+  }
+  if (readOnly && version < LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'OUTDATED_SCHEMA',
+      `database ${conn.path} has schema ${version}, this version reads ${LATEST_SCHEMA_VERSION}; run the agent once (avma run) to upgrade it`,
+    );
+  }
+  return version;
+}
+
+/** Applies each pending migration in its own IMMEDIATE transaction; user_version records it. */
+async function migrate(conn: Connection): Promise<void> {
+  for (const migration of MIGRATIONS) {
+    await conn.exec('BEGIN IMMEDIATE');
+    try {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      if ((await pragmaNumber(conn, 'user_version')) < migration.version) {
+        await conn.exec(migration.sql);
+        // PRAGMA takes no bound parameters; the version is an integer constant of this build, not input.
+        await conn.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`);
+      }
+      await conn.exec('COMMIT');
+    } catch (error) {
+      await conn.exec('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+async function configure(conn: Connection, readOnly: boolean): Promise<void> {
+  if (readOnly) {
+    await conn.exec('PRAGMA query_only = ON');
+    return;
+  }
+  const mode = await conn.get('PRAGMA journal_mode = WAL');
+  if (String(mode === undefined ? '' : Object.values(mode)[0]).toLowerCase() !== 'wal') {
+    throw new StoreError('IO', `database ${conn.path} cannot use write-ahead logging (WAL)`);
+  }
+  // NORMAL in WAL mode: a crash of the process never loses a committed transaction; only a power
+  // loss may roll back the last few, and never corrupts (sqlite.org/pragma.html#pragma_synchronous).
+  await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+  await migrate(conn);
+}
+
+/**
+ * Opens (or creates) an avma-agent database. Resolves to a `Store` whose schema is current. Rejects
+ * with `StoreError`: NOT_FOUND (missing file when not creating, or missing directory), CORRUPT (not
+ * SQLite, damaged, quick_check failing), NEWER_SCHEMA, NOT_AVMA_DATABASE, OUTDATED_SCHEMA (read-only
+ * and behind), LOCKED, IO. A refused file is left exactly as it was.
+ */
+export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
+  const readOnly = options.readOnly ?? false;
+  const create = !readOnly && (options.create ?? true);
+  const settings: StoreSettings = {
+    busyTimeoutMs: checkInteger(
+      options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      'busyTimeoutMs',
+      0,
+      600_000,
+    ),
+    staleAfterMs: checkInteger(
+      options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+      'staleAfterMs',
+      1,
+      366 * 86_400_000,
+    ),
+    readOnly,
+  };
+  if (typeof path !== 'string' || path === '' || path === ':memory:') {
+    throw new StoreError(
+      'INVALID_ARGUMENT',
+      `database path is ${JSON.stringify(path)}, expected a file path`,
+    );
+  }
+  await checkFile(path, create);
+  const conn = await Connection.open(path, { readOnly, create });
+  try {
+    conn.setBusyTimeout(settings.busyTimeoutMs);
+    await checkIntegrity(conn);
+    await checkIdentity(conn, readOnly);
+    await configure(conn, readOnly);
+  } catch (error) {
+    await conn.close().catch(() => undefined);
+    throw error;
+  }
+  return new Store(conn, settings);
+}

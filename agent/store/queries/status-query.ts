@@ -1,0 +1,73 @@
+/** `avma status`: one row per VM with its latest observation. */
+import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
+import { VM_STATES } from '../../driver/hyperv-driver.js';
+import type { Connection, SqlRow } from '../connection.js';
+import {
+  boolColumn,
+  intColumn,
+  isoTime,
+  jsonColumn,
+  oneOfColumn,
+  optionalIntColumn,
+  optionalOneOfColumn,
+  optionalTextColumn,
+  textColumn,
+} from '../decode.js';
+import type { VmStatus, VmStatusFilter } from '../read-types.js';
+import { LICENSE_STATUS_VALUES, type Problem } from '../types.js';
+
+const STATUS_SQL = `
+SELECT v.guid, v.tenant, v.deleted_at, v.opted_out, v.avma_blocked, v.last_seen AS vm_last_seen,
+  (SELECT n.name FROM vm_names n WHERE n.vm_id = v.id ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS name,
+  h.name AS host, o.id AS observation, o.state, o.eligible, o.reasons, o.license_status, o.channel,
+  o.key_pushed, o.kvp_wiped, o.problems, o.last_seen
+FROM vms v
+LEFT JOIN observations o ON o.id =
+  (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
+LEFT JOIN hosts h ON h.id = o.host_id
+WHERE ? = 1 OR v.deleted_at IS NULL
+ORDER BY name COLLATE NOCASE, v.guid`;
+
+export function reasonsOrNull(value: unknown): ReasonCode[] | null {
+  const ok = Array.isArray(value) && value.every((r) => (REASON_CODES as readonly unknown[]).includes(r));
+  return ok ? (value as ReasonCode[]) : null;
+}
+
+export function problemsOrNull(value: unknown): Problem[] | null {
+  const ok =
+    Array.isArray(value) && value.every((p) => typeof p?.code === 'string' && typeof p?.message === 'string');
+  return ok ? (value as Problem[]) : null;
+}
+
+function decodeStatus(row: SqlRow): VmStatus {
+  const observed = row.observation !== null;
+  const deletedAt = optionalIntColumn(row, 'vms', 'deleted_at');
+  return Object.freeze({
+    id: textColumn(row, 'vms', 'guid'),
+    name: optionalTextColumn(row, 'vm_names', 'name'),
+    host: optionalTextColumn(row, 'hosts', 'host'),
+    tenant: optionalTextColumn(row, 'vms', 'tenant'),
+    state: optionalOneOfColumn(row, 'observations', 'state', VM_STATES),
+    eligible: observed && boolColumn(row, 'observations', 'eligible'),
+    reasons: observed ? jsonColumn(row, 'observations', 'reasons', reasonsOrNull) : [],
+    licenseStatus: observed
+      ? oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES)
+      : 'unknown',
+    channel: observed ? oneOfColumn(row, 'observations', 'channel', CHANNELS) : 'unknown',
+    keyPushed: observed && boolColumn(row, 'observations', 'key_pushed'),
+    kvpWiped: observed && boolColumn(row, 'observations', 'kvp_wiped'),
+    problems: observed ? jsonColumn(row, 'observations', 'problems', problemsOrNull) : [],
+    lastSeen: isoTime(
+      intColumn(row, observed ? 'observations' : 'vms', observed ? 'last_seen' : 'vm_last_seen'),
+    ),
+    deletedAt: deletedAt === null ? null : isoTime(deletedAt),
+    optedOut: boolColumn(row, 'vms', 'opted_out'),
+    avmaBlocked: boolColumn(row, 'vms', 'avma_blocked'),
+  });
+}
+
+/** Every VM (deleted ones only with `includeDeleted`), ordered by name. */
+export async function listVmStatus(conn: Connection, filter: VmStatusFilter): Promise<VmStatus[]> {
+  const rows = await conn.all(STATUS_SQL, [filter.includeDeleted === true ? 1 : 0]);
+  return rows.map(decodeStatus);
+}

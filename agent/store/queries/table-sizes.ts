@@ -1,0 +1,35 @@
+/** Row counts and file size, for store-growth checks and benchmarks. */
+import type { Connection } from '../connection.js';
+
+export const STORE_TABLES = [
+  'hosts',
+  'host_facts',
+  'vms',
+  'vm_names',
+  'observations',
+  'kvp_latest',
+  'events',
+  'actions',
+  'bookmarks',
+  'month_closes',
+] as const;
+export type StoreTable = (typeof STORE_TABLES)[number];
+
+export interface TableSizes {
+  readonly rows: Readonly<Record<StoreTable, number>>;
+  /** page_count × page_size: the main database file's logical size, WAL excluded. */
+  readonly bytes: number;
+}
+
+export async function readTableSizes(conn: Connection): Promise<TableSizes> {
+  const rows = {} as Record<StoreTable, number>;
+  for (const table of STORE_TABLES) {
+    // Table names come from the constant list above, never from input.
+    const row = await conn.get(`SELECT count(*) AS n FROM ${table}`);
+    rows[table] = Number(row?.n ?? 0);
+  }
+  const pages = await conn.get(
+    'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
+  );
+  return Object.freeze({ rows: Object.freeze(rows), bytes: Number(pages?.bytes ?? 0) });
+}

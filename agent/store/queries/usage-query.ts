@@ -1,0 +1,123 @@
+/**
+ * The inputs of the SPLA month report for a period [from, to): observation intervals touching it, the
+ * VMs they belong to (deleted ones included), and the hosts with the facts in force.
+ */
+import { EDITIONS, HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
+import { CHANNELS } from '../../../shared/avma/index.js';
+import { VM_STATES } from '../../driver/hyperv-driver.js';
+import type { Connection, SqlRow } from '../connection.js';
+import {
+  boolColumn,
+  intColumn,
+  jsonColumn,
+  oneOfColumn,
+  optionalIntColumn,
+  optionalOneOfColumn,
+  optionalTextColumn,
+  textColumn,
+} from '../decode.js';
+import type { HostFactsInterval, UsageHost, UsageInputs, UsageInterval, UsageVm } from '../read-types.js';
+import { GUEST_OS_VALUES, GUEST_VERSIONS, LICENSE_STATUS_VALUES } from '../types.js';
+import { checkTime, invalid } from '../validate.js';
+
+/**
+ * An interval [valid_from, until] touches [?1, ?2) when it starts before the end and either ends after
+ * the start or starts inside (a single sighting has until = valid_from).
+ */
+const TOUCHES = 'o.valid_from < ?2 AND (COALESCE(o.valid_to, o.last_seen) > ?1 OR o.valid_from >= ?1)';
+
+const INTERVALS_SQL = `
+SELECT v.guid AS vm, h.name AS host, o.valid_from, COALESCE(o.valid_to, o.last_seen) AS until, o.state,
+  o.version, o.edition, o.license_status, o.channel
+FROM observations o JOIN vms v ON v.id = o.vm_id JOIN hosts h ON h.id = o.host_id
+WHERE ${TOUCHES}
+ORDER BY v.guid, o.valid_from, o.id`;
+
+const VMS_SQL = `
+SELECT v.guid, v.tenant, v.deleted_at,
+  (SELECT n.name FROM vm_names n WHERE n.vm_id = v.id AND n.valid_from < ?2
+    ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS name,
+  (SELECT k.os FROM observations k WHERE k.vm_id = v.id AND k.os <> 'unknown' AND k.valid_from < ?2
+    ORDER BY k.valid_from DESC, k.id DESC LIMIT 1) AS known_os
+FROM vms v
+WHERE v.id IN (SELECT o.vm_id FROM observations o WHERE ${TOUCHES})
+ORDER BY v.guid`;
+
+const HOSTS_SQL = `
+SELECT h.id, h.name, h.first_seen, h.last_seen FROM hosts h
+WHERE (h.first_seen < ?2 AND h.last_seen >= ?1)
+   OR h.id IN (SELECT o.host_id FROM observations o WHERE ${TOUCHES})
+ORDER BY h.name`;
+
+const FACTS_SQL = `
+SELECT host_id, valid_from, valid_to, version, edition, activated, sockets, cores_per_socket
+FROM host_facts WHERE valid_from < ?2 AND (valid_to IS NULL OR valid_to > ?1)
+ORDER BY host_id, valid_from, id`;
+
+function coresOrNull(value: unknown): number[] | null {
+  return Array.isArray(value) && value.every((n) => Number.isInteger(n) && n > 0)
+    ? (value as number[])
+    : null;
+}
+
+function decodeFacts(row: SqlRow): HostFactsInterval {
+  return Object.freeze({
+    fromMs: intColumn(row, 'host_facts', 'valid_from'),
+    toMs: optionalIntColumn(row, 'host_facts', 'valid_to'),
+    version: optionalOneOfColumn(row, 'host_facts', 'version', HOST_VERSIONS),
+    edition: optionalOneOfColumn(row, 'host_facts', 'edition', HOST_EDITIONS),
+    activated: boolColumn(row, 'host_facts', 'activated'),
+    sockets: intColumn(row, 'host_facts', 'sockets'),
+    coresPerSocket: jsonColumn(row, 'host_facts', 'cores_per_socket', coresOrNull),
+  });
+}
+
+function decodeInterval(row: SqlRow): UsageInterval {
+  return Object.freeze({
+    vm: textColumn(row, 'vms', 'vm'),
+    host: textColumn(row, 'hosts', 'host'),
+    fromMs: intColumn(row, 'observations', 'valid_from'),
+    untilMs: intColumn(row, 'observations', 'until'),
+    state: oneOfColumn(row, 'observations', 'state', VM_STATES),
+    version: optionalOneOfColumn(row, 'observations', 'version', GUEST_VERSIONS),
+    edition: optionalOneOfColumn(row, 'observations', 'edition', EDITIONS),
+    licenseStatus: oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES),
+    channel: oneOfColumn(row, 'observations', 'channel', CHANNELS),
+  });
+}
+
+function decodeVm(row: SqlRow): UsageVm {
+  const deletedAt = optionalIntColumn(row, 'vms', 'deleted_at');
+  return Object.freeze({
+    id: textColumn(row, 'vms', 'guid'),
+    name: optionalTextColumn(row, 'vm_names', 'name'),
+    tenant: optionalTextColumn(row, 'vms', 'tenant'),
+    deletedAtMs: deletedAt,
+    knownOs: optionalOneOfColumn(row, 'observations', 'known_os', GUEST_OS_VALUES) ?? 'unknown',
+  });
+}
+
+/** Reads the report inputs for [from, to). Rejects with INVALID_ARGUMENT when `to` is not after `from`. */
+export async function readUsageInputs(conn: Connection, from: Date, to: Date): Promise<UsageInputs> {
+  const fromMs = checkTime(from, 'from');
+  const toMs = checkTime(to, 'to');
+  if (toMs <= fromMs) throw invalid('to', to, `a time after ${from.toISOString()}`);
+  const params = [fromMs, toMs];
+  const intervals = (await conn.all(INTERVALS_SQL, params)).map(decodeInterval);
+  const vms = (await conn.all(VMS_SQL, params)).map(decodeVm);
+  const factsByHost = new Map<number, HostFactsInterval[]>();
+  for (const row of await conn.all(FACTS_SQL, params)) {
+    const hostId = intColumn(row, 'host_facts', 'host_id');
+    factsByHost.set(hostId, [...(factsByHost.get(hostId) ?? []), decodeFacts(row)]);
+  }
+  const hosts = (await conn.all(HOSTS_SQL, params)).map(
+    (row): UsageHost =>
+      Object.freeze({
+        name: textColumn(row, 'hosts', 'name'),
+        firstSeenMs: intColumn(row, 'hosts', 'first_seen'),
+        lastSeenMs: intColumn(row, 'hosts', 'last_seen'),
+        facts: Object.freeze(factsByHost.get(intColumn(row, 'hosts', 'id')) ?? []),
+      }),
+  );
+  return Object.freeze({ fromMs, toMs, hosts, vms, intervals });
+}

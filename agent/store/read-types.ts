@@ -1,0 +1,106 @@
+/** Records returned by the store's read API. Times are ISO-8601 UTC strings unless named `...Ms`. */
+import type { Edition, HostEdition, HostVersion } from 'hyperv-kvp';
+import type { Channel, ReasonCode } from '../../shared/avma/index.js';
+import type { VmState } from '../driver/hyperv-driver.js';
+import type { EventNotification, EventSource, GuestOs, ObservedLicenseStatus, Problem } from './types.js';
+
+export interface VmStatusFilter {
+  /** Include VMs marked deleted (default false). */
+  readonly includeDeleted?: boolean;
+}
+
+/** One VM as `avma status` shows it: its latest observation, or `unknown`s before the first one. */
+export interface VmStatus {
+  /** VM GUID. */
+  readonly id: string;
+  readonly name: string | null;
+  readonly host: string | null;
+  readonly tenant: string | null;
+  readonly state: VmState | null;
+  readonly eligible: boolean;
+  readonly reasons: readonly ReasonCode[];
+  readonly licenseStatus: ObservedLicenseStatus;
+  readonly channel: Channel;
+  readonly keyPushed: boolean;
+  readonly kvpWiped: boolean;
+  readonly problems: readonly Problem[];
+  readonly lastSeen: string;
+  readonly deletedAt: string | null;
+  readonly optedOut: boolean;
+  readonly avmaBlocked: boolean;
+}
+
+export interface EventFilter {
+  /** Windows event id, e.g. 12310. */
+  readonly eventId?: number;
+  /** VM name (current or former, case-insensitive) or GUID. */
+  readonly vm?: string;
+  /** At most this many events (default and maximum 100,000). */
+  readonly limit?: number;
+}
+
+export interface EventRow {
+  readonly source: EventSource;
+  readonly eventId: number | null;
+  readonly recordId: number;
+  readonly time: string;
+  readonly host: string | null;
+  /** The VM's current name (its GUID when it never reported one), or null. */
+  readonly vm: string | null;
+  readonly vmId: string | null;
+  readonly notification: EventNotification | null;
+  readonly hresult: string | null;
+  readonly message: string;
+}
+
+export interface HostFactsInterval {
+  readonly fromMs: number;
+  /** `null` while these facts are still current. */
+  readonly toMs: number | null;
+  readonly version: HostVersion | null;
+  readonly edition: HostEdition | null;
+  readonly activated: boolean;
+  readonly sockets: number;
+  readonly coresPerSocket: readonly number[];
+}
+
+export interface UsageHost {
+  readonly name: string;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  /** Facts intervals overlapping the period, oldest first. */
+  readonly facts: readonly HostFactsInterval[];
+}
+
+export interface UsageVm {
+  readonly id: string;
+  /** The VM's name at the end of the period. */
+  readonly name: string | null;
+  readonly tenant: string | null;
+  readonly deletedAtMs: number | null;
+  /** The last operating system family identified for the VM up to the end of the period. */
+  readonly knownOs: GuestOs;
+}
+
+/** One observation interval clipped to nothing: [fromMs, untilMs], untilMs = last sighting if open. */
+export interface UsageInterval {
+  readonly vm: string;
+  readonly host: string;
+  readonly fromMs: number;
+  readonly untilMs: number;
+  readonly state: VmState;
+  readonly version: string | null;
+  readonly edition: Edition | null;
+  readonly licenseStatus: ObservedLicenseStatus;
+  readonly channel: Channel;
+}
+
+export interface UsageInputs {
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Hosts seen in the period or that VMs ran on, by name. */
+  readonly hosts: readonly UsageHost[];
+  readonly vms: readonly UsageVm[];
+  /** Observation intervals touching the period, by VM then time. */
+  readonly intervals: readonly UsageInterval[];
+}

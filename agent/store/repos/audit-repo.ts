@@ -1,0 +1,56 @@
+/**
+ * The audit trail: every action of the agent or an operator with who, what, when and why. Each action
+ * also appears in `events` (source `agent`, record id = the action's id) so `avma events` lists it beside
+ * the Windows events 12310 and 12309.
+ */
+import { AUDIT_ACTIONS, type AuditInput } from '../types.js';
+import { checkOneOf, checkText, checkTime, invalid } from '../validate.js';
+import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+
+const MAX_ACTOR = 128;
+const MAX_REASON = 1024;
+/** Details are small JSON objects (key names, seq numbers); a megabyte would be a bug upstream. */
+const MAX_DETAILS_CHARS = 16 * 1024;
+
+function detailsJson(details: AuditInput['details']): string {
+  if (details === undefined) return '{}';
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) {
+    throw invalid('details', details, 'a plain object');
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(details);
+  } catch {
+    throw invalid('details', details, 'a JSON-serialisable object');
+  }
+  if (json.length > MAX_DETAILS_CHARS) {
+    throw invalid('details', `${json.length} characters of JSON`, `at most ${MAX_DETAILS_CHARS}`);
+  }
+  return json;
+}
+
+/**
+ * Appends one audit record and its `agent` event. Resolves to the action's id. Rejects with
+ * INVALID_ARGUMENT for an unknown action or oversized text, NOT_FOUND for an unknown VM or host.
+ */
+export async function insertAudit(ctx: TxContext, input: AuditInput): Promise<number> {
+  if (typeof input !== 'object' || input === null) throw invalid('audit', input, 'an object');
+  const atMs = checkTime(input.at, 'audit.at');
+  const actor = checkText(input.actor, 'audit.actor', MAX_ACTOR);
+  const action = checkOneOf(input.action, 'audit.action', AUDIT_ACTIONS);
+  const reason = checkText(input.reason, 'audit.reason', MAX_REASON);
+  const details = detailsJson(input.details);
+  const vmId = input.vm === null || input.vm === undefined ? null : await vmIdOf(ctx, input.vm, 'audit.vm');
+  const hostId =
+    input.host === null || input.host === undefined ? null : await hostIdOf(ctx, input.host, 'audit.host');
+  const inserted = await ctx.conn.run(
+    'INSERT INTO actions (at, actor, vm_id, host_id, action, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [atMs, actor, vmId, hostId, action, reason, details],
+  );
+  await ctx.conn.run(
+    `INSERT INTO events (source, origin, record_id, event_id, time, vm_id, host_id, message)
+     VALUES ('agent', 'agent', ?, NULL, ?, ?, ?, ?)`,
+    [inserted.lastId, atMs, vmId, hostId, `${action} by ${actor}: ${reason}`],
+  );
+  return inserted.lastId;
+}

@@ -1,0 +1,102 @@
+/**
+ * Bookmarks: the last event record read per host and log. Record ids restart at 1 when a log is
+ * cleared; `restartBookmark` then starts a new epoch, so the new records are not taken for duplicates
+ * of the old ones.
+ */
+import type { Bookmark, EventInput } from '../types.js';
+import { checkInteger, checkText, invalid } from '../validate.js';
+import { hostIdOf, type TxContext } from './context.js';
+import { insertEvents } from './events-repo.js';
+
+const MAX_LOG = 256;
+
+/** The bookmark of a host's log; `{ recordId: 0, logEpoch: 0 }` before the first read. */
+export async function getBookmark(ctx: TxContext, host: string, log: string): Promise<Bookmark> {
+  checkText(log, 'log', MAX_LOG);
+  const hostId = await hostIdOf(ctx, host);
+  const row = await ctx.conn.get('SELECT record_id, log_epoch FROM bookmarks WHERE host_id = ? AND log = ?', [
+    hostId,
+    log,
+  ]);
+  return Object.freeze({ recordId: Number(row?.record_id ?? 0), logEpoch: Number(row?.log_epoch ?? 0) });
+}
+
+async function writeBookmark(
+  ctx: TxContext,
+  hostId: number,
+  log: string,
+  bookmark: Bookmark,
+  atMs: number,
+): Promise<void> {
+  await ctx.conn.run(
+    `INSERT INTO bookmarks (host_id, log, log_epoch, record_id, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (host_id, log) DO UPDATE SET log_epoch = excluded.log_epoch,
+       record_id = excluded.record_id, updated_at = excluded.updated_at`,
+    [hostId, log, bookmark.logEpoch, bookmark.recordId, atMs],
+  );
+}
+
+/**
+ * Moves the bookmark to `recordId` in the current epoch. Rejects with INVALID_ARGUMENT when that would
+ * move it backwards: a cleared log is handled with `restartBookmark`, never by rewinding.
+ */
+export async function setBookmark(
+  ctx: TxContext,
+  host: string,
+  log: string,
+  recordId: number,
+  atMs: number,
+): Promise<void> {
+  checkInteger(recordId, 'recordId', 0, Number.MAX_SAFE_INTEGER);
+  const current = await getBookmark(ctx, host, log);
+  if (recordId < current.recordId) {
+    throw invalid(
+      'recordId',
+      recordId,
+      `at least the bookmark ${current.recordId}; use restartBookmark after a cleared log`,
+    );
+  }
+  await writeBookmark(ctx, await hostIdOf(ctx, host), log, { recordId, logEpoch: current.logEpoch }, atMs);
+}
+
+/** After the log was cleared (its newest record is below the bookmark): a new epoch from record 0. */
+export async function restartBookmark(
+  ctx: TxContext,
+  host: string,
+  log: string,
+  atMs: number,
+): Promise<Bookmark> {
+  const current = await getBookmark(ctx, host, log);
+  const next = Object.freeze({ recordId: 0, logEpoch: current.logEpoch + 1 });
+  await writeBookmark(ctx, await hostIdOf(ctx, host), log, next, atMs);
+  return next;
+}
+
+/**
+ * Stores host events read from `log` after the bookmark and advances the bookmark to the newest of
+ * them, in the caller's transaction: events and bookmark commit together or not at all. Events get the
+ * bookmark's epoch and `source: 'host'`, `origin: host`. Resolves to the number inserted.
+ */
+export async function recordHostEvents(
+  ctx: TxContext,
+  host: string,
+  log: string,
+  events: readonly Omit<EventInput, 'source' | 'origin' | 'logEpoch'>[],
+  atMs: number,
+): Promise<number> {
+  const bookmark = await getBookmark(ctx, host, log);
+  if (!Array.isArray(events)) throw invalid('events', events, 'an array');
+  const inserted = await insertEvents(
+    ctx,
+    events.map((event) => ({
+      ...event,
+      source: 'host' as const,
+      origin: host,
+      host: event.host ?? host,
+      logEpoch: bookmark.logEpoch,
+    })),
+  );
+  const newest = Math.max(bookmark.recordId, ...events.map((event) => event.recordId));
+  if (newest > bookmark.recordId) await setBookmark(ctx, host, log, newest, atMs);
+  return inserted;
+}

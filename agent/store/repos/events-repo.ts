@@ -1,0 +1,80 @@
+/**
+ * Events (host 12310, guest 12309, agent audit) and the per-host bookmarks of the event logs. An event
+ * is unique per (source, origin, log epoch, record id): inserting one again is a no-op, never an error,
+ * so a sweep that re-reads events after a crash stores each exactly once.
+ */
+import { EVENT_NOTIFICATIONS, EVENT_SOURCES, type EventInput } from '../types.js';
+import {
+  checkGuid,
+  checkInteger,
+  checkOneOf,
+  checkOptionalOneOf,
+  checkText,
+  checkTime,
+  invalid,
+} from '../validate.js';
+import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+
+export const MAX_EVENTS_PER_CALL = 10_000;
+export const MAX_EVENT_MESSAGE = 4096;
+const MAX_ORIGIN = 253;
+const HRESULT = /^(?:0x)?([0-9a-f]{8})$/i;
+
+function checkHresult(value: unknown, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  const match = typeof value === 'string' ? HRESULT.exec(value) : null;
+  if (match?.[1] === undefined) throw invalid(field, value, 'an HRESULT like 0xC004FD01');
+  return `0x${match[1].toUpperCase()}`;
+}
+
+/** Host names are case-insensitive and GUIDs have two spellings: one origin, one spelling. */
+function originOf(event: EventInput, at: string): string {
+  if (event.source === 'guest') return checkGuid(event.origin, `${at}.origin`);
+  const origin = checkText(event.origin, `${at}.origin`, MAX_ORIGIN);
+  return event.source === 'host' ? origin.toLowerCase() : origin;
+}
+
+async function eventRow(ctx: TxContext, event: EventInput, i: number): Promise<(string | number | null)[]> {
+  const at = `events[${i}]`;
+  if (typeof event !== 'object' || event === null) throw invalid(at, event, 'an object');
+  const message = event.message ?? '';
+  if (message !== '') checkText(message, `${at}.message`, MAX_EVENT_MESSAGE);
+  return [
+    checkOneOf(event.source, `${at}.source`, EVENT_SOURCES),
+    originOf(event, at),
+    checkInteger(event.logEpoch ?? 0, `${at}.logEpoch`, 0, Number.MAX_SAFE_INTEGER),
+    checkInteger(event.recordId, `${at}.recordId`, 0, Number.MAX_SAFE_INTEGER),
+    event.eventId === null ? null : checkInteger(event.eventId, `${at}.eventId`, 0, 65_535),
+    checkTime(event.time, `${at}.time`),
+    event.vm === null || event.vm === undefined ? null : await vmIdOf(ctx, event.vm, `${at}.vm`),
+    event.host === null || event.host === undefined ? null : await hostIdOf(ctx, event.host, `${at}.host`),
+    checkOptionalOneOf(event.notification, `${at}.notification`, EVENT_NOTIFICATIONS),
+    checkHresult(event.hresult, `${at}.hresult`),
+    message,
+  ];
+}
+
+/**
+ * Inserts events, skipping any already stored. Resolves to the number actually inserted. Every event
+ * is validated before the first insert, so a bad one rejects the whole call (INVALID_ARGUMENT, or
+ * NOT_FOUND for an unknown VM or host) and the caller's transaction rolls back.
+ */
+export async function insertEvents(ctx: TxContext, events: readonly EventInput[]): Promise<number> {
+  if (!Array.isArray(events) || events.length > MAX_EVENTS_PER_CALL) {
+    throw invalid('events', events, `an array of at most ${MAX_EVENTS_PER_CALL} events`);
+  }
+  const rows: (string | number | null)[][] = [];
+  for (const [i, event] of events.entries()) rows.push(await eventRow(ctx, event, i));
+  let inserted = 0;
+  for (const row of rows) {
+    const result = await ctx.conn.run(
+      `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
+         notification, hresult, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
+      row,
+    );
+    inserted += result.changes;
+  }
+  return inserted;
+}

@@ -1,0 +1,102 @@
+/**
+ * The latest raw KVP items per VM and pool, kept for diagnosis ("what did the guest actually write?").
+ * Rewritten only when the SHA-256 of the items changes, so a steady sweep writes nothing.
+ */
+import { createHash } from 'node:crypto';
+import { jsonColumn } from '../decode.js';
+import { KVP_POOLS, type KvpItemRecord, type KvpPool } from '../types.js';
+import { checkOneOf, invalid } from '../validate.js';
+import { type TxContext, vmIdOf } from './context.js';
+
+/**
+ * Caps from the host's wire limits (hyperv.h: keys 255 UTF-16 units, values 1023, HostOnly values
+ * 8191) with headroom; a pool of more than 1024 items is not something Hyper-V guests produce.
+ */
+export const MAX_KVP_ITEMS = 1024;
+export const MAX_KVP_NAME = 512;
+export const MAX_KVP_DATA = 8192;
+
+function canonicalItems(items: unknown): string {
+  if (!Array.isArray(items) || items.length > MAX_KVP_ITEMS) {
+    throw invalid('items', items, `an array of at most ${MAX_KVP_ITEMS} items`);
+  }
+  const clean = items.map((item: KvpItemRecord, i): KvpItemRecord => {
+    if (typeof item !== 'object' || item === null)
+      throw invalid(`items[${i}]`, item, 'an object { name, data }');
+    if (typeof item.name !== 'string' || item.name.length > MAX_KVP_NAME) {
+      throw invalid(`items[${i}].name`, item.name, `a string of at most ${MAX_KVP_NAME} characters`);
+    }
+    if (typeof item.data !== 'string' || item.data.length > MAX_KVP_DATA) {
+      throw invalid(`items[${i}].data`, item.data, `a string of at most ${MAX_KVP_DATA} characters`);
+    }
+    return { name: item.name, data: item.data };
+  });
+  // Sorted by name: Hyper-V returns items in no guaranteed order, and order must not look like change.
+  clean.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.data < b.data ? -1 : 1));
+  return JSON.stringify(clean);
+}
+
+export interface KvpDigest {
+  readonly json: string;
+  readonly sha256: string;
+}
+
+/** Validates the items and returns their canonical JSON and its SHA-256 (pure). */
+export function kvpDigest(items: readonly KvpItemRecord[]): KvpDigest {
+  const json = canonicalItems(items);
+  return { json, sha256: createHash('sha256').update(json, 'utf8').digest('hex') };
+}
+
+/** Writes (inserts or replaces) a pool's items. */
+export async function writeKvp(
+  ctx: TxContext,
+  vmId: number,
+  pool: KvpPool,
+  digest: KvpDigest,
+  atMs: number,
+): Promise<void> {
+  await ctx.conn.run(
+    `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
+       updated_at = excluded.updated_at`,
+    [vmId, pool, digest.json, digest.sha256, atMs],
+  );
+}
+
+/**
+ * Stores the pool's items when they differ from the stored ones. Resolves to true when written, false
+ * when the hash matched (no write). Rejects with INVALID_ARGUMENT for a bad pool or oversized items,
+ * NOT_FOUND for an unknown VM.
+ */
+export async function recordKvp(
+  ctx: TxContext,
+  guid: string,
+  pool: KvpPool,
+  items: readonly KvpItemRecord[],
+  atMs: number,
+): Promise<boolean> {
+  checkOneOf(pool, 'pool', KVP_POOLS);
+  const digest = kvpDigest(items);
+  const vmId = await vmIdOf(ctx, guid);
+  const stored = await ctx.conn.get('SELECT sha256 FROM kvp_latest WHERE vm_id = ? AND pool = ?', [
+    vmId,
+    pool,
+  ]);
+  if (stored?.sha256 === digest.sha256) return false;
+  await writeKvp(ctx, vmId, pool, digest, atMs);
+  return true;
+}
+
+/** The stored items of one pool, or null. */
+export async function readKvp(ctx: TxContext, guid: string, pool: KvpPool): Promise<KvpItemRecord[] | null> {
+  checkOneOf(pool, 'pool', KVP_POOLS);
+  const vmId = await vmIdOf(ctx, guid);
+  const row = await ctx.conn.get('SELECT items FROM kvp_latest WHERE vm_id = ? AND pool = ?', [vmId, pool]);
+  return row === undefined ? null : jsonColumn(row, 'kvp_latest', 'items', itemsOrNull);
+}
+
+function itemsOrNull(value: unknown): KvpItemRecord[] | null {
+  if (!Array.isArray(value)) return null;
+  const ok = value.every((item) => typeof item?.name === 'string' && typeof item?.data === 'string');
+  return ok ? (value as KvpItemRecord[]) : null;
+}

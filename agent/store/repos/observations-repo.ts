@@ -1,0 +1,180 @@
+/**
+ * Observations as intervals. A sweep that sees nothing new only moves `last_seen`; a change of any
+ * observed field closes the open interval and opens a new one; a gap longer than `staleAfterMs` (host
+ * or agent down) closes the interval at its last sighting, so downtime is never counted as running.
+ */
+import { EDITIONS } from 'hyperv-kvp';
+import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
+import { VM_STATES } from '../../driver/hyperv-driver.js';
+import type { SqlRow, SqlValue } from '../connection.js';
+import {
+  GUEST_OS_VALUES,
+  GUEST_VERSIONS,
+  LICENSE_STATUS_VALUES,
+  type ObservationChange,
+  type ObservationFields,
+  type Problem,
+} from '../types.js';
+import {
+  boolToInt,
+  checkBoolean,
+  checkOneOf,
+  checkOptionalOneOf,
+  checkText,
+  invalid,
+  nullableBoolToInt,
+} from '../validate.js';
+import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+
+/** Problems per observation and message length: enough to explain, too small to fill the disk. */
+export const MAX_PROBLEMS = 32;
+export const MAX_PROBLEM_MESSAGE = 512;
+const PROBLEM_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+const COLUMNS = [
+  'host_id',
+  'state',
+  'data_exchange',
+  'os',
+  'version',
+  'edition',
+  'evaluation',
+  'license_status',
+  'channel',
+  'eligible',
+  'reasons',
+  'key_pushed',
+  'kvp_wiped',
+  'problems',
+] as const;
+
+/** Reasons in the contract's fixed order, without duplicates, so equal sets compare equal. */
+function reasonsJson(reasons: unknown): string {
+  if (!Array.isArray(reasons) || reasons.length > REASON_CODES.length) {
+    throw invalid('fields.reasons', reasons, `an array of at most ${REASON_CODES.length} reason codes`);
+  }
+  const set = new Set<ReasonCode>(reasons.map((r, i) => checkOneOf(r, `fields.reasons[${i}]`, REASON_CODES)));
+  return JSON.stringify(REASON_CODES.filter((code) => set.has(code)));
+}
+
+function problemsJson(problems: unknown): string {
+  if (!Array.isArray(problems) || problems.length > MAX_PROBLEMS) {
+    throw invalid('fields.problems', problems, `an array of at most ${MAX_PROBLEMS} problems`);
+  }
+  const clean = problems.map((p: Problem, i): Problem => {
+    if (typeof p !== 'object' || p === null || typeof p.code !== 'string' || !PROBLEM_CODE.test(p.code)) {
+      throw invalid(`fields.problems[${i}].code`, p?.code, 'an upper-case code like INVALID_STATUS');
+    }
+    return {
+      code: p.code,
+      message: checkText(p.message, `fields.problems[${i}].message`, MAX_PROBLEM_MESSAGE),
+    };
+  });
+  return JSON.stringify(clean);
+}
+
+/** The fields as the column values they are stored and compared as (host id excluded). */
+function fieldColumns(fields: ObservationFields): SqlValue[] {
+  if (typeof fields !== 'object' || fields === null) throw invalid('fields', fields, 'an object');
+  return [
+    checkOneOf(fields.state, 'fields.state', VM_STATES),
+    boolToInt(checkBoolean(fields.dataExchange, 'fields.dataExchange')),
+    checkOneOf(fields.os, 'fields.os', GUEST_OS_VALUES),
+    checkOptionalOneOf(fields.version, 'fields.version', GUEST_VERSIONS),
+    checkOptionalOneOf(fields.edition, 'fields.edition', EDITIONS),
+    fields.evaluation === null
+      ? null
+      : nullableBoolToInt(checkBoolean(fields.evaluation, 'fields.evaluation')),
+    checkOneOf(fields.licenseStatus, 'fields.licenseStatus', LICENSE_STATUS_VALUES),
+    checkOneOf(fields.channel, 'fields.channel', CHANNELS),
+    boolToInt(checkBoolean(fields.eligible, 'fields.eligible')),
+    reasonsJson(fields.reasons),
+    boolToInt(checkBoolean(fields.keyPushed, 'fields.keyPushed')),
+    boolToInt(checkBoolean(fields.kvpWiped, 'fields.kvpWiped')),
+    problemsJson(fields.problems),
+  ];
+}
+
+function sameColumns(open: SqlRow, values: readonly SqlValue[]): boolean {
+  return COLUMNS.every((column, i) => open[column] === values[i]);
+}
+
+/** The stored column values of an observation, host id first; validates every field. */
+export async function observationValues(ctx: TxContext, fields: ObservationFields): Promise<SqlValue[]> {
+  return [await hostIdOf(ctx, fields?.host, 'fields.host'), ...fieldColumns(fields)];
+}
+
+/** Columns to select for an open interval, as `decideObservation` expects them. */
+export const OPEN_INTERVAL_COLUMNS = `id, vm_id, last_seen, ${COLUMNS.join(', ')}`;
+
+/**
+ * What recording `values` at `atMs` does to a VM's open interval (pure). Throws INVALID_ARGUMENT
+ * for a time before the last sighting.
+ */
+export function decideObservation(
+  open: SqlRow | undefined,
+  atMs: number,
+  values: readonly SqlValue[],
+  staleAfterMs: number,
+): ObservationChange {
+  if (open === undefined) return 'opened';
+  const lastSeen = Number(open.last_seen);
+  if (atMs < lastSeen) {
+    throw invalid(
+      'at',
+      new Date(atMs),
+      `a time at or after the VM's last sighting ${new Date(lastSeen).toISOString()}`,
+    );
+  }
+  if (atMs - lastSeen > staleAfterMs) return 'resumed';
+  return sameColumns(open, values) ? 'unchanged' : 'changed';
+}
+
+/** Writes a decision other than `unchanged`: closes the open interval if any, opens the new one. */
+export async function applyObservation(
+  ctx: TxContext,
+  vmId: number,
+  open: SqlRow | undefined,
+  atMs: number,
+  values: readonly SqlValue[],
+  change: Exclude<ObservationChange, 'unchanged'>,
+): Promise<void> {
+  if (open !== undefined) {
+    // After a gap the VM's state in between is unknown: the interval ends at its last sighting.
+    const closeAt = change === 'resumed' ? Number(open.last_seen) : atMs;
+    await ctx.conn.run('UPDATE observations SET valid_to = ? WHERE id = ?', [closeAt, Number(open.id)]);
+  }
+  await ctx.conn.run(
+    `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})`,
+    [vmId, atMs, atMs, ...values],
+  );
+}
+
+/**
+ * Records what a sweep saw of a VM at `atMs`. Resolves to `opened` (first interval), `unchanged` (only
+ * last_seen moved: no new row), `changed` (previous interval closed at `atMs`, new one opened) or
+ * `resumed` (after a gap longer than staleAfterMs: previous interval closed at its last sighting).
+ * Rejects with INVALID_ARGUMENT for fields outside the vocabularies or a time before the last sighting,
+ * NOT_FOUND for an unknown VM or host.
+ */
+export async function recordObservation(
+  ctx: TxContext,
+  guid: string,
+  atMs: number,
+  fields: ObservationFields,
+): Promise<ObservationChange> {
+  const values = await observationValues(ctx, fields);
+  const vmId = await vmIdOf(ctx, guid);
+  const open = await ctx.conn.get(
+    `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE vm_id = ? AND valid_to IS NULL`,
+    [vmId],
+  );
+  const change = decideObservation(open, atMs, values, ctx.staleAfterMs);
+  if (change === 'unchanged') {
+    await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id = ?', [atMs, Number(open?.id)]);
+  } else {
+    await applyObservation(ctx, vmId, open, atMs, values, change);
+  }
+  return change;
+}

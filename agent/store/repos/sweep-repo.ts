@@ -1,0 +1,203 @@
+/**
+ * One host's sweep in a handful of statements: the per-VM methods cost several round trips each
+ * through node-sqlite3's thread pool, which for 1,024 VMs is most of the sweep's time budget
+ * (architecture §11). Here the open rows of all VMs are read in one query per table, steady-state
+ * `last_seen` moves in one UPDATE, and only real changes are written row by row. The decisions are
+ * the same functions the per-VM methods use.
+ */
+import type { SqlRow, SqlValue } from '../connection.js';
+import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
+import { KVP_POOLS } from '../types.js';
+import { checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
+import type { TxContext } from './context.js';
+import { type KvpDigest, kvpDigest, writeKvp } from './kvp-repo.js';
+import {
+  applyObservation,
+  decideObservation,
+  OPEN_INTERVAL_COLUMNS,
+  observationValues,
+} from './observations-repo.js';
+import { MAX_TENANT, MAX_VM_NAME, writeVmName } from './vms-repo.js';
+
+/** Hyper-V runs at most 1,024 VMs per host; a host may hold more that are off. */
+export const MAX_SWEEP_VMS = 10_000;
+
+export interface SweepVm {
+  readonly vm: VmInput;
+  readonly name: string;
+  /** What the sweep saw; the host is the sweep's host. */
+  readonly observation: Omit<ObservationFields, 'host'>;
+  /** Raw items per pool; pools left out are not touched. */
+  readonly kvp?: Readonly<Partial<Record<KvpPool, readonly KvpItemRecord[]>>>;
+}
+
+export interface SweepSummary {
+  readonly vms: number;
+  /** VMs whose name was recorded for the first time or changed. */
+  readonly renamed: number;
+  readonly observations: Readonly<Record<ObservationChange, number>>;
+  /** Pools whose items changed and were rewritten. */
+  readonly kvpWritten: number;
+}
+
+interface PreparedVm {
+  readonly guid: string;
+  readonly tenant: string | null;
+  readonly name: string;
+  readonly values: readonly SqlValue[];
+  readonly kvp: readonly (readonly [KvpPool, KvpDigest])[];
+}
+
+async function prepare(ctx: TxContext, host: string, entries: readonly SweepVm[]): Promise<PreparedVm[]> {
+  if (!Array.isArray(entries) || entries.length > MAX_SWEEP_VMS) {
+    throw invalid('vms', entries, `an array of at most ${MAX_SWEEP_VMS} VMs`);
+  }
+  const seen = new Set<string>();
+  const prepared: PreparedVm[] = [];
+  for (const [i, entry] of entries.entries()) {
+    if (typeof entry !== 'object' || entry === null) throw invalid(`vms[${i}]`, entry, 'an object');
+    const guid = checkGuid(entry.vm?.id, `vms[${i}].vm.id`);
+    if (seen.has(guid)) throw invalid(`vms[${i}].vm.id`, guid, 'each VM once per sweep');
+    seen.add(guid);
+    const kvp = KVP_POOLS.flatMap((pool) => {
+      const items = entry.kvp?.[pool];
+      return items === undefined ? [] : [[pool, kvpDigest(items)] as const];
+    });
+    prepared.push({
+      guid,
+      tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
+      name: checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME),
+      values: await observationValues(ctx, { ...entry.observation, host }),
+      kvp,
+    });
+  }
+  return prepared;
+}
+
+/** Upserts every VM in one statement; resolves to GUID -> id. */
+async function upsertVms(
+  ctx: TxContext,
+  vms: readonly PreparedVm[],
+  atMs: number,
+): Promise<Map<string, number>> {
+  await ctx.conn.run(
+    `INSERT INTO vms (guid, tenant, first_seen, last_seen)
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
+     ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
+       tenant = excluded.tenant, deleted_at = NULL`,
+    [atMs, JSON.stringify(vms.map((vm) => [vm.guid, vm.tenant]))],
+  );
+  const rows = await ctx.conn.all('SELECT id, guid FROM vms WHERE guid IN (SELECT value FROM json_each(?))', [
+    JSON.stringify(vms.map((vm) => vm.guid)),
+  ]);
+  const ids = new Map(rows.map((row) => [String(row.guid), Number(row.id)]));
+  for (const [guid, id] of ids) ctx.vmIds.set(guid, id);
+  return ids;
+}
+
+/** Open rows of `table` for the given VM ids, by VM id. Table and columns are constants. */
+async function openRows(ctx: TxContext, sql: string, vmIds: readonly number[]): Promise<Map<number, SqlRow>> {
+  const rows = await ctx.conn.all(sql, [JSON.stringify(vmIds)]);
+  return new Map(rows.map((row) => [Number(row.vm_id), row]));
+}
+
+async function recordNames(
+  ctx: TxContext,
+  vms: readonly PreparedVm[],
+  ids: Map<string, number>,
+  atMs: number,
+) {
+  const open = await openRows(
+    ctx,
+    'SELECT id, vm_id, name, valid_from FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))',
+    [...ids.values()],
+  );
+  let renamed = 0;
+  for (const vm of vms) {
+    const vmId = ids.get(vm.guid) ?? -1;
+    const current = open.get(vmId);
+    if (current?.name === vm.name) continue;
+    await writeVmName(ctx, vmId, current, vm.name, atMs);
+    renamed++;
+  }
+  return renamed;
+}
+
+async function recordObservations(
+  ctx: TxContext,
+  vms: readonly PreparedVm[],
+  ids: Map<string, number>,
+  atMs: number,
+) {
+  const open = await openRows(
+    ctx,
+    `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
+    [...ids.values()],
+  );
+  const counts: Record<ObservationChange, number> = { opened: 0, unchanged: 0, changed: 0, resumed: 0 };
+  const unchanged: number[] = [];
+  for (const vm of vms) {
+    const vmId = ids.get(vm.guid) ?? -1;
+    const current = open.get(vmId);
+    const change = decideObservation(current, atMs, vm.values, ctx.staleAfterMs);
+    counts[change]++;
+    if (change === 'unchanged') unchanged.push(Number(current?.id));
+    else await applyObservation(ctx, vmId, current, atMs, vm.values, change);
+  }
+  await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id IN (SELECT value FROM json_each(?))', [
+    atMs,
+    JSON.stringify(unchanged),
+  ]);
+  return counts;
+}
+
+async function recordPools(
+  ctx: TxContext,
+  vms: readonly PreparedVm[],
+  ids: Map<string, number>,
+  atMs: number,
+) {
+  const rows = await ctx.conn.all(
+    'SELECT vm_id, pool, sha256 FROM kvp_latest WHERE vm_id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify([...ids.values()])],
+  );
+  const stored = new Set(rows.map((row) => `${row.vm_id}/${row.pool}/${row.sha256}`));
+  let written = 0;
+  for (const vm of vms) {
+    const vmId = ids.get(vm.guid) ?? -1;
+    for (const [pool, digest] of vm.kvp) {
+      if (stored.has(`${vmId}/${pool}/${digest.sha256}`)) continue;
+      await writeKvp(ctx, vmId, pool, digest, atMs);
+      written++;
+    }
+  }
+  return written;
+}
+
+/**
+ * Records one host's sweep: every VM's tenant, name, observation and KVP pools, with exactly the
+ * semantics of upsertVm / recordVmName / recordObservation / recordKvp. Every entry is validated
+ * before the first write (INVALID_ARGUMENT names the entry and field); NOT_FOUND when the host was
+ * never upserted. Resolves to counts of what changed.
+ */
+export async function recordSweep(
+  ctx: TxContext,
+  host: string,
+  atMs: number,
+  entries: readonly SweepVm[],
+): Promise<SweepSummary> {
+  const vms = await prepare(ctx, host, entries);
+  if (vms.length === 0) {
+    return {
+      vms: 0,
+      renamed: 0,
+      observations: { opened: 0, unchanged: 0, changed: 0, resumed: 0 },
+      kvpWritten: 0,
+    };
+  }
+  const ids = await upsertVms(ctx, vms, atMs);
+  const renamed = await recordNames(ctx, vms, ids, atMs);
+  const observations = await recordObservations(ctx, vms, ids, atMs);
+  const kvpWritten = await recordPools(ctx, vms, ids, atMs);
+  return Object.freeze({ vms: vms.length, renamed, observations: Object.freeze(observations), kvpWritten });
+}

@@ -1,0 +1,130 @@
+/** VMs (by GUID), their name history, and the operator-visible flags opt-out and AVMA-blocked. */
+import type { SqlRow } from '../connection.js';
+import type { ChangeRequest, VmInput } from '../types.js';
+import { boolToInt, checkBoolean, checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
+import { insertAudit } from './audit-repo.js';
+import { type TxContext, vmIdOf } from './context.js';
+
+/** Hyper-V limits VM names to 100 characters; the cap leaves room without storing novels. */
+export const MAX_VM_NAME = 256;
+export const MAX_TENANT = 256;
+
+/**
+ * Creates the VM or moves its last_seen and updates its tenant; a VM seen again after being marked
+ * deleted is live again. Resolves to its internal id.
+ */
+export async function upsertVm(ctx: TxContext, vm: VmInput, atMs: number): Promise<number> {
+  if (typeof vm !== 'object' || vm === null) throw invalid('vm', vm, 'an object { id, tenant }');
+  const guid = checkGuid(vm.id, 'vm.id');
+  const tenant = checkOptionalText(vm.tenant, 'vm.tenant', MAX_TENANT);
+  const row = await ctx.conn.get(
+    `INSERT INTO vms (guid, tenant, first_seen, last_seen) VALUES (?, ?, ?, ?)
+     ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
+       tenant = excluded.tenant, deleted_at = NULL
+     RETURNING id`,
+    [guid, tenant, atMs, atMs],
+  );
+  const id = Number(row?.id);
+  ctx.vmIds.set(guid, id);
+  return id;
+}
+
+/** Closes the open name (if any) and opens `name` at `atMs`. */
+export async function writeVmName(
+  ctx: TxContext,
+  vmId: number,
+  open: SqlRow | undefined,
+  name: string,
+  atMs: number,
+): Promise<void> {
+  if (open !== undefined) {
+    if (atMs < Number(open.valid_from)) {
+      throw invalid('at', new Date(atMs), 'a time after the VM got its current name');
+    }
+    await ctx.conn.run('UPDATE vm_names SET valid_to = ? WHERE id = ?', [atMs, Number(open.id)]);
+  }
+  await ctx.conn.run('INSERT INTO vm_names (vm_id, name, valid_from) VALUES (?, ?, ?)', [vmId, name, atMs]);
+}
+
+/**
+ * Records the VM's name at `atMs`. Resolves to true when it differs from the current name (the old
+ * one is closed, the new one opened), false when unchanged (no write).
+ */
+export async function recordVmName(
+  ctx: TxContext,
+  guid: string,
+  atMs: number,
+  name: string,
+): Promise<boolean> {
+  checkText(name, 'name', MAX_VM_NAME);
+  const vmId = await vmIdOf(ctx, guid);
+  const open = await ctx.conn.get(
+    'SELECT id, name, valid_from FROM vm_names WHERE vm_id = ? AND valid_to IS NULL',
+    [vmId],
+  );
+  if (open?.name === name) return false;
+  await writeVmName(ctx, vmId, open, name, atMs);
+  return true;
+}
+
+type VmFlag = 'opted_out' | 'avma_blocked';
+
+/** Sets a flag; audits and resolves to true only when it changed (repeating a request is a no-op). */
+async function setFlag(
+  ctx: TxContext,
+  guid: string,
+  flag: VmFlag,
+  value: boolean,
+  request: ChangeRequest,
+  actions: { readonly on: 'opt-out' | 'block-avma'; readonly off: 'opt-in' | 'allow-avma' },
+): Promise<boolean> {
+  checkBoolean(value, flag);
+  const vmId = await vmIdOf(ctx, guid);
+  const row = await ctx.conn.get(`SELECT ${flag} AS flag FROM vms WHERE id = ?`, [vmId]);
+  if (Number(row?.flag) === boolToInt(value)) return false;
+  await ctx.conn.run(`UPDATE vms SET ${flag} = ? WHERE id = ?`, [boolToInt(value), vmId]);
+  await insertAudit(ctx, {
+    at: request.at,
+    actor: request.actor,
+    action: value ? actions.on : actions.off,
+    vm: guid,
+    reason: request.reason,
+  });
+  return true;
+}
+
+/** The tenant's opt-out: the agent leaves the VM alone (reason OPTED_OUT) while it is set. */
+export function setOptOut(
+  ctx: TxContext,
+  guid: string,
+  optedOut: boolean,
+  request: ChangeRequest,
+): Promise<boolean> {
+  return setFlag(ctx, guid, 'opted_out', optedOut, request, { on: 'opt-out', off: 'opt-in' });
+}
+
+/** Set after a key replacement; AVMA keys are not pushed again until an operator clears it. */
+export function setAvmaBlocked(
+  ctx: TxContext,
+  guid: string,
+  blocked: boolean,
+  request: ChangeRequest,
+): Promise<boolean> {
+  return setFlag(ctx, guid, 'avma_blocked', blocked, request, { on: 'block-avma', off: 'allow-avma' });
+}
+
+/**
+ * Marks the VM deleted at `atMs` and closes its open observation at its last sighting, so the time
+ * between that sighting and the deletion is not counted as running. Resolves to false when the VM was
+ * already marked deleted. Its history stays: deleted VMs remain in the month they ran in.
+ */
+export async function markVmDeleted(ctx: TxContext, guid: string, atMs: number): Promise<boolean> {
+  const vmId = await vmIdOf(ctx, guid);
+  const row = await ctx.conn.get('SELECT deleted_at FROM vms WHERE id = ?', [vmId]);
+  if (row?.deleted_at !== null) return false;
+  await ctx.conn.run('UPDATE observations SET valid_to = last_seen WHERE vm_id = ? AND valid_to IS NULL', [
+    vmId,
+  ]);
+  await ctx.conn.run('UPDATE vms SET deleted_at = ? WHERE id = ?', [atMs, vmId]);
+  return true;
+}

@@ -1,0 +1,136 @@
+/**
+ * The store: one SQLite connection, one queue. node-sqlite3 is asynchronous, so without the queue the
+ * statements of two concurrent transactions would interleave on the one connection; every transaction
+ * and every read runs alone, in order of request.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Connection } from './connection.js';
+import { StoreError, toStoreError } from './errors.js';
+import { listEvents } from './queries/events-query.js';
+import { getMonthClose, listMonthCloses } from './queries/month-query.js';
+import { listVmStatus } from './queries/status-query.js';
+import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
+import { readUsageInputs } from './queries/usage-query.js';
+import type { EventFilter, EventRow, UsageInputs, VmStatus, VmStatusFilter } from './read-types.js';
+import { Transaction } from './transaction.js';
+import type { MonthCloseRecord } from './types.js';
+
+export interface StoreSettings {
+  readonly busyTimeoutMs: number;
+  readonly staleAfterMs: number;
+  readonly readOnly: boolean;
+}
+
+/** Marks async work running inside the queue, to refuse a nested call that would wait for itself. */
+const insideQueue = new AsyncLocalStorage<true>();
+
+export class Store {
+  readonly #conn: Connection;
+  readonly settings: StoreSettings;
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** Use `openStore`; the constructor expects a checked, migrated connection. */
+  constructor(conn: Connection, settings: StoreSettings) {
+    this.#conn = conn;
+    this.settings = Object.freeze({ ...settings });
+  }
+
+  /** The database file. */
+  get path(): string {
+    return this.#conn.path;
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoreError('CLOSED', `store ${this.path} is closed`));
+    if (insideQueue.getStore() === true) {
+      return Promise.reject(
+        new StoreError(
+          'INVALID_ARGUMENT',
+          'store used inside its own transaction; use the transaction object',
+        ),
+      );
+    }
+    const result = this.#tail.then(() => insideQueue.run(true, work));
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `work` in one IMMEDIATE transaction and resolves to its result after COMMIT. If `work` (or
+   * COMMIT) fails, the transaction is rolled back and the error rethrown: nothing of it is visible.
+   * Transactions run one at a time in request order. Rejects with StoreError READ_ONLY on a read-only
+   * store, LOCKED when another process holds the lock past the busy timeout.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.settings.readOnly) {
+      return Promise.reject(new StoreError('READ_ONLY', `store ${this.path} was opened read-only`));
+    }
+    return this.#exclusive(async () => {
+      await this.#conn.exec('BEGIN IMMEDIATE');
+      const tx = new Transaction(this.#conn, this.settings.staleAfterMs);
+      try {
+        const result = await work(tx);
+        tx.finish();
+        await this.#conn.exec('COMMIT');
+        return result;
+      } catch (error) {
+        tx.finish();
+        await this.#conn.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Several reads in one snapshot (a deferred read transaction), queued like transactions. */
+  #read<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      await this.#conn.exec('BEGIN');
+      try {
+        return await work(this.#conn);
+      } finally {
+        await this.#conn.exec('COMMIT').catch(() => undefined);
+      }
+    });
+  }
+
+  /** One row per VM with its latest observation (deleted VMs only when asked). Never writes. */
+  listVmStatus(filter: VmStatusFilter = {}): Promise<VmStatus[]> {
+    return this.#read((conn) => listVmStatus(conn, filter));
+  }
+
+  /** Stored events, oldest first, optionally by event id and VM name or GUID. Never writes. */
+  listEvents(filter: EventFilter = {}): Promise<EventRow[]> {
+    return this.#read((conn) => listEvents(conn, filter));
+  }
+
+  /** Everything the SPLA month report needs for [from, to), read in one snapshot. Never writes. */
+  readUsageInputs(from: Date, to: Date): Promise<UsageInputs> {
+    return this.#read((conn) => readUsageInputs(conn, from, to));
+  }
+
+  /** The closed month, or null when it was not closed. Never writes. */
+  getMonthClose(month: string): Promise<MonthCloseRecord | null> {
+    return this.#read((conn) => getMonthClose(conn, month));
+  }
+
+  listMonthCloses(): Promise<MonthCloseRecord[]> {
+    return this.#read((conn) => listMonthCloses(conn));
+  }
+
+  /** Row count per table and the database size in bytes: what store-growth benchmarks measure. */
+  tableSizes(): Promise<TableSizes> {
+    return this.#read((conn) => readTableSizes(conn));
+  }
+
+  /** Waits for queued work, then closes the file (checkpointing the WAL). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const pending = this.#tail;
+    this.#closed = true;
+    await pending;
+    await this.#conn.close().catch((error: unknown) => {
+      throw toStoreError(error, this.path, 'closing');
+    });
+  }
+}

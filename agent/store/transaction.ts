@@ -1,0 +1,153 @@
+/**
+ * The repository API of one transaction: every write the sweep makes goes through these methods.
+ * Times are `Date`s; VMs are addressed by GUID and hosts by name. A method called after its
+ * transaction ended rejects with StoreError CLOSED.
+ */
+import type { Connection } from './connection.js';
+import { StoreError } from './errors.js';
+import { insertAudit } from './repos/audit-repo.js';
+import { getBookmark, recordHostEvents, restartBookmark, setBookmark } from './repos/bookmarks-repo.js';
+import type { TxContext } from './repos/context.js';
+import { insertEvents } from './repos/events-repo.js';
+import { recordHostFacts, upsertHost } from './repos/hosts-repo.js';
+import { readKvp, recordKvp } from './repos/kvp-repo.js';
+import { insertMonthClose } from './repos/month-repo.js';
+import { recordObservation } from './repos/observations-repo.js';
+import { recordSweep, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
+import { markVmDeleted, recordVmName, setAvmaBlocked, setOptOut, upsertVm } from './repos/vms-repo.js';
+import type {
+  AuditInput,
+  Bookmark,
+  ChangeRequest,
+  EventInput,
+  HostFacts,
+  KvpItemRecord,
+  KvpPool,
+  ObservationChange,
+  ObservationFields,
+  VmInput,
+} from './types.js';
+import { checkTime } from './validate.js';
+
+/** A host event as the sweep passes it to `recordHostEvents` (source, origin and epoch are implied). */
+export type HostEventInput = Omit<EventInput, 'source' | 'origin' | 'logEpoch'>;
+
+export class Transaction {
+  readonly #ctx: TxContext;
+  #active = true;
+
+  constructor(conn: Connection, staleAfterMs: number) {
+    this.#ctx = { conn, staleAfterMs, hostIds: new Map(), vmIds: new Map() };
+  }
+
+  /** Called by the store at COMMIT or ROLLBACK. */
+  finish(): void {
+    this.#active = false;
+  }
+
+  #use(): TxContext {
+    if (!this.#active) throw new StoreError('CLOSED', 'transaction object used after its transaction ended');
+    return this.#ctx;
+  }
+
+  /** Creates the host or moves its last sighting. */
+  async upsertHost(name: string, at: Date): Promise<void> {
+    await upsertHost(this.#use(), name, checkTime(at, 'at'));
+  }
+
+  /** True when the facts changed (new interval), false when they are the current ones (no write). */
+  async recordHostFacts(host: string, at: Date, facts: HostFacts): Promise<boolean> {
+    return recordHostFacts(this.#use(), host, checkTime(at, 'at'), facts);
+  }
+
+  /** Creates the VM or moves its last sighting and sets its tenant; clears a deleted mark. */
+  async upsertVm(vm: VmInput, at: Date): Promise<void> {
+    await upsertVm(this.#use(), vm, checkTime(at, 'at'));
+  }
+
+  /** True when the name changed (name history grows), false otherwise. */
+  async recordVmName(vm: string, at: Date, name: string): Promise<boolean> {
+    return recordVmName(this.#use(), vm, checkTime(at, 'at'), name);
+  }
+
+  /** See `ObservationChange`: only `opened`, `changed` and `resumed` add a row. */
+  async recordObservation(vm: string, at: Date, fields: ObservationFields): Promise<ObservationChange> {
+    return recordObservation(this.#use(), vm, checkTime(at, 'at'), fields);
+  }
+
+  /** True when the pool's items changed and were written, false when the hash matched. */
+  async recordKvp(vm: string, pool: KvpPool, items: readonly KvpItemRecord[], at: Date): Promise<boolean> {
+    return recordKvp(this.#use(), vm, pool, items, checkTime(at, 'at'));
+  }
+
+  async readKvp(vm: string, pool: KvpPool): Promise<KvpItemRecord[] | null> {
+    return readKvp(this.#use(), vm, pool);
+  }
+
+  /**
+   * One host's sweep in a few statements (the fast path for fleets): same effect as upsertVm,
+   * recordVmName, recordObservation and recordKvp for each entry, all validated before any write.
+   */
+  async recordSweep(host: string, at: Date, vms: readonly SweepVm[]): Promise<SweepSummary> {
+    return recordSweep(this.#use(), host, checkTime(at, 'at'), vms);
+  }
+
+  /** Inserts events; duplicates are skipped. Resolves to the number inserted. */
+  async insertEvents(events: readonly EventInput[]): Promise<number> {
+    return insertEvents(this.#use(), events);
+  }
+
+  /** Host events after the bookmark: stored, and the bookmark advanced, in this transaction. */
+  async recordHostEvents(
+    host: string,
+    log: string,
+    events: readonly HostEventInput[],
+    at: Date,
+  ): Promise<number> {
+    return recordHostEvents(this.#use(), host, log, events, checkTime(at, 'at'));
+  }
+
+  async getBookmark(host: string, log: string): Promise<Bookmark> {
+    return getBookmark(this.#use(), host, log);
+  }
+
+  /** Moves the bookmark forward; moving it backwards is refused (use `restartBookmark`). */
+  async setBookmark(host: string, log: string, recordId: number, at: Date): Promise<void> {
+    return setBookmark(this.#use(), host, log, recordId, checkTime(at, 'at'));
+  }
+
+  /** The log was cleared: start a new epoch at record 0. */
+  async restartBookmark(host: string, log: string, at: Date): Promise<Bookmark> {
+    return restartBookmark(this.#use(), host, log, checkTime(at, 'at'));
+  }
+
+  /** Appends an audit record (and its `agent` event); resolves to its id. */
+  async audit(action: AuditInput): Promise<number> {
+    return insertAudit(this.#use(), action);
+  }
+
+  /** True (and audited) when the flag changed; repeating a request changes and records nothing. */
+  async setOptOut(vm: string, optedOut: boolean, request: ChangeRequest): Promise<boolean> {
+    return setOptOut(this.#use(), vm, optedOut, request);
+  }
+
+  /** True (and audited) when the flag changed. */
+  async setAvmaBlocked(vm: string, blocked: boolean, request: ChangeRequest): Promise<boolean> {
+    return setAvmaBlocked(this.#use(), vm, blocked, request);
+  }
+
+  /** True when newly marked; the open observation closes at the VM's last sighting. */
+  async markVmDeleted(vm: string, at: Date): Promise<boolean> {
+    return markVmDeleted(this.#use(), vm, checkTime(at, 'at'));
+  }
+
+  /** Stores a month close; CONFLICT when the month is already closed. */
+  async insertMonthClose(month: string, closedAt: Date, report: string, sha256: string): Promise<void> {
+    return insertMonthClose(this.#use(), {
+      month,
+      closedAtMs: checkTime(closedAt, 'closedAt'),
+      report,
+      sha256,
+    });
+  }
+}

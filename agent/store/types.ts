@@ -1,0 +1,160 @@
+/**
+ * What goes into the store and what comes out: vocabularies (validated on every write) and the records
+ * of the repository and read APIs. Times go in as `Date` and come out as ISO-8601 UTC strings.
+ */
+import {
+  CLIENT_VERSIONS,
+  EDITIONS,
+  type Edition,
+  GUEST_OS_FAMILIES,
+  type GuestOsFamily,
+  type HostEdition,
+  type HostVersion,
+  SERVER_VERSIONS,
+} from 'hyperv-kvp';
+import {
+  AVMA_NOTIFICATIONS,
+  type Channel,
+  LICENSE_STATUSES,
+  type LicenseStatus,
+  type ReasonCode,
+} from '../../shared/avma/index.js';
+import type { VmState } from '../driver/hyperv-driver.js';
+
+export const GUEST_OS_VALUES = [...GUEST_OS_FAMILIES, 'unknown'] as const;
+export type GuestOs = GuestOsFamily | 'unknown';
+
+/** Guest versions in the scenario vocabulary: Windows Server releases and Windows client 10/11. */
+export const GUEST_VERSIONS: readonly string[] = Object.freeze([...SERVER_VERSIONS, ...CLIENT_VERSIONS]);
+export const GUEST_EDITIONS: readonly Edition[] = EDITIONS;
+
+export const LICENSE_STATUS_VALUES = [...LICENSE_STATUSES, 'unknown'] as const;
+export type ObservedLicenseStatus = LicenseStatus | 'unknown';
+
+export const KVP_POOLS = ['intrinsic', 'guest', 'host'] as const;
+/** `intrinsic`: GuestIntrinsicExchangeItems; `guest`: GuestExchangeItems; `host`: HostExchangeItems. */
+export type KvpPool = (typeof KVP_POOLS)[number];
+
+export const EVENT_SOURCES = ['host', 'guest', 'agent'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** The 12309 notifications, plus `unknown` for a guest event the guest agent could not classify. */
+export const EVENT_NOTIFICATIONS = [...AVMA_NOTIFICATIONS, 'unknown'] as const;
+export type EventNotification = (typeof EVENT_NOTIFICATIONS)[number];
+
+/** What the agent or an operator did to a VM or host (the audit vocabulary). */
+export const AUDIT_ACTIONS = [
+  'push-key',
+  'send-intent',
+  'remove-host-items',
+  'send-wipe',
+  'opt-out',
+  'opt-in',
+  'block-avma',
+  'allow-avma',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface HostFacts {
+  /** `null` when the host runs a release outside the vocabulary. */
+  readonly version: HostVersion | null;
+  readonly build: number | null;
+  /** `null` when neither Datacenter nor Standard (e.g. Hyper-V Server). */
+  readonly edition: HostEdition | null;
+  readonly activated: boolean;
+  readonly sockets: number;
+  /** Physical cores of each processor, one entry per socket. */
+  readonly coresPerSocket: readonly number[];
+  readonly cluster: string | null;
+}
+
+export interface VmInput {
+  /** Hyper-V VM GUID. */
+  readonly id: string;
+  /** Operator-assigned tenant; `null` when unknown. */
+  readonly tenant: string | null;
+}
+
+export interface Problem {
+  /** Upper-case code such as `INVALID_STATUS`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One sweep's view of a VM. Any change in these fields opens a new observation interval. */
+export interface ObservationFields {
+  readonly host: string;
+  readonly state: VmState;
+  readonly dataExchange: boolean;
+  readonly os: GuestOs;
+  readonly version: string | null;
+  readonly edition: Edition | null;
+  readonly evaluation: boolean | null;
+  readonly licenseStatus: ObservedLicenseStatus;
+  readonly channel: Channel;
+  readonly eligible: boolean;
+  readonly reasons: readonly ReasonCode[];
+  readonly keyPushed: boolean;
+  readonly kvpWiped: boolean;
+  readonly problems: readonly Problem[];
+}
+
+/** What `recordObservation` did: the stored interval count grows only for `opened`, `changed`, `resumed`. */
+export type ObservationChange = 'opened' | 'unchanged' | 'changed' | 'resumed';
+
+export interface KvpItemRecord {
+  readonly name: string;
+  readonly data: string;
+}
+
+export interface EventInput {
+  readonly source: EventSource;
+  /** Host name for host events, VM GUID for guest events, `agent` for the agent's own. */
+  readonly origin: string;
+  readonly recordId: number;
+  /** Windows event id (12310, 12309); `null` for agent audit events. */
+  readonly eventId: number | null;
+  readonly time: Date;
+  /** VM GUID the event concerns, if known. */
+  readonly vm?: string | null;
+  /** Host name the event concerns, if known. */
+  readonly host?: string | null;
+  readonly notification?: EventNotification | null;
+  /** `0xC004FD01` form; normalised to upper-case hex digits. */
+  readonly hresult?: string | null;
+  readonly message?: string;
+  /** Clears of the source log seen so far (see `Transaction.restartBookmark`); default 0. */
+  readonly logEpoch?: number;
+}
+
+export interface Bookmark {
+  readonly recordId: number;
+  readonly logEpoch: number;
+}
+
+export interface AuditInput {
+  readonly at: Date;
+  /** Who: `agent`, or the operator's name / API token name. */
+  readonly actor: string;
+  readonly action: AuditAction;
+  readonly vm?: string | null;
+  readonly host?: string | null;
+  /** Why, in words or as a reason code. */
+  readonly reason: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Who asked for an operator-visible flag change, and why (recorded in the audit trail). */
+export interface ChangeRequest {
+  readonly at: Date;
+  readonly actor: string;
+  readonly reason: string;
+}
+
+export interface MonthCloseRecord {
+  readonly month: string;
+  readonly closedAt: string;
+  /** The frozen report, exactly as hashed. */
+  readonly report: string;
+  readonly sha256: string;
+}
