@@ -38,6 +38,24 @@ function groupPrefix(words: readonly string[], specs: readonly CommandSpec[]): s
   return prefix;
 }
 
+/**
+ * Moves negative numbers that are arguments (e.g. `avma error -1073414910`, a signed HRESULT) behind
+ * `--`, so that the option parser does not read them as short options. A negative number right after a
+ * string option stays that option's value.
+ */
+function protectNegativeNumbers(spec: CommandSpec, args: readonly string[]): string[] {
+  const kept: string[] = [];
+  const negatives: string[] = [];
+  for (const [i, arg] of args.entries()) {
+    const previous = i > 0 ? args[i - 1] : undefined;
+    const isValue = previous?.startsWith('--') === true && spec.options[previous.slice(2)]?.type === 'string';
+    if (/^-\d+$/.test(arg) && !isValue) negatives.push(arg);
+    else kept.push(arg);
+  }
+  if (negatives.length === 0) return kept;
+  return kept.includes('--') ? [...kept, ...negatives] : [...kept, '--', ...negatives];
+}
+
 function parseCommandArgs(
   spec: CommandSpec,
   args: string[],
@@ -51,7 +69,12 @@ function parseCommandArgs(
     };
   }
   try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: protectNegativeNumbers(spec, args),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { options: parsed.values as OptionValues, positionals: parsed.positionals };
   } catch (error) {
     // parseArgs messages are multi-sentence; keep the first sentence so the error stays on one line.
@@ -102,7 +125,7 @@ export async function dispatch(
   specs: readonly CommandSpec[],
   io: CliIo = processIo,
 ): Promise<number> {
-  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const words = argv.filter((arg) => !arg.startsWith('-') || /^-\d+$/.test(arg));
   const spec = findCommand(words, specs);
   if (spec === undefined) {
     const prefix = groupPrefix(words, specs);

@@ -55,7 +55,7 @@ describe('agent/cli/commands/licensing-commands', () => {
 
   it('parses the KMS client sample of slmgr /dli from the volume activation guide', async () => {
     const text = await readFile(
-      new URL('../../../fixtures/avma/slmgr-dli-kms-client.txt', import.meta.url),
+      new URL('../../../fixtures/avma/seed-004-kms-client-dli.txt', import.meta.url),
       'utf8',
     );
     const run = await avma(['slmgr', 'parse'], text);
