@@ -13,7 +13,10 @@ export type DriverErrorCode =
   | 'KEY_EXISTS'
   /** ModifyKvpItems / RemoveKvpItems: a key does not exist (WMI refuses the whole call). */
   | 'KEY_NOT_FOUND'
-  /** More than 128 items in one KVP call, or an item over the wire limits. */
+  /**
+   * More than 128 items in one KVP call, an item over the wire limits, a malformed request, or a
+   * driver configuration naming an unknown driver or host.
+   */
   | 'INVALID_ARGUMENT'
   /** The operation does not fit the VM's state (e.g. Data Exchange write to a VM being deleted). */
   | 'OPERATION_INVALID'

@@ -1,0 +1,167 @@
+/**
+ * Simulated time for the lab. Nothing in the lab reads the real clock or sets real timers: tests and
+ * `avma lab run` move this clock forward, and the scheduler runs what falls due, in time order, one task
+ * at a time. Ties run in the order they were scheduled, so a run is reproducible.
+ */
+import { LabError } from './lab-error.js';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+export class SimClock {
+  #now: number;
+
+  constructor(startMs: number) {
+    if (!Number.isFinite(startMs))
+      throw new LabError('INVALID_ARGUMENT', `clock start is ${startMs}, expected a time`);
+    this.#now = startMs;
+  }
+
+  /** Milliseconds since the Unix epoch, simulated. */
+  now(): number {
+    return this.#now;
+  }
+
+  nowDate(): Date {
+    return new Date(this.#now);
+  }
+
+  /** ISO-8601 UTC with milliseconds, e.g. `2026-11-01T00:05:00.000Z`. */
+  nowIso(): string {
+    return new Date(this.#now).toISOString();
+  }
+
+  /** Moves the clock to `ms`. Throws `LabError` INVALID_ARGUMENT when that is in the past. */
+  set(ms: number): void {
+    if (!(ms >= this.#now)) {
+      throw new LabError(
+        'INVALID_ARGUMENT',
+        `cannot move the clock back from ${this.nowIso()} to ${Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms)}`,
+      );
+    }
+    this.#now = ms;
+  }
+}
+
+export interface TaskHandle {
+  readonly at: number;
+  readonly label: string;
+  /** True once cancelled or run. */
+  readonly done: boolean;
+}
+
+interface Task extends TaskHandle {
+  readonly seq: number;
+  readonly run: () => void | Promise<void>;
+  done: boolean;
+}
+
+function before(a: Task, b: Task): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+/** A binary min-heap of tasks ordered by (time, scheduling order). */
+class TaskHeap {
+  readonly #items: Task[] = [];
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  peek(): Task | undefined {
+    return this.#items[0];
+  }
+
+  push(task: Task): void {
+    const items = this.#items;
+    items.push(task);
+    let index = items.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const up = items[parent] as Task;
+      if (!before(task, up)) break;
+      items[index] = up;
+      index = parent;
+    }
+    items[index] = task;
+  }
+
+  pop(): Task | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    let index = 0;
+    for (;;) {
+      const left = index * 2 + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && before(items[right] as Task, items[left] as Task) ? right : left;
+      if (!before(items[child] as Task, last)) break;
+      items[index] = items[child] as Task;
+      index = child;
+    }
+    items[index] = last;
+    return top;
+  }
+}
+
+export class SimScheduler {
+  readonly #clock: SimClock;
+  readonly #heap = new TaskHeap();
+  #seq = 0;
+  #running = false;
+
+  constructor(clock: SimClock) {
+    this.#clock = clock;
+  }
+
+  get clock(): SimClock {
+    return this.#clock;
+  }
+
+  /** Tasks scheduled and not yet run or cancelled (cancelled ones are counted until they surface). */
+  get pending(): number {
+    return this.#heap.size;
+  }
+
+  /** Runs `run` when the clock reaches `at` (a time in the past means "at the current time"). */
+  schedule(at: number, label: string, run: () => void | Promise<void>): TaskHandle {
+    const task: Task = { at: Math.max(at, this.#clock.now()), label, seq: this.#seq++, run, done: false };
+    this.#heap.push(task);
+    return task;
+  }
+
+  /** Cancels a task that has not run yet; cancelling twice or after it ran does nothing. */
+  cancel(handle: TaskHandle | null): void {
+    if (handle !== null) (handle as Task).done = true;
+  }
+
+  /**
+   * Runs every task due up to and including `target`, in order, moving the clock to each task's time
+   * and finally to `target`; tasks may schedule more tasks. Resolves to the number of tasks run.
+   * Throws `LabError` INVALID_OPERATION when called while already running (a task must not advance
+   * time) and INVALID_ARGUMENT for a target in the past.
+   */
+  async runUntil(target: number): Promise<number> {
+    if (this.#running) throw new LabError('INVALID_OPERATION', 'the lab clock is already advancing');
+    if (!(target >= this.#clock.now())) this.#clock.set(target);
+    this.#running = true;
+    let count = 0;
+    try {
+      for (let task = this.#heap.peek(); task !== undefined && task.at <= target; task = this.#heap.peek()) {
+        this.#heap.pop();
+        if (task.done) continue;
+        task.done = true;
+        this.#clock.set(task.at);
+        await task.run();
+        count += 1;
+      }
+      this.#clock.set(target);
+    } finally {
+      this.#running = false;
+    }
+    return count;
+  }
+}

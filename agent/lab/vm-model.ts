@@ -1,0 +1,180 @@
+/**
+ * One simulated VM: GUID (stable across renames and migrations), name, host, state, the Data Exchange
+ * switch and the KVP pools:
+ * - host items (`HostExchangeItems`, Source 0) live in the VM configuration and can be written in any
+ *   state; the guest sees them in its External pool only while it runs with Data Exchange on;
+ * - the guest's `Guest` and `External` registry keys live in the guest and move with it;
+ * - intrinsic and guest items are visible to the host only while the VM runs with Data Exchange on
+ *   ("The data is only available when the VM is running", kvp-and-powershell.md §0.3).
+ * Every change drops the cached `RawVm`, so listing a large unchanged fleet is cheap.
+ */
+import { encodeKvpItem, type KvpSource } from 'hyperv-kvp';
+import type { RawVm, VmState } from '../driver/hyperv-driver.js';
+import type { LabHost } from './host-model.js';
+import { hostParameterItems, intrinsicItems, type KvpPair } from './intrinsic-items.js';
+import type { LabGuest } from './lab-guest.js';
+
+export interface LabVmInit {
+  readonly id: string;
+  readonly name: string;
+  readonly hostName: string;
+  readonly state: VmState;
+  readonly dataExchange: boolean;
+  readonly tenant: string | null;
+  readonly guest: LabGuest;
+  readonly guestAgent: boolean;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+function render(pairs: Iterable<KvpPair>, source: KvpSource): readonly string[] {
+  const out: string[] = [];
+  for (const [name, data] of pairs) {
+    try {
+      out.push(encodeKvpItem({ name, data, source }));
+    } catch {
+      // A value the KVP wire cannot carry (the lab refuses such writes) never reaches the host.
+    }
+  }
+  return Object.freeze(out);
+}
+
+export class LabVm {
+  readonly id: string;
+  readonly tenant: string | null;
+  readonly guest: LabGuest;
+  /** The scenario installed the guest agent in this VM. */
+  readonly guestAgentInstalled: boolean;
+  /** The agent service runs (false after `guest-agent-stop`). */
+  agentRunning: boolean;
+  /** Bumped at every boot and stop: scheduled work of an earlier boot sees the change and does nothing. */
+  bootGeneration = 0;
+  /** Bumped when the agent is stopped or started: an earlier tick loop ends. */
+  agentGeneration = 0;
+  #name: string;
+  #hostName: string;
+  #state: VmState;
+  #dataExchange: boolean;
+  readonly #hostItems = new Map<string, string>();
+  readonly #external = new Map<string, string>();
+  readonly #guestPool = new Map<string, string>();
+  #parameters: ReadonlyMap<string, string> = new Map();
+  #raw: RawVm | null = null;
+
+  constructor(init: LabVmInit) {
+    this.id = init.id;
+    this.#name = init.name;
+    this.#hostName = init.hostName;
+    this.#state = init.state;
+    this.#dataExchange = init.dataExchange;
+    this.tenant = init.tenant;
+    this.guest = init.guest;
+    this.guestAgentInstalled = init.guestAgent;
+    this.agentRunning = init.guestAgent;
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  get hostName(): string {
+    return this.#hostName;
+  }
+
+  get state(): VmState {
+    return this.#state;
+  }
+
+  get dataExchange(): boolean {
+    return this.#dataExchange;
+  }
+
+  /** Running with Data Exchange on: the KVP service moves data both ways. */
+  get exchanging(): boolean {
+    return this.#state === 'Running' && this.#dataExchange;
+  }
+
+  set name(name: string) {
+    this.#name = name;
+    this.#raw = null;
+  }
+
+  set hostName(name: string) {
+    this.#hostName = name;
+    this.#raw = null;
+  }
+
+  set state(state: VmState) {
+    this.#state = state;
+    this.#raw = null;
+  }
+
+  set dataExchange(enabled: boolean) {
+    this.#dataExchange = enabled;
+    this.#raw = null;
+  }
+
+  /** Marks the guest's published data as changed (edition, addresses). */
+  touch(): void {
+    this.#raw = null;
+  }
+
+  get hostItems(): ReadonlyMap<string, string> {
+    return this.#hostItems;
+  }
+
+  /** Applies a host-side KVP write (already validated by the driver) and pushes it if exchanging. */
+  writeHostItems(writes: readonly KvpPair[], removals: readonly string[], host: LabHost): void {
+    for (const [name, data] of writes) this.#hostItems.set(name, data);
+    for (const name of removals) this.#hostItems.delete(name);
+    this.#raw = null;
+    if (this.exchanging) this.syncFromHost(host);
+  }
+
+  /** The guest's `External` registry key (what it last received). */
+  get externalPool(): ReadonlyMap<string, string> {
+    return this.#external;
+  }
+
+  /** The guest's `Guest` registry key (what software in the guest wrote). */
+  get guestPool(): ReadonlyMap<string, string> {
+    return this.#guestPool;
+  }
+
+  /** The guest's `Guest\Parameters` key (what the host last wrote about itself). */
+  get parameters(): ReadonlyMap<string, string> {
+    return this.#parameters;
+  }
+
+  writeGuestItem(name: string, data: string): void {
+    this.#guestPool.set(name, data);
+    if (this.exchanging) this.#raw = null;
+  }
+
+  deleteGuestItem(name: string): void {
+    if (this.#guestPool.delete(name) && this.exchanging) this.#raw = null;
+  }
+
+  /** The KVP service delivering the host's items and host parameters into the guest. */
+  syncFromHost(host: LabHost): void {
+    this.#external.clear();
+    for (const [name, data] of this.#hostItems) this.#external.set(name, data);
+    this.#parameters = new Map(hostParameterItems(host, this.id, this.#name));
+  }
+
+  /** The VM as `listVms()` reports it; cached until something changes. Never throws. */
+  raw(): RawVm {
+    if (this.#raw !== null) return this.#raw;
+    const exchanging = this.exchanging;
+    this.#raw = Object.freeze({
+      id: this.id,
+      name: this.#name,
+      state: this.#state,
+      dataExchange: this.#dataExchange,
+      intrinsicItems: exchanging ? render(intrinsicItems(this.guest), 2) : EMPTY,
+      guestItems: exchanging ? render(this.#guestPool, 1) : EMPTY,
+      hostItems: render(this.#hostItems, 0),
+    });
+    return this.#raw;
+  }
+}
