@@ -67,7 +67,7 @@ export class LabGuestPlatform implements GuestPlatform {
       encodeKvpItem({ name, data: value, source: 1 });
     } catch (error) {
       if (!isKvpError(error)) throw error;
-      throw new GuestPlatformError('COMMAND_FAILED', `cannot write Guest item: ${error.message}`);
+      throw new GuestPlatformError('COMMAND_FAILED', `cannot write Guest item: ${error.reason}`);
     }
     this.#vm.writeGuestItem(name, value);
   }

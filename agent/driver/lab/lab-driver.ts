@@ -46,7 +46,7 @@ function checkItems(items: readonly KvpWriteItem[], withData: boolean): void {
     try {
       encodeKvpItem({ name, data, source: 0 });
     } catch (error) {
-      if (isKvpError(error)) throw invalid(`item ${index}: ${error.message}`);
+      if (isKvpError(error)) throw invalid(`item ${index}: ${error.reason}`);
       throw error;
     }
     // WMI's behaviour for a key repeated in one call is UNCONFIRMED; the lab refuses the call.
