@@ -65,7 +65,12 @@ export interface GuestPlatform {
   now(): Date;
 }
 
-export type GuestPlatformErrorCode = 'COMMAND_FAILED' | 'BAD_OUTPUT' | 'ACCESS_DENIED' | 'TIMEOUT' | 'KEY_REJECTED';
+export type GuestPlatformErrorCode =
+  | 'COMMAND_FAILED'
+  | 'BAD_OUTPUT'
+  | 'ACCESS_DENIED'
+  | 'TIMEOUT'
+  | 'KEY_REJECTED';
 
 export class GuestPlatformError extends Error {
   override readonly name = 'GuestPlatformError';
