@@ -64,8 +64,9 @@ export async function storeWithHosts(
   hosts: readonly string[] = ['HV01'],
   at = new Date('2026-11-01T00:00:00Z'),
   options: StoreOptions = {},
+  file = 'avma.db',
 ): Promise<Store> {
-  const store = await openStore(dir.file('avma.db'), options);
+  const store = await openStore(dir.file(file), options);
   await store.transaction(async (tx) => {
     for (const host of hosts) {
       await tx.upsertHost(host, at);

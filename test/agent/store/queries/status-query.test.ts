@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../../agent/store/index.js';
+import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+
+const START = new Date('2026-11-01T00:00:00Z');
+
+describe('agent/store/queries/status-query', () => {
+  let dir: TempDir;
+  let store: Store;
+  beforeEach(async () => {
+    dir = await tempDir();
+    store = await storeWithHosts(dir, ['HV01', 'HV02']);
+  });
+  afterEach(async () => {
+    await store.close();
+    await dir.remove();
+  });
+
+  it('lists one row per VM, by name, with its latest observation', async () => {
+    await store.transaction(async (tx) => {
+      await tx.upsertVm({ id: vmGuid(1), tenant: 'contoso' }, START);
+      await tx.recordVmName(vmGuid(1), START, 'web01');
+      await tx.recordObservation(vmGuid(1), START, observed({ licenseStatus: 'oob-grace', channel: 'gvlk' }));
+      await tx.recordObservation(vmGuid(1), hoursAfter(START, 0.1), observed({ host: 'HV02' }));
+      await tx.upsertVm({ id: vmGuid(2), tenant: null }, START);
+      await tx.recordVmName(vmGuid(2), START, 'app01');
+    });
+    expect(await store.listVmStatus()).toEqual([
+      {
+        id: vmGuid(2),
+        name: 'app01',
+        host: null,
+        tenant: null,
+        state: null,
+        eligible: false,
+        reasons: [],
+        licenseStatus: 'unknown',
+        channel: 'unknown',
+        keyPushed: false,
+        kvpWiped: false,
+        problems: [],
+        lastSeen: '2026-11-01T00:00:00.000Z',
+        deletedAt: null,
+        optedOut: false,
+        avmaBlocked: false,
+      },
+      {
+        id: vmGuid(1),
+        name: 'web01',
+        host: 'HV02',
+        tenant: 'contoso',
+        state: 'Running',
+        eligible: true,
+        reasons: [],
+        licenseStatus: 'licensed',
+        channel: 'avma',
+        keyPushed: true,
+        kvpWiped: false,
+        problems: [],
+        lastSeen: '2026-11-01T00:06:00.000Z',
+        deletedAt: null,
+        optedOut: false,
+        avmaBlocked: false,
+      },
+    ]);
+  });
+});
