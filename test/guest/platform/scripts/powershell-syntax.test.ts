@@ -1,67 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import Parser from 'tree-sitter';
-import PowerShell from 'tree-sitter-powershell';
 import { describe, expect, it } from 'vitest';
+import { sevenOnlySyntax, syntaxErrors } from '../../powershell-checks.js';
 
 const SCRIPTS = new URL('../../../../guest/platform/scripts/', import.meta.url);
 const SCRIPT_FILES = readdirSync(SCRIPTS).filter((file) => file.endsWith('.ps1'));
-
-const parser = new Parser();
-parser.setLanguage(PowerShell);
-
-/** Parameters that exist only in PowerShell 6/7 (ConvertTo-Json, ConvertFrom-Json, ForEach-Object). */
-const SEVEN_ONLY_PARAMETERS = ['-asarray', '-enumsasstrings', '-escapehandling', '-ashashtable', '-parallel'];
-/** Operators added in PowerShell 7: null-coalescing, null-conditional member and index access. */
-const SEVEN_ONLY_OPERATORS = ['??', '?.', '?['];
-
-interface Finding {
-  readonly line: number;
-  readonly what: string;
-}
-
-function walk(node: Parser.SyntaxNode, visit: (node: Parser.SyntaxNode) => void): void {
-  visit(node);
-  for (const child of node.children) walk(child, visit);
-}
-
-/** ERROR and MISSING nodes of the real PowerShell grammar. */
-function syntaxErrors(source: string): Finding[] {
-  const findings: Finding[] = [];
-  walk(parser.parse(source).rootNode, (node) => {
-    if (node.type === 'ERROR' || node.isMissing) {
-      findings.push({
-        line: node.startPosition.row + 1,
-        what: node.isMissing ? `missing ${node.type}` : 'syntax error',
-      });
-    }
-  });
-  return findings;
-}
-
-function insideStringOrComment(node: Parser.SyntaxNode): boolean {
-  for (let current: Parser.SyntaxNode | null = node; current !== null; current = current.parent) {
-    if (current.type.includes('string') || current.type === 'comment') return true;
-  }
-  return false;
-}
-
-/** PowerShell 7-only syntax: pipeline chains (&&, ||), 7-only operators and parameters. */
-function sevenOnlySyntax(source: string): Finding[] {
-  const findings: Finding[] = [];
-  walk(parser.parse(source).rootNode, (node) => {
-    const line = node.startPosition.row + 1;
-    if (node.type === 'pipeline_chain_tail') findings.push({ line, what: 'pipeline chain (&& or ||)' });
-    if (node.type === 'command_parameter' && SEVEN_ONLY_PARAMETERS.includes(node.text.toLowerCase())) {
-      findings.push({ line, what: `parameter ${node.text}` });
-    }
-    if (node.childCount === 0 && !insideStringOrComment(node)) {
-      for (const operator of SEVEN_ONLY_OPERATORS) {
-        if (node.text.includes(operator)) findings.push({ line, what: `operator ${operator}` });
-      }
-    }
-  });
-  return findings;
-}
 
 describe('guest/platform/scripts (PowerShell syntax)', () => {
   it('has the scripts the Windows adapter calls', () => {
