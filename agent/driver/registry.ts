@@ -23,6 +23,7 @@ export interface DriverModule {
 
 export const DRIVER_LOADERS = Object.freeze({
   lab: (): Promise<DriverModule> => import('./lab/lab-driver.js'),
+  powershell: (): Promise<DriverModule> => import('./powershell/powershell-driver.js'),
 });
 export type DriverName = keyof typeof DRIVER_LOADERS;
 export const DRIVER_NAMES: readonly DriverName[] = Object.freeze(Object.keys(DRIVER_LOADERS) as DriverName[]);

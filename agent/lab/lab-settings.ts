@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 /** Seed 001 (Volume Activation Deployment Guide, "KMS 激活续订"): KMS activation is valid for 180 days. */
 export const KMS_VALIDITY_MINUTES = 180 * 24 * 60;
-/** Seed 001: KMS clients try to renew every 7 days by default (`/sai` default 10080 minutes). */
+/** Seed 001: KMS clients try to renew every 7 days by default (`slmgr /sri` default 10080 minutes). */
 export const KMS_RENEWAL_MINUTES = 7 * 24 * 60;
 /** Seed 001: "如果 KMS 激活失败，客户端将每两小时重试一次" — a failed KMS activation is retried every two hours. */
 export const KMS_RETRY_MINUTES = 2 * 60;

@@ -70,7 +70,10 @@ class Fleet {
       if (this.#hosts.has(fold(host.name))) fail(`hosts[${index}].name`, `duplicate host "${host.name}"`);
       const cores = host.coresPerSocket;
       if (Array.isArray(cores) && cores.length !== host.sockets) {
-        fail(`hosts[${index}].coresPerSocket`, `${cores.length} entries, expected one per socket (${host.sockets})`);
+        fail(
+          `hosts[${index}].coresPerSocket`,
+          `${cores.length} entries, expected one per socket (${host.sockets})`,
+        );
       }
       this.#hosts.set(fold(host.name), host.name);
     });

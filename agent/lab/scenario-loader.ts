@@ -4,6 +4,7 @@
  * (`vms[3].guest.edition: expected one of datacenter, standard, essentials, datacenter-azure`).
  */
 import { readFile, stat } from 'node:fs/promises';
+import { CLIENT_VERSIONS, HOST_VERSIONS, SERVER_VERSIONS } from 'hyperv-kvp';
 import type { z } from 'zod';
 import { LabError } from './lab-error.js';
 import { checkScenario } from './scenario-check.js';
@@ -23,6 +24,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text === '' ? 'scenario' : text;
 }
 
+/**
+ * zod keeps enum values in an object, which lists integer-like keys ("2016", "1709") first; messages
+ * show a vocabulary in its own order (build order for versions) when the values are one.
+ */
+const VOCABULARIES: readonly (readonly string[])[] = [SERVER_VERSIONS, HOST_VERSIONS, CLIENT_VERSIONS];
+
+function orderedValues(values: readonly unknown[]): string[] {
+  const texts = values.map(String);
+  const known = VOCABULARIES.find(
+    (vocabulary) => vocabulary.length === texts.length && vocabulary.every((v) => texts.includes(v)),
+  );
+  return known === undefined ? texts : [...known];
+}
+
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
@@ -37,7 +52,7 @@ function issueText(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; tex
     case 'unrecognized_keys':
       return { path: [...issue.path, issue.keys[0] ?? ''], text: 'unknown field' };
     case 'invalid_value':
-      return { path: issue.path, text: `expected one of ${issue.values.map(String).join(', ')}` };
+      return { path: issue.path, text: `expected one of ${orderedValues(issue.values).join(', ')}` };
     case 'invalid_union': {
       const options = (issue as { options?: readonly unknown[] }).options;
       if (options !== undefined)

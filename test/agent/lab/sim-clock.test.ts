@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { LabError } from '../../../agent/lab/lab-error.js';
+import { HOUR_MS, SimClock, SimScheduler } from '../../../agent/lab/sim-clock.js';
+
+const T0 = Date.UTC(2026, 10, 1);
+
+function scheduler(): { clock: SimClock; scheduler: SimScheduler; log: string[] } {
+  const clock = new SimClock(T0);
+  return { clock, scheduler: new SimScheduler(clock), log: [] };
+}
+
+describe('agent/lab/sim-clock', () => {
+  it('runs due tasks in time order and moves the clock to each task and then to the target', async () => {
+    const { clock, scheduler: s, log } = scheduler();
+    s.schedule(T0 + 2 * HOUR_MS, 'b', () => void log.push(`b@${clock.nowIso()}`));
+    s.schedule(T0 + HOUR_MS, 'a', () => void log.push(`a@${clock.nowIso()}`));
+    s.schedule(T0 + 5 * HOUR_MS, 'late', () => void log.push('late'));
+    expect(await s.runUntil(T0 + 3 * HOUR_MS)).toBe(2);
+    expect(log).toEqual(['a@2026-11-01T01:00:00.000Z', 'b@2026-11-01T02:00:00.000Z']);
+    expect(clock.now()).toBe(T0 + 3 * HOUR_MS);
+    expect(s.pending).toBe(1);
+  });
+
+  it('runs tasks of the same time in the order they were scheduled', async () => {
+    const { scheduler: s, log } = scheduler();
+    for (const name of ['first', 'second', 'third']) s.schedule(T0, name, () => void log.push(name));
+    await s.runUntil(T0);
+    expect(log).toEqual(['first', 'second', 'third']);
+  });
+
+  it('runs tasks that tasks schedule, including async ones, within the same advance', async () => {
+    const { clock, scheduler: s, log } = scheduler();
+    const tick = async () => {
+      log.push(clock.nowIso().slice(11, 16));
+      await Promise.resolve();
+      if (log.length < 4) s.schedule(clock.now() + HOUR_MS, 'tick', tick);
+    };
+    s.schedule(T0, 'tick', tick);
+    await s.runUntil(T0 + 10 * HOUR_MS);
+    expect(log).toEqual(['00:00', '01:00', '02:00', '03:00']);
+  });
+
+  it('does not run a cancelled task', async () => {
+    const { scheduler: s, log } = scheduler();
+    const handle = s.schedule(T0 + HOUR_MS, 'x', () => void log.push('x'));
+    s.cancel(handle);
+    await s.runUntil(T0 + 2 * HOUR_MS);
+    expect(log).toEqual([]);
+    expect(handle.done).toBe(true);
+  });
+
+  it('refuses to move the clock back and to advance from inside a task', async () => {
+    const { clock, scheduler: s } = scheduler();
+    await s.runUntil(T0 + HOUR_MS);
+    expect(() => clock.set(T0)).toThrow(LabError);
+    await expect(s.runUntil(T0)).rejects.toThrow(/cannot move the clock back/);
+    s.schedule(clock.now(), 'nested', () => s.runUntil(clock.now() + HOUR_MS));
+    await expect(s.runUntil(clock.now())).rejects.toMatchObject({ code: 'INVALID_OPERATION' });
+  });
+});
