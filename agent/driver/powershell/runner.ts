@@ -45,6 +45,17 @@ type AttemptResult =
   | Exclude<ShellOutcome, { kind: 'answered' }>;
 
 /**
+ * The operation result inside what a shell printed for one call: the value of `{"ok": …}`. Throws
+ * DriverError BAD_RESPONSE (no, two or malformed result lines) or the mapped script failure for
+ * `{"error": …}`. Every runner (shell, replay) reads answers through this one function.
+ */
+export function interpretAnswer(operation: PsOperation, stdout: string, marker: string): unknown {
+  const parsed = parseResponse(stdout, marker, operation);
+  if (parsed.kind === 'error') throw scriptFailureError(operation, parsed.failure);
+  return parsed.value;
+}
+
+/**
  * Owns one PowerShell process per host. Every call gets a fresh marker and a timeout; on timeout or
  * death the shell is discarded and the next call starts a new one.
  *
@@ -99,9 +110,7 @@ export class ShellRunner implements PsRunner {
       return outcome;
     }
     if (outcome.stderr.trim() !== '') this.options.onStderr?.(request.operation, outcome.stderr);
-    const parsed = parseResponse(outcome.stdout, marker, request.operation);
-    if (parsed.kind === 'error') throw scriptFailureError(request.operation, parsed.failure);
-    return { kind: 'done', value: parsed.value };
+    return { kind: 'done', value: interpretAnswer(request.operation, outcome.stdout, marker) };
   }
 
   /** The running shell, a fresh one if there is none, or the reason none could be started. */
