@@ -31,9 +31,8 @@ const listVmsStep = loadRecording('list-vms.recording.json').steps[0] as Recorde
 const baseVms = (listVmsStep.output as { ok: { Vms: FixtureVm[] } }).ok.Vms;
 const baseHostItems = (baseVms.find((vm) => vm.Id === WRITABLE_VM) as FixtureVm).HostItems;
 const hostInfoStep = loadRecording('host-info.recording.json').steps[0] as RecordedStep;
-const allEvents = (
-  loadRecording('read-events.recording.json').steps[0]?.output as { ok: { Events: { RecordId: string }[] } }
-).ok.Events;
+const eventsStep = loadRecording('read-events.recording.json').steps[0] as RecordedStep;
+const allEvents = (eventsStep.output as { ok: { Events: { RecordId: string }[] } }).ok.Events;
 
 function step(request: PsRequest, ok: unknown): RecordedStep {
   return { operation: request.operation, arguments: request.arguments, output: { ok } };
