@@ -54,7 +54,9 @@ describe('agent/lab/sim-clock', () => {
     await s.runUntil(T0 + HOUR_MS);
     expect(() => clock.set(T0)).toThrow(LabError);
     await expect(s.runUntil(T0)).rejects.toThrow(/cannot move the clock back/);
-    s.schedule(clock.now(), 'nested', () => s.runUntil(clock.now() + HOUR_MS));
+    s.schedule(clock.now(), 'nested', async () => {
+      await s.runUntil(clock.now() + HOUR_MS);
+    });
     await expect(s.runUntil(clock.now())).rejects.toMatchObject({ code: 'INVALID_OPERATION' });
   });
 });
