@@ -45,3 +45,17 @@ export async function queryOnce(path: string, sql: string): Promise<Record<strin
     await db.close();
   }
 }
+
+/**
+ * Rewrites a closed month's report behind the store's back, the way someone with the sqlite3 shell
+ * could: drop the immutability trigger, update, and leave. For tamper-detection tests.
+ */
+export async function tamperMonthClose(path: string, month: string, report: string): Promise<void> {
+  const db = await openRaw(path);
+  try {
+    await db.exec('DROP TRIGGER month_closes_no_update');
+    await db.run('UPDATE month_closes SET report = ? WHERE month = ?', [report, month]);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The facts the month report is computed from: which VM ran on which host when (clipped to the month),
+ * and what the store knew about each VM. Built once from the store's usage inputs.
+ */
+
+import type { VmState } from '../driver/hyperv-driver.js';
+import type { UsageInputs, UsageInterval, UsageVm } from '../store/index.js';
+import { clip, type Span, touches } from './intervals.js';
+
+/** One stretch of a VM running on a host within the month. */
+export interface Run extends Span {
+  readonly vm: string;
+  readonly host: string;
+  readonly channel: UsageInterval['channel'];
+  readonly licenseStatus: UsageInterval['licenseStatus'];
+}
+
+export interface MonthRuns {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Running stretches of the selected VMs. */
+  readonly runs: readonly Run[];
+  /** Every observation interval of the selected VMs touching the month, any state, by VM. */
+  readonly observations: ReadonlyMap<string, readonly UsageInterval[]>;
+  /** The selected VMs that ran in the month. */
+  readonly vms: ReadonlyMap<string, UsageVm>;
+}
+
+/**
+ * Selects the VMs (all, or one tenant's) and their running stretches. A VM belongs to the month only
+ * if it ran in it; VMs deleted during the month are included like any other (their history stays).
+ */
+export function monthRuns(
+  inputs: UsageInputs,
+  runningStates: readonly VmState[],
+  tenant: string | undefined,
+): MonthRuns {
+  const { fromMs: startMs, toMs: endMs } = inputs;
+  const selected = new Map(
+    inputs.vms.filter((vm) => tenant === undefined || vm.tenant === tenant).map((vm) => [vm.id, vm]),
+  );
+  const runs: Run[] = [];
+  const observations = new Map<string, UsageInterval[]>();
+  for (const interval of inputs.intervals) {
+    if (!selected.has(interval.vm) || !touches(interval, startMs, endMs)) continue;
+    observations.set(interval.vm, [...(observations.get(interval.vm) ?? []), interval]);
+    if (!runningStates.includes(interval.state)) continue;
+    const { fromMs, untilMs } = clip(interval, startMs, endMs);
+    const { vm, host, channel, licenseStatus } = interval;
+    runs.push({ vm, host, fromMs, untilMs, channel, licenseStatus });
+  }
+  const ran = new Set(runs.map((run) => run.vm));
+  const vms = new Map([...selected].filter(([id]) => ran.has(id)));
+  return { startMs, endMs, runs, observations, vms };
+}
+
+/** Groups items by a key, keeping order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+export function isWindowsServer(vm: UsageVm | undefined): boolean {
+  return vm?.knownOs === 'windows-server';
+}

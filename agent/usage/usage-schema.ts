@@ -1,0 +1,49 @@
+/**
+ * A zod schema of the month report, for reading a closed month back: a stored report is only trusted
+ * after its hash matched and its shape checked.
+ */
+import { EDITIONS, HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
+import { z } from 'zod';
+import { CHANNELS } from '../../shared/avma/index.js';
+import { LICENSE_STATUS_VALUES } from '../store/index.js';
+
+const count = z.number().int().nonnegative();
+const nullableCount = count.nullable();
+
+export const USAGE_MONTH_SCHEMA = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  hosts: z.array(
+    z.strictObject({
+      name: z.string(),
+      version: z.enum(HOST_VERSIONS).nullable(),
+      edition: z.enum(HOST_EDITIONS).nullable(),
+      sockets: nullableCount,
+      physicalCores: nullableCount,
+      coreLicenses: nullableCount,
+      twoCorePacks: nullableCount,
+      avmaGuests: count,
+      peakConcurrentWindowsServerVms: count,
+      distinctVms: count,
+    }),
+  ),
+  vms: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string().nullable(),
+      tenant: z.string().nullable(),
+      guestVersion: z.string().nullable(),
+      guestEdition: z.enum(EDITIONS).nullable(),
+      hosts: z.array(z.strictObject({ name: z.string(), hours: z.number().nonnegative() })),
+      channel: z.enum(CHANNELS),
+      licenseStatus: z.enum(LICENSE_STATUS_VALUES),
+    }),
+  ),
+  tenants: z.array(
+    z.strictObject({
+      tenant: z.string().nullable(),
+      vms: count,
+      windowsServerVms: count,
+      avmaActivatedVms: count,
+    }),
+  ),
+});

@@ -1,0 +1,67 @@
+/**
+ * The SPLA month report (contract: issue 4 §5, `avma export usage --format json`). Exactly these
+ * fields, in this order; null where the store does not know (a host whose facts were never read).
+ */
+import type { Edition, HostEdition, HostVersion } from 'hyperv-kvp';
+import type { Channel } from '../../shared/avma/index.js';
+import type { VmState } from '../driver/hyperv-driver.js';
+import type { ObservedLicenseStatus } from '../store/index.js';
+
+export interface UsageHostRow {
+  readonly name: string;
+  readonly version: HostVersion | null;
+  readonly edition: HostEdition | null;
+  readonly sockets: number | null;
+  readonly physicalCores: number | null;
+  readonly coreLicenses: number | null;
+  readonly twoCorePacks: number | null;
+  readonly avmaGuests: number;
+  readonly peakConcurrentWindowsServerVms: number;
+  readonly distinctVms: number;
+}
+
+export interface UsageVmHost {
+  readonly name: string;
+  readonly hours: number;
+}
+
+export interface UsageVmRow {
+  /** VM GUID. */
+  readonly id: string;
+  readonly name: string | null;
+  readonly tenant: string | null;
+  readonly guestVersion: string | null;
+  readonly guestEdition: Edition | null;
+  readonly hosts: readonly UsageVmHost[];
+  readonly channel: Channel;
+  readonly licenseStatus: ObservedLicenseStatus;
+}
+
+export interface UsageTenantRow {
+  readonly tenant: string | null;
+  readonly vms: number;
+  readonly windowsServerVms: number;
+  readonly avmaActivatedVms: number;
+}
+
+export interface UsageMonth {
+  readonly month: string;
+  readonly hosts: readonly UsageHostRow[];
+  readonly vms: readonly UsageVmRow[];
+  readonly tenants: readonly UsageTenantRow[];
+}
+
+export interface UsageOptions {
+  /** Only this tenant's VMs, the hosts they ran on (counted for this tenant only), and this tenant. */
+  readonly tenant?: string;
+  /** SPLA has no per-server floor (default 0); 16 applies the Volume Licensing floor. */
+  readonly minCoresPerServer?: 0 | 16;
+  /** Month boundaries; only UTC is supported. */
+  readonly timeZone?: 'UTC';
+  /**
+   * VM states that count as running. Default `['Running']`, the reading of SILA ("simultaneously
+   * running") and of the issue. UNCONFIRMED whether SPLA counts a Paused VM (its OS instance is still in
+   * memory); operators who read it so can add 'Paused' and the transitional states here.
+   */
+  readonly runningStates?: readonly VmState[];
+}

@@ -1,0 +1,81 @@
+/** VM and tenant rows of the month report. */
+import type { UsageInterval } from '../store/index.js';
+import { hoursOf } from './intervals.js';
+import { groupBy, isWindowsServer, type MonthRuns } from './month-runs.js';
+import type { UsageTenantRow, UsageVmRow } from './usage-types.js';
+
+function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInterval) => T | null): T | null {
+  for (let i = intervals.length - 1; i >= 0; i--) {
+    const interval = intervals[i];
+    const value = interval === undefined ? null : pick(interval);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+function byName(a: { name: string | null; id: string }, b: { name: string | null; id: string }): number {
+  const order = (a.name ?? '').localeCompare(b.name ?? '', 'en', { sensitivity: 'base' });
+  return order !== 0 ? order : a.id.localeCompare(b.id);
+}
+
+/**
+ * One row per VM that ran in the month, by name: every host it ran on with its hours there (a VM that
+ * migrated lists each host), the guest version and edition last identified, and the channel and
+ * licence status last observed in the month.
+ */
+export function vmRows(month: MonthRuns): UsageVmRow[] {
+  const runsByVm = groupBy(month.runs, (run) => run.vm);
+  const rows: UsageVmRow[] = [];
+  for (const [id, vm] of month.vms) {
+    const msByHost = new Map<string, number>();
+    for (const run of runsByVm.get(id) ?? []) {
+      msByHost.set(run.host, (msByHost.get(run.host) ?? 0) + run.untilMs - run.fromMs);
+    }
+    const seen = month.observations.get(id) ?? [];
+    const last = seen.at(-1);
+    rows.push(
+      Object.freeze({
+        id,
+        name: vm.name,
+        tenant: vm.tenant,
+        guestVersion: lastNonNull(seen, (i) => i.version),
+        guestEdition: lastNonNull(seen, (i) => i.edition),
+        hosts: [...msByHost]
+          .sort(([a], [b]) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
+          .map(([name, ms]) => Object.freeze({ name, hours: hoursOf(ms) })),
+        channel: last?.channel ?? 'unknown',
+        licenseStatus: last?.licenseStatus ?? 'unknown',
+      }),
+    );
+  }
+  return rows.sort(byName);
+}
+
+/**
+ * One row per tenant (null: VMs without a tenant, listed last): VMs that ran, those identified as
+ * Windows Server, and those activated by AVMA (channel avma and licensed while running) in the month.
+ */
+export function tenantRows(month: MonthRuns): UsageTenantRow[] {
+  const avmaActivated = new Set(
+    month.runs
+      .filter((run) => run.channel === 'avma' && run.licenseStatus === 'licensed')
+      .map((run) => run.vm),
+  );
+  const byTenant = groupBy([...month.vms.values()], (vm) => JSON.stringify(vm.tenant));
+  return [...byTenant.values()]
+    .map((vms) =>
+      Object.freeze({
+        tenant: vms[0]?.tenant ?? null,
+        vms: vms.length,
+        windowsServerVms: vms.filter(isWindowsServer).length,
+        avmaActivatedVms: vms.filter((vm) => avmaActivated.has(vm.id)).length,
+      }),
+    )
+    .sort((a, b) =>
+      a.tenant === null
+        ? 1
+        : b.tenant === null
+          ? -1
+          : a.tenant.localeCompare(b.tenant, 'en', { sensitivity: 'base' }),
+    );
+}
