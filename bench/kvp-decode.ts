@@ -1,0 +1,258 @@
+/**
+ * KVP decode throughput: hyperv-kvp's validating decoder against fast-xml-parser (the baseline a
+ * developer would reach for) and against JSON.parse of the same items as JSON.
+ * Run: node --expose-gc --import tsx bench/kvp-decode.ts
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { decodeKvpItems, encodeKvpItem, type KvpItem, type KvpSource } from 'hyperv-kvp';
+
+const ITEM_COUNT = 100_000;
+const ROUNDS = 5;
+
+/** A Windows Server 2019 Datacenter guest's intrinsic items (documented names; values illustrative). */
+const WINDOWS_INTRINSIC: readonly (readonly [string, string])[] = [
+  ['FullyQualifiedDomainName', 'web-07.tenant-42.example.net'],
+  ['OSName', 'Windows Server 2019 Datacenter'],
+  ['OSVersion', '10.0.17763'],
+  ['CSDVersion', ''],
+  ['OSMajorVersion', '10'],
+  ['OSMinorVersion', '0'],
+  ['OSBuildNumber', '17763'],
+  ['OSPlatformId', '2'],
+  ['ServicePackMajor', '0'],
+  ['ServicePackMinor', '0'],
+  ['SuiteMask', '400'],
+  ['ProductType', '3'],
+  ['OSEditionId', '8'],
+  ['ProcessorArchitecture', '9'],
+  ['IntegrationServicesVersion', '10.0.17763.1'],
+  ['NetworkAddressIPv4', '10.20.30.40;169.254.12.7'],
+  ['NetworkAddressIPv6', 'fe80::5c2b:1d4f:9a1e:77b3%6;2001:db8:42::17'],
+  ['RDPAddressIPv4', '10.20.30.40'],
+  ['RDPAddressIPv6', ''],
+];
+
+/** A Linux guest's intrinsic items as hv_kvp_daemon.c builds them (trailing LF on a failed FQDN). */
+const LINUX_INTRINSIC: readonly (readonly [string, string])[] = [
+  ['FullyQualifiedDomainName', 'getaddrinfo failed\n'],
+  ['IntegrationServicesVersion', '3.1'],
+  ['NetworkAddressIPv4', '10.1.0.4'],
+  ['NetworkAddressIPv6', 'fe80::20d:3aff:fe1b:2c3d'],
+  ['OSBuildNumber', '5.15.0-1034-azure'],
+  ['OSName', 'Ubuntu'],
+  ['OSMajorVersion', '22.04'],
+  ['OSMinorVersion', ''],
+  ['OSVersion', '5.15.0'],
+  ['ProcessorArchitecture', 'x86_64'],
+];
+
+function statusPayload(vm: number): string {
+  return JSON.stringify({
+    v: 1,
+    seq: vm % 97,
+    licenseStatus: 'Licensed',
+    channel: 'VOLUME_AVMA',
+    partialKey: 'TNK62',
+    avmaHost: `HV-NODE-${String(vm % 16).padStart(2, '0')}`,
+    lastActivation: '2026-11-20T08:15:00Z',
+    graceMinutes: 0,
+    lastHresult: '0x00000000',
+    agentVersion: '0.1.0',
+  });
+}
+
+function eventPayload(vm: number, slot: number): string {
+  return JSON.stringify({
+    recordId: 4100 + slot,
+    time: '2026-11-19T22:04:11Z',
+    result: 'AVMA Success',
+    hresult: '0x00000000',
+    message: `Licensing Activation: AVMA Success\r\nHost: HV-NODE-${vm % 16} & <cluster-a>`,
+  });
+}
+
+/** Pieces of one encoded item, for re-laying it out. */
+function valuesOf(compact: string): { readonly data: string; readonly name: string } {
+  const value = (property: string) =>
+    compact.split(`<PROPERTY NAME="${property}"`)[1]?.split('<VALUE>')[1]?.split('</VALUE>')[0] ?? '';
+  return { data: value('Data'), name: value('Name') };
+}
+
+const EMPTY = (name: string) => `<PROPERTY NAME="${name}" PROPAGATED="true" TYPE="string"></PROPERTY>`;
+
+/** WMI's GetText(CimDtd20) of a whole instance: inherited Caption/Description/ElementName included. */
+function wmiInstance(name: string, data: string, source: KvpSource): string {
+  const escaped = valuesOf(encodeKvpItem({ name, data, source }));
+  return (
+    `<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">${EMPTY('Caption')}` +
+    `<PROPERTY NAME="Data" TYPE="string"><VALUE>${escaped.data}</VALUE></PROPERTY>${EMPTY('Description')}${EMPTY('ElementName')}` +
+    `<PROPERTY NAME="Name" TYPE="string"><VALUE>${escaped.name}</VALUE></PROPERTY>` +
+    `<PROPERTY NAME="Source" TYPE="uint16"><VALUE>${source}</VALUE></PROPERTY></INSTANCE>`
+  );
+}
+
+/** The Microsoft documentation layout: indented, LF line ends (what a user pastes from the docs). */
+function prettyInstance(name: string, data: string, source: KvpSource): string {
+  const escaped = valuesOf(encodeKvpItem({ name, data, source }));
+  return [
+    '<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">',
+    '      <PROPERTY NAME="Caption" PROPAGATED="true" TYPE="string"></PROPERTY>',
+    '      <PROPERTY NAME="Data" TYPE="string">',
+    `         <VALUE>${escaped.data}</VALUE>`,
+    '      </PROPERTY>',
+    '      <PROPERTY NAME="Description" PROPAGATED="true" TYPE="string"></PROPERTY>',
+    '      <PROPERTY NAME="ElementName" PROPAGATED="true" TYPE="string"></PROPERTY>',
+    '      <PROPERTY NAME="Name" TYPE="string">',
+    `         <VALUE>${escaped.name}</VALUE>`,
+    '      </PROPERTY>',
+    '      <PROPERTY NAME="Source" TYPE="uint16">',
+    `          <VALUE>${source}</VALUE>`,
+    '      </PROPERTY>',
+    '</INSTANCE>',
+  ].join('\n');
+}
+
+interface Corpus {
+  readonly xml: readonly string[];
+  readonly items: readonly KvpItem[];
+}
+
+type Layout = 'wmi' | 'minimal' | 'pretty';
+
+const LAYOUTS: Readonly<Record<Layout, (name: string, data: string, source: KvpSource) => string>> = {
+  wmi: wmiInstance,
+  minimal: (name, data, source) => encodeKvpItem({ name, data, source }),
+  pretty: prettyInstance,
+};
+
+/** One VM's items as the host reads them: intrinsic (Source 2) then guest items (Source 1). */
+function vmItems(vm: number): { readonly layout: Layout; readonly items: KvpItem[] } {
+  const item = (name: string, data: string, source: KvpSource): KvpItem => ({ name, data, source });
+  const layout: Layout = vm % 10 === 9 ? 'pretty' : vm % 10 === 8 ? 'minimal' : 'wmi';
+  if (vm % 10 >= 7) {
+    return { layout, items: LINUX_INTRINSIC.map(([name, data]) => item(name, data, 2)) };
+  }
+  const items = WINDOWS_INTRINSIC.map(([name, data]) =>
+    item(name, name === 'FullyQualifiedDomainName' ? `vm-${vm}.tenant-${vm % 50}.example.net` : data, 2),
+  );
+  items.push(item('AvmaAgent.Status', statusPayload(vm), 1));
+  for (let slot = 0; slot < vm % 4; slot++)
+    items.push(item(`AvmaAgent.Event.${slot}`, eventPayload(vm, slot), 1));
+  return { layout, items };
+}
+
+/**
+ * A fleet's worth of items: 7 in 10 VMs are Windows Server guests running the agent (19 intrinsic
+ * items, a status item, 0..3 event items), 3 in 10 Linux guests (10 intrinsic items). Layouts: 8 in
+ * 10 VMs as WMI's GetText writes them (compact, with the empty inherited properties), 1 in 10 minimal
+ * (Data/Name/Source only, as Microsoft's AddKvpItems sample and encodeKvpItem write), 1 in 10 in the
+ * indented documentation layout a user pastes. `guestOnly` keeps only the JSON-valued guest items
+ * (the entity-heavy worst case).
+ */
+function buildCorpus(count: number, guestOnly: boolean): Corpus {
+  const xml: string[] = [];
+  const items: KvpItem[] = [];
+  for (let vm = 0; xml.length < count; vm++) {
+    const { layout, items: all } = vmItems(vm);
+    for (const entry of guestOnly ? all.filter((candidate) => candidate.source === 1) : all) {
+      if (xml.length === count) break;
+      xml.push(LAYOUTS[layout](entry.name, entry.data, entry.source));
+      items.push(entry);
+    }
+  }
+  return { xml, items };
+}
+
+const fxp = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  isArray: (tagName) => tagName === 'PROPERTY',
+});
+
+interface FxpProperty {
+  readonly '@_NAME'?: string;
+  readonly VALUE?: string;
+}
+
+/** The baseline: parse with fast-xml-parser, then pick Name/Data/Source by NAME. */
+function decodeWithFastXmlParser(xmls: readonly string[]): KvpItem[] {
+  return xmls.map((text) => {
+    const properties: FxpProperty[] = fxp.parse(text).INSTANCE.PROPERTY;
+    const byName = (name: string) => properties.find((property) => property['@_NAME'] === name)?.VALUE;
+    return {
+      name: byName('Name') ?? '',
+      data: byName('Data') ?? '',
+      source: Number(byName('Source')) as KvpSource,
+    };
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function measure(label: string, run: () => number): number {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  run();
+  const seconds: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    collect?.();
+    const start = process.hrtime.bigint();
+    const produced = run();
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    if (produced !== ITEM_COUNT)
+      throw new Error(`${label} produced ${produced} items, expected ${ITEM_COUNT}`);
+  }
+  const rate = ITEM_COUNT / median(seconds);
+  console.log(`  ${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} items/s`);
+  return rate;
+}
+
+function checkAgreement(corpus: Corpus): void {
+  const ours = decodeKvpItems(corpus.xml);
+  ours.forEach((item, index) => {
+    const expected = corpus.items[index];
+    if (item.name !== expected?.name || item.data !== expected.data || item.source !== expected.source) {
+      throw new Error(`hyperv-kvp disagrees with the corpus at item ${index}`);
+    }
+  });
+  const theirs = decodeWithFastXmlParser(corpus.xml);
+  const differing = theirs.filter((item, index) => item.data !== corpus.items[index]?.data).length;
+  if (differing > 0)
+    console.log(
+      `  (fast-xml-parser returns a different Data for ${differing} items: it does not decode &#13;)`,
+    );
+}
+
+function run(title: string, corpus: Corpus): void {
+  const json = JSON.stringify(
+    corpus.items.map((item) => ({ name: item.name, data: item.data, source: item.source })),
+  );
+  const xmlChars = corpus.xml.reduce((sum, text) => sum + text.length, 0);
+  console.log(
+    `${title}: ${ITEM_COUNT.toLocaleString('en-US')} items, ${xmlChars.toLocaleString('en-US')} UTF-16 units of XML`,
+  );
+  checkAgreement(corpus);
+  const ours = measure('hyperv-kvp decodeKvpItems', () => decodeKvpItems(corpus.xml).length);
+  const baseline = measure(
+    'fast-xml-parser + pick by NAME',
+    () => decodeWithFastXmlParser(corpus.xml).length,
+  );
+  const jsonRate = measure('JSON.parse of the same items', () => (JSON.parse(json) as unknown[]).length);
+  console.log(`  hyperv-kvp vs fast-xml-parser: ${(ours / baseline).toFixed(2)}x faster (target >= 2x)`);
+  console.log(`  JSON.parse vs hyperv-kvp:      ${(jsonRate / ours).toFixed(2)}x faster (target <= 3x)`);
+}
+
+function main(): void {
+  if ((globalThis as { gc?: unknown }).gc === undefined)
+    console.warn('run with --expose-gc for steadier figures');
+  console.log(`node ${process.version}, median of ${ROUNDS} rounds after one warm-up round`);
+  run('Fleet mix', buildCorpus(ITEM_COUNT, false));
+  run('Guest JSON items only (stress)', buildCorpus(ITEM_COUNT, true));
+}
+
+main();

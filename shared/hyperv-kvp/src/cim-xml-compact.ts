@@ -1,0 +1,124 @@
+import { KVP_DATA_ITEM_CLASS } from './constants.js';
+import { LT, type XmlCursor } from './xml-cursor.js';
+
+/**
+ * Fast path for the two compact layouts producers write: Data, Name and Source properties with TYPE
+ * attributes and no whitespace, with or without WMI's empty Caption/Description/ElementName
+ * properties (UNCONFIRMED which one a given Windows build's GetText emits, so both; the indented
+ * layout of the documentation takes the general path). A layout is matched as four literals around three texts, and the
+ * texts are read by the same validating reader as everywhere else, so nothing goes unchecked. Any
+ * difference sends the item back to the general scanner from its start: a character is read at most
+ * twice, and an error raised in a text here is the one the general scanner would raise there.
+ */
+
+/** Receives what the scanner finds; the decoder gives it meaning. */
+export interface InstanceSink {
+  /** The INSTANCE start tag; `className` is null when the CLASSNAME attribute is absent. */
+  instance(className: string | null, offset: number): void;
+  /**
+   * One PROPERTY; `value` is null when it has no VALUE child (CIM's NULL). `valueOffset` is where the
+   * VALUE starts (the PROPERTY's offset when there is none), `propertyOffset` where the PROPERTY does.
+   */
+  property(name: string, value: string | null, valueOffset: number, propertyOffset: number): void;
+}
+
+export const CANONICAL_INSTANCE_TAG = `<INSTANCE CLASSNAME="${KVP_DATA_ITEM_CLASS}">`;
+const EMPTY_PROPERTY = (name: string) =>
+  `<PROPERTY NAME="${name}" PROPAGATED="true" TYPE="string"></PROPERTY>`;
+const VALUE_END = '</VALUE></PROPERTY>';
+const VALUE_TAG = '<VALUE>';
+
+/** The literals around Data, Name and Source in one compact layout. */
+interface CompactLayout {
+  readonly beforeData: string;
+  readonly beforeName: string;
+  readonly beforeSource: string;
+  readonly afterSource: string;
+  /** Distance from each property's `<PROPERTY` to its `<VALUE>`, for error offsets. */
+  readonly dataValueAfterProperty: number;
+  readonly nameValueAfterProperty: number;
+  readonly sourceValueAfterProperty: number;
+}
+
+function layout(
+  beforeData: string,
+  beforeName: string,
+  beforeSource: string,
+  afterSource: string,
+): CompactLayout {
+  const valueAfterProperty = (literal: string) =>
+    literal.length - VALUE_TAG.length - literal.lastIndexOf('<PROPERTY');
+  return Object.freeze({
+    beforeData,
+    beforeName,
+    beforeSource,
+    afterSource,
+    dataValueAfterProperty: valueAfterProperty(beforeData),
+    nameValueAfterProperty: valueAfterProperty(beforeName),
+    sourceValueAfterProperty: valueAfterProperty(beforeSource),
+  });
+}
+
+/** Microsoft's sample and encodeKvpItem: only Data, Name, Source. */
+const MINIMAL_LAYOUT = layout(
+  `${CANONICAL_INSTANCE_TAG}<PROPERTY NAME="Data" TYPE="string"><VALUE>`,
+  `${VALUE_END}<PROPERTY NAME="Name" TYPE="string"><VALUE>`,
+  `${VALUE_END}<PROPERTY NAME="Source" TYPE="uint16"><VALUE>`,
+  `${VALUE_END}</INSTANCE>`,
+);
+
+/** WMI's GetText(CimDtd20) of a whole instance: the inherited Caption/Description/ElementName too. */
+const FULL_LAYOUT = layout(
+  `${CANONICAL_INSTANCE_TAG}${EMPTY_PROPERTY('Caption')}<PROPERTY NAME="Data" TYPE="string"><VALUE>`,
+  `${VALUE_END}${EMPTY_PROPERTY('Description')}${EMPTY_PROPERTY('ElementName')}<PROPERTY NAME="Name" TYPE="string"><VALUE>`,
+  `${VALUE_END}<PROPERTY NAME="Source" TYPE="uint16"><VALUE>`,
+  `${VALUE_END}</INSTANCE>`,
+);
+
+/**
+ * Reads `literal` (which ends with `<VALUE>`) then the text after it, up to '<'; null with the cursor
+ * unchanged when `literal` is not there. `offsets[slot]` gets the position of that `<VALUE>` tag.
+ */
+function textAfter(cursor: XmlCursor, literal: string, offsets: number[], slot: number): string | null {
+  if (!cursor.literalAt(literal)) return null;
+  cursor.pos += literal.length;
+  offsets[slot] = cursor.pos - VALUE_TAG.length;
+  return cursor.readText(LT);
+}
+
+/** The layout the item at `start` can only be, from the first property's name ('C'aption or 'D'ata). */
+function layoutAt(cursor: XmlCursor, start: number): CompactLayout {
+  const firstNameAt = start + CANONICAL_INSTANCE_TAG.length + '<PROPERTY NAME="'.length;
+  return cursor.src.charCodeAt(firstNameAt) === 0x43 ? FULL_LAYOUT : MINIMAL_LAYOUT;
+}
+
+/**
+ * Scans the item at the cursor if it has one of the compact layouts: reports it to `sink`, leaves
+ * the cursor after `</INSTANCE>` and returns true. Otherwise returns false with the cursor where it was.
+ */
+export function scanCompactInstance(cursor: XmlCursor, sink: InstanceSink): boolean {
+  const start = cursor.pos;
+  const layout = layoutAt(cursor, start);
+  const offsets = valueOffsets;
+  const data = textAfter(cursor, layout.beforeData, offsets, 0);
+  const name = data === null ? null : textAfter(cursor, layout.beforeName, offsets, 1);
+  const source = name === null ? null : textAfter(cursor, layout.beforeSource, offsets, 2);
+  if (source === null || data === null || name === null || !cursor.literalAt(layout.afterSource)) {
+    cursor.pos = start;
+    return false;
+  }
+  cursor.pos += layout.afterSource.length;
+  sink.instance(KVP_DATA_ITEM_CLASS, start);
+  sink.property('Data', data, offsets[0] as number, (offsets[0] as number) - layout.dataValueAfterProperty);
+  sink.property('Name', name, offsets[1] as number, (offsets[1] as number) - layout.nameValueAfterProperty);
+  sink.property(
+    'Source',
+    source,
+    offsets[2] as number,
+    (offsets[2] as number) - layout.sourceValueAfterProperty,
+  );
+  return true;
+}
+
+/** Reused scratch space for the three VALUE offsets (decoding is synchronous and not re-entrant). */
+const valueOffsets: number[] = [0, 0, 0];

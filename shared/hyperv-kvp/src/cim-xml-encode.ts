@@ -1,0 +1,139 @@
+import { KVP_DATA_ITEM_CLASS } from './constants.js';
+import { KvpError } from './errors.js';
+import { isKvpSource, type KvpItemInput, type KvpSource } from './item.js';
+import { checkWireLimits } from './limits.js';
+
+/**
+ * Encoding of one item as the embedded-instance text AddKvpItems/ModifyKvpItems/RemoveKvpItems take,
+ * in the shape of Microsoft's samples (`GetText(CimDtd20)`): properties Data, Name, Source in that
+ * order, TYPE attributes, no whitespace.
+ */
+
+export interface KvpEncodeOptions {
+  /**
+   * C0 control characters other than TAB/LF/CR cannot appear in XML 1.0 at all, not even as
+   * references; XML 1.1 allows them as references. `'reference'` (default) writes `&#N;`, which this
+   * library's decoder and XML 1.1 parsers accept; `'refuse'` throws FORBIDDEN_CHARACTER instead.
+   * UNCONFIRMED which of the two Windows' WMI parser accepts, hence the option.
+   */
+  readonly controlCharacters?: 'reference' | 'refuse';
+}
+
+function describeUnit(unit: number): string {
+  return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The replacement for one UTF-16 unit, or null when it is written as is. */
+function escapeUnit(unit: number): string | null {
+  switch (unit) {
+    case 0x26:
+      return '&amp;';
+    case 0x3c:
+      return '&lt;';
+    case 0x3e:
+      return '&gt;';
+    case 0x22:
+      return '&quot;';
+    case 0x27:
+      return '&apos;';
+    // TAB and LF would survive in element text, but references keep them safe from any consumer
+    // that normalises whitespace; a raw CR would be turned into LF by every XML parser.
+    case 0x09:
+      return '&#9;';
+    case 0x0a:
+      return '&#10;';
+    case 0x0d:
+      return '&#13;';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Escapes `text` for element content so that any XML parser reads back exactly `text`. Refuses NUL,
+ * lone surrogates and U+FFFE/U+FFFF (no XML version can carry them) and, with `'refuse'`, C0 controls.
+ */
+function escapeText(text: string, field: string, options: KvpEncodeOptions): string {
+  let out = '';
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit > 0x3e && unit < 0xd800) continue;
+    if (unit >= 0xd800 && unit <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
+        throw new KvpError(
+          'UNPAIRED_SURROGATE',
+          `${field} contains lone surrogate ${describeUnit(unit)} at index ${i}`,
+        );
+      }
+      i++;
+      continue;
+    }
+    const replacement = escapeUnit(unit) ?? controlReference(unit, field, i, options);
+    if (replacement === null) continue;
+    out += text.slice(runStart, i) + replacement;
+    runStart = i + 1;
+  }
+  return runStart === 0 ? text : out + text.slice(runStart);
+}
+
+function controlReference(
+  unit: number,
+  field: string,
+  index: number,
+  options: KvpEncodeOptions,
+): string | null {
+  if (unit === 0)
+    throw new KvpError('NUL_CHARACTER', `${field} contains U+0000 at index ${index}; expected no NUL`);
+  if (unit === 0xfffe || unit === 0xffff) {
+    throw new KvpError(
+      'FORBIDDEN_CHARACTER',
+      `${field} contains non-character ${describeUnit(unit)} at index ${index}`,
+    );
+  }
+  if (unit >= 0x20) return null;
+  if (options.controlCharacters === 'refuse') {
+    throw new KvpError(
+      'FORBIDDEN_CHARACTER',
+      `${field} contains control character ${describeUnit(unit)} at index ${index}, which XML 1.0 cannot carry`,
+    );
+  }
+  return `&#${unit};`;
+}
+
+function property(name: string, type: string, value: string): string {
+  return `<PROPERTY NAME="${name}" TYPE="${type}"><VALUE>${value}</VALUE></PROPERTY>`;
+}
+
+/**
+ * Encodes one item for AddKvpItems/ModifyKvpItems (Source defaults to 0, as those methods require).
+ * Returns the CIM-XML text; decodeKvpItem gives back exactly the same name, data and source. Throws
+ * KvpError for an empty key (EMPTY_KEY), NUL, lone surrogates, non-characters, a Source outside 0..4
+ * (INVALID_SOURCE) or a key/value over the wire limits.
+ */
+export function encodeKvpItem(item: KvpItemInput, options: KvpEncodeOptions = {}): string {
+  const source: KvpSource | undefined = item.source ?? 0;
+  if (!isKvpSource(source)) {
+    throw new KvpError('INVALID_SOURCE', `Source is ${String(source)}, expected an integer 0..4`);
+  }
+  if (item.name.length === 0) {
+    throw new KvpError('EMPTY_KEY', 'Name is empty; expected a non-empty key');
+  }
+  checkWireLimits({ name: item.name, data: item.data, source });
+  return (
+    `<INSTANCE CLASSNAME="${KVP_DATA_ITEM_CLASS}">` +
+    property('Data', 'string', escapeText(item.data, 'Data', options)) +
+    property('Name', 'string', escapeText(item.name, 'Name', options)) +
+    property('Source', 'uint16', String(source)) +
+    '</INSTANCE>'
+  );
+}
+
+/**
+ * Encodes the item RemoveKvpItems takes for key `name`: "only the keys need to match", so Data is
+ * empty and Source 0, as in Microsoft's sample. Same refusals as encodeKvpItem for the key.
+ */
+export function encodeKvpRemoveItem(name: string, options: KvpEncodeOptions = {}): string {
+  return encodeKvpItem({ name, data: '', source: 0 }, options);
+}

@@ -1,0 +1,121 @@
+import {
+  HOST_ONLY_MAX_VALUE_UNITS,
+  KVP_POOL_MAX_KEY_UTF8_BYTES,
+  KVP_PORTABLE_MAX_KEY_UNITS,
+  KVP_PORTABLE_MAX_VALUE_UNITS,
+  KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES,
+  KVP_WIRE_MAX_KEY_UNITS,
+  KVP_WIRE_MAX_VALUE_UNITS,
+} from './constants.js';
+import { KvpError } from './errors.js';
+import { KVP_SOURCE, type KvpItemInput } from './item.js';
+
+/**
+ * Size limits at three levels, each stricter than the last:
+ * - wire: what the host accepts (hyperv.h: 512/2048 bytes of UTF-16 including the NUL);
+ * - portable: what survives a Linux guest's driver unchanged (hv_kvp.c: 254/1022 UTF-16 units);
+ * - protocol: the agent<->guest contract (portable, plus values of at most 1022 UTF-8 bytes for Azure's
+ *   reader, plus keys that fit a Linux pool record's 511 bytes of UTF-8).
+ * JavaScript string length is the UTF-16 code unit count, which is exactly what the wire counts.
+ */
+
+/** Number of UTF-8 bytes `text` encodes to; a lone surrogate counts 3 (TextEncoder writes U+FFFD). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
+interface UnitLimits {
+  readonly level: string;
+  readonly maxKeyUnits: number;
+  readonly maxValueUnits: number;
+}
+
+function checkUnits(item: KvpItemInput, limits: UnitLimits, itemIndex: number | null): void {
+  if (item.name.length > limits.maxKeyUnits) {
+    throw new KvpError(
+      'KEY_TOO_LONG',
+      `key is ${item.name.length} UTF-16 units, expected at most ${limits.maxKeyUnits} (${limits.level} limit)`,
+      { itemIndex },
+    );
+  }
+  if (item.data.length > limits.maxValueUnits) {
+    throw new KvpError(
+      'VALUE_TOO_LONG',
+      `value is ${item.data.length} UTF-16 units, expected at most ${limits.maxValueUnits} (${limits.level} limit)`,
+      { itemIndex },
+    );
+  }
+}
+
+/** The wire value limit for an item: HostOnly items (Source 4) are documented larger than exchanged ones. */
+export function wireMaxValueUnits(source: number | undefined): number {
+  return source === KVP_SOURCE.HOST_ONLY_ITEMS ? HOST_ONLY_MAX_VALUE_UNITS : KVP_WIRE_MAX_VALUE_UNITS;
+}
+
+/**
+ * Checks the host's wire limits: key at most 255 UTF-16 units, value at most 1023 (8191 for Source 4).
+ * Returns normally when the item fits; throws KvpError KEY_TOO_LONG or VALUE_TOO_LONG otherwise.
+ */
+export function checkWireLimits(item: KvpItemInput, itemIndex: number | null = null): void {
+  checkUnits(
+    item,
+    { level: 'wire', maxKeyUnits: KVP_WIRE_MAX_KEY_UNITS, maxValueUnits: wireMaxValueUnits(item.source) },
+    itemIndex,
+  );
+}
+
+/**
+ * Checks the portable limits (key at most 254, value at most 1022 UTF-16 units), the sizes a Linux
+ * guest's driver passes through unchanged. Returns normally when the item fits; throws KvpError
+ * KEY_TOO_LONG or VALUE_TOO_LONG otherwise.
+ */
+export function checkPortableLimits(item: KvpItemInput, itemIndex: number | null = null): void {
+  checkUnits(
+    item,
+    {
+      level: 'portable',
+      maxKeyUnits: KVP_PORTABLE_MAX_KEY_UNITS,
+      maxValueUnits: KVP_PORTABLE_MAX_VALUE_UNITS,
+    },
+    itemIndex,
+  );
+}
+
+/**
+ * Checks the agent<->guest protocol limits: the portable limits, a value of at most 1022 UTF-8 bytes
+ * and a key of at most 511 UTF-8 bytes (one Linux pool record). Returns normally when the item fits;
+ * throws KvpError KEY_TOO_LONG or VALUE_TOO_LONG otherwise.
+ */
+export function checkProtocolLimits(item: KvpItemInput, itemIndex: number | null = null): void {
+  checkPortableLimits(item, itemIndex);
+  const keyBytes = utf8ByteLength(item.name);
+  if (keyBytes > KVP_POOL_MAX_KEY_UTF8_BYTES) {
+    throw new KvpError(
+      'KEY_TOO_LONG',
+      `key is ${keyBytes} UTF-8 bytes, expected at most ${KVP_POOL_MAX_KEY_UTF8_BYTES} (protocol limit)`,
+      { itemIndex },
+    );
+  }
+  const valueBytes = utf8ByteLength(item.data);
+  if (valueBytes > KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES) {
+    throw new KvpError(
+      'VALUE_TOO_LONG',
+      `value is ${valueBytes} UTF-8 bytes, expected at most ${KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES} (protocol limit)`,
+      { itemIndex },
+    );
+  }
+}
