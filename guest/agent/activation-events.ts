@@ -12,7 +12,7 @@ import {
   type AvmaNotification,
   notificationFromHresult,
 } from '../../shared/avma/index.js';
-import type { GuestEvent, GuestNotification } from '../../shared/protocol/index.js';
+import { GuestEvent, type GuestNotification } from '../../shared/protocol/index.js';
 import type { GuestActivationEvent } from '../platform/guest-platform.js';
 
 /** Event messages are cut to this before scanning (the real ones are a few hundred characters). */
@@ -31,7 +31,7 @@ export type EventReading = { readonly event: GuestEvent } | { readonly invalid: 
 
 /**
  * The protocol event for a 12309 record, or `{ invalid }` naming what was unusable (record id not an
- * integer 1..2^53-1, time not a date). Never throws.
+ * integer 1..2^53-1, time not a date or beyond year 9999). Never throws.
  */
 export function readActivationEvent(record: GuestActivationEvent): EventReading {
   const { recordId } = record;
@@ -53,7 +53,14 @@ export function readActivationEvent(record: GuestActivationEvent): EventReading 
   };
   // A sentence may end right after the name: "Host machine name: HV01." names HV01.
   const host = HOST_LABEL.exec(message)?.[1]?.replace(/\.+$/, '');
-  return { event: host === undefined || host === '' ? event : { ...event, host } };
+  const withHost = host === undefined || host === '' ? event : { ...event, host };
+  // Dates past year 9999 print as "+010000-…", which the protocol's ISO form refuses.
+  if (!GuestEvent.safeParse(withHost).success) {
+    return {
+      invalid: `12309 record ${recordId}: time ${withHost.time} does not fit the protocol's ISO-8601 form`,
+    };
+  }
+  return { event: withHost };
 }
 
 function hresultIn(message: string): string | null {

@@ -72,7 +72,8 @@ function kept(field: string, value: string | null, pattern: RegExp, log: TickLog
 function isoOrNull(value: string | null, log: TickLog): string | null {
   if (value === null) return null;
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) {
+  // Years past 9999 print as "+010000-…", which the protocol's ISO-8601 form refuses.
+  if (Number.isNaN(time.getTime()) || time.getUTCFullYear() > 9999) {
     log.problem(
       'STATUS_FIELD_DROPPED',
       'status.lastActivation: the platform value is not a date, reported as null',

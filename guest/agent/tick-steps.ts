@@ -38,7 +38,10 @@ export interface TickContext {
 
 const FAILED = Symbol('platform call failed');
 
-/** Runs a platform call; a rejection becomes a PLATFORM_FAILED problem and the FAILED marker. */
+/**
+ * Runs a platform call. Resolves with its value, or with the FAILED marker after logging a
+ * PLATFORM_FAILED problem when the call rejects; never rejects itself.
+ */
 export async function attempt<T>(
   ctx: TickContext,
   operation: string,
@@ -52,11 +55,15 @@ export async function attempt<T>(
   }
 }
 
+/** Whether `attempt` answered with the FAILED marker. Never throws. */
 export function failed<T>(value: T | typeof FAILED): value is typeof FAILED {
   return value === FAILED;
 }
 
-/** The intent in the External pool, or `null` when absent or invalid (an invalid one is a problem). */
+/**
+ * The intent in the External pool, or `null` when absent or invalid (an invalid one is logged as an
+ * INTENT_INVALID problem). Never throws.
+ */
 export function readIntent(external: ReadonlyMap<string, string>, log: TickLog): Intent | null {
   const raw = external.get(INTENT_ITEM);
   if (raw === undefined) return null;
@@ -76,8 +83,9 @@ function readPushedKey(external: ReadonlyMap<string, string>, log: TickLog): str
 }
 
 /**
- * Acts on a new `install` intent. Returns the next state, or `null` when a platform read failed and the
- * intent must be retried (it is then not acknowledged).
+ * Acts on a new `install` intent. Resolves with the next state (a refusal is recorded in `refused`),
+ * or `null` when a platform read failed and the intent must be retried (it is then not acknowledged);
+ * never rejects.
  */
 export async function installStep(
   ctx: TickContext,
@@ -128,7 +136,8 @@ function hresultOf(error: unknown): string | null {
 
 /**
  * Deletes this agent's own items from the Guest pool (every `AvmaAgent.*` name present plus the known
- * names) and goes silent. Items of anyone else are never touched.
+ * names) and goes silent. Items of anyone else are never touched. Resolves with the silent state;
+ * a failed delete is a PLATFORM_FAILED problem, never a rejection.
  */
 export async function wipeStep(ctx: TickContext, state: AgentState, reason: WipeReason): Promise<AgentState> {
   const present = await attempt(ctx, 'reading the Guest pool', () => ctx.platform.readGuestItems());
@@ -151,7 +160,8 @@ export interface ReportResult {
 
 /**
  * Reads the licence, wipes when the AVMA key was replaced, forwards new 12309 events to the ring and
- * writes the status (only when it changed).
+ * writes the status (only when it changed). Resolves with the next state and the reported status
+ * (`null` when silent or when the licence could not be read); never rejects.
  */
 export async function reportStep(ctx: TickContext, state: AgentState): Promise<ReportResult> {
   const license = await attempt(ctx, 'reading the licence facts', () => ctx.platform.licenseFacts());

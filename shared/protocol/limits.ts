@@ -11,7 +11,7 @@ export const PROTOCOL_MAX_KEY_UNITS = 254;
 export const PROTOCOL_MAX_VALUE_UNITS = 1022;
 export const PROTOCOL_MAX_VALUE_UTF8_BYTES = 1022;
 
-/** UTF-8 length of `text`; a lone surrogate counts 3 bytes (what an encoder writes for U+FFFD). */
+/** UTF-8 length of `text`; a lone surrogate counts 3 bytes (what an encoder writes for U+FFFD). Never throws. */
 export function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {

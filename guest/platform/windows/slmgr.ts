@@ -17,7 +17,10 @@ const ACTIVATION_FAILED_WITHOUT_CODE = /^Error: Product activation failed\.\s*$/
 /** SL_E_... "requires elevated privileges" (slmgr.vbs L_MsgError_C004F025) and E_ACCESSDENIED. */
 const ACCESS_DENIED_HRESULTS: readonly string[] = ['0xC004F025', '0x80070005'];
 
-/** The HRESULT an slmgr run printed or exited with, or `null` (exit 0 and no code in the text). */
+/**
+ * The HRESULT an slmgr run printed (`0x` and 8 hex digits) or exited with (any code with the high bit
+ * set), upper-cased; `null` when there is neither. Never throws.
+ */
 export function slmgrHresult(output: string, exitCode: number): string | null {
   const printed = HRESULT_IN_OUTPUT.exec(output)?.[1];
   if (printed !== undefined) return `0x${printed.toUpperCase()}`;

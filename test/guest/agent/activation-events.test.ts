@@ -55,5 +55,8 @@ describe('guest/agent/activation-events', () => {
     expect(readActivationEvent({ recordId: 3, time: 'yesterday', message: '' })).toEqual({
       invalid: '12309 record 3: time is not a date, expected ISO-8601',
     });
+    expect(readActivationEvent({ recordId: 4, time: '+010000-01-01T00:00:00Z', message: '' })).toEqual({
+      invalid: "12309 record 4: time +010000-01-01T00:00:00.000Z does not fit the protocol's ISO-8601 form",
+    });
   });
 });

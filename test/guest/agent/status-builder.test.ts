@@ -53,6 +53,15 @@ describe('guest/agent/status-builder', () => {
     expect(build({ ...NOTIFICATION_GVLK, gracePeriodRemainingMinutes: -1 }).status).toBeNull();
   });
 
+  it('drops a time past year 9999, which the status could not carry', () => {
+    const { status, problems } = build({
+      ...NOTIFICATION_GVLK,
+      avmaLastActivationTime: '+010000-01-01T00:00:00Z',
+    });
+    expect(status?.lastActivation).toBeNull();
+    expect(problems.map((problem) => problem.code)).toEqual(['STATUS_FIELD_DROPPED']);
+  });
+
   it('drops a partial key outside the key alphabet and a time that is not a date', () => {
     const { status, problems } = build({
       ...NOTIFICATION_GVLK,

@@ -8,6 +8,7 @@ import {
   encodeStatus,
   type GuestEvent,
   LICENSE_STATUSES,
+  type ParseResult,
   PROTOCOL_MAX_VALUE_UNITS,
   ProtocolError,
   parseGuestEvent,
@@ -39,7 +40,7 @@ const EVENT: GuestEvent = {
   host: 'HV02',
 };
 
-function problemOf(result: ReturnType<typeof parseStatus>): { code: string; message: string } {
+function problemOf(result: ParseResult<unknown>): { code: string; message: string } {
   if (result.ok) throw new Error('expected a problem, got a value');
   return result.problem;
 }
