@@ -6,7 +6,8 @@
  * - the guest's `Guest` and `External` registry keys live in the guest and move with it;
  * - intrinsic and guest items are visible to the host only while the VM runs with Data Exchange on
  *   ("The data is only available when the VM is running", kvp-and-powershell.md §0.3).
- * Every change drops the cached `RawVm`, so listing a large unchanged fleet is cheap.
+ * The CIM-XML of each list is cached until that list changes (the guest's Status changes every few
+ * minutes, its intrinsic items almost never), so listing a large fleet renders only what changed.
  */
 import { encodeKvpItem, type KvpSource } from 'hyperv-kvp';
 import type { RawVm, VmState } from '../driver/hyperv-driver.js';
@@ -60,6 +61,9 @@ export class LabVm {
   readonly #guestPool = new Map<string, string>();
   #parameters: ReadonlyMap<string, string> = new Map();
   #raw: RawVm | null = null;
+  #intrinsicXml: readonly string[] | null = null;
+  #guestXml: readonly string[] | null = null;
+  #hostXml: readonly string[] | null = null;
 
   constructor(init: LabVmInit) {
     this.id = init.id;
@@ -114,9 +118,12 @@ export class LabVm {
     this.#raw = null;
   }
 
-  /** Marks the guest's published data as changed (edition, addresses). */
+  /** Marks the guest's published data as changed (edition, addresses): everything is rendered again. */
   touch(): void {
     this.#raw = null;
+    this.#intrinsicXml = null;
+    this.#guestXml = null;
+    this.#hostXml = null;
   }
 
   get hostItems(): ReadonlyMap<string, string> {
@@ -128,6 +135,7 @@ export class LabVm {
     for (const [name, data] of writes) this.#hostItems.set(name, data);
     for (const name of removals) this.#hostItems.delete(name);
     this.#raw = null;
+    this.#hostXml = null;
     if (this.exchanging) this.syncFromHost(host);
   }
 
@@ -147,12 +155,16 @@ export class LabVm {
   }
 
   writeGuestItem(name: string, data: string): void {
+    if (this.#guestPool.get(name) === data) return;
     this.#guestPool.set(name, data);
-    if (this.exchanging) this.#raw = null;
+    this.#raw = null;
+    this.#guestXml = null;
   }
 
   deleteGuestItem(name: string): void {
-    if (this.#guestPool.delete(name) && this.exchanging) this.#raw = null;
+    if (!this.#guestPool.delete(name)) return;
+    this.#raw = null;
+    this.#guestXml = null;
   }
 
   /** The KVP service delivering the host's items and host parameters into the guest. */
@@ -166,14 +178,19 @@ export class LabVm {
   raw(): RawVm {
     if (this.#raw !== null) return this.#raw;
     const exchanging = this.exchanging;
+    if (exchanging) {
+      this.#intrinsicXml ??= render(intrinsicItems(this.guest), 2);
+      this.#guestXml ??= render(this.#guestPool, 1);
+    }
+    this.#hostXml ??= render(this.#hostItems, 0);
     this.#raw = Object.freeze({
       id: this.id,
       name: this.#name,
       state: this.#state,
       dataExchange: this.#dataExchange,
-      intrinsicItems: exchanging ? render(intrinsicItems(this.guest), 2) : EMPTY,
-      guestItems: exchanging ? render(this.#guestPool, 1) : EMPTY,
-      hostItems: render(this.#hostItems, 0),
+      intrinsicItems: exchanging ? (this.#intrinsicXml as readonly string[]) : EMPTY,
+      guestItems: exchanging ? (this.#guestXml as readonly string[]) : EMPTY,
+      hostItems: this.#hostXml,
     });
     return this.#raw;
   }

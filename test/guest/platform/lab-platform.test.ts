@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../../agent/lab/lab.js';
+import type { WindowsGuest } from '../../../agent/lab/lab-guest.js';
+import { HOUR_MS } from '../../../agent/lab/sim-clock.js';
+import { GuestPlatformError } from '../../../guest/platform/guest-platform.js';
+import { LabGuestPlatform } from '../../../guest/platform/lab-platform.js';
+import { host, labOf, server, vm } from '../../agent/lab/lab-test-kit.js';
+
+async function platformFor(
+  guest: object,
+  hostSpec = host('HV01'),
+): Promise<{ lab: Lab; platform: LabGuestPlatform }> {
+  const lab = await labOf({ hosts: [hostSpec], vms: [vm('g1', 'HV01', guest)] });
+  return { lab, platform: new LabGuestPlatform(lab, lab.vmByName('g1')) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<GuestPlatformError> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(GuestPlatformError);
+  return error as GuestPlatformError;
+}
+
+describe('guest/platform/lab-platform', () => {
+  it('reports the guest OS facts the agent decides on', async () => {
+    const { platform } = await platformFor(
+      server('2016', 'standard', 'none', 'oob-grace', { evaluation: true }),
+    );
+    expect(await platform.osFacts()).toEqual({
+      os: 'windows-server',
+      version: '2016',
+      edition: 'standard',
+      evaluation: true,
+    });
+    const client = await platformFor({ os: 'windows-client', version: '10', edition: 'pro', key: 'none' });
+    expect(await client.platform.osFacts()).toMatchObject({
+      os: 'windows-client',
+      version: null,
+      edition: 'pro',
+    });
+  });
+
+  it('installs the AVMA key of its own version and edition and activates it through the host', async () => {
+    const { lab, platform } = await platformFor(server('2019', 'standard', 'gvlk', 'unlicensed'));
+    await platform.installProductKey('TNK62-RXVTB-4P47B-2D623-4GF74');
+    await platform.activate();
+    expect(await platform.licenseFacts()).toMatchObject({
+      licenseStatus: 1,
+      description: 'Windows(R) Operating System, VIRTUAL_MACHINE_ACTIVATION channel',
+      partialProductKey: '4GF74',
+      avmaHostMachineName: 'HV01',
+      avmaLastActivationTime: new Date(lab.now()).toISOString(),
+    });
+  });
+
+  it('refuses a foreign key like slmgr (KEY_REJECTED, 0xC004F069) and keeps the installed key', async () => {
+    const { platform } = await platformFor(server('2019', 'standard', 'gvlk', 'unlicensed'));
+    const error = await rejection(platform.installProductKey('W3GNR-8DDXR-2TFRP-H8P33-DV9BG'));
+    expect([error.code, error.hresult]).toEqual(['KEY_REJECTED', '0xC004F069']);
+    expect((await platform.licenseFacts()).partialProductKey).toBe('J464C');
+  });
+
+  it('refuses any key on an Evaluation install with 0xC004F069', async () => {
+    const { platform } = await platformFor(
+      server('2022', 'datacenter', 'none', 'licensed', { evaluation: true }),
+    );
+    const error = await rejection(platform.installProductKey('W3GNR-8DDXR-2TFRP-H8P33-DV9BG'));
+    expect(error.hresult).toBe('0xC004F069');
+  });
+
+  it('rejects activation with the HRESULT of the failed AVMA request', async () => {
+    const { platform } = await platformFor(server('2022', 'standard'), host('HV01', '2022', 'standard'));
+    const error = await rejection(platform.activate());
+    expect([error.code, error.hresult]).toEqual(['COMMAND_FAILED', '0xC004FD01']);
+  });
+
+  it('reads 12309 records after a bookmark, oldest first', async () => {
+    const { lab, platform } = await platformFor(
+      server('2019', 'datacenter'),
+      host('HV01', '2022', 'standard'),
+    );
+    await lab.advanceBy(4 * HOUR_MS);
+    const all = await platform.readActivationEvents(0);
+    expect(all.map((event) => event.recordId)).toEqual([1, 2, 3]);
+    expect(all[0]).toMatchObject({
+      time: '2026-11-01T00:00:00.000Z',
+      message: expect.stringMatching(/^Invalid Host: /),
+    });
+    expect((await platform.readActivationEvents(2)).map((event) => event.recordId)).toEqual([3]);
+  });
+
+  it('writes and deletes Guest items, and refuses a value the KVP wire cannot carry', async () => {
+    const { lab, platform } = await platformFor(server('2019', 'datacenter'));
+    await platform.writeGuestItem('AvmaAgent.Status', '{"v":1}');
+    expect(await platform.readGuestItems()).toEqual(new Map([['AvmaAgent.Status', '{"v":1}']]));
+    const error = await rejection(platform.writeGuestItem('AvmaAgent.Status', 'x'.repeat(1024)));
+    expect(error.message).toBe(
+      'cannot write Guest item: value is 1024 UTF-16 units, expected at most 1023 (wire limit)',
+    );
+    await platform.deleteGuestItem('AvmaAgent.Status');
+    await platform.deleteGuestItem('AvmaAgent.Status');
+    expect((await platform.readGuestItems()).size).toBe(0);
+    expect(lab.vmByName('g1').guestPool.size).toBe(0);
+  });
+
+  it('reads the External pool and the host parameters the host delivered', async () => {
+    const { lab, platform } = await platformFor(server('2019', 'datacenter'));
+    lab
+      .vmByName('g1')
+      .writeHostItems([['AvmaAgent.Key', 'H3RNG-8C32Q-Q8FRX-6TDXV-WMBMW']], [], lab.host('HV01'));
+    expect((await platform.readExternalItems()).get('AvmaAgent.Key')).toBe('H3RNG-8C32Q-Q8FRX-6TDXV-WMBMW');
+    expect((await platform.readHostParameters()).get('PhysicalHostName')).toBe('HV01');
+  });
+
+  it('keeps the agent state and tells the lab time', async () => {
+    const { lab, platform } = await platformFor(server('2019', 'datacenter'));
+    expect(await platform.loadState()).toBeNull();
+    await platform.saveState('{"lastSeq":3}');
+    expect(await platform.loadState()).toBe('{"lastSeq":3}');
+    expect((lab.vmByName('g1').guest as WindowsGuest).agentState).toBe('{"lastSeq":3}');
+    await lab.advanceBy(HOUR_MS);
+    expect(platform.now().toISOString()).toBe('2026-11-01T01:00:00.000Z');
+  });
+
+  it('is refused for a Linux guest, which runs no agent', async () => {
+    const lab = await labOf({ vms: [vm('lnx', 'HV01', { os: 'linux' })] });
+    expect(() => new LabGuestPlatform(lab, lab.vmByName('lnx'))).toThrow(
+      'lnx runs Linux; the guest agent runs on Windows guests only',
+    );
+  });
+});
