@@ -4,7 +4,7 @@
 // (`[Console]::Out.WriteLine("…")` / `[Console]::Error.WriteLine("…")`), and answers each request line
 // (`& { … }`) by decoding the base64 request the runner embedded in it. The decoded `Arguments.fake`
 // field chooses a behaviour, so one test can make the shell hang, crash mid-call, write noise, etc.
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 
 const received = [];
 let buffered = '';
@@ -48,7 +48,9 @@ async function handleRequest(line) {
     computerName: request.ComputerName ?? null,
     argv: process.argv.slice(2),
     linesSeen: received.length,
+    pid: process.pid,
   };
+  if (typeof args.attemptsFile === 'string') appendFileSync(args.attemptsFile, `${process.pid}\n`);
   switch (args.fake) {
     case 'hang':
       stopped = true;
@@ -56,6 +58,18 @@ async function handleRequest(line) {
     case 'crash':
       write(process.stdout, `${marker}{"ok":[1,`);
       process.exit(1);
+      return;
+    case 'hang-once':
+      if (!existsSync(args.stateFile)) {
+        writeFileSync(args.stateFile, 'hung');
+        stopped = true;
+        return;
+      }
+      answer(marker, JSON.stringify({ ok: echo }));
+      return;
+    case 'exit-after-answer':
+      answer(marker, JSON.stringify({ ok: echo }));
+      setTimeout(() => process.exit(1), 50);
       return;
     case 'crash-once':
       if (!existsSync(args.stateFile)) {
