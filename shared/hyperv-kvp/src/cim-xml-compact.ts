@@ -122,3 +122,54 @@ export function scanCompactInstance(cursor: XmlCursor, sink: InstanceSink): bool
 
 /** Reused scratch space for the three VALUE offsets (decoding is synchronous and not re-entrant). */
 const valueOffsets: number[] = [0, 0, 0];
+
+/**
+ * Start tags exactly as Microsoft's GetText(CimDtd20) writes them. They are well-formed and carry
+ * only known attributes, so matching them whole is the same as parsing them; anything that differs
+ * by a character takes the general path.
+ */
+const PROPERTY_TAG_PREFIX = '<PROPERTY NAME="';
+
+export interface CanonicalProperty {
+  readonly name: string;
+  /** The whole start tag; for an empty property, the end tag too. */
+  readonly tag: string;
+  readonly empty: boolean;
+}
+
+function canonical(name: string, attributes: string, empty: boolean): CanonicalProperty {
+  const tag = `${PROPERTY_TAG_PREFIX}${name}"${attributes}>${empty ? '</PROPERTY>' : ''}`;
+  return Object.freeze({ name, tag, empty });
+}
+
+const CANONICAL_DATA = canonical('Data', ' TYPE="string"', false);
+const CANONICAL_NAME = canonical('Name', ' TYPE="string"', false);
+const CANONICAL_SOURCE = canonical('Source', ' TYPE="uint16"', false);
+const CANONICAL_CAPTION = canonical('Caption', ' PROPAGATED="true" TYPE="string"', true);
+const CANONICAL_DESCRIPTION = canonical('Description', ' PROPAGATED="true" TYPE="string"', true);
+const CANONICAL_ELEMENT_NAME = canonical('ElementName', ' PROPAGATED="true" TYPE="string"', true);
+
+/** The only canonical property a NAME value can be, by its first two characters. */
+function canonicalByFirstUnit(first: number, second: number): CanonicalProperty | undefined {
+  switch (first) {
+    case 0x44: // D
+      return second === 0x61 ? CANONICAL_DATA : CANONICAL_DESCRIPTION;
+    case 0x4e: // N
+      return CANONICAL_NAME;
+    case 0x53: // S
+      return CANONICAL_SOURCE;
+    case 0x43: // C
+      return CANONICAL_CAPTION;
+    case 0x45: // E
+      return CANONICAL_ELEMENT_NAME;
+    default:
+      return undefined;
+  }
+}
+/** The canonical PROPERTY tag at the cursor (Microsoft's exact output), if it is one. */
+export function canonicalPropertyAt(cursor: XmlCursor): CanonicalProperty | undefined {
+  const src = cursor.src;
+  const nameAt = cursor.pos + PROPERTY_TAG_PREFIX.length;
+  const candidate = canonicalByFirstUnit(src.charCodeAt(nameAt), src.charCodeAt(nameAt + 1));
+  return candidate !== undefined && cursor.literalAt(candidate.tag) ? candidate : undefined;
+}

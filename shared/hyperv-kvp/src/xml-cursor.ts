@@ -1,5 +1,13 @@
 import { KVP_MAX_ITEM_XML_CHARS } from './constants.js';
 import { KvpError, type KvpErrorCode, quoteForError } from './errors.js';
+import {
+  type DecodedText,
+  describeUnit,
+  expandNamedEntities,
+  NAMED_ENTITY_BITS,
+  NEEDS_WHITESPACE,
+  readReference,
+} from './xml-references.js';
 
 /**
  * A forward-only cursor over untrusted XML text. Every loop advances `pos`, nothing rescans, nothing
@@ -11,99 +19,17 @@ import { KvpError, type KvpErrorCode, quoteForError } from './errors.js';
 export const LT = 0x3c;
 const GT = 0x3e;
 const AMP = 0x26;
-const SEMICOLON = 0x3b;
-const HASH = 0x23;
-const LOWER_X = 0x78;
 const RIGHT_BRACKET = 0x5d;
 const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 
-/** The five entities XML predefines; nothing else is ever expanded (no DTD, no external entities). */
-function predefinedEntity(name: string): string | undefined {
-  switch (name) {
-    case 'amp':
-      return '&';
-    case 'lt':
-      return '<';
-    case 'gt':
-      return '>';
-    case 'quot':
-      return '"';
-    case 'apos':
-      return "'";
-    default:
-      return undefined;
-  }
-}
-/** What a piece of text needs besides slicing: one bit per predefined entity, then the rest. */
-const NEEDS_AMP = 1;
-const NEEDS_LT = 2;
-const NEEDS_GT = 4;
-const NEEDS_QUOT = 8;
-const NEEDS_APOS = 16;
-const NAMED_ENTITY_BITS = NEEDS_AMP | NEEDS_LT | NEEDS_GT | NEEDS_QUOT | NEEDS_APOS;
-const NEEDS_CHAR_REF = 32;
-/** A CR to normalise, or (in attribute values) TAB/LF to turn into spaces. */
-const NEEDS_WHITESPACE = 64;
-
-function entityBit(name: string): number {
-  switch (name) {
-    case 'amp':
-      return NEEDS_AMP;
-    case 'lt':
-      return NEEDS_LT;
-    case 'gt':
-      return NEEDS_GT;
-    case 'quot':
-      return NEEDS_QUOT;
-    default:
-      return NEEDS_APOS;
-  }
-}
-
-/**
- * Expands the predefined entities of validated text (every '&' starts one of them). `&amp;` goes
- * last, so the '&' it produces is never read as the start of another entity.
- */
-function expandNamedEntities(text: string, needs: number): string {
-  let out = text;
-  if ((needs & NEEDS_LT) !== 0) out = out.replaceAll('&lt;', '<');
-  if ((needs & NEEDS_GT) !== 0) out = out.replaceAll('&gt;', '>');
-  if ((needs & NEEDS_QUOT) !== 0) out = out.replaceAll('&quot;', '"');
-  if ((needs & NEEDS_APOS) !== 0) out = out.replaceAll('&apos;', "'");
-  if ((needs & NEEDS_AMP) !== 0) out = out.replaceAll('&amp;', '&');
-  return out;
-}
-
-/** Longest predefined entity name ("quot", "apos") plus slack; a longer name cannot be one of them. */
-const MAX_ENTITY_NAME = 8;
-const MAX_CODE_POINT = 0x10ffff;
 /** Up to this length a literal is compared character by character rather than by slice. */
-const SHORT_LITERAL = 1000;
-
-function hexDigit(unit: number): number {
-  if (unit >= 0x30 && unit <= 0x39) return unit - 0x30;
-  if (unit >= 0x61 && unit <= 0x66) return unit - 0x57;
-  if (unit >= 0x41 && unit <= 0x46) return unit - 0x37;
-  return -1;
-}
-
-function decimalDigit(unit: number): number {
-  return unit >= 0x30 && unit <= 0x39 ? unit - 0x30 : -1;
-}
-
-function isAsciiLetter(unit: number): boolean {
-  return (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a);
-}
+const SHORT_LITERAL = 12;
 
 export function isXmlWhitespace(unit: number): boolean {
   return unit === SPACE || unit === LF || unit === TAB || unit === CR;
-}
-
-function describeUnit(unit: number): string {
-  return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export class XmlCursor {
@@ -113,10 +39,8 @@ export class XmlCursor {
   end = 0;
   itemIndex: number | null = null;
   private capped = false;
-  /** Text produced by the last decoded reference or normalised line end. */
-  private decoded = '';
-  /** The NEEDS_* bit of the last decoded reference or line end. */
-  private decodedKind = 0;
+  /** What the last decoded reference or normalised line end produced (reused, never retained). */
+  private readonly reference: DecodedText = { text: '', kind: 0 };
 
   /** Points the cursor at the start of a new input (one cursor serves many inputs, one at a time). */
   reset(src: string): void {
@@ -220,7 +144,7 @@ export class XmlCursor {
         continue;
       }
       pos = this.decodeAt(unit, pos, terminator);
-      needs |= this.decodedKind;
+      needs |= this.reference.kind;
     }
     this.pos = pos;
     return needs;
@@ -240,7 +164,7 @@ export class XmlCursor {
       }
       out += src.slice(runStart, pos);
       pos = this.decodeAt(unit, pos, terminator);
-      out += this.decoded;
+      out += this.reference.text;
       runStart = pos;
     }
     return out + src.slice(runStart, end);
@@ -298,97 +222,17 @@ export class XmlCursor {
 
   /** Decodes the reference or line end at `pos` into `this.decoded`; returns the position after it. */
   private decodeAt(unit: number, pos: number, terminator: number): number {
-    if (unit === AMP) return this.readReference(pos);
+    if (unit === AMP) return readReference(this, pos, this.reference);
     const inElementText = terminator === LT;
-    this.decodedKind = NEEDS_WHITESPACE;
+    const decoded = this.reference;
+    decoded.kind = NEEDS_WHITESPACE;
     if (unit === CR) {
       // XML end-of-line handling: CRLF and lone CR both become one LF before anything else sees them.
-      this.decoded = this.src.charCodeAt(pos + 1) === LF ? '' : inElementText ? '\n' : ' ';
+      decoded.text = this.src.charCodeAt(pos + 1) === LF ? '' : inElementText ? '\n' : ' ';
       return pos + 1;
     }
-    this.decoded = ' ';
+    decoded.text = ' ';
     return pos + 1;
-  }
-
-  private readReference(ampAt: number): number {
-    if (this.src.charCodeAt(ampAt + 1) === HASH) return this.readCharReference(ampAt);
-    const src = this.src;
-    let pos = ampAt + 1;
-    while (pos < this.end && pos - ampAt <= MAX_ENTITY_NAME && isAsciiLetter(src.charCodeAt(pos))) pos++;
-    if (pos >= this.end) {
-      this.pos = pos;
-      throw this.endOfInputError('an entity reference');
-    }
-    const name = src.slice(ampAt + 1, pos);
-    if (src.charCodeAt(pos) !== SEMICOLON || name.length === 0) {
-      throw this.error(
-        'MALFORMED_XML',
-        "'&' does not start a reference; expected &amp; or another reference ending in ';'",
-        ampAt,
-      );
-    }
-    const expansion = predefinedEntity(name);
-    if (expansion === undefined) {
-      throw this.error(
-        'UNKNOWN_ENTITY',
-        `unknown entity &${name};, expected one of &amp; &lt; &gt; &quot; &apos;`,
-        ampAt,
-      );
-    }
-    this.decoded = expansion;
-    this.decodedKind = entityBit(name);
-    return pos + 1;
-  }
-
-  private readCharReference(ampAt: number): number {
-    const src = this.src;
-    const hex = src.charCodeAt(ampAt + 2) === LOWER_X;
-    const digitsStart = ampAt + (hex ? 3 : 2);
-    let pos = digitsStart;
-    let value = 0;
-    for (; pos < this.end; pos++) {
-      const digit = hex ? hexDigit(src.charCodeAt(pos)) : decimalDigit(src.charCodeAt(pos));
-      if (digit < 0) break;
-      // Stop growing once out of range so a million digits cannot overflow into a valid value.
-      if (value <= MAX_CODE_POINT) value = value * (hex ? 16 : 10) + digit;
-    }
-    if (pos >= this.end) {
-      this.pos = pos;
-      throw this.endOfInputError('a character reference');
-    }
-    if (pos === digitsStart || src.charCodeAt(pos) !== SEMICOLON) {
-      throw this.error('MALFORMED_XML', 'malformed character reference; expected &#NNN; or &#xHHH;', ampAt);
-    }
-    this.checkCodePoint(value, ampAt);
-    this.decoded = String.fromCodePoint(value);
-    this.decodedKind = NEEDS_CHAR_REF;
-    return pos + 1;
-  }
-
-  private checkCodePoint(value: number, offset: number): void {
-    if (value === 0)
-      throw this.error('NUL_CHARACTER', 'character reference to U+0000; expected no NUL characters', offset);
-    if (value > MAX_CODE_POINT) {
-      throw this.error(
-        'INVALID_CHAR_REF',
-        'character reference beyond U+10FFFF; expected a Unicode code point',
-        offset,
-      );
-    }
-    if (value >= 0xd800 && value <= 0xdfff) {
-      throw this.error(
-        'INVALID_CHAR_REF',
-        `character reference to surrogate ${describeUnit(value)}; expected a scalar value`,
-        offset,
-      );
-    }
-    if (value === 0xfffe || value === 0xffff) {
-      throw this.error(
-        'FORBIDDEN_CHARACTER',
-        `character reference to non-character ${describeUnit(value)}`,
-        offset,
-      );
-    }
   }
 
   /** Quotes up to a few characters at `pos` for an error message. */
