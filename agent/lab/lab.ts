@@ -4,11 +4,9 @@
  * renewals, guest-agent ticks, the scenario's timed events) runs as scheduled tasks in time order.
  * Same scenario and seed: same GUIDs, same events, same results.
  */
-import { GuestAgent } from '../../guest/agent/guest-agent.js';
-import type { GuestPlatform } from '../../guest/platform/guest-platform.js';
-import { LabGuestPlatform } from '../../guest/platform/lab-platform.js';
-import { type AvmaOutcome, performAvmaRequest, performKmsRequest } from './activation.js';
+import { type AvmaOutcome, KMS_UNREACHABLE, performAvmaRequest, performKmsRequest } from './activation.js';
 import { LabHost } from './host-model.js';
+import { type GuestAgentFactory, LabAgents, realGuestAgent } from './lab-agents.js';
 import { buildVm } from './lab-build.js';
 import { LabError } from './lab-error.js';
 import type { WindowsGuest } from './lab-guest.js';
@@ -22,20 +20,10 @@ import { scheduleScenarioEvents } from './timed-events.js';
 import type { LabVm } from './vm-model.js';
 
 export const DEFAULT_SEED = 1;
-/** The version lab guests' agents report. */
-export const LAB_AGENT_VERSION = '0.1.0';
 /** slerror.h SL_E_PKEY_NOT_INSTALLED: "the product key is not available" (no key to activate). */
 const NO_KEY_INSTALLED = '0xC004F014';
-
-/** What the lab needs from a guest agent: one idempotent pass per call. */
-export interface GuestAgentLike {
-  tick(): Promise<unknown>;
-}
-export type GuestAgentFactory = (platform: GuestPlatform) => GuestAgentLike;
-
-/** The real guest agent (guest/), so the lab exercises the KVP protocol end to end. */
-export const realGuestAgent: GuestAgentFactory = (platform) =>
-  new GuestAgent(platform, { agentVersion: LAB_AGENT_VERSION });
+/** slerror.h: the grace period expired (an Evaluation past its end cannot activate). */
+const GRACE_EXPIRED = '0xC004F009';
 
 export interface LabOptions {
   readonly seed?: number;
@@ -66,8 +54,7 @@ export class Lab {
   readonly #prng: Prng;
   readonly #hosts = new Map<string, LabHost>();
   readonly #vms = new Map<string, LabVm>();
-  readonly #agents = new Map<string, GuestAgentLike>();
-  readonly #agentFactory: GuestAgentFactory | null;
+  readonly #agents: LabAgents;
   #created = 0;
 
   private constructor(scenario: Scenario, options: LabOptions) {
@@ -77,7 +64,8 @@ export class Lab {
     this.scheduler = new SimScheduler(this.clock);
     this.#prng = createPrng(options.seed ?? DEFAULT_SEED);
     this.keys = new KeyRegistry(this.#prng);
-    this.#agentFactory = options.guestAgentFactory === undefined ? realGuestAgent : options.guestAgentFactory;
+    const factory = options.guestAgentFactory === undefined ? realGuestAgent : options.guestAgentFactory;
+    this.#agents = new LabAgents(this, factory, this.settings.guestAgentTickMinutes);
     for (const spec of scenario.hosts) this.#hosts.set(fold(spec.name), new LabHost(spec));
     for (const spec of scenario.vms) this.createVm(spec);
     scheduleScenarioEvents(this, scenario.events);
@@ -183,7 +171,7 @@ export class Lab {
   deleteVm(vm: LabVm): void {
     this.stop(vm, 'Off');
     this.#vms.delete(vm.id);
-    this.#agents.delete(vm.id);
+    this.#agents.forget(vm);
   }
 
   /**
@@ -198,7 +186,7 @@ export class Lab {
       const channel = vm.guest.spp.key?.channel;
       if (channel === 'avma' || channel === 'gvlk') this.activate(vm);
     }
-    this.#startAgentLoop(vm);
+    this.#agents.start(vm);
   }
 
   /** Shuts a VM down (or saves/pauses it): its scheduled activation and agent work stop. */
@@ -217,7 +205,7 @@ export class Lab {
   startAgent(vm: LabVm): void {
     vm.agentRunning = true;
     vm.agentGeneration += 1;
-    if (vm.state === 'Running') this.#startAgentLoop(vm);
+    if (vm.state === 'Running') this.#agents.start(vm);
   }
 
   stopAgent(vm: LabVm): void {
@@ -275,14 +263,19 @@ export class Lab {
       );
       return {
         ok,
-        hresult: ok ? null : '0xC004F074',
+        hresult: ok ? null : KMS_UNREACHABLE,
         message: ok ? 'activated by KMS' : 'no KMS host',
         avma: null,
       };
     }
     if (channel !== 'eval') guest.spp.activated(now);
     const ok = guest.spp.status(now) === 'licensed';
-    return { ok, hresult: ok ? null : '0xC004F009', message: channel, avma: null };
+    return { ok, hresult: ok ? null : GRACE_EXPIRED, message: channel, avma: null };
+  }
+
+  /** False once the VM was deleted. */
+  hasVm(vm: LabVm): boolean {
+    return this.#vms.get(vm.id) === vm;
   }
 
   recordProblem(vm: LabVm, code: LabProblemCode, message: string): void {
@@ -307,34 +300,5 @@ export class Lab {
           this.activate(vm);
       },
     );
-  }
-
-  #agentFor(vm: LabVm): GuestAgentLike | null {
-    if (this.#agentFactory === null || !vm.guestAgentInstalled || vm.guest.kind !== 'windows') return null;
-    let agent = this.#agents.get(vm.id);
-    if (agent === undefined) {
-      agent = this.#agentFactory(new LabGuestPlatform(this, vm));
-      this.#agents.set(vm.id, agent);
-    }
-    return agent;
-  }
-
-  #startAgentLoop(vm: LabVm): void {
-    const agent = this.#agentFor(vm);
-    if (agent === null || !vm.agentRunning) return;
-    const boot = vm.bootGeneration;
-    const generation = vm.agentGeneration;
-    const intervalMs = this.settings.guestAgentTickMinutes * MINUTE_MS;
-    const tick = async (): Promise<void> => {
-      const current = vm.bootGeneration === boot && vm.agentGeneration === generation && vm.agentRunning;
-      if (!current || vm.state !== 'Running' || !this.#vms.has(vm.id)) return;
-      try {
-        await agent.tick();
-      } catch (error) {
-        this.recordProblem(vm, 'GUEST_AGENT_FAILED', error instanceof Error ? error.message : String(error));
-      }
-      this.scheduler.schedule(this.now() + intervalMs, `agent ${vm.id}`, tick);
-    };
-    this.scheduler.schedule(this.now(), `agent ${vm.id}`, tick);
   }
 }

@@ -48,6 +48,8 @@ function describeValue(value: unknown): string {
 }
 
 function issueText(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; text: string } {
+  // The schemas' own messages already say what was expected; zod's defaults are rephrased below.
+  if (issue.message.startsWith('expected ')) return { path: issue.path, text: issue.message };
   switch (issue.code) {
     case 'unrecognized_keys':
       return { path: [...issue.path, issue.keys[0] ?? ''], text: 'unknown field' };

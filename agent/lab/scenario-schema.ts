@@ -155,6 +155,29 @@ export const hostSchema = z.strictObject({
   cluster: computerName.nullable().optional(),
 });
 
+/** True for text the KVP wire carries: no NUL, no lone surrogate, no U+FFFE/U+FFFF. Never throws. */
+export function isWireText(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0 || unit === 0xfffe || unit === 0xffff) return false;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i += 1;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function wireText(maxUnits: number) {
+  return z
+    .string()
+    .max(maxUnits, `expected at most ${maxUnits} UTF-16 code units (the KVP wire limit)`)
+    .refine(isWireText, 'expected text without NUL, lone surrogates or U+FFFE/U+FFFF');
+}
+
 const at = { at: isoTime };
 const vmRef = z.string().min(1).max(100);
 const vmEvent = <T extends string>(type: T) => z.strictObject({ ...at, type: z.literal(type), vm: vmRef });
@@ -184,12 +207,11 @@ export const eventSchema = z.discriminatedUnion('type', [
     ...at,
     type: z.literal('corrupt-kvp'),
     vm: vmRef,
-    item: z.string().min(1).max(255).default('AvmaAgent.Status'),
-    // What a hostile tenant can get through: anything the KVP wire carries (1023 UTF-16 units, no NUL).
-    value: z
-      .string()
-      .max(1023)
-      .regex(/^[^\0]*$/, 'expected no NUL characters'),
+    item: wireText(255)
+      .refine((text) => text.length > 0, 'expected a non-empty item name')
+      .default('AvmaAgent.Status'),
+    // What a hostile tenant can get through: anything the KVP wire carries (1023 UTF-16 units).
+    value: wireText(1023),
   }),
   hostEvent('activate-host'),
   hostEvent('deactivate-host'),

@@ -70,12 +70,15 @@ describe('agent/lab/lab', () => {
     expect(names.filter((name) => name.startsWith('AvmaAgent.'))).toEqual([]);
   });
 
-  it('ticks the guest agent at boot and every five simulated minutes, and not after guest-agent-stop', async () => {
+  it('ticks the guest agent at boot and every five minutes, not after guest-agent-stop, again after guest-agent-start', async () => {
     let ticks = 0;
     const lab = await Lab.create(
       scenarioOf({
         vms: [vm('web01', 'HV01', server('2019', 'standard'), { guestAgent: true })],
-        events: [{ at: '2026-11-01T01:00:00Z', type: 'guest-agent-stop', vm: 'web01' }],
+        events: [
+          { at: '2026-11-01T01:00:00Z', type: 'guest-agent-stop', vm: 'web01' },
+          { at: '2026-11-02T00:00:00Z', type: 'guest-agent-start', vm: 'web01' },
+        ],
       }),
       {
         guestAgentFactory: () => ({
@@ -88,8 +91,23 @@ describe('agent/lab/lab', () => {
     expect(ticks).toBe(1);
     await lab.advanceBy(30 * MINUTE_MS);
     expect(ticks).toBe(7);
-    await lab.advanceBy(DAY_MS);
+    await lab.advanceTo('2026-11-01T23:59:00Z');
     expect(ticks).toBe(12);
+    await lab.advanceTo('2026-11-02T00:10:00Z');
+    expect(ticks).toBe(15);
+  });
+
+  it('runs the real guest agent: when the tenant replaces the AVMA key, the agent deletes its items', async () => {
+    const { lab, driver, id } = await agentLab(server('2019', 'standard', 'avma', 'licensed'));
+    await pushIntent(driver, id, STANDARD_2019_AVMA, 1);
+    await lab.advanceBy(5 * MINUTE_MS);
+    expect(lab.vmByName('web01').guestPool.has('AvmaAgent.Status')).toBe(true);
+    lab.scheduler.schedule(lab.now(), 'tenant', () => {
+      lab.installKey(lab.vmByName('web01'), lab.keys.generate('mak'));
+    });
+    await lab.advanceBy(5 * MINUTE_MS);
+    const names = [...lab.vmByName('web01').guestPool.keys()];
+    expect(names.filter((name) => name.startsWith('AvmaAgent.'))).toEqual([]);
   });
 
   it('records a guest agent that throws as a problem for that VM and keeps every other VM going', async () => {

@@ -221,3 +221,29 @@ describe('agent/lab/scenario-loader', () => {
     expect(scenario.events.length).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('agent/lab/scenario-loader corrupt-kvp values', () => {
+  const corrupt = (value: string, item?: string) =>
+    base({
+      events: [
+        { at: '2026-11-02T00:00:00Z', type: 'corrupt-kvp', vm: 'web01', value, ...(item ? { item } : {}) },
+      ],
+    });
+
+  it('accepts any text the KVP wire carries, up to 1023 UTF-16 units', () => {
+    const scenario = validateScenario(corrupt(`{"v":1,${'é'.repeat(600)}😀`));
+    expect(scenario.events[0]).toMatchObject({ item: 'AvmaAgent.Status' });
+  });
+
+  it('refuses a value over the wire limit, a NUL and a lone surrogate, naming the field', () => {
+    expect(refusal(corrupt('x'.repeat(1024)))).toBe(
+      'events[0].value: expected at most 1023 UTF-16 code units (the KVP wire limit)',
+    );
+    expect(refusal(corrupt('a\u0000b'))).toBe(
+      'events[0].value: expected text without NUL, lone surrogates or U+FFFE/U+FFFF',
+    );
+    expect(refusal(corrupt('ok', '\ud800'))).toBe(
+      'events[0].item: expected text without NUL, lone surrogates or U+FFFE/U+FFFF',
+    );
+  });
+});

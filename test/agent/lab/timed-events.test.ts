@@ -212,13 +212,21 @@ describe('agent/lab/timed-events', () => {
   });
 
   it('host-down makes the driver unreachable and requests fail; host-up restores both', async () => {
-    const lab = await run([avmaGuest('a')], [{ at: T(1, 12), type: 'host-down', host: 'HV01' }], T(2, 1));
+    const lab = await labOf({
+      hosts: HOSTS,
+      vms: [avmaGuest('a')],
+      events: [
+        { at: T(1, 12), type: 'host-down', host: 'HV01' },
+        { at: T(2, 6), type: 'host-up', host: 'HV01' },
+      ],
+    });
+    await lab.advanceTo(T(2, 1));
     await expect(new LabDriver(lab, 'HV01').listVms()).rejects.toMatchObject({ code: 'HOST_UNAVAILABLE' });
-    expect(guestOf(lab, 'a').log.read([AVMA_GUEST_EVENT_ID], 0).at(-1)?.message).toMatch(
-      /^Invalid Host: .*0xC004FD01/,
-    );
-    lab.host('HV01').up = true;
+    const last = () => guestOf(lab, 'a').log.read([AVMA_GUEST_EVENT_ID], 0).at(-1)?.message;
+    expect(last()).toMatch(/^Invalid Host: .*0xC004FD01/);
+    await lab.advanceTo(T(2, 7));
     await expect(new LabDriver(lab, 'HV01').listVms()).resolves.toHaveLength(1);
+    expect(last()).toMatch(/^AVMA Success/);
   });
 
   it('disable-data-exchange hides guest data from the host; enable-data-exchange delivers the host items', async () => {
