@@ -4,7 +4,7 @@ import { LabDriver } from '../../../agent/driver/lab/lab-driver.js';
 import { Lab } from '../../../agent/lab/lab.js';
 import type { WindowsGuest } from '../../../agent/lab/lab-guest.js';
 import { defaultScenario } from '../../../agent/lab/scenario-loader.js';
-import { DAY_MS, MINUTE_MS } from '../../../agent/lab/sim-clock.js';
+import { MINUTE_MS } from '../../../agent/lab/sim-clock.js';
 import { encodeIntent, parseStatus } from '../../../shared/protocol/index.js';
 import { host, labOf, scenarioOf, server, vm } from './lab-test-kit.js';
 
