@@ -69,3 +69,10 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
 export function isWindowsServer(vm: UsageVm | undefined): boolean {
   return vm?.knownOs === 'windows-server';
 }
+
+/** Name order of the report: case-insensitive, one shared collator (building one per call is slow). */
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+
+export function compareNames(a: string, b: string): number {
+  return NAME_ORDER.compare(a, b);
+}

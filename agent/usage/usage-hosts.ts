@@ -6,7 +6,7 @@ import { compareServerVersions } from 'hyperv-kvp';
 import { splaCoreLicenses } from '../../shared/avma/index.js';
 import type { HostFactsInterval, UsageHost } from '../store/index.js';
 import { peakConcurrency } from './intervals.js';
-import { groupBy, isWindowsServer, type MonthRuns, type Run } from './month-runs.js';
+import { compareNames, groupBy, isWindowsServer, type MonthRuns, type Run } from './month-runs.js';
 import type { UsageHostRow } from './usage-types.js';
 
 type Hardware = Pick<
@@ -84,7 +84,7 @@ export function hostRows(
     }
   }
   return [...names]
-    .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
+    .sort(compareNames)
     .map((name) =>
       hostRow(
         name,

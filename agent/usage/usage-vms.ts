@@ -1,7 +1,7 @@
 /** VM and tenant rows of the month report. */
 import type { UsageInterval } from '../store/index.js';
 import { hoursOf } from './intervals.js';
-import { groupBy, isWindowsServer, type MonthRuns } from './month-runs.js';
+import { compareNames, groupBy, isWindowsServer, type MonthRuns } from './month-runs.js';
 import type { UsageTenantRow, UsageVmRow } from './usage-types.js';
 
 function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInterval) => T | null): T | null {
@@ -14,8 +14,8 @@ function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInte
 }
 
 function byName(a: { name: string | null; id: string }, b: { name: string | null; id: string }): number {
-  const order = (a.name ?? '').localeCompare(b.name ?? '', 'en', { sensitivity: 'base' });
-  return order !== 0 ? order : a.id.localeCompare(b.id);
+  const order = compareNames(a.name ?? '', b.name ?? '');
+  return order !== 0 ? order : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
@@ -41,7 +41,7 @@ export function vmRows(month: MonthRuns): UsageVmRow[] {
         guestVersion: lastNonNull(seen, (i) => i.version),
         guestEdition: lastNonNull(seen, (i) => i.edition),
         hosts: [...msByHost]
-          .sort(([a], [b]) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
+          .sort(([a], [b]) => compareNames(a, b))
           .map(([name, ms]) => Object.freeze({ name, hours: hoursOf(ms) })),
         channel: last?.channel ?? 'unknown',
         licenseStatus: last?.licenseStatus ?? 'unknown',
@@ -71,11 +71,5 @@ export function tenantRows(month: MonthRuns): UsageTenantRow[] {
         avmaActivatedVms: vms.filter((vm) => avmaActivated.has(vm.id)).length,
       }),
     )
-    .sort((a, b) =>
-      a.tenant === null
-        ? 1
-        : b.tenant === null
-          ? -1
-          : a.tenant.localeCompare(b.tenant, 'en', { sensitivity: 'base' }),
-    );
+    .sort((a, b) => (a.tenant === null ? 1 : b.tenant === null ? -1 : compareNames(a.tenant, b.tenant)));
 }

@@ -59,6 +59,7 @@ CREATE TABLE vm_names (
   valid_to    INTEGER CHECK (valid_to IS NULL OR valid_to >= valid_from)
 );
 CREATE UNIQUE INDEX vm_names_open ON vm_names(vm_id) WHERE valid_to IS NULL;
+CREATE INDEX vm_names_vm_time ON vm_names(vm_id, valid_from);
 CREATE INDEX vm_names_name ON vm_names(name COLLATE NOCASE);
 
 -- What the agent saw of a VM, as intervals: a new row only when one of the observed fields changes,

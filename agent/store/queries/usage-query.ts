@@ -26,12 +26,25 @@ import { checkTime, invalid } from '../validate.js';
  */
 const TOUCHES = 'o.valid_from < ?2 AND (COALESCE(o.valid_to, o.last_seen) > ?1 OR o.valid_from >= ?1)';
 
+const INTERVAL_COLUMNS = [
+  'vm',
+  'host',
+  'valid_from',
+  'until',
+  'state',
+  'version',
+  'edition',
+  'license_status',
+  'channel',
+] as const;
 const INTERVALS_SQL = `
 SELECT v.guid AS vm, h.name AS host, o.valid_from, COALESCE(o.valid_to, o.last_seen) AS until, o.state,
   o.version, o.edition, o.license_status, o.channel
 FROM observations o JOIN vms v ON v.id = o.vm_id JOIN hosts h ON h.id = o.host_id
 WHERE ${TOUCHES}
 ORDER BY v.guid, o.valid_from, o.id`;
+
+const VM_COLUMNS = ['guid', 'tenant', 'deleted_at', 'name', 'known_os'] as const;
 
 const VMS_SQL = `
 SELECT v.guid, v.tenant, v.deleted_at,
@@ -97,14 +110,37 @@ function decodeVm(row: SqlRow): UsageVm {
   });
 }
 
+/**
+ * Runs `sql` and returns its rows, fetched as ONE JSON array built by SQLite: node-sqlite3 spends
+ * several microseconds materialising each row object, which for a month of 8,000 VMs (tens of
+ * thousands of intervals) is most of the export's time budget; one string and JSON.parse is ~5x faster.
+ * `sql` and `columns` are constants of this module.
+ */
+async function jsonRows(
+  conn: Connection,
+  sql: string,
+  columns: readonly string[],
+  params: readonly number[],
+): Promise<SqlRow[]> {
+  const row = await conn.get(
+    `SELECT json_group_array(json_array(${columns.join(', ')})) AS rows FROM (${sql})`,
+    params,
+  );
+  const tuples: unknown = JSON.parse(String(row?.rows ?? '[]'));
+  if (!Array.isArray(tuples)) return [];
+  return tuples.map((tuple: unknown[]) =>
+    Object.fromEntries(columns.map((column, i) => [column, tuple[i] ?? null])),
+  );
+}
+
 /** Reads the report inputs for [from, to). Rejects with INVALID_ARGUMENT when `to` is not after `from`. */
 export async function readUsageInputs(conn: Connection, from: Date, to: Date): Promise<UsageInputs> {
   const fromMs = checkTime(from, 'from');
   const toMs = checkTime(to, 'to');
   if (toMs <= fromMs) throw invalid('to', to, `a time after ${from.toISOString()}`);
   const params = [fromMs, toMs];
-  const intervals = (await conn.all(INTERVALS_SQL, params)).map(decodeInterval);
-  const vms = (await conn.all(VMS_SQL, params)).map(decodeVm);
+  const intervals = (await jsonRows(conn, INTERVALS_SQL, INTERVAL_COLUMNS, params)).map(decodeInterval);
+  const vms = (await jsonRows(conn, VMS_SQL, VM_COLUMNS, params)).map(decodeVm);
   const factsByHost = new Map<number, HostFactsInterval[]>();
   for (const row of await conn.all(FACTS_SQL, params)) {
     const hostId = intColumn(row, 'host_facts', 'host_id');
