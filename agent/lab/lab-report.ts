@@ -163,9 +163,22 @@ function counts(avma: AvmaCounts): string {
   return `${avma['avma-success']}/${avma['invalid-host']}/${avma['invalid-data']}/${avma['activation-denied']}`;
 }
 
-/** The report as text for people: hosts, VMs, totals, timeline, problems. Never throws. */
-export function formatLabReport(report: LabRunReport): string {
-  const hostRows = report.hosts.map((h) => [
+const VM_HEADER = [
+  'VM',
+  'HOST',
+  'STATE',
+  'KVP',
+  'GUEST',
+  'LICENCE',
+  'CHANNEL',
+  'KEY',
+  'AGENT',
+  'AVMA ok/host/data/denied',
+  '12309',
+];
+
+function hostLines(report: LabRunReport): string[] {
+  const rows = report.hosts.map((h) => [
     h.name,
     `${h.version} ${h.edition}`,
     h.activated ? 'activated' : 'NOT activated',
@@ -174,20 +187,11 @@ export function formatLabReport(report: LabRunReport): string {
     `${h.vms} VMs`,
     `12310 x${h.events12310}`,
   ]);
-  const vmHeader = [
-    'VM',
-    'HOST',
-    'STATE',
-    'KVP',
-    'GUEST',
-    'LICENCE',
-    'CHANNEL',
-    'KEY',
-    'AGENT',
-    'AVMA ok/host/data/denied',
-    '12309',
-  ];
-  const vmRows = report.vms.map((v) => [
+  return [`Hosts (${report.hosts.length})`, ...table(rows)];
+}
+
+function vmLines(report: LabRunReport): string[] {
+  const rows = report.vms.map((v) => [
     v.name,
     v.host,
     v.state,
@@ -200,30 +204,42 @@ export function formatLabReport(report: LabRunReport): string {
     counts(v.avma),
     String(v.events12309),
   ]);
+  return [`VMs (${report.vms.length})`, ...table([VM_HEADER, ...rows])];
+}
+
+function totalLines(report: LabRunReport): string[] {
+  const { avma, events12309, events12310 } = report.totals;
   const statuses = Object.entries(report.licenseStatuses)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
+  return [
+    `AVMA outcomes: success ${avma['avma-success']}, invalid host ${avma['invalid-host']}, ` +
+      `invalid data ${avma['invalid-data']}, activation denied ${avma['activation-denied']}`,
+    `Events: 12309 x${events12309} (guests), 12310 x${events12310} (hosts)`,
+    `Licence status: ${statuses === '' ? '-' : statuses}`,
+  ];
+}
+
+function listLines(title: string, rows: readonly (readonly string[])[]): string[] {
+  return [title, ...(rows.length === 0 ? ['  (none)'] : table(rows))];
+}
+
+/** The report as text for people: hosts, VMs, totals, timeline, problems. Never throws. */
+export function formatLabReport(report: LabRunReport): string {
   const timeline = report.timeline.map((t) => [t.time, t.type, t.target, t.outcome, t.detail]);
   const problems = report.problems.map((p) => [p.time, p.code, p.vmName, p.message]);
-  const { avma } = report.totals;
   return `${[
     `Lab run of ${report.scenario}, seed ${report.seed}: ${report.from} .. ${report.to}`,
     '',
-    `Hosts (${report.hosts.length})`,
-    ...table(hostRows),
+    ...hostLines(report),
     '',
-    `VMs (${report.vms.length})`,
-    ...table([vmHeader, ...vmRows]),
+    ...vmLines(report),
     '',
-    `AVMA outcomes: success ${avma['avma-success']}, invalid host ${avma['invalid-host']}, invalid data ${avma['invalid-data']}, activation denied ${avma['activation-denied']}`,
-    `Events: 12309 x${report.totals.events12309} (guests), 12310 x${report.totals.events12310} (hosts)`,
-    `Licence status: ${statuses === '' ? '-' : statuses}`,
+    ...totalLines(report),
     '',
-    `Timeline (${report.timeline.length} events)`,
-    ...(timeline.length === 0 ? ['  (none)'] : table(timeline)),
+    ...listLines(`Timeline (${report.timeline.length} events)`, timeline),
     '',
-    `Problems (${report.problems.length})`,
-    ...(problems.length === 0 ? ['  (none)'] : table(problems)),
+    ...listLines(`Problems (${report.problems.length})`, problems),
   ].join('\n')}\n`;
 }

@@ -234,43 +234,37 @@ export class Lab {
     this.scheduler.cancel(guest.activationTask);
     const channel = guest.spp.key?.channel;
     const now = this.now();
-    if (channel === undefined)
+    if (channel === undefined) {
       return { ok: false, hresult: NO_KEY_INSTALLED, message: 'no product key is installed', avma: null };
-    if (channel === 'avma') {
-      const host = this.host(vm.hostName);
-      const request = {
-        host,
-        clusterNodes: this.clusterNodes(host),
-        clusterActivation: this.settings.clusterActivation,
-        dataExchange: vm.dataExchange,
-        guest,
-      };
-      const outcome = performAvmaRequest(vm, request, now);
-      const ok = outcome.notification === 'avma-success';
-      this.#scheduleActivation(
-        vm,
-        guest,
-        ok ? this.settings.avmaRenewalMinutes : this.settings.avmaRetryMinutes,
-      );
-      return { ok, hresult: ok ? null : outcome.hresult, message: outcome.cause, avma: outcome };
     }
+    if (channel === 'avma') return this.#askHost(vm, guest);
     if (channel === 'gvlk') {
       const ok = performKmsRequest(guest, this.settings, now);
-      this.#scheduleActivation(
-        vm,
-        guest,
-        ok ? this.settings.kmsRenewalMinutes : this.settings.kmsRetryMinutes,
-      );
-      return {
-        ok,
-        hresult: ok ? null : KMS_UNREACHABLE,
-        message: ok ? 'activated by KMS' : 'no KMS host',
-        avma: null,
-      };
+      const { kmsRenewalMinutes, kmsRetryMinutes } = this.settings;
+      this.#scheduleActivation(vm, guest, ok ? kmsRenewalMinutes : kmsRetryMinutes);
+      const message = ok ? 'activated by KMS' : 'no KMS host';
+      return { ok, hresult: ok ? null : KMS_UNREACHABLE, message, avma: null };
     }
     if (channel !== 'eval') guest.spp.activated(now);
     const ok = guest.spp.status(now) === 'licensed';
     return { ok, hresult: ok ? null : GRACE_EXPIRED, message: channel, avma: null };
+  }
+
+  /** The AVMA exchange with the VM's current host, then the next renewal (or retry) is scheduled. */
+  #askHost(vm: LabVm, guest: WindowsGuest): ActivationResult {
+    const host = this.host(vm.hostName);
+    const request = {
+      host,
+      clusterNodes: this.clusterNodes(host),
+      clusterActivation: this.settings.clusterActivation,
+      dataExchange: vm.dataExchange,
+      guest,
+    };
+    const outcome = performAvmaRequest(vm, request, this.now());
+    const ok = outcome.notification === 'avma-success';
+    const { avmaRenewalMinutes, avmaRetryMinutes } = this.settings;
+    this.#scheduleActivation(vm, guest, ok ? avmaRenewalMinutes : avmaRetryMinutes);
+    return { ok, hresult: ok ? null : outcome.hresult, message: outcome.cause, avma: outcome };
   }
 
   /** False once the VM was deleted. */

@@ -38,6 +38,17 @@ function hex(value: number, digits: number): string {
   return value.toString(16).padStart(digits, '0');
 }
 
+/** A version-4 GUID from four random 32-bit words (RFC 4122 version and variant bits set). */
+function guidFrom(next: () => number): string {
+  const a = next();
+  const b = next();
+  const c = next();
+  const d = next();
+  const version = ((b & 0x0fff) | 0x4000) >>> 0;
+  const variant = (((c >>> 16) & 0x3fff) | 0x8000) >>> 0;
+  return `${hex(a, 8)}-${hex(b >>> 16, 4)}-${hex(version, 4)}-${hex(variant, 4)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
+}
+
 /**
  * A generator seeded with any integer (negative and fractional seeds are reduced to 32 bits). Throws
  * `RangeError` for a seed that is not a finite number.
@@ -73,15 +84,7 @@ export function createPrng(seed: number): Prng {
     }
   }
 
-  function nextGuid(): string {
-    const a = nextUint32();
-    const b = nextUint32();
-    const c = nextUint32();
-    const d = nextUint32();
-    const version = ((b & 0x0fff) | 0x4000) >>> 0;
-    const variant = (((c >>> 16) & 0x3fff) | 0x8000) >>> 0;
-    return `${hex(a, 8)}-${hex(b >>> 16, 4)}-${hex(version, 4)}-${hex(variant, 4)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
-  }
+  const nextGuid = (): string => guidFrom(nextUint32);
 
   function pick<T>(items: readonly T[]): T {
     const item = items[nextInt(items.length)];
