@@ -14,6 +14,7 @@ function corrupt(table: string, column: string, value: unknown, expected: string
   );
 }
 
+/** The column as an integer; throws StoreError CORRUPT when it is not one. */
 export function intColumn(row: SqlRow, table: string, column: string): number {
   const value = row[column];
   if (typeof value !== 'number' || !Number.isInteger(value))
@@ -21,30 +22,36 @@ export function intColumn(row: SqlRow, table: string, column: string): number {
   return value;
 }
 
+/** The column as an integer or null; throws StoreError CORRUPT for any other value. */
 export function optionalIntColumn(row: SqlRow, table: string, column: string): number | null {
   return row[column] === null ? null : intColumn(row, table, column);
 }
 
+/** The column as text; throws StoreError CORRUPT when it is not text. */
 export function textColumn(row: SqlRow, table: string, column: string): string {
   const value = row[column];
   if (typeof value !== 'string') throw corrupt(table, column, value, 'text');
   return value;
 }
 
+/** The column as text or null; throws StoreError CORRUPT for any other value. */
 export function optionalTextColumn(row: SqlRow, table: string, column: string): string | null {
   return row[column] === null ? null : textColumn(row, table, column);
 }
 
+/** A 0/1 column as a boolean; throws StoreError CORRUPT for anything else. */
 export function boolColumn(row: SqlRow, table: string, column: string): boolean {
   const value = intColumn(row, table, column);
   if (value !== 0 && value !== 1) throw corrupt(table, column, value, '0 or 1');
   return value === 1;
 }
 
+/** A 0/1/NULL column; throws StoreError CORRUPT for anything else. */
 export function optionalBoolColumn(row: SqlRow, table: string, column: string): boolean | null {
   return row[column] === null ? null : boolColumn(row, table, column);
 }
 
+/** A vocabulary column; throws StoreError CORRUPT when the value is outside `allowed`. */
 export function oneOfColumn<T extends string>(
   row: SqlRow,
   table: string,
@@ -56,6 +63,7 @@ export function oneOfColumn<T extends string>(
   return value as T;
 }
 
+/** A vocabulary column or null; throws StoreError CORRUPT when outside `allowed`. */
 export function optionalOneOfColumn<T extends string>(
   row: SqlRow,
   table: string,

@@ -7,6 +7,10 @@ import type { EventNotification, EventSource, GuestOs, ObservedLicenseStatus, Pr
 export interface VmStatusFilter {
   /** Include VMs marked deleted (default false). */
   readonly includeDeleted?: boolean;
+  /** Only VMs whose latest observation was on this host (the sweep's "what was here last time"). */
+  readonly host?: string;
+  /** Only this VM (GUID). */
+  readonly vm?: string;
 }
 
 /** One VM as `avma status` shows it: its latest observation, or `unknown`s before the first one. */

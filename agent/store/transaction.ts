@@ -5,6 +5,8 @@
  */
 import type { Connection } from './connection.js';
 import { StoreError } from './errors.js';
+import { listVmStatus } from './queries/status-query.js';
+import type { VmStatus, VmStatusFilter } from './read-types.js';
 import { insertAudit } from './repos/audit-repo.js';
 import { getBookmark, recordHostEvents, restartBookmark, setBookmark } from './repos/bookmarks-repo.js';
 import type { TxContext } from './repos/context.js';
@@ -139,6 +141,15 @@ export class Transaction {
   /** True when newly marked; the open observation closes at the VM's last sighting. */
   async markVmDeleted(vm: string, at: Date): Promise<boolean> {
     return markVmDeleted(this.#use(), vm, checkTime(at, 'at'));
+  }
+
+  /**
+   * Statuses as of this transaction (its own writes included): e.g. `{ host }` gives the VMs last seen
+   * on a host with their flags and latest channel, which a sweep needs to spot deletions and key
+   * replacements.
+   */
+  async listVmStatus(filter: VmStatusFilter = {}): Promise<VmStatus[]> {
+    return listVmStatus(this.#use().conn, filter);
   }
 
   /** Stores a month close; CONFLICT when the month is already closed. */

@@ -19,6 +19,7 @@ export function describeValue(value: unknown): string {
   return `a ${Array.isArray(value) ? 'array' : typeof value}`;
 }
 
+/** The INVALID_ARGUMENT error for `field`: "field is VALUE, expected EXPECTED". Never throws. */
 export function invalid(field: string, value: unknown, expected: string): StoreError {
   return new StoreError('INVALID_ARGUMENT', `${field} is ${describeValue(value)}, expected ${expected}`);
 }
@@ -39,15 +40,18 @@ export function checkText(value: unknown, field: string, max: number): string {
   return value;
 }
 
+/** null/undefined -> null, else `checkText`. */
 export function checkOptionalText(value: unknown, field: string, max: number): string | null {
   return value === null || value === undefined ? null : checkText(value, field, max);
 }
 
+/** Returns the boolean; throws INVALID_ARGUMENT for anything else. */
 export function checkBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw invalid(field, value, 'true or false');
   return value;
 }
 
+/** Returns an integer within [min, max]; throws INVALID_ARGUMENT otherwise (no coercion). */
 export function checkInteger(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw invalid(field, value, `an integer ${min}..${max}`);
@@ -55,6 +59,7 @@ export function checkInteger(value: unknown, field: string, min: number, max: nu
   return value;
 }
 
+/** Returns the value when it is one of `allowed`; throws INVALID_ARGUMENT listing them otherwise. */
 export function checkOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw invalid(field, value, `one of ${allowed.join(', ')}`);
@@ -62,6 +67,7 @@ export function checkOneOf<T extends string>(value: unknown, field: string, allo
   return value as T;
 }
 
+/** null/undefined -> null, else `checkOneOf`. */
 export function checkOptionalOneOf<T extends string>(
   value: unknown,
   field: string,
@@ -80,10 +86,12 @@ export function checkGuid(value: unknown, field: string): string {
   return value.toLowerCase();
 }
 
+/** true -> 1, false -> 0: SQLite has no boolean type. */
 export function boolToInt(value: boolean): number {
   return value ? 1 : 0;
 }
 
+/** Like `boolToInt`, keeping null. */
 export function nullableBoolToInt(value: boolean | null): number | null {
   return value === null ? null : boolToInt(value);
 }

@@ -66,6 +66,7 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
+/** Whether the VM was last identified as Windows Server (a VM never identified does not count). */
 export function isWindowsServer(vm: UsageVm | undefined): boolean {
   return vm?.knownOs === 'windows-server';
 }
@@ -73,6 +74,7 @@ export function isWindowsServer(vm: UsageVm | undefined): boolean {
 /** Name order of the report: case-insensitive, one shared collator (building one per call is slow). */
 const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
 
+/** Case-insensitive order of host, VM and tenant names. */
 export function compareNames(a: string, b: string): number {
   return NAME_ORDER.compare(a, b);
 }

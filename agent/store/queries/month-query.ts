@@ -12,6 +12,7 @@ function decodeClose(row: SqlRow): MonthCloseRecord {
   });
 }
 
+/** The close of `month`, or null when it was not closed. Rejects with StoreError on read failure. */
 export async function getMonthClose(conn: Connection, month: string): Promise<MonthCloseRecord | null> {
   const row = await conn.get('SELECT month, closed_at, report, sha256 FROM month_closes WHERE month = ?', [
     month,
@@ -19,6 +20,7 @@ export async function getMonthClose(conn: Connection, month: string): Promise<Mo
   return row === undefined ? null : decodeClose(row);
 }
 
+/** Every closed month, oldest first. Rejects with StoreError on read failure. */
 export async function listMonthCloses(conn: Connection): Promise<MonthCloseRecord[]> {
   const rows = await conn.all('SELECT month, closed_at, report, sha256 FROM month_closes ORDER BY month');
   return rows.map(decodeClose);

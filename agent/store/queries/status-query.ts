@@ -14,7 +14,9 @@ import {
   textColumn,
 } from '../decode.js';
 import type { VmStatus, VmStatusFilter } from '../read-types.js';
+import { MAX_HOST_NAME } from '../repos/context.js';
 import { LICENSE_STATUS_VALUES, type Problem } from '../types.js';
+import { checkGuid, checkText } from '../validate.js';
 
 const STATUS_SQL = `
 SELECT v.guid, v.tenant, v.deleted_at, v.opted_out, v.avma_blocked, v.last_seen AS vm_last_seen,
@@ -25,14 +27,18 @@ FROM vms v
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN hosts h ON h.id = o.host_id
-WHERE ? = 1 OR v.deleted_at IS NULL
+WHERE (?1 = 1 OR v.deleted_at IS NULL)
+  AND (?2 IS NULL OR h.name = ?2 COLLATE NOCASE)
+  AND (?3 IS NULL OR v.guid = ?3)
 ORDER BY name COLLATE NOCASE, v.guid`;
 
+/** A parsed `reasons` column when it is an array of reason codes, else null (caller reports CORRUPT). */
 export function reasonsOrNull(value: unknown): ReasonCode[] | null {
   const ok = Array.isArray(value) && value.every((r) => (REASON_CODES as readonly unknown[]).includes(r));
   return ok ? (value as ReasonCode[]) : null;
 }
 
+/** A parsed `problems` column when it is an array of {code, message}, else null. */
 export function problemsOrNull(value: unknown): Problem[] | null {
   const ok =
     Array.isArray(value) && value.every((p) => typeof p?.code === 'string' && typeof p?.message === 'string');
@@ -66,8 +72,13 @@ function decodeStatus(row: SqlRow): VmStatus {
   });
 }
 
-/** Every VM (deleted ones only with `includeDeleted`), ordered by name. */
+/**
+ * Every VM matching the filter (deleted ones only with `includeDeleted`), ordered by name. Rejects
+ * with StoreError INVALID_ARGUMENT for a bad filter.
+ */
 export async function listVmStatus(conn: Connection, filter: VmStatusFilter): Promise<VmStatus[]> {
-  const rows = await conn.all(STATUS_SQL, [filter.includeDeleted === true ? 1 : 0]);
+  const host = filter.host === undefined ? null : checkText(filter.host, 'host', MAX_HOST_NAME);
+  const vm = filter.vm === undefined ? null : checkGuid(filter.vm, 'vm');
+  const rows = await conn.all(STATUS_SQL, [filter.includeDeleted === true ? 1 : 0, host, vm]);
   return rows.map(decodeStatus);
 }

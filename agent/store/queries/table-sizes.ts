@@ -21,6 +21,7 @@ export interface TableSizes {
   readonly bytes: number;
 }
 
+/** Row counts of every table and the file size. Rejects with StoreError on read failure. */
 export async function readTableSizes(conn: Connection): Promise<TableSizes> {
   const rows = {} as Record<StoreTable, number>;
   for (const table of STORE_TABLES) {

@@ -64,4 +64,19 @@ describe('agent/store/queries/status-query', () => {
       },
     ]);
   });
+
+  it('lists the VMs last seen on a host, inside a transaction, including its own writes', async () => {
+    const seen = await store.transaction(async (tx) => {
+      for (const n of [1, 2, 3]) {
+        await tx.upsertVm({ id: vmGuid(n), tenant: null }, START);
+        await tx.recordObservation(vmGuid(n), START, observed());
+      }
+      // VM 3 live-migrates to HV02; VM 2 is deleted.
+      await tx.recordObservation(vmGuid(3), hoursAfter(START, 0.1), observed({ host: 'HV02' }));
+      await tx.markVmDeleted(vmGuid(2), hoursAfter(START, 0.1));
+      return tx.listVmStatus({ host: 'hv01' });
+    });
+    expect(seen.map((vm) => vm.id)).toEqual([vmGuid(1)]);
+    expect((await store.listVmStatus({ vm: vmGuid(3).toUpperCase() }))[0]?.host).toBe('HV02');
+  });
 });
