@@ -29,6 +29,7 @@ export type DriverName = keyof typeof DRIVER_LOADERS;
 export const DRIVER_NAMES: readonly DriverName[] = Object.freeze(Object.keys(DRIVER_LOADERS) as DriverName[]);
 export const DEFAULT_DRIVER: DriverName = 'lab';
 
+/** True for a name the registry can load. Never throws. */
 export function isDriverName(name: string): name is DriverName {
   return Object.hasOwn(DRIVER_LOADERS, name);
 }

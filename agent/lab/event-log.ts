@@ -18,6 +18,7 @@ export interface LabEventRecord {
 /** Default page size of a read, as `ReadEventsRequest.max` documents. */
 export const DEFAULT_READ_MAX = 1000;
 
+/** One Application log with its own record ids. */
 export class EventLog {
   readonly #records: LabEventRecord[] = [];
 

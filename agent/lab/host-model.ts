@@ -10,6 +10,7 @@ import type { ScenarioHost } from './scenario-schema.js';
 /** Domain of generated host FQDNs when the scenario gives none. */
 export const LAB_DOMAIN = 'lab.local';
 
+/** A simulated host; its facts change only through timed events (activation, up/down). */
 export class LabHost {
   readonly name: string;
   readonly fqdn: string;

@@ -31,6 +31,7 @@ export interface LabAgentHost extends LabGuestServices {
   recordProblem(vm: LabVm, code: LabProblemCode, message: string): void;
 }
 
+/** Creates each VM's agent once and runs its tick loop on the lab clock. */
 export class LabAgents {
   readonly #agents = new Map<string, GuestAgentLike>();
   readonly #factory: GuestAgentFactory | null;

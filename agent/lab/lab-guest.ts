@@ -22,6 +22,7 @@ export interface GuestNetwork {
   readonly ipv6: readonly string[];
 }
 
+/** A Windows Server or client guest: OS facts, SPP model, Application log, agent state. */
 export class WindowsGuest {
   readonly kind = 'windows';
   readonly os: 'windows-server' | 'windows-client';
@@ -86,6 +87,7 @@ export class WindowsGuest {
   }
 }
 
+/** A Linux guest as hv_kvp_daemon describes it; it runs no guest agent. */
 export class LinuxGuest {
   readonly kind = 'linux';
   readonly facts: LinuxOsFacts;

@@ -43,6 +43,7 @@ export interface ActivationResult {
 
 const fold = (name: string): string => name.toLowerCase();
 
+/** The simulated fleet: hosts, VMs, clock, scheduler and what happened. */
 export class Lab {
   readonly settings: LabSettings;
   readonly clock: SimClock;
@@ -81,6 +82,7 @@ export class Lab {
     return lab;
   }
 
+  /** The simulated time, in milliseconds since the epoch. */
   now(): number {
     return this.clock.now();
   }
@@ -93,14 +95,17 @@ export class Lab {
     return this.scheduler.runUntil(target);
   }
 
+  /** Runs everything due in the next `ms` milliseconds. Throws like `advanceTo`. */
   advanceBy(ms: number): Promise<number> {
     return this.advanceTo(this.now() + ms);
   }
 
+  /** Every host, in scenario order. */
   hosts(): LabHost[] {
     return [...this.#hosts.values()];
   }
 
+  /** The host of that name (case-insensitive), or `undefined`. */
   findHost(name: string): LabHost | undefined {
     return this.#hosts.get(fold(name));
   }
@@ -132,10 +137,12 @@ export class Lab {
     return [...this.#vms.values()];
   }
 
+  /** The VM with that GUID (any case), or `undefined`. */
   findVm(id: string): LabVm | undefined {
     return this.#vms.get(id.toLowerCase());
   }
 
+  /** The VMs currently on a host, in creation order. */
   vmsOn(hostName: string): LabVm[] {
     const key = fold(hostName);
     return this.vms().filter((vm) => fold(vm.hostName) === key);
@@ -168,6 +175,7 @@ export class Lab {
     return vm;
   }
 
+  /** Removes a VM and everything scheduled for it. */
   deleteVm(vm: LabVm): void {
     this.stop(vm, 'Off');
     this.#vms.delete(vm.id);
@@ -202,12 +210,14 @@ export class Lab {
     if (vm.exchanging) vm.syncFromHost(this.host(vm.hostName));
   }
 
+  /** Starts the guest agent service (it ticks at once if the VM runs). */
   startAgent(vm: LabVm): void {
     vm.agentRunning = true;
     vm.agentGeneration += 1;
     if (vm.state === 'Running') this.#agents.start(vm);
   }
 
+  /** Stops the guest agent service: from now on it never answers. */
   stopAgent(vm: LabVm): void {
     vm.agentRunning = false;
     vm.agentGeneration += 1;
@@ -272,6 +282,7 @@ export class Lab {
     return this.#vms.get(vm.id) === vm;
   }
 
+  /** Records a typed problem for a VM; the lab goes on. */
   recordProblem(vm: LabVm, code: LabProblemCode, message: string): void {
     this.problems.push(
       Object.freeze({ time: this.clock.nowIso(), code, vmId: vm.id, vmName: vm.name, message }),

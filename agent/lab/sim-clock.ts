@@ -9,6 +9,7 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
+/** The simulated time; only moves forward, and only when told. */
 export class SimClock {
   #now: number;
 
@@ -107,6 +108,7 @@ class TaskHeap {
   }
 }
 
+/** Runs tasks in (time, scheduling order) as the clock is advanced; nothing runs on its own. */
 export class SimScheduler {
   readonly #clock: SimClock;
   readonly #heap = new TaskHeap();

@@ -58,6 +58,7 @@ export interface SppInit {
   readonly hostName: string;
 }
 
+/** The licence of one Windows guest (see the file comment for the state machine). */
 export class SppModel {
   readonly #settings: LabSettings;
   #key: InstalledKey | null;

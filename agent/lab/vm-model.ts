@@ -40,6 +40,7 @@ function render(pairs: Iterable<KvpPair>, source: KvpSource): readonly string[] 
   return Object.freeze(out);
 }
 
+/** A simulated VM with its KVP pools (see the file comment). */
 export class LabVm {
   readonly id: string;
   readonly tenant: string | null;
@@ -154,6 +155,7 @@ export class LabVm {
     return this.#parameters;
   }
 
+  /** Software in the guest writes its `Guest` key (the guest agent, or a tenant). */
   writeGuestItem(name: string, data: string): void {
     if (this.#guestPool.get(name) === data) return;
     this.#guestPool.set(name, data);
@@ -161,6 +163,7 @@ export class LabVm {
     this.#guestXml = null;
   }
 
+  /** Deletes a `Guest` value; deleting a missing one does nothing. */
   deleteGuestItem(name: string): void {
     if (!this.#guestPool.delete(name)) return;
     this.#raw = null;

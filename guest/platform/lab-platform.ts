@@ -27,6 +27,7 @@ export interface LabGuestServices {
   activate(vm: LabVm): { readonly ok: boolean; readonly hresult: string | null; readonly message: string };
 }
 
+/** `GuestPlatform` over one lab VM; every method rejects with `GuestPlatformError`. */
 export class LabGuestPlatform implements GuestPlatform {
   readonly #lab: LabGuestServices;
   readonly #vm: LabVm;

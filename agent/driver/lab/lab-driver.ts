@@ -55,6 +55,7 @@ function checkItems(items: readonly KvpWriteItem[], withData: boolean): void {
   });
 }
 
+/** A connection to one lab host; every method rejects with `DriverError`. */
 export class LabDriver implements HypervDriver {
   readonly kind = 'lab';
   readonly hostName: string;
