@@ -32,16 +32,18 @@ async function collect(runner: PsRunner, io: VerifyIo): Promise<VerifiedAnswer[]
   const answers: VerifiedAnswer[] = [];
   for (const request of READ_REQUESTS) {
     const started = Date.now();
+    let outcome = 'answered';
     try {
       answers.push({ request, value: await runner.run(request), error: null });
     } catch (error) {
+      outcome = 'failed';
       answers.push({
         request,
         value: undefined,
         error: error instanceof Error ? error.message : String(error),
       });
     }
-    io.print(`${request.operation}: answered in ${Date.now() - started} ms`);
+    io.print(`${request.operation}: ${outcome} in ${Date.now() - started} ms`);
   }
   return answers;
 }
