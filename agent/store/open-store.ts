@@ -6,6 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
+import { applyMigrations, pragmaNumber } from './migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
 import { Store, type StoreSettings } from './store.js';
 import { checkInteger } from './validate.js';
@@ -107,11 +108,6 @@ function corrupt(path: string, detail: string): StoreError {
   );
 }
 
-async function pragmaNumber(conn: Connection, pragma: 'user_version' | 'application_id'): Promise<number> {
-  const row = await conn.get(`PRAGMA ${pragma}`);
-  return Number(row === undefined ? 0 : Object.values(row)[0]);
-}
-
 /** Refuses newer schemas, other applications' databases, and (read-only) databases needing migration. */
 async function checkIdentity(conn: Connection, readOnly: boolean): Promise<number> {
   const version = await pragmaNumber(conn, 'user_version');
@@ -142,25 +138,6 @@ async function checkIdentity(conn: Connection, readOnly: boolean): Promise<numbe
   return version;
 }
 
-/** Applies each pending migration in its own IMMEDIATE transaction; user_version records it. */
-async function migrate(conn: Connection): Promise<void> {
-  for (const migration of MIGRATIONS) {
-    await conn.exec('BEGIN IMMEDIATE');
-    try {
-      // Re-read inside the write lock: another process may have migrated meanwhile.
-      if ((await pragmaNumber(conn, 'user_version')) < migration.version) {
-        await conn.exec(migration.sql);
-        // PRAGMA takes no bound parameters; the version is an integer constant of this build, not input.
-        await conn.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`);
-      }
-      await conn.exec('COMMIT');
-    } catch (error) {
-      await conn.exec('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
-}
-
 async function configure(conn: Connection, readOnly: boolean): Promise<void> {
   if (readOnly) {
     await conn.exec('PRAGMA query_only = ON');
@@ -173,7 +150,7 @@ async function configure(conn: Connection, readOnly: boolean): Promise<void> {
   // NORMAL in WAL mode: a crash of the process never loses a committed transaction; only a power
   // loss may roll back the last few, and never corrupts (sqlite.org/pragma.html#pragma_synchronous).
   await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
-  await migrate(conn);
+  await applyMigrations(conn, MIGRATIONS);
 }
 
 /**
