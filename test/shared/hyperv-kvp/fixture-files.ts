@@ -45,3 +45,8 @@ export function rawInstance(nameXml: string, dataXml: string, sourceXml = '2'): 
     '</INSTANCE>'
   );
 }
+
+/** Text an item may hold: no NUL and not the non-characters U+FFFE/U+FFFF (no XML can carry them). */
+export function isItemText(text: string): boolean {
+  return !text.includes('\u0000') && !text.includes('\uFFFE') && !text.includes('\uFFFF');
+}
