@@ -76,7 +76,55 @@ function Invoke-AvmaKvpMethodWmi {
 }
 # Checks the VM's current HostExchangeItems first, in the same invocation, so that a refusal names the
 # keys (WMI's own failure only says 32768). Keys compare case-insensitively, as the Windows registry
-# that stores them in the guest does.
+# that stores them in the guest does (UNCONFIRMED how Hyper-V itself compares them). Returns $null when
+# the keys fit the method, else the refusal.
+function Test-AvmaKvpKeys {
+    param($Setting, [string[]]$Names, [string]$KeysMust);
+    $existing = @(Get-AvmaItemNames -Items $Setting.HostExchangeItems);
+    if ($KeysMust -eq 'absent') {
+        $clash = @($Names | Where-Object { $existing -contains $_ });
+        if ($clash.Count -gt 0) {
+            return (ConvertTo-AvmaWriteResult -Status 'key-exists' -ReturnValue '' -Job $null -Keys $clash);
+        }
+        return $null;
+    }
+    $missing = @($Names | Where-Object { $existing -notcontains $_ });
+    if ($missing.Count -gt 0) {
+        return (ConvertTo-AvmaWriteResult -Status 'key-not-found' -ReturnValue '' -Job $null -Keys $missing);
+    }
+    return $null;
+}
+# Calls the method through the chosen API, waits for its job, and returns the result.
+function Invoke-AvmaKvpMethod {
+    param([string]$Method, [string]$Api, $VmSystem, [string]$VmId, [string[]]$Items, [int]$TimeoutSeconds);
+    if ($Api -eq 'auto') {
+        $Api = 'cim';
+        if (Get-Command -Name Get-WmiObject -ErrorAction SilentlyContinue) {
+            $Api = 'wmi';
+        }
+    }
+    if ($Api -eq 'wmi') {
+        $call = Invoke-AvmaKvpMethodWmi -Method $Method -VmId $VmId -Items $Items;
+    }
+    else {
+        $call = Invoke-AvmaKvpMethodCim -Method $Method -VmSystem $VmSystem -Items $Items;
+    }
+    if ($call.ReturnValue -eq 0) {
+        return (ConvertTo-AvmaWriteResult -Status 'done' -ReturnValue '0' -Job $null -Keys @());
+    }
+    if ($call.ReturnValue -ne 4096) {
+        return (ConvertTo-AvmaWriteResult -Status 'failed' -ReturnValue ([string]$call.ReturnValue) -Job $null -Keys @());
+    }
+    $job = Wait-AvmaJob -Job $call.Job -Refresh $call.Refresh -TimeoutSeconds $TimeoutSeconds;
+    $state = [int]$job.JobState;
+    if (@(7, 8, 9, 10, 32768) -notcontains $state) {
+        return (ConvertTo-AvmaWriteResult -Status 'job-timeout' -ReturnValue '4096' -Job $job -Keys @());
+    }
+    if ((@(7, 32768) -contains $state) -and ([int]$job.ErrorCode -eq 0)) {
+        return (ConvertTo-AvmaWriteResult -Status 'done' -ReturnValue '4096' -Job $job -Keys @());
+    }
+    return (ConvertTo-AvmaWriteResult -Status 'failed' -ReturnValue '4096' -Job $job -Keys @());
+}
 function Invoke-AvmaKvpWrite {
     param($Arguments, [string]$Method, [string]$KeysMust);
     $vmId = [string]$Arguments.VmId;
@@ -88,51 +136,15 @@ function Invoke-AvmaKvpWrite {
     if ($null -eq $setting) {
         return (ConvertTo-AvmaWriteResult -Status 'no-kvp-component' -ReturnValue '' -Job $null -Keys @());
     }
-    $existing = @(Get-AvmaItemNames -Items $setting.HostExchangeItems);
-    $names = @(foreach ($name in @($Arguments.Names)) { [string]$name });
-    if ($KeysMust -eq 'absent') {
-        $clash = @($names | Where-Object { $existing -contains $_ });
-        if ($clash.Count -gt 0) {
-            return (ConvertTo-AvmaWriteResult -Status 'key-exists' -ReturnValue '' -Job $null -Keys $clash);
-        }
-    }
-    else {
-        $missing = @($names | Where-Object { $existing -notcontains $_ });
-        if ($missing.Count -gt 0) {
-            return (ConvertTo-AvmaWriteResult -Status 'key-not-found' -ReturnValue '' -Job $null -Keys $missing);
-        }
+    $names = [string[]]@(foreach ($name in @($Arguments.Names)) { [string]$name });
+    $refusal = Test-AvmaKvpKeys -Setting $setting -Names $names -KeysMust $KeysMust;
+    if ($null -ne $refusal) {
+        return $refusal;
     }
     $items = [string[]]@(foreach ($item in @($Arguments.Items)) { [string]$item });
     # An empty call changes nothing; WMI's answer to an empty DataItems array is not documented.
     if ($items.Count -eq 0) {
         return (ConvertTo-AvmaWriteResult -Status 'done' -ReturnValue '' -Job $null -Keys @());
     }
-    $api = [string]$Arguments.Api;
-    if ($api -eq 'auto') {
-        $api = 'cim';
-        if (Get-Command -Name Get-WmiObject -ErrorAction SilentlyContinue) {
-            $api = 'wmi';
-        }
-    }
-    if ($api -eq 'wmi') {
-        $call = Invoke-AvmaKvpMethodWmi -Method $Method -VmId $vmId -Items $items;
-    }
-    else {
-        $call = Invoke-AvmaKvpMethodCim -Method $Method -VmSystem $vmSystem -Items $items;
-    }
-    if ($call.ReturnValue -eq 0) {
-        return (ConvertTo-AvmaWriteResult -Status 'done' -ReturnValue '0' -Job $null -Keys @());
-    }
-    if ($call.ReturnValue -ne 4096) {
-        return (ConvertTo-AvmaWriteResult -Status 'failed' -ReturnValue ([string]$call.ReturnValue) -Job $null -Keys @());
-    }
-    $job = Wait-AvmaJob -Job $call.Job -Refresh $call.Refresh -TimeoutSeconds ([int]$Arguments.JobTimeoutSeconds);
-    $state = [int]$job.JobState;
-    if (@(7, 8, 9, 10, 32768) -notcontains $state) {
-        return (ConvertTo-AvmaWriteResult -Status 'job-timeout' -ReturnValue '4096' -Job $job -Keys @());
-    }
-    if ((@(7, 32768) -contains $state) -and ([int]$job.ErrorCode -eq 0)) {
-        return (ConvertTo-AvmaWriteResult -Status 'done' -ReturnValue '4096' -Job $job -Keys @());
-    }
-    return (ConvertTo-AvmaWriteResult -Status 'failed' -ReturnValue '4096' -Job $job -Keys @());
+    return (Invoke-AvmaKvpMethod -Method $Method -Api ([string]$Arguments.Api) -VmSystem $vmSystem -VmId $vmId -Items $items -TimeoutSeconds ([int]$Arguments.JobTimeoutSeconds));
 }
