@@ -175,6 +175,13 @@ describe('agent/driver/powershell/runner', () => {
     expect(readFileSync(attempts, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
+  it('treats a shell that exits cleanly mid-call as dead: HOST_UNAVAILABLE after one retry for a read', async () => {
+    const { runner } = await harness();
+    const error = await failure(call(runner, 'host-info', { fake: 'exit-clean' }));
+    expect(error.code).toBe('HOST_UNAVAILABLE');
+    expect(error.message).toContain('also after one retry on a fresh shell');
+  });
+
   it('replaces a shell that died while idle before the next call, without an unhandled rejection', async () => {
     const { runner } = await harness();
     const first = await call(runner, 'host-info', { fake: 'exit-after-answer' });
