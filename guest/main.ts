@@ -127,7 +127,7 @@ const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
   main().catch((error: unknown) => {
     process.stderr.write(`avma-guest: ${error instanceof Error ? error.message : String(error)}\n`);
-    // A non-zero exit lets the scheduled task's restart-on-failure and repetition bring the agent back.
+    // A non-zero exit makes the service wrapper (WinSW onfailure, sc.exe failure actions) restart it.
     process.exitCode = 1;
   });
 }
