@@ -1,12 +1,7 @@
-import {
-  avmaKeyFor,
-  classifyProductKey,
-  parseEdition,
-  parseServerVersion,
-} from '../../../shared/avma/index.js';
+import { avmaKeyFor, classifyProductKey } from '../../../shared/avma/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandSpec, printJson } from '../command.js';
-import { requiredString } from '../options.js';
+import { GUEST_PRODUCT_OPTIONS, guestProduct } from './guest-product-options.js';
 
 export const keyCheckCommand: CommandSpec = {
   path: ['key', 'check'],
@@ -35,20 +30,10 @@ export const keyAvmaCommand: CommandSpec = {
   path: ['key', 'avma'],
   summary: 'Print the AVMA key for a Windows Server version and edition',
   details: 'Prints {"version","edition","key"}. Exit code 2 when Microsoft lists no AVMA key for the pair.',
-  options: {
-    version: { type: 'string', valueName: 'V', description: 'guest version: 2012R2, 2016, 1709 … 2025' },
-    edition: {
-      type: 'string',
-      valueName: 'E',
-      description: 'datacenter, standard, essentials or datacenter-azure',
-    },
-  },
+  options: GUEST_PRODUCT_OPTIONS,
   positionals: [],
   async run(context) {
-    const version = parseServerVersion(
-      requiredString(context, 'version', 'a Windows Server version such as 2022'),
-    );
-    const edition = parseEdition(requiredString(context, 'edition', 'an edition such as datacenter'));
+    const { version, edition } = guestProduct(context);
     const key = avmaKeyFor(version, edition);
     if (key === null) {
       throw new CliError('INPUT', `Microsoft lists no AVMA key for Windows Server ${version} ${edition}`);

@@ -1,14 +1,13 @@
 import {
   lookupHresult,
-  parseEdition,
-  parseServerVersion,
   parseSlmgrOutput,
   splaCoreLicenses,
   unattendProductKeyFragment,
 } from '../../../shared/avma/index.js';
 import { type CommandSpec, printJson } from '../command.js';
 import { readInputArgument } from '../input.js';
-import { integerOption, requiredInteger, requiredString } from '../options.js';
+import { integerOption, requiredInteger } from '../options.js';
+import { GUEST_PRODUCT_OPTIONS, guestProduct } from './guest-product-options.js';
 
 export const splaCommand: CommandSpec = {
   path: ['spla'],
@@ -72,20 +71,10 @@ export const errorCommand: CommandSpec = {
 export const unattendCommand: CommandSpec = {
   path: ['unattend'],
   summary: 'Print the unattend.xml <ProductKey> fragment that puts the AVMA key into a template',
-  options: {
-    version: { type: 'string', valueName: 'V', description: 'guest version: 2012R2, 2016, 1709 … 2025' },
-    edition: {
-      type: 'string',
-      valueName: 'E',
-      description: 'datacenter, standard, essentials or datacenter-azure',
-    },
-  },
+  options: GUEST_PRODUCT_OPTIONS,
   positionals: [],
   async run(context) {
-    const version = parseServerVersion(
-      requiredString(context, 'version', 'a Windows Server version such as 2022'),
-    );
-    const edition = parseEdition(requiredString(context, 'edition', 'an edition such as datacenter'));
+    const { version, edition } = guestProduct(context);
     context.io.stdout(`${unattendProductKeyFragment(version, edition)}\n`);
     return 0;
   },
