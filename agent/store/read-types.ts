@@ -2,7 +2,14 @@
 import type { Edition, HostEdition, HostVersion } from 'hyperv-kvp';
 import type { Channel, ReasonCode } from '../../shared/avma/index.js';
 import type { VmState } from '../driver/hyperv-driver.js';
-import type { EventNotification, EventSource, GuestOs, ObservedLicenseStatus, Problem } from './types.js';
+import type {
+  AuditAction,
+  EventNotification,
+  EventSource,
+  GuestOs,
+  ObservedLicenseStatus,
+  Problem,
+} from './types.js';
 
 export interface VmStatusFilter {
   /** Include VMs marked deleted (default false). */
@@ -107,4 +114,70 @@ export interface UsageInputs {
   readonly vms: readonly UsageVm[];
   /** Observation intervals touching the period, by VM then time. */
   readonly intervals: readonly UsageInterval[];
+}
+
+export interface AuditFilter {
+  /** Only this VM (GUID). */
+  readonly vm?: string;
+  /** Only these actions. */
+  readonly actions?: readonly AuditAction[];
+  /** Only records at or before this time. */
+  readonly until?: Date;
+  /** At most this many (default and maximum 1,000,000). */
+  readonly limit?: number;
+}
+
+/** One audit record: who (`actor`) did what (`action`) to which VM or host, when (`at`) and why. */
+export interface AuditRow {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: AuditAction;
+  /** VM GUID, or null. */
+  readonly vm: string | null;
+  readonly host: string | null;
+  readonly reason: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A VM's latest observation, as the next sweep needs it. */
+export interface LastObservation {
+  readonly host: string;
+  readonly state: VmState;
+  readonly dataExchange: boolean;
+  readonly licenseStatus: ObservedLicenseStatus;
+  readonly channel: Channel;
+  readonly problems: readonly Problem[];
+  /** When this observation interval started. */
+  readonly sinceMs: number;
+  readonly lastSeenMs: number;
+}
+
+/** What the store remembers of a VM between sweeps. */
+export interface VmMemory {
+  /** VM GUID. */
+  readonly id: string;
+  readonly deleted: boolean;
+  readonly optedOut: boolean;
+  readonly avmaBlocked: boolean;
+  /** Highest intent `seq` in the audit trail (push-key, send-intent, send-wipe); 0 when none. */
+  readonly lastIntentSeq: number;
+  readonly last: LastObservation | null;
+}
+
+/** A host's last sighting and its event-log bookmarks. */
+export interface HostMemory {
+  readonly name: string;
+  readonly lastSeenMs: number;
+  readonly bookmarks: readonly {
+    readonly log: string;
+    readonly recordId: number;
+    readonly logEpoch: number;
+  }[];
+}
+
+export interface SweepState {
+  /** Every host with its last sighting (ms), in the order first seen. */
+  readonly hosts: readonly HostMemory[];
+  readonly vms: readonly VmMemory[];
 }

@@ -6,12 +6,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
+import { listAudit } from './queries/audit-query.js';
 import { listEvents } from './queries/events-query.js';
 import { getMonthClose, listMonthCloses } from './queries/month-query.js';
 import { listVmStatus } from './queries/status-query.js';
+import { readSweepState } from './queries/sweep-state-query.js';
 import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
 import { readUsageInputs } from './queries/usage-query.js';
-import type { EventFilter, EventRow, UsageInputs, VmStatus, VmStatusFilter } from './read-types.js';
+import type {
+  AuditFilter,
+  AuditRow,
+  EventFilter,
+  EventRow,
+  SweepState,
+  UsageInputs,
+  VmStatus,
+  VmStatusFilter,
+} from './read-types.js';
 import { Transaction } from './transaction.js';
 import type { MonthCloseRecord } from './types.js';
 
@@ -102,6 +113,16 @@ export class Store {
   /** Stored events, oldest first, optionally by event id and VM name or GUID. Never writes. */
   listEvents(filter: EventFilter = {}): Promise<EventRow[]> {
     return this.#read((conn) => listEvents(conn, filter));
+  }
+
+  /** Audit records (who, what, when, why), oldest first, optionally by VM, action and time. Never writes. */
+  listAudit(filter: AuditFilter = {}): Promise<AuditRow[]> {
+    return this.#read((conn) => listAudit(conn, filter));
+  }
+
+  /** Hosts' last sightings and every VM's flags, latest observation and last intent seq. Never writes. */
+  readSweepState(): Promise<SweepState> {
+    return this.#read((conn) => readSweepState(conn));
   }
 
   /** Everything the SPLA month report needs for [from, to), read in one snapshot. Never writes. */

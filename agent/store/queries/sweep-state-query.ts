@@ -1,0 +1,91 @@
+/**
+ * What the sweep needs to remember between rounds, read in one snapshot: every host's last sighting
+ * (where a resumed lab run continues) and event-log bookmarks, and, per VM, its flags, its latest observation and the highest
+ * intent `seq` the audit trail holds for it (so a restarted agent continues the guest's sequence).
+ */
+import { CHANNELS } from '../../../shared/avma/index.js';
+import { VM_STATES } from '../../driver/hyperv-driver.js';
+import type { Connection, SqlRow } from '../connection.js';
+import {
+  boolColumn,
+  intColumn,
+  jsonColumn,
+  oneOfColumn,
+  optionalIntColumn,
+  optionalTextColumn,
+  textColumn,
+} from '../decode.js';
+import type { SweepState, VmMemory } from '../read-types.js';
+import { LICENSE_STATUS_VALUES } from '../types.js';
+import { problemsOrNull } from './status-query.js';
+
+/** Audit actions whose `details.seq` is an intent sequence number sent to the guest. */
+const INTENT_ACTIONS = "('push-key', 'send-intent', 'send-wipe')";
+
+const VMS_SQL = `
+SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
+  h.name AS host, o.id AS observation, o.state, o.data_exchange, o.license_status, o.channel,
+  o.problems, o.valid_from, o.last_seen,
+  (SELECT max(json_extract(a.details, '$.seq')) FROM actions a
+    WHERE a.vm_id = v.id AND a.action IN ${INTENT_ACTIONS}) AS intent_seq
+FROM vms v
+LEFT JOIN observations o ON o.id =
+  (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
+LEFT JOIN hosts h ON h.id = o.host_id
+ORDER BY v.id`;
+
+function decodeVm(row: SqlRow): VmMemory {
+  const observed = row.observation !== null;
+  const seq = row.intent_seq;
+  return Object.freeze({
+    id: textColumn(row, 'vms', 'guid'),
+    deleted: optionalIntColumn(row, 'vms', 'deleted_at') !== null,
+    optedOut: boolColumn(row, 'vms', 'opted_out'),
+    avmaBlocked: boolColumn(row, 'vms', 'avma_blocked'),
+    lastIntentSeq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : 0,
+    last: observed
+      ? Object.freeze({
+          host: optionalTextColumn(row, 'hosts', 'host') ?? '',
+          state: oneOfColumn(row, 'observations', 'state', VM_STATES),
+          dataExchange: boolColumn(row, 'observations', 'data_exchange'),
+          licenseStatus: oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES),
+          channel: oneOfColumn(row, 'observations', 'channel', CHANNELS),
+          problems: jsonColumn(row, 'observations', 'problems', problemsOrNull),
+          sinceMs: intColumn(row, 'observations', 'valid_from'),
+          lastSeenMs: intColumn(row, 'observations', 'last_seen'),
+        })
+      : null,
+  });
+}
+
+/**
+ * Every host with its last sighting and every VM (deleted ones included) with its memory. Rejects with
+ * StoreError CORRUPT for rows that do not match the schema's vocabularies.
+ */
+export async function readSweepState(conn: Connection): Promise<SweepState> {
+  const hostRows = await conn.all('SELECT id, name, last_seen FROM hosts ORDER BY id');
+  const bookmarkRows = await conn.all('SELECT host_id, log, log_epoch, record_id FROM bookmarks ORDER BY id');
+  const vmRows = await conn.all(VMS_SQL);
+  return Object.freeze({
+    hosts: Object.freeze(
+      hostRows.map((row) =>
+        Object.freeze({
+          name: textColumn(row, 'hosts', 'name'),
+          lastSeenMs: intColumn(row, 'hosts', 'last_seen'),
+          bookmarks: Object.freeze(
+            bookmarkRows
+              .filter((mark) => mark.host_id === row.id)
+              .map((mark) =>
+                Object.freeze({
+                  log: textColumn(mark, 'bookmarks', 'log'),
+                  recordId: intColumn(mark, 'bookmarks', 'record_id'),
+                  logEpoch: intColumn(mark, 'bookmarks', 'log_epoch'),
+                }),
+              ),
+          ),
+        }),
+      ),
+    ),
+    vms: Object.freeze(vmRows.map(decodeVm)),
+  });
+}

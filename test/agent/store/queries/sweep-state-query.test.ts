@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../../agent/store/index.js';
+import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+
+const START = new Date('2026-11-01T00:00:00Z');
+
+describe('agent/store/queries/sweep-state-query', () => {
+  let dir: TempDir;
+  let store: Store;
+  beforeEach(async () => {
+    dir = await tempDir();
+    store = await storeWithHosts(dir, ['HV01', 'HV02']);
+  });
+  afterEach(async () => {
+    await store.close();
+    await dir.remove();
+  });
+
+  it('remembers each VM’s flags, latest observation and highest audited intent seq', async () => {
+    const later = hoursAfter(START, 2);
+    await store.transaction(async (tx) => {
+      await tx.upsertVm({ id: vmGuid(1), tenant: 'contoso' }, START);
+      await tx.recordObservation(
+        vmGuid(1),
+        START,
+        observed({ licenseStatus: 'unlicensed', channel: 'gvlk' }),
+      );
+      await tx.recordObservation(vmGuid(1), later, observed({ problems: [{ code: 'X_Y', message: 'm' }] }));
+      for (const [action, seq] of [
+        ['push-key', 3],
+        ['send-wipe', 7],
+        ['opt-out', 99],
+      ] as const) {
+        await tx.audit({ at: later, actor: 'agent', action, vm: vmGuid(1), reason: 'r', details: { seq } });
+      }
+      await tx.setAvmaBlocked(vmGuid(1), true, { at: later, actor: 'agent', reason: 'replaced' });
+      await tx.upsertVm({ id: vmGuid(2), tenant: null }, START);
+      await tx.recordHostEvents(
+        'HV02',
+        'Application',
+        [{ recordId: 41, eventId: 12310, time: START }],
+        later,
+      );
+    });
+    const state = await store.readSweepState();
+    expect(state.vms).toEqual([
+      {
+        id: vmGuid(1),
+        deleted: false,
+        optedOut: false,
+        avmaBlocked: true,
+        lastIntentSeq: 7,
+        last: {
+          host: 'HV01',
+          state: 'Running',
+          dataExchange: true,
+          licenseStatus: 'licensed',
+          channel: 'avma',
+          problems: [{ code: 'X_Y', message: 'm' }],
+          sinceMs: later.getTime(),
+          lastSeenMs: later.getTime(),
+        },
+      },
+      { id: vmGuid(2), deleted: false, optedOut: false, avmaBlocked: false, lastIntentSeq: 0, last: null },
+    ]);
+    expect(state.hosts.map((host) => [host.name, host.bookmarks])).toEqual([
+      ['HV01', []],
+      ['HV02', [{ log: 'Application', recordId: 41, logEpoch: 0 }]],
+    ]);
+  });
+});
