@@ -1,0 +1,99 @@
+/**
+ * What the guest agent reported through the VM's Guest pool (GuestExchangeItems, Source 1): its
+ * `AvmaAgent.Status` and the ring of forwarded 12309 events `AvmaAgent.Event.0..7`. Everything here is
+ * written by the tenant's OS, so every value goes through the protocol's strict parsers (size cap
+ * before JSON.parse, strict schemas); anything invalid becomes a problem and is not used.
+ */
+import type { KvpItem } from 'hyperv-kvp';
+import {
+  type AgentStatus,
+  EVENT_ITEM_NAMES,
+  type GuestEvent,
+  isAgentItem,
+  parseGuestEvent,
+  parseStatus,
+  quoteUntrusted,
+  STATUS_ITEM,
+} from '../../shared/protocol/index.js';
+import type { Problem } from '../store/index.js';
+import { problem } from './problems.js';
+
+export interface GuestReport {
+  /** The validated status, or `null` when absent or invalid. */
+  readonly status: AgentStatus | null;
+  /** `AvmaAgent.Status` was present, valid or not. */
+  readonly statusPresent: boolean;
+  /** The valid events of the ring, one per record id, oldest first. */
+  readonly events: readonly GuestEvent[];
+  /** Names of the `AvmaAgent.*` items in the Guest pool (what a wipe must remove). */
+  readonly agentItems: readonly string[];
+  readonly problems: readonly Problem[];
+}
+
+/** Guest-pool values by name; a name seen twice with different values is ambiguous and dropped. */
+function guestValues(items: readonly KvpItem[], problems: Problem[]): Map<string, string> {
+  const values = new Map<string, string>();
+  const ambiguous = new Set<string>();
+  for (const item of items) {
+    if (item.source !== 1 || !isAgentItem(item.name)) continue;
+    const previous = values.get(item.name);
+    if (previous !== undefined && previous !== item.data) ambiguous.add(item.name);
+    values.set(item.name, item.data);
+  }
+  for (const name of ambiguous) {
+    values.delete(name);
+    problems.push(
+      problem('KVP_ITEM_INVALID', `guest item ${quoteUntrusted(name)} appears twice with different values`),
+    );
+  }
+  return values;
+}
+
+function readStatus(values: ReadonlyMap<string, string>, problems: Problem[]): AgentStatus | null {
+  const raw = values.get(STATUS_ITEM);
+  if (raw === undefined) return null;
+  const parsed = parseStatus(raw);
+  if (parsed.ok) return parsed.value;
+  problems.push(problem('STATUS_INVALID', `${STATUS_ITEM}: ${parsed.problem.message}`));
+  return null;
+}
+
+function readRing(values: ReadonlyMap<string, string>, problems: Problem[]): GuestEvent[] {
+  const byRecord = new Map<number, GuestEvent>();
+  for (const name of EVENT_ITEM_NAMES) {
+    const raw = values.get(name);
+    if (raw === undefined) continue;
+    const parsed = parseGuestEvent(raw);
+    if (!parsed.ok) {
+      problems.push(problem('EVENT_INVALID', `${name}: ${parsed.problem.message}`));
+      continue;
+    }
+    if (!byRecord.has(parsed.value.recordId)) byRecord.set(parsed.value.recordId, parsed.value);
+  }
+  return [...byRecord.values()].sort((a, b) => a.recordId - b.recordId);
+}
+
+function agentItemNames(items: readonly KvpItem[]): string[] {
+  const names = new Set<string>();
+  for (const item of items) if (item.source === 1 && isAgentItem(item.name)) names.add(item.name);
+  return [...names].sort();
+}
+
+/**
+ * Reads the guest agent's report from the decoded Guest pool (only Source 1 `AvmaAgent.*` items are
+ * looked at). Never throws: invalid values are STATUS_INVALID / EVENT_INVALID / KVP_ITEM_INVALID
+ * problems, and the rest of the report stands.
+ */
+export function readGuestReport(guestItems: readonly KvpItem[]): GuestReport {
+  const problems: Problem[] = [];
+  const values = guestValues(guestItems, problems);
+  const status = readStatus(values, problems);
+  const events = readRing(values, problems);
+  return Object.freeze({
+    status,
+    statusPresent: values.has(STATUS_ITEM),
+    events: Object.freeze(events),
+    agentItems: Object.freeze(agentItemNames(guestItems)),
+    problems: Object.freeze(problems),
+  });
+}

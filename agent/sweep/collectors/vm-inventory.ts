@@ -1,0 +1,161 @@
+/**
+ * The VM inventory collector: one `listVms()` call for every VM with its three KVP pools, decoded
+ * leniently — an item that is not a valid Msvm_KvpExchangeDataItem (a hostile guest's Guest pool can
+ * hold anything) is left out with a KVP_ITEM_INVALID problem for that VM, and the rest of the VM and
+ * of the host go on. Identity comes from the intrinsic items only.
+ */
+import {
+  decodeKvpItem,
+  decodeKvpItems,
+  type GuestIdentity,
+  identifyGuest,
+  isKvpError,
+  type KvpItem,
+} from 'hyperv-kvp';
+import { problem } from '../../decide/problems.js';
+import type { HypervDriver, RawVm, VmState } from '../../driver/hyperv-driver.js';
+import type { KvpItemRecord, KvpPool, Problem } from '../../store/index.js';
+import type { DecodedPool, SweepCache } from '../sweep-cache.js';
+
+/** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
+export const MAX_POOL_ITEMS = 1024;
+/** Store limit on VM names (vms-repo MAX_VM_NAME); Hyper-V itself allows 100 characters. */
+const MAX_VM_NAME = 256;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface InventoryVm {
+  /** Lower-case GUID. */
+  readonly id: string;
+  /** As Hyper-V names it, NUL removed and cut to the store's limit; the GUID when empty. */
+  readonly name: string;
+  readonly state: VmState;
+  readonly dataExchange: boolean;
+  /** `null` when the VM published no intrinsic items. */
+  readonly identity: GuestIdentity | null;
+  /** The three pools: the CIM-XML listed and the items decoded from it. */
+  readonly pools: Readonly<Record<KvpPool, DecodedPool>>;
+  /** HostExchangeItems by name. */
+  readonly hostItems: ReadonlyMap<string, string>;
+  readonly problems: readonly Problem[];
+}
+
+export interface Inventory {
+  readonly vms: readonly InventoryVm[];
+  /** VMs left out: an id that is not a GUID, or a second listing of the same VM. */
+  readonly skipped: readonly string[];
+}
+
+const POOL_LABEL: Readonly<Record<KvpPool, string>> = {
+  intrinsic: 'intrinsic',
+  guest: 'guest',
+  host: 'host',
+};
+
+/** Decodes one pool; a bad item is skipped with a problem instead of failing the pool. */
+export function decodePool(xmls: readonly string[], pool: KvpPool, problems: Problem[]): KvpItem[] {
+  let list = xmls;
+  if (list.length > MAX_POOL_ITEMS) {
+    problems.push(
+      problem(
+        'KVP_POOL_TRUNCATED',
+        `${POOL_LABEL[pool]} pool holds ${list.length} items, expected at most ${MAX_POOL_ITEMS}; the rest were ignored`,
+      ),
+    );
+    list = list.slice(0, MAX_POOL_ITEMS);
+  }
+  try {
+    return decodeKvpItems(list);
+  } catch (error) {
+    if (!isKvpError(error)) throw error;
+  }
+  const items: KvpItem[] = [];
+  list.forEach((xml, index) => {
+    try {
+      items.push(decodeKvpItem(xml, index));
+    } catch (error) {
+      if (!isKvpError(error)) throw error;
+      problems.push(
+        problem('KVP_ITEM_INVALID', `${POOL_LABEL[pool]} pool item ${index}: ${error.message}; ignored`),
+      );
+    }
+  });
+  return items;
+}
+
+/** A pool's items as the store keeps them. Never throws. */
+export function poolRecords(decoded: DecodedPool): KvpItemRecord[] {
+  return decoded.items.map((item) => ({ name: item.name, data: item.data }));
+}
+
+/** Identities by decoded intrinsic pool: an unchanged pool is not identified again. */
+const identities = new WeakMap<DecodedPool, GuestIdentity>();
+
+function identityOf(intrinsic: DecodedPool): GuestIdentity | null {
+  if (intrinsic.items.length === 0) return null;
+  let identity = identities.get(intrinsic);
+  if (identity === undefined) {
+    identity = identifyGuest(intrinsic.items);
+    identities.set(intrinsic, identity);
+  }
+  return identity;
+}
+
+function cleanName(raw: RawVm, id: string): string {
+  const name = String(raw.name ?? '')
+    .replace(/\0/g, '')
+    .slice(0, MAX_VM_NAME);
+  return name === '' ? id : name;
+}
+
+/** The pool decoded, from the cache when its CIM-XML did not change since the last sweep. */
+function pool(id: string, name: KvpPool, xml: readonly string[], cache: SweepCache | null): DecodedPool {
+  const cached = cache?.decodedPool(id, name, xml);
+  if (cached !== undefined) return cached;
+  const problems: Problem[] = [];
+  const items = decodePool(xml, name, problems);
+  const decoded = Object.freeze({ xml, items: Object.freeze(items), problems: Object.freeze(problems) });
+  cache?.rememberDecoded(id, name, decoded);
+  return decoded;
+}
+
+/** One VM of a listing, decoded (through `cache` when given). Never throws for a hostile pool. */
+export function inventoryVm(raw: RawVm, cache: SweepCache | null = null): InventoryVm {
+  const id = raw.id.toLowerCase();
+  const intrinsic = pool(id, 'intrinsic', raw.intrinsicItems, cache);
+  const guest = pool(id, 'guest', raw.guestItems, cache);
+  const host = pool(id, 'host', raw.hostItems, cache);
+  return Object.freeze({
+    id,
+    name: cleanName(raw, id),
+    state: raw.state,
+    dataExchange: raw.dataExchange,
+    identity: identityOf(intrinsic),
+    pools: Object.freeze({ intrinsic, guest, host }),
+    hostItems: new Map(host.items.map((item) => [item.name, item.data])),
+    problems: Object.freeze([...intrinsic.problems, ...guest.problems, ...host.problems]),
+  });
+}
+
+/**
+ * Lists and decodes the host's VMs in one driver call. Rejects with the driver's `DriverError` when
+ * the listing fails (the host is then stale for this sweep); VMs without a GUID id or listed twice
+ * are skipped and named in `skipped`.
+ */
+export async function collectInventory(
+  driver: HypervDriver,
+  cache: SweepCache | null = null,
+): Promise<Inventory> {
+  const listed = await driver.listVms();
+  const seen = new Set<string>();
+  const vms: InventoryVm[] = [];
+  const skipped: string[] = [];
+  for (const raw of listed) {
+    if (typeof raw.id !== 'string' || !GUID.test(raw.id) || seen.has(raw.id.toLowerCase())) {
+      skipped.push(String(raw.id).slice(0, 40));
+      continue;
+    }
+    seen.add(raw.id.toLowerCase());
+    vms.push(inventoryVm(raw, cache));
+  }
+  return Object.freeze({ vms: Object.freeze(vms), skipped: Object.freeze(skipped) });
+}

@@ -1,0 +1,142 @@
+/**
+ * One round: every configured host swept (phase one concurrently, at most `concurrency` hosts at a
+ * time), then each host recorded in its own transaction, in configuration order. Recording waits for
+ * the whole round so a VM that left a host is marked deleted only when no host listed it (a live
+ * migration shows it on its new host in the same round). Failures stay with their host: a host that
+ * does not answer is stale, a transaction that fails (locked or full database) leaves that host
+ * unrecorded, and the round goes on.
+ */
+import type { HypervDriver } from '../driver/hyperv-driver.js';
+import type { KvpPool, Store, SweepState, VmMemory } from '../store/index.js';
+import { describeError } from './collector.js';
+import { type HostSweep, type SweepSettings, sweepHost } from './host-sweep.js';
+import { mapLimit } from './map-limit.js';
+import { type RecordedHost, recordHost } from './record-host.js';
+import type { SweepCache } from './sweep-cache.js';
+import { SweepError } from './sweep-error.js';
+import { type HostReport, type SweepReport, sweepTotals } from './sweep-report.js';
+
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 64;
+
+export interface RoundOptions {
+  readonly drivers: readonly HypervDriver[];
+  readonly store: Store;
+  /** The round's time on the driver's clock; raised to the store's latest sighting if behind it. */
+  readonly at: Date;
+  readonly settings: SweepSettings;
+  readonly cache: SweepCache;
+  readonly concurrency?: number;
+  /** `false` (dry run): sweep and decide, record nothing. */
+  readonly record?: boolean;
+  /** Called as each host is done (progress), in configuration order. */
+  readonly onHost?: (report: HostReport, index: number, total: number) => void;
+}
+
+async function readState(store: Store): Promise<SweepState> {
+  try {
+    return await store.readSweepState();
+  } catch (error) {
+    throw new SweepError('STORE_UNAVAILABLE', `cannot read the agent database: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Deletions in the store must not precede the latest sighting, so a clock that stepped back waits. */
+function roundTime(at: Date, state: SweepState): Date {
+  const latest = Math.max(0, ...state.hosts.map((host) => host.lastSeenMs));
+  return new Date(Math.max(at.getTime(), latest));
+}
+
+function deletedOn(sweep: HostSweep, memory: readonly VmMemory[], seen: ReadonlySet<string>): string[] {
+  if (sweep.host === null || sweep.vms === null) return [];
+  const host = sweep.host.toLowerCase();
+  return memory
+    .filter((vm) => !vm.deleted && vm.last?.host.toLowerCase() === host && !seen.has(vm.id))
+    .map((vm) => vm.id);
+}
+
+function hostReport(
+  sweep: HostSweep,
+  recorded: RecordedHost | null,
+  error: string | null,
+  deleted: number,
+  ms: number,
+): HostReport {
+  const vms = sweep.vms ?? [];
+  const stale = sweep.host === null || sweep.vms === null;
+  const collectorFailed = sweep.outcomes.some((outcome) => !outcome.success);
+  const failure = sweep.outcomes.find((outcome) => !outcome.success)?.error ?? null;
+  return Object.freeze({
+    host: sweep.host ?? sweep.driverHost,
+    outcome: stale ? 'stale' : recorded === null ? 'not-recorded' : collectorFailed ? 'partial' : 'ok',
+    vms: vms.length,
+    eligible: vms.filter((vm) => vm.eligible).length,
+    pushed: vms.filter((vm) => vm.pushed).length,
+    wiped: vms.filter((vm) => vm.wiped).length,
+    newEvents: recorded === null ? 0 : recorded.hostEvents + recorded.guestEvents,
+    problems: vms.filter((vm) => vm.record.observation.problems.length > 0).length,
+    deleted,
+    durationMs: ms,
+    collectors: sweep.outcomes,
+    error: stale ? failure : error,
+  });
+}
+
+async function recordSweep(options: RoundOptions, sweep: HostSweep, deleted: readonly string[], at: Date) {
+  const start = performance.now();
+  if (options.record === false) return { recorded: null, error: 'dry run: nothing recorded', ms: 0 };
+  // A host that answered neither its facts nor its inventory is not touched: its last sighting stays.
+  if (sweep.host === null || (!sweep.factsFresh && sweep.vms === null))
+    return { recorded: null, error: null, ms: 0 };
+  try {
+    const recorded = await options.store.transaction((tx) => recordHost(tx, sweep, deleted, at));
+    for (const vm of sweep.vms ?? []) {
+      options.cache.rememberRing(vm.id, vm.ringSignature);
+      for (const [pool, xml] of Object.entries(vm.recordedXml))
+        options.cache.rememberCommitted(vm.id, pool as KvpPool, xml);
+    }
+    return { recorded, error: null, ms: performance.now() - start };
+  } catch (error) {
+    return { recorded: null, error: describeError(error), ms: performance.now() - start };
+  }
+}
+
+/**
+ * Sweeps every host once and records each in its own transaction. Resolves with the round's report;
+ * rejects only with SweepError STORE_UNAVAILABLE when the store cannot be read at the start, or
+ * INVALID_ARGUMENT for a concurrency outside 1..64.
+ */
+export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
+  const started = performance.now();
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new SweepError(
+      'INVALID_ARGUMENT',
+      `concurrency is ${String(concurrency)}, expected an integer 1..${MAX_CONCURRENCY}`,
+    );
+  }
+  const state = await readState(options.store);
+  const at = roundTime(options.at, state);
+  const vmMemory = new Map(state.vms.map((vm) => [vm.id, vm]));
+  const context = { at, state, vmMemory, settings: options.settings, cache: options.cache };
+  const sweeps = await mapLimit(options.drivers, concurrency, (driver) => sweepHost(driver, context));
+  const seen = new Set(sweeps.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
+  if (sweeps.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);
+  const hosts: HostReport[] = [];
+  for (const [index, sweep] of sweeps.entries()) {
+    const deleted = deletedOn(sweep, state.vms, seen);
+    const { recorded, error, ms } = await recordSweep(options, sweep, deleted, at);
+    const report = hostReport(sweep, recorded, error, recorded?.deleted ?? 0, sweep.durationMs + ms);
+    hosts.push(report);
+    options.onHost?.(report, index, sweeps.length);
+  }
+  return Object.freeze({
+    at: at.toISOString(),
+    dryRun: options.record === false,
+    hosts: Object.freeze(hosts),
+    totals: sweepTotals(hosts),
+    durationMs: performance.now() - started,
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * One VM in a host's sweep: decide (agent/decide), perform the host-side actions (agent/act), and
+ * build what the host's transaction records for it — the observation, raw KVP, forwarded 12309 events,
+ * audit records and a block after a key replacement.
+ */
+
+import { KEY_ITEM } from '../../shared/protocol/index.js';
+import { type AuditContext, auditRecords, recoveredRecord } from '../act/audit-trail.js';
+import { performActions } from '../act/kvp-actions.js';
+import { guestEventRecord } from '../decide/event-records.js';
+import type { GuestReport } from '../decide/guest-report.js';
+import { agentNames } from '../decide/kvp-calls.js';
+import { capProblems } from '../decide/problems.js';
+import { decideVm, type VmDecision } from '../decide/vm-decision.js';
+import type { HostView } from '../decide/vm-eligibility.js';
+import type { HypervDriver } from '../driver/hyperv-driver.js';
+import type {
+  AuditInput,
+  EventInput,
+  KvpItemRecord,
+  KvpPool,
+  Problem,
+  SweepVm,
+  VmMemory,
+} from '../store/index.js';
+import { type InventoryVm, poolRecords } from './collectors/vm-inventory.js';
+import type { SweepCache } from './sweep-cache.js';
+
+export interface SweptVm {
+  readonly id: string;
+  readonly record: SweepVm;
+  readonly guestEvents: readonly EventInput[];
+  /** Record ids of the ring, to skip re-inserting an unchanged ring next sweep. */
+  readonly ringSignature: string;
+  /** The CIM-XML of each pool as recorded (`null`: the host pool changed after listing). */
+  readonly recordedXml: Readonly<Record<KvpPool, readonly string[] | null>>;
+  readonly audits: readonly AuditInput[];
+  /** Block AVMA for this VM now, for this reason. */
+  readonly block: string | null;
+  readonly eligible: boolean;
+  /** A push-key or send-intent was performed this sweep. */
+  readonly pushed: boolean;
+  /** A send-wipe or a removal of host items was performed this sweep. */
+  readonly wiped: boolean;
+}
+
+export interface VmSweepContext {
+  readonly driver: HypervDriver;
+  readonly host: string;
+  readonly hostView: HostView;
+  readonly at: Date;
+  readonly memory: VmMemory | null;
+  readonly tenant: string | null;
+  readonly silentAfterMs: number;
+  readonly cache: SweepCache;
+}
+
+function decide(vm: InventoryVm, report: GuestReport, context: VmSweepContext): VmDecision {
+  return decideVm({
+    now: context.at.getTime(),
+    host: context.hostView,
+    vm: { id: vm.id, state: vm.state, dataExchange: vm.dataExchange },
+    identity: vm.identity,
+    report,
+    hostItems: vm.hostItems,
+    memory: context.memory,
+    silentAfterMs: context.silentAfterMs,
+  });
+}
+
+function observation(
+  vm: InventoryVm,
+  decision: VmDecision,
+  after: ReadonlyMap<string, string>,
+  problems: readonly Problem[],
+  report: GuestReport,
+): SweepVm['observation'] {
+  const identity = vm.identity;
+  return {
+    state: vm.state,
+    dataExchange: vm.dataExchange,
+    os: identity?.os ?? 'unknown',
+    version: identity?.version ?? null,
+    edition: identity?.edition ?? null,
+    evaluation: identity?.evaluation ?? null,
+    licenseStatus: decision.licenseStatus,
+    channel: decision.channel,
+    eligible: decision.eligibility.eligible,
+    reasons: decision.eligibility.reasons,
+    keyPushed: after.has(KEY_ITEM),
+    kvpWiped: decision.blocked && agentNames(after).length === 0 && report.agentItems.length === 0,
+    problems: capProblems([...vm.problems, ...decision.problems, ...problems]),
+  };
+}
+
+/** The pools to record: those not already recorded by this process's last commit, and a changed host pool. */
+function changedPools(vm: InventoryVm, after: ReadonlyMap<string, string> | null, cache: SweepCache) {
+  const kvp: Partial<Record<KvpPool, readonly KvpItemRecord[]>> = {};
+  for (const pool of ['intrinsic', 'guest'] as const) {
+    if (!cache.isCommitted(vm.id, pool, vm.pools[pool].xml)) kvp[pool] = poolRecords(vm.pools[pool]);
+  }
+  if (after !== null) kvp.host = [...after].map(([name, data]) => ({ name, data }));
+  else if (!cache.isCommitted(vm.id, 'host', vm.pools.host.xml)) kvp.host = poolRecords(vm.pools.host);
+  return kvp;
+}
+
+/**
+ * Sweeps one VM: decides, performs the planned KVP calls (all of them, or up to the first failure),
+ * and returns its records. Never rejects: driver failures become KVP_WRITE_FAILED problems.
+ */
+export async function sweepVm(
+  vm: InventoryVm,
+  report: GuestReport,
+  context: VmSweepContext,
+): Promise<SweptVm> {
+  const decision = decide(vm, report, context);
+  const acted = await performActions(context.driver, vm.id, vm.hostItems, decision.actions);
+  const audit: AuditContext = { at: context.at, vm: vm.id, host: context.host };
+  const audits = auditRecords(acted.done, audit);
+  if (acted.done.length === 0) {
+    const recovered = recoveredRecord(acted.hostItems, context.memory?.lastIntentSeq ?? 0, audit);
+    if (recovered !== null) audits.push(recovered);
+  }
+  const ringSignature = report.events.map((event) => event.recordId).join(',');
+  const kinds = acted.done.map((done) => done.planned.action);
+  const changedHost = acted.done.length > 0 ? acted.hostItems : null;
+  const lastRing = context.cache.ringOf(vm.id);
+  return Object.freeze({
+    id: vm.id,
+    record: {
+      vm: { id: vm.id, tenant: context.tenant },
+      name: vm.name,
+      observation: observation(vm, decision, acted.hostItems, acted.problems, report),
+      kvp: changedPools(vm, changedHost, context.cache),
+    },
+    recordedXml: {
+      intrinsic: vm.pools.intrinsic.xml,
+      guest: vm.pools.guest.xml,
+      host: changedHost === null ? vm.pools.host.xml : null,
+    },
+    guestEvents:
+      ringSignature === lastRing
+        ? []
+        : report.events.map((event) => guestEventRecord(vm.id, context.host, event)),
+    ringSignature,
+    audits,
+    block: decision.block,
+    eligible: decision.eligibility.eligible,
+    pushed: kinds.includes('push-key') || kinds.includes('send-intent'),
+    wiped: decision.blocked && (kinds.includes('send-wipe') || kinds.includes('remove-host-items')),
+  });
+}
