@@ -20,6 +20,11 @@ export interface InstanceSink {
    * VALUE starts (the PROPERTY's offset when there is none), `propertyOffset` where the PROPERTY does.
    */
   property(name: string, value: string | null, valueOffset: number, propertyOffset: number): void;
+  /**
+   * A whole compact-layout instance at once (Msvm_KvpExchangeDataItem, one Data, Name and Source,
+   * each with a VALUE), with the offsets of the three VALUE tags; the same as the calls above.
+   */
+  compact(data: string, name: string, source: string, valueOffsets: readonly number[], start: number): void;
 }
 
 export const CANONICAL_INSTANCE_TAG = `<INSTANCE CLASSNAME="${KVP_DATA_ITEM_CLASS}">`;
@@ -27,6 +32,7 @@ const EMPTY_PROPERTY = (name: string) =>
   `<PROPERTY NAME="${name}" PROPAGATED="true" TYPE="string"></PROPERTY>`;
 const VALUE_END = '</VALUE></PROPERTY>';
 const VALUE_TAG = '<VALUE>';
+const SOURCE_DIGITS = ['0', '1', '2', '3', '4'] as const;
 
 /** The literals around Data, Name and Source in one compact layout. */
 interface CompactLayout {
@@ -34,6 +40,8 @@ interface CompactLayout {
   readonly beforeName: string;
   readonly beforeSource: string;
   readonly afterSource: string;
+  /** `beforeSource + digit + afterSource` for the digits 0..4: the usual end, matched in one go. */
+  readonly endings: readonly string[];
   /** Distance from each property's `<PROPERTY` to its `<VALUE>`, for error offsets. */
   readonly dataValueAfterProperty: number;
   readonly nameValueAfterProperty: number;
@@ -53,6 +61,7 @@ function layout(
     beforeName,
     beforeSource,
     afterSource,
+    endings: Object.freeze(SOURCE_DIGITS.map((digit) => `${beforeSource}${digit}${afterSource}`)),
     dataValueAfterProperty: valueAfterProperty(beforeData),
     nameValueAfterProperty: valueAfterProperty(beforeName),
     sourceValueAfterProperty: valueAfterProperty(beforeSource),
@@ -102,22 +111,31 @@ export function scanCompactInstance(cursor: XmlCursor, sink: InstanceSink): bool
   const offsets = valueOffsets;
   const data = textAfter(cursor, layout.beforeData, offsets, 0);
   const name = data === null ? null : textAfter(cursor, layout.beforeName, offsets, 1);
-  const source = name === null ? null : textAfter(cursor, layout.beforeSource, offsets, 2);
-  if (source === null || data === null || name === null || !cursor.literalAt(layout.afterSource)) {
+  const source = name === null ? null : sourceAndEnd(cursor, layout, offsets);
+  if (source === null || data === null || name === null) {
     cursor.pos = start;
     return false;
   }
-  cursor.pos += layout.afterSource.length;
-  sink.instance(KVP_DATA_ITEM_CLASS, start);
-  sink.property('Data', data, offsets[0] as number, (offsets[0] as number) - layout.dataValueAfterProperty);
-  sink.property('Name', name, offsets[1] as number, (offsets[1] as number) - layout.nameValueAfterProperty);
-  sink.property(
-    'Source',
-    source,
-    offsets[2] as number,
-    (offsets[2] as number) - layout.sourceValueAfterProperty,
-  );
+  sink.compact(data, name, source, offsets, start);
   return true;
+}
+
+/**
+ * Reads the Source property and the end of the instance: one literal for the usual single digit,
+ * otherwise the Source text and the closing literal separately. Null (cursor moved) if neither fits.
+ */
+function sourceAndEnd(cursor: XmlCursor, layout: CompactLayout, offsets: number[]): string | null {
+  const digit = cursor.src.charCodeAt(cursor.pos + layout.beforeSource.length) - 0x30;
+  const ending = layout.endings[digit];
+  if (ending !== undefined && cursor.literalAt(ending)) {
+    offsets[2] = cursor.pos + layout.beforeSource.length - VALUE_TAG.length;
+    cursor.pos += ending.length;
+    return SOURCE_DIGITS[digit] ?? null;
+  }
+  const source = textAfter(cursor, layout.beforeSource, offsets, 2);
+  if (source === null || !cursor.literalAt(layout.afterSource)) return null;
+  cursor.pos += layout.afterSource.length;
+  return source;
 }
 
 /** Reused scratch space for the three VALUE offsets (decoding is synchronous and not re-entrant). */

@@ -59,10 +59,13 @@ class Decoder {
   decodeOne(xml: string, itemIndex: number | null): KvpItem {
     const cursor = this.cursor;
     cursor.reset(xml);
-    if (!this.skipToNextInstance(itemIndex)) {
+    cursor.itemIndex = itemIndex;
+    // Most items start with their tag and end with their end tag: skip the general checks then.
+    if (xml.charCodeAt(0) !== LT && !this.skipToNextInstance(itemIndex)) {
       throw cursor.error('MALFORMED_XML', 'no <INSTANCE> element; expected one embedded instance', 0);
     }
     const item = this.decodeInstance(itemIndex);
+    if (cursor.pos === xml.length) return item;
     cursor.releaseCap();
     cursor.skipWhitespace();
     if (cursor.pos < xml.length) {

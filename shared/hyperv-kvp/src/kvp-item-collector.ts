@@ -60,6 +60,9 @@ function parseSource(text: string): KvpSource | null {
 }
 
 /** Gives meaning to what the scanner reports: finds Name, Data and Source by NAME and validates them. */
+/** The `seen` bits of Name, Data and Source (see knownPropertyBit). */
+const SEEN_DATA_NAME_SOURCE = 1 | 2 | 4;
+
 export class KvpItemCollector implements InstanceSink {
   private readonly cursor: XmlCursor;
   className: string | null = null;
@@ -89,6 +92,18 @@ export class KvpItemCollector implements InstanceSink {
     this.data = null;
     this.source = null;
     this.unknownNames = null;
+  }
+
+  compact(data: string, name: string, source: string, valueOffsets: readonly number[], start: number): void {
+    this.className = KVP_DATA_ITEM_CLASS;
+    this.classOffset = start;
+    this.seen = SEEN_DATA_NAME_SOURCE;
+    this.data = data;
+    this.dataOffset = valueOffsets[0] as number;
+    this.name = name;
+    this.nameOffset = valueOffsets[1] as number;
+    this.source = source;
+    this.sourceOffset = valueOffsets[2] as number;
   }
 
   instance(className: string | null, offset: number): void {

@@ -3,9 +3,11 @@ import { KvpError, type KvpErrorCode, quoteForError } from './errors.js';
 import {
   type DecodedText,
   describeUnit,
+  ENTITY_LENGTH_SHIFT,
   expandNamedEntities,
   NAMED_ENTITY_BITS,
   NEEDS_WHITESPACE,
+  predefinedEntityAt,
   readReference,
 } from './xml-references.js';
 
@@ -27,6 +29,13 @@ const SPACE = 0x20;
 
 /** Up to this length a literal is compared character by character rather than by slice. */
 const SHORT_LITERAL = 12;
+
+/** A character that stands for itself in text ending at `terminator` (no reference, no check). */
+function isOrdinary(unit: number, terminator: number): boolean {
+  return unit > GT
+    ? unit < 0xd800
+    : unit >= SPACE && unit !== AMP && unit !== LT && unit !== GT && unit !== terminator;
+}
 
 export function isXmlWhitespace(unit: number): boolean {
   return unit === SPACE || unit === LF || unit === TAB || unit === CR;
@@ -120,24 +129,39 @@ export class XmlCursor {
   /** Validates text up to `terminator`, leaving the cursor on it; returns the NEEDS_* bits seen. */
   private scanText(terminator: number): number {
     const src = this.src;
-    const textStart = this.pos;
+    const end = this.end;
     let pos = this.pos;
+    let unit = src.charCodeAt(pos);
+    while (pos < end && isOrdinary(unit, terminator)) unit = src.charCodeAt(++pos);
+    if (pos < end && unit === terminator) {
+      this.pos = pos;
+      return 0;
+    }
+    return this.scanSpecialText(this.pos, pos, terminator);
+  }
+
+  /** scanText from `pos` on, once something other than ordinary characters has turned up. */
+  private scanSpecialText(textStart: number, from: number, terminator: number): number {
+    const src = this.src;
+    const end = this.end;
+    let pos = from;
     let needs = 0;
     for (;;) {
-      if (pos >= this.end) {
-        this.pos = pos;
+      let unit = src.charCodeAt(pos);
+      while (pos < end && isOrdinary(unit, terminator)) unit = src.charCodeAt(++pos);
+      if (pos >= end) {
+        this.pos = end;
         throw this.endOfInputError(terminator === LT ? 'element text' : 'an attribute value');
       }
-      const unit = src.charCodeAt(pos);
-      const plain =
-        unit > GT
-          ? unit < 0xd800
-          : unit >= SPACE && unit !== AMP && unit !== LT && unit !== GT && unit !== terminator;
-      if (plain) {
-        pos++;
-        continue;
-      }
       if (unit === terminator) break;
+      if (unit === AMP) {
+        const entity = predefinedEntityAt(src, pos);
+        if (entity !== 0) {
+          needs |= entity & NAMED_ENTITY_BITS;
+          pos += entity >>> ENTITY_LENGTH_SHIFT;
+          continue;
+        }
+      }
       const verbatim = this.verbatimWidth(unit, pos, terminator, textStart);
       if (verbatim > 0) {
         pos += verbatim;

@@ -16,23 +16,6 @@ export interface DecodedText {
   kind: number;
 }
 
-/** The five entities XML predefines; nothing else is ever expanded (no DTD, no external entities). */
-function predefinedEntity(name: string): string | undefined {
-  switch (name) {
-    case 'amp':
-      return '&';
-    case 'lt':
-      return '<';
-    case 'gt':
-      return '>';
-    case 'quot':
-      return '"';
-    case 'apos':
-      return "'";
-    default:
-      return undefined;
-  }
-}
 /** What a piece of text needs besides slicing: one bit per predefined entity, then the rest. */
 const NEEDS_AMP = 1;
 const NEEDS_LT = 2;
@@ -44,18 +27,72 @@ const NEEDS_CHAR_REF = 32;
 /** A CR to normalise, or (in attribute values) TAB/LF to turn into spaces. */
 export const NEEDS_WHITESPACE = 64;
 
-function entityBit(name: string): number {
-  switch (name) {
-    case 'amp':
-      return NEEDS_AMP;
-    case 'lt':
-      return NEEDS_LT;
-    case 'gt':
-      return NEEDS_GT;
-    case 'quot':
-      return NEEDS_QUOT;
+/**
+ * The NEEDS_* bit of the predefined entity named by the `length` letters at `start`, or 0 when they
+ * name none. Compares characters in place: no slice per reference. XML predefines only these five;
+ * without a DTD no other entity can exist.
+ */
+function entityKindAt(src: string, start: number, length: number): number {
+  const first = src.charCodeAt(start);
+  const second = src.charCodeAt(start + 1);
+  if (length === 2 && second === 0x74) {
+    if (first === 0x6c) return NEEDS_LT; // lt
+    if (first === 0x67) return NEEDS_GT; // gt
+    return 0;
+  }
+  if (length === 3)
+    return first === 0x61 && second === 0x6d && src.charCodeAt(start + 2) === 0x70 ? NEEDS_AMP : 0; // amp
+  if (length !== 4) return 0;
+  const third = src.charCodeAt(start + 2);
+  const fourth = src.charCodeAt(start + 3);
+  if (first === 0x71 && second === 0x75 && third === 0x6f && fourth === 0x74) return NEEDS_QUOT; // quot
+  if (first === 0x61 && second === 0x70 && third === 0x6f && fourth === 0x73) return NEEDS_APOS; // apos
+  return 0;
+}
+
+/** Bits above this in predefinedEntityAt's result hold the reference's length. */
+export const ENTITY_LENGTH_SHIFT = 8;
+
+/**
+ * The common case, checked in place: a predefined entity reference (`&quot;` and so on) at `ampAt`.
+ * Returns its NEEDS_* bit plus its length shifted by ENTITY_LENGTH_SHIFT, or 0 for anything else
+ * (which then goes through readReference and its errors).
+ */
+export function predefinedEntityAt(src: string, ampAt: number): number {
+  const first = src.charCodeAt(ampAt + 1);
+  const second = src.charCodeAt(ampAt + 2);
+  const third = src.charCodeAt(ampAt + 3);
+  if (second === 0x74 && third === SEMICOLON) {
+    if (first === 0x6c) return NEEDS_LT | (4 << ENTITY_LENGTH_SHIFT);
+    if (first === 0x67) return NEEDS_GT | (4 << ENTITY_LENGTH_SHIFT);
+    return 0;
+  }
+  const fourth = src.charCodeAt(ampAt + 4);
+  const fifth = src.charCodeAt(ampAt + 5);
+  if (first === 0x71) {
+    const quot = second === 0x75 && third === 0x6f && fourth === 0x74 && fifth === SEMICOLON;
+    return quot ? NEEDS_QUOT | (6 << ENTITY_LENGTH_SHIFT) : 0;
+  }
+  if (first !== 0x61) return 0;
+  if (second === 0x6d && third === 0x70 && fourth === SEMICOLON)
+    return NEEDS_AMP | (5 << ENTITY_LENGTH_SHIFT);
+  const apos = second === 0x70 && third === 0x6f && fourth === 0x73 && fifth === SEMICOLON;
+  return apos ? NEEDS_APOS | (6 << ENTITY_LENGTH_SHIFT) : 0;
+}
+
+/** The character a predefined entity's NEEDS_* bit stands for. */
+function entityText(kind: number): string {
+  switch (kind) {
+    case NEEDS_AMP:
+      return '&';
+    case NEEDS_LT:
+      return '<';
+    case NEEDS_GT:
+      return '>';
+    case NEEDS_QUOT:
+      return '"';
     default:
-      return NEEDS_APOS;
+      return "'";
   }
 }
 
@@ -102,32 +139,31 @@ export function describeUnit(unit: number): string {
  * Throws the cursor's KvpError for anything but a predefined entity or a valid character reference.
  */
 export function readReference(cursor: XmlCursor, ampAt: number, out: DecodedText): number {
-  if (cursor.src.charCodeAt(ampAt + 1) === HASH) return readCharReference(cursor, ampAt, out);
   const src = cursor.src;
+  if (src.charCodeAt(ampAt + 1) === HASH) return readCharReference(cursor, ampAt, out);
   let pos = ampAt + 1;
   while (pos < cursor.end && pos - ampAt <= MAX_ENTITY_NAME && isAsciiLetter(src.charCodeAt(pos))) pos++;
   if (pos >= cursor.end) {
     cursor.pos = pos;
     throw cursor.endOfInputError('an entity reference');
   }
-  const name = src.slice(ampAt + 1, pos);
-  if (src.charCodeAt(pos) !== SEMICOLON || name.length === 0) {
+  if (src.charCodeAt(pos) !== SEMICOLON || pos === ampAt + 1) {
     throw cursor.error(
       'MALFORMED_XML',
       "'&' does not start a reference; expected &amp; or another reference ending in ';'",
       ampAt,
     );
   }
-  const expansion = predefinedEntity(name);
-  if (expansion === undefined) {
+  const kind = entityKindAt(src, ampAt + 1, pos - ampAt - 1);
+  if (kind === 0) {
     throw cursor.error(
       'UNKNOWN_ENTITY',
-      `unknown entity &${name};, expected one of &amp; &lt; &gt; &quot; &apos;`,
+      `unknown entity &${src.slice(ampAt + 1, pos)};, expected one of &amp; &lt; &gt; &quot; &apos;`,
       ampAt,
     );
   }
-  out.text = expansion;
-  out.kind = entityBit(name);
+  out.text = entityText(kind);
+  out.kind = kind;
   return pos + 1;
 }
 
