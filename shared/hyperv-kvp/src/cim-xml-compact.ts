@@ -27,6 +27,7 @@ export interface InstanceSink {
   compact(data: string, name: string, source: string, valueOffsets: readonly number[], start: number): void;
 }
 
+/** The INSTANCE start tag exactly as WMI writes it. */
 export const CANONICAL_INSTANCE_TAG = `<INSTANCE CLASSNAME="${KVP_DATA_ITEM_CLASS}">`;
 const EMPTY_PROPERTY = (name: string) =>
   `<PROPERTY NAME="${name}" PROPAGATED="true" TYPE="string"></PROPERTY>`;

@@ -48,6 +48,7 @@ class Decoder {
     );
   }
 
+  /** Decodes the instance starting at the cursor (on its '<'); throws KvpError for a bad one. */
   decodeInstance(itemIndex: number | null): KvpItem {
     this.cursor.beginItem(this.cursor.pos, itemIndex);
     this.collector.reset();

@@ -17,6 +17,7 @@ import { LT, type XmlCursor } from './xml-cursor.js';
 
 export type { InstanceSink } from './cim-xml-compact.js';
 
+/** Scans one INSTANCE at a time into an InstanceSink; holds no state between instances. */
 export class InstanceScanner {
   private readonly cursor: XmlCursor;
   private readonly tags: TagReader;

@@ -35,6 +35,7 @@ function isAttributeNameUnit(unit: number): boolean {
   );
 }
 
+/** Reads tags at the cursor; remembers the one attribute value the caller asked for. */
 export class TagReader {
   private readonly cursor: XmlCursor;
   /** Value of the one attribute the current element cares about (CLASSNAME or NAME), if present. */

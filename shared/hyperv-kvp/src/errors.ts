@@ -73,6 +73,7 @@ function describeLocation(itemIndex: number | null, offset: number | null): stri
   return offset === null ? item : `${item} at offset ${offset}`;
 }
 
+/** A refusal by the hyperv-kvp layer: a code from KVP_ERROR_CODES, where it happened, and why. */
 export class KvpError extends Error {
   override readonly name = 'KvpError';
   readonly code: KvpErrorCode;

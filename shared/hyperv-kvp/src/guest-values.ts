@@ -51,10 +51,12 @@ export function parseDecimal(text: string, maxDigits: number): number | null {
   return Number(text);
 }
 
+/** The architecture a Windows guest's numeric ProcessorArchitecture names; null for any other text. */
 export function windowsArchitecture(value: string): GuestArchitecture | null {
   return WINDOWS_ARCHITECTURES.get(value) ?? null;
 }
 
+/** The architecture a Linux guest's `uname -m` ProcessorArchitecture names; null for any other text. */
 export function linuxArchitecture(value: string): GuestArchitecture | null {
   return LINUX_ARCHITECTURES.get(value) ?? null;
 }

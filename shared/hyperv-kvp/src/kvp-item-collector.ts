@@ -59,10 +59,10 @@ function parseSource(text: string): KvpSource | null {
   return digit >= 0 && digit <= 4 ? (digit as KvpSource) : null;
 }
 
-/** Gives meaning to what the scanner reports: finds Name, Data and Source by NAME and validates them. */
 /** The `seen` bits of Name, Data and Source (see knownPropertyBit). */
 const SEEN_DATA_NAME_SOURCE = 1 | 2 | 4;
 
+/** Gives meaning to what the scanner reports: finds Name, Data and Source by NAME and validates them. */
 export class KvpItemCollector implements InstanceSink {
   private readonly cursor: XmlCursor;
   className: string | null = null;
@@ -81,6 +81,7 @@ export class KvpItemCollector implements InstanceSink {
     this.cursor = cursor;
   }
 
+  /** Forgets the previous instance; called before each one. */
   reset(): void {
     this.nameOffset = -1;
     this.dataOffset = -1;

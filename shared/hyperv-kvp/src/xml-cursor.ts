@@ -18,6 +18,7 @@ import {
  * needs: the five predefined entities, decimal/hex character references, end-of-line normalisation.
  */
 
+/** '<', which ends element text. */
 export const LT = 0x3c;
 const GT = 0x3e;
 const AMP = 0x26;
@@ -37,10 +38,12 @@ function isOrdinary(unit: number, terminator: number): boolean {
     : unit >= SPACE && unit !== AMP && unit !== LT && unit !== GT && unit !== terminator;
 }
 
+/** XML's whitespace (S production): space, TAB, LF, CR; nothing else, not even NBSP. */
 export function isXmlWhitespace(unit: number): boolean {
   return unit === SPACE || unit === LF || unit === TAB || unit === CR;
 }
 
+/** Position, limits and error reporting for one input; reset and reused across inputs. */
 export class XmlCursor {
   src = '';
   pos = 0;
@@ -198,23 +201,25 @@ export class XmlCursor {
   private verbatimWidth(unit: number, pos: number, terminator: number, textStart: number): number {
     if (unit === GT) {
       const src = this.src;
-      if (
+      const closesCdata =
         terminator === LT &&
         pos - 2 >= textStart &&
         src.charCodeAt(pos - 1) === RIGHT_BRACKET &&
-        src.charCodeAt(pos - 2) === RIGHT_BRACKET
-      ) {
-        throw this.error(
-          'MALFORMED_XML',
-          "text contains ']]>', which XML forbids outside CDATA; expected ]]&gt;",
-          pos - 2,
-        );
+        src.charCodeAt(pos - 2) === RIGHT_BRACKET;
+      if (closesCdata) {
+        const reason = "text contains ']]>', which XML forbids outside CDATA; expected ]]&gt;";
+        throw this.error('MALFORMED_XML', reason, pos - 2);
       }
       return 1;
     }
     if (unit === LT) throw this.error('MALFORMED_XML', "'<' inside an attribute value; expected &lt;", pos);
     if (unit === AMP || unit === CR) return 0;
     if (unit === TAB || unit === LF) return terminator === LT ? 1 : 0;
+    return this.unusualCharacterWidth(unit, pos);
+  }
+
+  /** Controls, surrogates and the top of the BMP: refused, or kept (a surrogate pair is 2 wide). */
+  private unusualCharacterWidth(unit: number, pos: number): number {
     if (unit === 0)
       throw this.error('NUL_CHARACTER', 'text contains U+0000; expected no NUL characters', pos);
     if (unit < SPACE) {
