@@ -10,14 +10,21 @@ import {
   unattendCommand,
 } from './commands/licensing-commands.js';
 import { powershellScriptCommand } from './commands/powershell-command.js';
+import { runCommand, sweepCommand } from './commands/run-commands.js';
 import { eventsCommand, exportUsageCommand, statusCommand } from './commands/store-commands.js';
+import { vmAllowAvmaCommand, vmOptInCommand, vmOptOutCommand } from './commands/vm-commands.js';
 
 /** Every `avma` command, in the order `avma --help` lists them (architecture §10). */
 export const COMMANDS: readonly CommandSpec[] = [
+  runCommand,
+  sweepCommand,
   labRunCommand,
   statusCommand,
   eventsCommand,
   exportUsageCommand,
+  vmOptOutCommand,
+  vmOptInCommand,
+  vmAllowAvmaCommand,
   powershellScriptCommand,
   kvpDecodeCommand,
   kvpIdentifyCommand,

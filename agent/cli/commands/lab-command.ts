@@ -1,21 +1,32 @@
 /**
  * `avma lab run`: runs a lab scenario on the simulated clock (a month in seconds) and prints what
- * happened. Until the agent's sweep exists (agent issue) it drives only the lab; `--db` is refused
- * rather than faked.
+ * happened. With `--db FILE` the agent's real sweep runs with it (runtime/lab-run.ts) at every
+ * `--sweep-interval` of simulated time and records into the database; the lab report is followed by
+ * the agent's summary. A run killed at any point and started again with the same arguments resumes
+ * from the database and ends with the same database as an uninterrupted run.
  */
 import { DEFAULT_SEED, Lab } from '../../lab/lab.js';
 import { LabError } from '../../lab/lab-error.js';
 import { buildLabReport, formatLabReport } from '../../lab/lab-report.js';
 import { defaultScenario, loadScenarioFile } from '../../lab/scenario-loader.js';
-import { parseIsoTime } from '../../lab/scenario-schema.js';
-import { DAY_MS } from '../../lab/sim-clock.js';
+import { parseIsoTime, type Scenario } from '../../lab/scenario-schema.js';
+import { DAY_MS, MINUTE_MS } from '../../lab/sim-clock.js';
+import { openSession } from '../../runtime/agent-session.js';
+import { type LabAgentSummary, runLabWithAgent } from '../../runtime/lab-run.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString } from '../options.js';
+import { asCliError, DEFAULT_SILENT_AFTER_SWEEPS } from './agent-options.js';
+import { formatAgentSummary } from './lab-summary.js';
 
 /** Ten years: far beyond any licence period the lab models. */
 const MAX_DAYS = 3650;
 const MAX_SEED = 999_999_999;
+/**
+ * Simulated minutes between sweeps by default: 30 records a month of the bundled scenario (1,441
+ * rounds of 6 hosts) in about ten seconds on a shared 2-core machine (BENCHMARKS.md, sweep).
+ */
+export const DEFAULT_SWEEP_INTERVAL_MINUTES = 30;
 
 function endTime(context: CommandContext, start: number): number {
   const days = integerOption(context, 'days', 1, MAX_DAYS);
@@ -41,31 +52,68 @@ function endTime(context: CommandContext, start: number): number {
   return end;
 }
 
-async function runLab(context: CommandContext): Promise<number> {
-  if (optionalString(context, 'db') !== undefined) {
-    throw new CliError('USAGE', "--db needs the agent's sweep, which is not built yet; run without --db");
+async function labOnly(context: CommandContext, scenario: Scenario, seed: number, end: number): Promise<Lab> {
+  if (optionalString(context, 'sweep-interval') !== undefined) {
+    throw new CliError('USAGE', '--sweep-interval needs --db: without a database no sweep runs');
   }
+  const lab = await Lab.create(scenario, { seed });
+  await lab.advanceTo(end);
+  return lab;
+}
+
+async function labWithAgent(
+  context: CommandContext,
+  db: string,
+  scenario: Scenario,
+  seed: number,
+  end: number,
+) {
+  const minutes = integerOption(context, 'sweep-interval', 1, 24 * 60) ?? DEFAULT_SWEEP_INTERVAL_MINUTES;
+  const interval = minutes * MINUTE_MS;
+  const session = await openSession({
+    driver: 'lab',
+    scenario,
+    seed,
+    db,
+    staleAfterMs: 3 * interval,
+    silentAfterMs: DEFAULT_SILENT_AFTER_SWEEPS * interval,
+  }).catch((error: unknown) => Promise.reject(asCliError(error)));
+  try {
+    const summary = await runLabWithAgent({ session, end, sweepIntervalMs: interval, concurrency: 4 }).catch(
+      (error: unknown) => Promise.reject(asCliError(error)),
+    );
+    return { lab: session.lab as Lab, summary };
+  } finally {
+    await session.close();
+  }
+}
+
+async function runLab(context: CommandContext): Promise<number> {
   const file = optionalString(context, 'scenario');
   const scenario = file === undefined ? defaultScenario() : await loadScenarioFile(file);
   const seed = integerOption(context, 'seed', 0, MAX_SEED) ?? DEFAULT_SEED;
-  const start = parseIsoTime(scenario.start) as number;
-  const end = endTime(context, start);
-  const lab = await Lab.create(scenario, { seed });
-  await lab.advanceTo(end);
+  const end = endTime(context, parseIsoTime(scenario.start) as number);
+  const db = optionalString(context, 'db');
+  let summary: LabAgentSummary | null = null;
+  let lab: Lab;
+  if (db === undefined) lab = await labOnly(context, scenario, seed, end);
+  else ({ lab, summary } = await labWithAgent(context, db, scenario, seed, end));
   const report = buildLabReport(lab, file ?? 'the default scenario', seed);
-  if (flag(context, 'json')) printJson(context.io, report);
-  else context.io.stdout(formatLabReport(report));
+  if (flag(context, 'json')) printJson(context.io, summary === null ? report : { ...report, agent: summary });
+  else context.io.stdout(formatLabReport(report) + (summary === null ? '' : formatAgentSummary(summary)));
   return 0;
 }
 
 export const labRunCommand: CommandSpec = {
   path: ['lab', 'run'],
-  summary: 'Run a lab scenario on the simulated clock and print what happened',
+  summary: 'Run a lab scenario on the simulated clock and print what happened (with --db: with the agent)',
   details:
     'Simulates the scenario (default: the bundled one) from its start for --days N or --until ISO, running\n' +
     'the guest agent in every guest that has it, and prints per host and per VM the final state, licence\n' +
     'status, channel, AVMA outcome counts, 12309/12310 counts, the timeline and any problems.\n' +
-    'The same scenario and seed always print the same report.',
+    "With --db FILE the agent's sweep runs every --sweep-interval simulated minutes and records into the\n" +
+    'database (created if missing); a run stopped at any point resumes when started again with the same\n' +
+    'arguments. The same scenario and seed always print the same report and record the same database.',
   options: {
     scenario: {
       type: 'string',
@@ -83,7 +131,16 @@ export const labRunCommand: CommandSpec = {
       valueName: 'N',
       description: `seed for GUIDs, addresses and keys (default ${DEFAULT_SEED})`,
     },
-    db: { type: 'string', valueName: 'FILE', description: "store the agent's sweeps (not available yet)" },
+    db: {
+      type: 'string',
+      valueName: 'FILE',
+      description: "run the agent's sweep and record into this database",
+    },
+    'sweep-interval': {
+      type: 'string',
+      valueName: 'MIN',
+      description: `simulated minutes between sweeps (default ${DEFAULT_SWEEP_INTERVAL_MINUTES})`,
+    },
     json: { type: 'boolean', description: 'print the report as JSON' },
   },
   positionals: [],

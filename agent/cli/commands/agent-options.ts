@@ -1,0 +1,141 @@
+/**
+ * The options `avma run` and `avma sweep` share: command-line flags over `--config FILE` over the
+ * defaults (lab driver, bundled scenario, `./avma.sqlite`, a sweep every 60 s). Configuration, driver
+ * and runtime errors become one-line CLI errors (exit 2).
+ */
+
+import { ConfigError } from '../../config/config-error.js';
+import type { AgentConfig, OptOut } from '../../config/config-schema.js';
+import { loadConfig } from '../../config/load-config.js';
+import type { SessionOptions } from '../../runtime/agent-session.js';
+import { RuntimeError } from '../../runtime/runtime-error.js';
+import { SweepError } from '../../sweep/sweep-error.js';
+import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
+import { CliError } from '../cli-error.js';
+import type { CommandContext, OptionSpec } from '../command.js';
+import { flag, integerOption, optionalString } from '../options.js';
+
+export const DEFAULT_DB = './avma.sqlite';
+export const DEFAULT_INTERVAL_SECONDS = 60;
+/** One simulated minute per real second. */
+export const DEFAULT_LAB_SPEED = 60;
+export const DEFAULT_SILENT_AFTER_SWEEPS = 3;
+/** The store's own default: a VM unseen for 10 minutes has its interval closed at its last sighting. */
+const MIN_STALE_AFTER_SECONDS = 600;
+
+export const AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze({
+  driver: {
+    type: 'string',
+    valueName: 'lab|powershell',
+    description: 'where the hosts come from (default lab)',
+  },
+  scenario: { type: 'string', valueName: 'FILE', description: 'lab scenario (default: the bundled one)' },
+  config: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'JSON settings: hosts, tenants, opt-outs, … (flags win)',
+  },
+  db: {
+    type: 'string',
+    valueName: 'FILE',
+    description: `the agent database, created if missing (default ${DEFAULT_DB})`,
+  },
+  host: {
+    type: 'string',
+    valueName: 'NAME',
+    multiple: true,
+    description: 'sweep only this host (repeatable)',
+  },
+  'dry-run': {
+    type: 'boolean',
+    description: 'powershell: print the write scripts instead of running them; record nothing',
+  },
+});
+
+export interface AgentRun {
+  readonly session: SessionOptions;
+  readonly intervalMs: number;
+  readonly labSpeed: number;
+  readonly concurrency: number;
+  readonly dryRun: boolean;
+  readonly optOuts: readonly OptOut[];
+}
+
+/** Library errors of the layers below, as the one-line CLI error they are for the user. */
+export function asCliError(error: unknown): unknown {
+  if (error instanceof ConfigError || error instanceof RuntimeError || error instanceof SweepError) {
+    return new CliError('INPUT', error.message);
+  }
+  return error;
+}
+
+function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
+  const driver = optionalString(context, 'driver') ?? config.driver ?? 'lab';
+  if (driver !== 'lab' && driver !== 'powershell') {
+    throw new CliError('USAGE', `--driver is "${driver}", expected lab or powershell`);
+  }
+  return driver;
+}
+
+function hostsOf(context: CommandContext, config: AgentConfig): readonly string[] | undefined {
+  const hosts = context.options.host;
+  if (Array.isArray(hosts) && hosts.length > 0) return hosts;
+  return config.hosts;
+}
+
+function checkDriverOptions(context: CommandContext, driver: 'lab' | 'powershell', dryRun: boolean): void {
+  if (driver === 'lab' && dryRun) {
+    throw new CliError('USAGE', '--dry-run applies to the powershell driver; the lab changes nothing real');
+  }
+  if (driver === 'powershell' && optionalString(context, 'scenario') !== undefined) {
+    throw new CliError('USAGE', '--scenario applies to the lab driver');
+  }
+}
+
+/**
+ * The resolved options of a run. `print` receives each dry-run script. Throws CliError USAGE for
+ * contradicting or out-of-range flags, INPUT for a bad configuration file.
+ */
+export async function resolveAgentRun(
+  context: CommandContext,
+  print: (text: string) => void,
+): Promise<AgentRun> {
+  const file = optionalString(context, 'config');
+  const config =
+    file === undefined
+      ? {}
+      : await loadConfig(file).catch((error: unknown) => Promise.reject(asCliError(error)));
+  const driver = driverOf(context, config);
+  const dryRun = flag(context, 'dry-run');
+  checkDriverOptions(context, driver, dryRun);
+  const interval =
+    integerOption(context, 'interval', 1, 86_400) ?? config.interval ?? DEFAULT_INTERVAL_SECONDS;
+  const staleAfter = config.staleAfter ?? Math.max(MIN_STALE_AFTER_SECONDS, 3 * interval);
+  const hosts = hostsOf(context, config);
+  const scenario = optionalString(context, 'scenario') ?? config.scenario;
+  const session: SessionOptions = {
+    driver,
+    db: optionalString(context, 'db') ?? config.db ?? DEFAULT_DB,
+    staleAfterMs: staleAfter * 1000,
+    silentAfterMs: (config.silentAfterSweeps ?? DEFAULT_SILENT_AFTER_SWEEPS) * interval * 1000,
+    tenants: config.tenants ?? [],
+    ...(hosts === undefined ? {} : { hosts }),
+    ...(scenario === undefined ? {} : { scenario }),
+    ...(config.powershell === undefined ? {} : { powershell: config.powershell }),
+    ...(dryRun
+      ? { dryRun: (operation: string, text: string) => print(`# dry run: ${operation}\n${text}\n`) }
+      : {}),
+  };
+  const speed = optionalString(context, 'lab-speed');
+  return {
+    session,
+    intervalMs: interval * 1000,
+    labSpeed:
+      speed === undefined
+        ? (config.labSpeed ?? DEFAULT_LAB_SPEED)
+        : (integerOption(context, 'lab-speed', 1, 1_000_000) as number),
+    concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+    dryRun,
+    optOuts: config.optOuts ?? [],
+  };
+}

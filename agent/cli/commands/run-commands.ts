@@ -1,0 +1,160 @@
+/**
+ * `avma run` (the agent loop) and `avma sweep` (one pass), architecture §10. Progress goes to stderr,
+ * one line per host per sweep; `avma sweep` prints its summary as JSON on stdout; dry-run scripts go to
+ * stdout. `--port` (the REST API) belongs to a later issue and is not accepted yet.
+ */
+
+import { runAgentLoop } from '../../runtime/agent-loop.js';
+import { type AgentSession, openSession } from '../../runtime/agent-session.js';
+import { hostLine } from '../../sweep/sweep-report.js';
+import { sweepRound } from '../../sweep/sweep-round.js';
+import { type CommandContext, type CommandSpec, printJson } from '../command.js';
+import { flag } from '../options.js';
+import { AGENT_OPTIONS, type AgentRun, asCliError, resolveAgentRun } from './agent-options.js';
+
+/** Opens the session of a run; its errors are one-line CLI errors. */
+async function open(run: AgentRun): Promise<AgentSession> {
+  try {
+    return await openSession(run.session);
+  } catch (error) {
+    throw asCliError(error);
+  }
+}
+
+function where(session: AgentSession, run: AgentRun): string {
+  const db = run.session.db;
+  const month = session.now().toISOString().slice(0, 7);
+  const source =
+    session.lab === null
+      ? `powershell driver, hosts ${session.drivers.map((d) => d.hostName).join(', ')}`
+      : `lab driver, ${typeof run.session.scenario === 'string' ? run.session.scenario : 'the bundled scenario'} (${session.lab.hosts().length} hosts, ${session.lab.vms().length} VMs)`;
+  const lines = [`avma run: ${source}, database ${db}${run.dryRun ? ' (dry run: nothing recorded)' : ''}`];
+  if (session.lab !== null) {
+    const from = session.resumedAt === null ? 'the scenario start' : 'the last sweep in the database';
+    lines.push(
+      `  lab clock: from ${session.now().toISOString()} (${from}) at ${run.labSpeed}x; a sweep every ${run.intervalMs / 1000} s of lab time`,
+      '  (the scenario plays over a month of lab time; --lab-speed 3600 --interval 900 shows it in about 12 minutes)',
+    );
+  }
+  lines.push(
+    '  look next, in another terminal (now or after stopping):',
+    `    npx avma status --db ${db}`,
+    `    npx avma events --db ${db}`,
+    `    npx avma export usage --db ${db} --month ${month} --format csv`,
+    '  Ctrl+C stops after the current sweep.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** SIGINT/SIGTERM abort the signal (the current sweep finishes its transaction first). */
+function stopOnSignals(context: CommandContext): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) return;
+    context.io.stderr('avma run: stopping after the current sweep…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+async function runLoop(context: CommandContext): Promise<number> {
+  const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
+  const session = await open(run);
+  const { signal, release } = stopOnSignals(context);
+  try {
+    context.io.stderr(where(session, run));
+    const summary = await runAgentLoop({
+      session,
+      intervalMs: run.intervalMs,
+      labSpeed: run.labSpeed,
+      concurrency: run.concurrency,
+      record: !run.dryRun,
+      optOuts: run.optOuts,
+      progress: (line) => context.io.stderr(`${line}\n`),
+      signal,
+      ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
+    });
+    context.io.stderr(
+      `avma run: stopped after ${summary.rounds} sweeps (${summary.failedRounds} not fully recorded); database ${run.session.db}\n`,
+    );
+    return 0;
+  } finally {
+    release();
+    await session.close();
+  }
+}
+
+export const runCommand: CommandSpec = {
+  path: ['run'],
+  summary: 'Run the agent: sweep every host on an interval, push AVMA keys, record events and history',
+  details:
+    'Default: the lab driver on the bundled scenario, database ./avma.sqlite, a sweep every 60 s. With the lab,\n' +
+    'the lab clock runs from the scenario start (or from the last sweep in the database) at --lab-speed\n' +
+    'simulated seconds per real second, and --interval is lab time. Progress: one line per host per sweep on\n' +
+    'stderr. SIGINT/SIGTERM stop it after the current sweep; the database stays consistent at any moment.',
+  options: {
+    ...AGENT_OPTIONS,
+    interval: {
+      type: 'string',
+      valueName: 'SEC',
+      description: 'seconds between sweeps, on the driver’s clock (default 60)',
+    },
+    'lab-speed': {
+      type: 'string',
+      valueName: 'N',
+      description: 'lab: simulated seconds per real second (default 60)',
+    },
+    once: { type: 'boolean', description: 'one sweep, then stop' },
+  },
+  positionals: [],
+  run: runLoop,
+};
+
+async function sweepOnce(context: CommandContext): Promise<number> {
+  const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
+  const session = await open(run);
+  try {
+    const lab = session.lab;
+    if (lab !== null && session.resumedAt !== null) await lab.advanceTo(session.resumedAt + run.intervalMs);
+    const report = await sweepRound({
+      drivers: session.drivers,
+      store: session.store,
+      at: session.now(),
+      settings: session.settings,
+      cache: session.cache,
+      concurrency: run.concurrency,
+      record: !run.dryRun,
+      onHost: (host, index, total) => context.io.stderr(`[${index + 1}/${total}] ${hostLine(host)}\n`),
+    }).catch((error: unknown) => Promise.reject(asCliError(error)));
+    printJson(context.io, report);
+    return report.totals.notRecorded > 0 && !run.dryRun ? 1 : 0;
+  } finally {
+    await session.close();
+  }
+}
+
+export const sweepCommand: CommandSpec = {
+  path: ['sweep'],
+  summary: 'One sweep of every host: progress on stderr, the summary as JSON on stdout',
+  details:
+    'Same options and defaults as `avma run`. With the lab, a fresh database is swept at the scenario start,\n' +
+    'an existing one 60 s (lab time) after its last sweep. Exit 1 when a host could not be recorded.',
+  options: {
+    ...AGENT_OPTIONS,
+    interval: {
+      type: 'string',
+      valueName: 'SEC',
+      description: 'lab: how far after the last recorded sweep (default 60)',
+    },
+  },
+  positionals: [],
+  run: sweepOnce,
+};

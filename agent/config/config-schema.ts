@@ -1,0 +1,82 @@
+/**
+ * The agent's configuration file (`avma run --config FILE`): strict JSON, unknown fields refused. Every
+ * field is optional; command-line options win over the file. Relative paths (`db`, `scenario`) are
+ * relative to the file's directory.
+ *
+ * ```json
+ * { "driver": "powershell", "hosts": ["localhost", "HV02"], "db": "avma.sqlite", "interval": 60,
+ *   "staleAfter": 600, "silentAfterSweeps": 3, "concurrency": 4,
+ *   "tenants": [{ "prefix": "contoso-", "tenant": "contoso" }, { "regex": "^fab\\d+$", "tenant": "fabrikam" }],
+ *   "optOuts": [{ "vm": "sql01", "reason": "tenant brings its own licence" }],
+ *   "powershell": { "executable": "pwsh", "timeoutMs": 120000 } }
+ * ```
+ */
+import { z } from 'zod';
+
+const MAX_PATH = 4096;
+/** DNS host names and `localhost` / `.` (the local host). */
+const HOST_NAME = /^(?:\.|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*)$/;
+const MAX_REGEX = 200;
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Tenant = z.string().min(1).max(256);
+
+/** VM name → tenant: the first rule that matches wins; `prefix` compares case-insensitively. */
+export const TenantRule = z.union([
+  z.strictObject({ prefix: z.string().min(1).max(256), tenant: Tenant }),
+  z.strictObject({
+    regex: z.string().min(1).max(MAX_REGEX).refine(compiles, 'expected a valid regular expression'),
+    tenant: Tenant,
+  }),
+]);
+export type TenantRule = z.infer<typeof TenantRule>;
+
+export const OptOut = z.strictObject({
+  /** VM name (current, case-insensitive) or GUID. */
+  vm: z.string().min(1).max(256),
+  reason: z.string().min(1).max(1024).optional(),
+});
+export type OptOut = z.infer<typeof OptOut>;
+
+export const PowerShellSettings = z.strictObject({
+  executable: z.string().min(1).max(1024).optional(),
+  timeoutMs: z.int().min(1000).max(3_600_000).optional(),
+  jobTimeoutSeconds: z.int().min(1).max(3600).optional(),
+  kvpWriteApi: z.enum(['auto', 'cim', 'wmi']).optional(),
+});
+export type PowerShellSettings = z.infer<typeof PowerShellSettings>;
+
+export const AgentConfig = z.strictObject({
+  driver: z.enum(['lab', 'powershell']).optional(),
+  /** PowerShell: `localhost` / `.` or remote computer names; lab: a subset of the scenario's hosts. */
+  hosts: z.array(z.string().max(253).regex(HOST_NAME, 'expected a host name')).min(1).max(256).optional(),
+  /** Lab scenario file (default: the bundled scenario). */
+  scenario: z.string().min(1).max(MAX_PATH).optional(),
+  db: z.string().min(1).max(MAX_PATH).optional(),
+  /** Seconds between sweeps, on the driver's clock (simulated for the lab). */
+  interval: z.int().min(1).max(86_400).optional(),
+  /** Seconds without a sighting after which a VM's observation is closed at its last sighting. */
+  staleAfter: z
+    .int()
+    .min(1)
+    .max(31 * 86_400)
+    .optional(),
+  /** Sweeps without a guest agent report before GUEST_AGENT_SILENT is recorded. */
+  silentAfterSweeps: z.int().min(1).max(10_000).optional(),
+  /** Hosts swept at the same time. */
+  concurrency: z.int().min(1).max(64).optional(),
+  /** Lab only: simulated milliseconds per real millisecond. */
+  labSpeed: z.number().min(1).max(1_000_000).optional(),
+  tenants: z.array(TenantRule).max(10_000).optional(),
+  optOuts: z.array(OptOut).max(100_000).optional(),
+  powershell: PowerShellSettings.optional(),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;

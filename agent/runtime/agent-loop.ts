@@ -1,0 +1,108 @@
+/**
+ * The agent loop of `avma run`: a round every `interval` on the driver's clock until stopped. With
+ * the lab, the lab's clock follows the real one at `labSpeed` simulated milliseconds per real one
+ * (60: a simulated minute per real second), so sweeps, pushes, 12309/12310 events and the scenario's
+ * timed events happen while one watches. A round that fails (the database locked by another process
+ * past its busy timeout, a full disk) is reported in one line and retried at the next interval; a stop
+ * request (SIGINT/SIGTERM) lets the current round finish its transaction, then the loop returns.
+ */
+import type { OptOut } from '../config/config-schema.js';
+import { describeError } from '../sweep/collector.js';
+import { hostLine, type SweepReport } from '../sweep/sweep-report.js';
+import { sweepRound } from '../sweep/sweep-round.js';
+import type { AgentSession } from './agent-session.js';
+import { applyConfigOptOuts } from './config-opt-outs.js';
+
+export interface LoopOptions {
+  readonly session: AgentSession;
+  /** Between rounds, on the driver's clock (simulated for the lab). */
+  readonly intervalMs: number;
+  /** Lab only: simulated milliseconds per real millisecond. */
+  readonly labSpeed: number;
+  readonly concurrency: number;
+  /** `false`: a dry run, nothing recorded. */
+  readonly record: boolean;
+  readonly optOuts: readonly OptOut[];
+  /** One line of progress (no newline). */
+  readonly progress: (line: string) => void;
+  readonly signal: AbortSignal;
+  /** Stop after this many rounds (`--once`: 1). */
+  readonly maxRounds?: number;
+  /** The real clock and a sleep that ends early on abort (tests replace them). */
+  readonly realClock?: () => number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface LoopSummary {
+  readonly rounds: number;
+  /** Rounds that could not start (store unreadable) or had a host not recorded. */
+  readonly failedRounds: number;
+  readonly lastReport: SweepReport | null;
+}
+
+/** Resolves after `ms` or as soon as `signal` aborts. Never rejects. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
+  const { session } = options;
+  try {
+    const unresolved = await applyConfigOptOuts(session.store, options.optOuts, session.now());
+    for (const name of unresolved)
+      options.progress(`config opt-out "${name}": no single VM of that name or id yet`);
+    return await sweepRound({
+      drivers: session.drivers,
+      store: session.store,
+      at: session.now(),
+      settings: session.settings,
+      cache: session.cache,
+      concurrency: options.concurrency,
+      record: options.record,
+      onHost: (report, index, total) =>
+        options.progress(
+          `[${session.now().toISOString()}] ${total > 8 ? `${index + 1}/${total} ` : ''}${hostLine(report)}`,
+        ),
+    });
+  } catch (error) {
+    options.progress(
+      `[${session.now().toISOString()}] sweep failed: ${describeError(error)}; retrying next interval`,
+    );
+    return null;
+  }
+}
+
+/** Runs rounds until the signal aborts or `maxRounds` is reached. Never rejects for a failed round. */
+export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
+  const real = options.realClock ?? Date.now;
+  const sleep = options.sleep ?? abortableSleep;
+  const lab = options.session.lab;
+  const realStart = real();
+  const simStart = lab?.now() ?? 0;
+  let rounds = 0;
+  let failedRounds = 0;
+  let lastReport: SweepReport | null = null;
+  while (!options.signal.aborted) {
+    const started = real();
+    if (lab !== null)
+      await lab.advanceTo(Math.max(lab.now(), simStart + (started - realStart) * options.labSpeed));
+    const report = await oneRound(options);
+    rounds += 1;
+    if (report === null || (options.record && report.totals.notRecorded > 0)) failedRounds += 1;
+    lastReport = report ?? lastReport;
+    if (options.maxRounds !== undefined && rounds >= options.maxRounds) break;
+    const wait =
+      lab !== null ? options.intervalMs / options.labSpeed : options.intervalMs - (real() - started);
+    await sleep(Math.max(0, wait), options.signal);
+  }
+  return { rounds, failedRounds, lastReport };
+}

@@ -1,0 +1,146 @@
+/**
+ * Everything one agent run needs, opened together and closed together: the store, one driver per
+ * host, the lab when the driver is the lab (rebuilt from the database when resuming, lab-replay.ts),
+ * the tenant of each VM and the sweep's cache.
+ */
+import type { PowerShellSettings, TenantRule } from '../config/config-schema.js';
+import { tenantResolver } from '../config/tenants.js';
+import type { HypervDriver } from '../driver/hyperv-driver.js';
+import type { PsOperation } from '../driver/powershell/operations.js';
+import { createDrivers } from '../driver/registry.js';
+import { DEFAULT_SEED, Lab } from '../lab/lab.js';
+import type { GuestAgentFactory } from '../lab/lab-agents.js';
+import { LabError } from '../lab/lab-error.js';
+import type { LabSettingsInput } from '../lab/lab-settings.js';
+import { defaultScenario, loadScenarioFile } from '../lab/scenario-loader.js';
+import type { Scenario } from '../lab/scenario-schema.js';
+import { openStore, type Store } from '../store/index.js';
+import { describeError } from '../sweep/collector.js';
+import type { SweepSettings, TenantOf } from '../sweep/host-sweep.js';
+import { SweepCache } from '../sweep/sweep-cache.js';
+import { replayLab } from './lab-replay.js';
+import { RuntimeError } from './runtime-error.js';
+
+export interface SessionOptions {
+  readonly driver: 'lab' | 'powershell';
+  /** Hosts to sweep (default: every host of the lab; the local host for PowerShell). */
+  readonly hosts?: readonly string[];
+  /** Lab: a scenario file, or an already validated scenario; default: the bundled one. */
+  readonly scenario?: string | Scenario;
+  readonly seed?: number;
+  readonly db: string;
+  readonly staleAfterMs: number;
+  readonly busyTimeoutMs?: number;
+  readonly silentAfterMs: number;
+  readonly tenants?: readonly TenantRule[];
+  readonly powershell?: PowerShellSettings;
+  /** PowerShell dry run: writes are handed to this instead of being sent. */
+  readonly dryRun?: (operation: PsOperation, text: string) => void;
+  /** Lab settings and guest agents (tests). */
+  readonly labSettings?: LabSettingsInput;
+  readonly guestAgentFactory?: GuestAgentFactory | null;
+}
+
+export interface AgentSession {
+  readonly store: Store;
+  readonly drivers: readonly HypervDriver[];
+  readonly lab: Lab | null;
+  readonly settings: SweepSettings;
+  readonly cache: SweepCache;
+  /** The last committed sweep a resumed lab was rebuilt to, or `null`. */
+  readonly resumedAt: number | null;
+  /** The driver's clock: the lab's simulated time, else the real one. */
+  now(): Date;
+  /** Closes the drivers and the store (after queued work). Never rejects. */
+  close(): Promise<void>;
+}
+
+async function openAgentStore(options: SessionOptions): Promise<Store> {
+  try {
+    return await openStore(options.db, {
+      staleAfterMs: options.staleAfterMs,
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    });
+  } catch (error) {
+    throw new RuntimeError('STORE_UNAVAILABLE', describeError(error).replace(/^[A-Z_]+: /, ''), {
+      cause: error,
+    });
+  }
+}
+
+async function openLab(options: SessionOptions): Promise<Lab> {
+  try {
+    const scenario =
+      options.scenario === undefined
+        ? defaultScenario()
+        : typeof options.scenario === 'string'
+          ? await loadScenarioFile(options.scenario)
+          : options.scenario;
+    return await Lab.create(scenario, {
+      seed: options.seed ?? DEFAULT_SEED,
+      ...(options.labSettings === undefined ? {} : { settings: options.labSettings }),
+      ...(options.guestAgentFactory === undefined ? {} : { guestAgentFactory: options.guestAgentFactory }),
+    });
+  } catch (error) {
+    if (error instanceof LabError) throw new RuntimeError('INVALID_OPTIONS', error.message, { cause: error });
+    throw error;
+  }
+}
+
+async function openDrivers(options: SessionOptions, lab: Lab | null): Promise<HypervDriver[]> {
+  const driverOptions =
+    lab !== null
+      ? { lab }
+      : { ...options.powershell, ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }) };
+  try {
+    return await createDrivers({
+      driver: options.driver,
+      ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
+      options: driverOptions,
+    });
+  } catch (error) {
+    throw new RuntimeError('DRIVER_UNAVAILABLE', describeError(error), { cause: error });
+  }
+}
+
+function tenantsFor(lab: Lab | null, rules: readonly TenantRule[]): TenantOf {
+  if (lab !== null) return (_host, vm) => lab.findVm(vm.id)?.tenant ?? null;
+  const resolve = tenantResolver(rules);
+  return (_host, vm) => resolve(vm.name);
+}
+
+/**
+ * Opens the store (creating a missing database), the lab if asked (resumed to the database's last
+ * committed sweep) and the drivers. Rejects with RuntimeError STORE_UNAVAILABLE, DRIVER_UNAVAILABLE,
+ * INVALID_OPTIONS (a scenario that does not validate) or LAB_MISMATCH; anything opened is closed again.
+ */
+export async function openSession(options: SessionOptions): Promise<AgentSession> {
+  const store = await openAgentStore(options);
+  let drivers: HypervDriver[] = [];
+  try {
+    const lab = options.driver === 'lab' ? await openLab(options) : null;
+    drivers = await openDrivers(options, lab);
+    const resumedAt = lab === null ? null : await replayLab(lab, store);
+    const settings: SweepSettings = {
+      silentAfterMs: options.silentAfterMs,
+      tenantOf: tenantsFor(lab, options.tenants ?? []),
+    };
+    return {
+      store,
+      drivers,
+      lab,
+      settings,
+      cache: new SweepCache(),
+      resumedAt,
+      now: () => new Date(lab === null ? Date.now() : lab.now()),
+      close: async () => {
+        await Promise.allSettled(drivers.map((driver) => driver.close()));
+        await store.close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(drivers.map((driver) => driver.close()));
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
