@@ -7,7 +7,14 @@
  * unrecorded, and the round goes on.
  */
 import type { HypervDriver } from '../driver/hyperv-driver.js';
-import type { KvpPool, Store, SweepState, VmMemory } from '../store/index.js';
+import {
+  type KvpPool,
+  type Store,
+  StoreError,
+  type StoreErrorCode,
+  type SweepState,
+  type VmMemory,
+} from '../store/index.js';
 import { describeError } from './collector.js';
 import { type HostSweep, type SweepSettings, sweepHost } from './host-sweep.js';
 import { mapLimit } from './map-limit.js';
@@ -84,22 +91,46 @@ function hostReport(
   });
 }
 
-async function recordSweep(options: RoundOptions, sweep: HostSweep, deleted: readonly string[], at: Date) {
+/** After a commit: what the cache may now skip next sweep. */
+function rememberCommitted(cache: SweepCache, sweep: HostSweep): void {
+  for (const vm of sweep.vms ?? []) {
+    cache.rememberRing(vm.id, vm.ringSignature);
+    for (const [pool, xml] of Object.entries(vm.recordedXml))
+      cache.rememberCommitted(vm.id, pool as KvpPool, xml);
+  }
+}
+
+/** Store failures that no other host's transaction would escape; the rest of the round is not tried. */
+const STORE_DOWN: readonly StoreErrorCode[] = ['LOCKED', 'DISK_FULL', 'IO', 'CORRUPT', 'READ_ONLY', 'CLOSED'];
+
+interface Recording {
+  readonly recorded: RecordedHost | null;
+  readonly error: string | null;
+  readonly ms: number;
+  /** The store itself failed (locked, full, closed): later hosts of the round are not tried. */
+  readonly storeDown: boolean;
+}
+
+async function recordSweep(
+  options: RoundOptions,
+  sweep: HostSweep,
+  deleted: readonly string[],
+  at: Date,
+): Promise<Recording> {
   const start = performance.now();
-  if (options.record === false) return { recorded: null, error: 'dry run: nothing recorded', ms: 0 };
+  if (options.record === false)
+    return { recorded: null, error: 'dry run: nothing recorded', ms: 0, storeDown: false };
   // A host that answered neither its facts nor its inventory is not touched: its last sighting stays.
-  if (sweep.host === null || (!sweep.factsFresh && sweep.vms === null))
-    return { recorded: null, error: null, ms: 0 };
+  if (sweep.host === null || (!sweep.factsFresh && sweep.vms === null)) {
+    return { recorded: null, error: null, ms: 0, storeDown: false };
+  }
   try {
     const recorded = await options.store.transaction((tx) => recordHost(tx, sweep, deleted, at));
-    for (const vm of sweep.vms ?? []) {
-      options.cache.rememberRing(vm.id, vm.ringSignature);
-      for (const [pool, xml] of Object.entries(vm.recordedXml))
-        options.cache.rememberCommitted(vm.id, pool as KvpPool, xml);
-    }
-    return { recorded, error: null, ms: performance.now() - start };
+    rememberCommitted(options.cache, sweep);
+    return { recorded, error: null, ms: performance.now() - start, storeDown: false };
   } catch (error) {
-    return { recorded: null, error: describeError(error), ms: performance.now() - start };
+    const storeDown = error instanceof StoreError && STORE_DOWN.includes(error.code);
+    return { recorded: null, error: describeError(error), ms: performance.now() - start, storeDown };
   }
 }
 
@@ -125,9 +156,15 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
   const seen = new Set(sweeps.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
   if (sweeps.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);
   const hosts: HostReport[] = [];
+  let storeDown: string | null = null;
   for (const [index, sweep] of sweeps.entries()) {
     const deleted = deletedOn(sweep, state.vms, seen);
-    const { recorded, error, ms } = await recordSweep(options, sweep, deleted, at);
+    const recording: Recording =
+      storeDown === null
+        ? await recordSweep(options, sweep, deleted, at)
+        : { recorded: null, error: `not tried: ${storeDown}`, ms: 0, storeDown: true };
+    if (recording.storeDown && storeDown === null) storeDown = recording.error;
+    const { recorded, error, ms } = recording;
     const report = hostReport(sweep, recorded, error, recorded?.deleted ?? 0, sweep.durationMs + ms);
     hosts.push(report);
     options.onHost?.(report, index, sweeps.length);

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { encodeKvpItem } from 'hyperv-kvp';
+import { describe, expect, it } from 'vitest';
+import type { HypervDriver, RawVm } from '../../../../agent/driver/hyperv-driver.js';
+import {
+  collectInventory,
+  inventoryVm,
+  MAX_POOL_ITEMS,
+} from '../../../../agent/sweep/collectors/vm-inventory.js';
+import { SweepCache } from '../../../../agent/sweep/sweep-cache.js';
+
+/** A Windows Server 2019 Datacenter guest's intrinsic items (test/fixtures/hyperv-kvp/PROVENANCE.md). */
+const INTRINSIC: string[] = JSON.parse(
+  readFileSync(
+    new URL('../../../fixtures/hyperv-kvp/windows-server-2019-datacenter-intrinsic.json', import.meta.url),
+    'utf8',
+  ),
+);
+const ID = '6A3F5C2E-0B1D-4E8F-9A7B-000000000001';
+
+function raw(overrides: Partial<RawVm> = {}): RawVm {
+  return {
+    id: ID,
+    name: 'web01',
+    state: 'Running',
+    dataExchange: true,
+    intrinsicItems: INTRINSIC,
+    guestItems: [encodeKvpItem({ name: 'AvmaAgent.Status', data: '{}', source: 1 })],
+    hostItems: [encodeKvpItem({ name: 'Name', data: 'Data', source: 0 })],
+    ...overrides,
+  };
+}
+
+function listing(vms: readonly RawVm[]): HypervDriver {
+  return { listVms: async () => [...vms] } as unknown as HypervDriver;
+}
+
+describe('agent/sweep/collectors/vm-inventory', () => {
+  it('decodes the three pools and identifies the guest from its intrinsic items', () => {
+    const vm = inventoryVm(raw());
+    expect(vm).toMatchObject({ id: ID.toLowerCase(), name: 'web01', problems: [] });
+    expect(vm.identity).toMatchObject({ os: 'windows-server', version: '2019', edition: 'datacenter' });
+    expect(vm.pools.guest.items).toEqual([{ name: 'AvmaAgent.Status', data: '{}', source: 1 }]);
+    expect([...vm.hostItems]).toEqual([['Name', 'Data']]);
+  });
+
+  it('skips an item that is not valid CIM-XML with a problem, keeping the rest of the pool', () => {
+    const hostile = '<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem"><!DOCTYPE x></INSTANCE>';
+    const oversized = encodeKvpItem({ name: 'AvmaAgent.Status', data: 'x'.repeat(1000), source: 1 }).replace(
+      'x'.repeat(1000),
+      'x'.repeat(5000),
+    );
+    const vm = inventoryVm(raw({ guestItems: [hostile, raw().guestItems[0] as string, oversized] }));
+    expect(vm.pools.guest.items.map((item) => item.name)).toEqual(['AvmaAgent.Status']);
+    expect(vm.problems.map((p) => p.code)).toEqual(['KVP_ITEM_INVALID', 'KVP_ITEM_INVALID']);
+    expect(vm.problems[0]?.message).toMatch(/^guest pool item 0: /);
+    expect(vm.problems[1]?.message).toMatch(/^guest pool item 2: .*; ignored$/);
+  });
+
+  it('keeps at most 1,024 items of a pool and says so', () => {
+    const item = raw().hostItems[0] as string;
+    const vm = inventoryVm(raw({ hostItems: Array.from({ length: MAX_POOL_ITEMS + 5 }, () => item) }));
+    expect(vm.pools.host.items).toHaveLength(MAX_POOL_ITEMS);
+    expect(vm.problems[0]).toEqual({
+      code: 'KVP_POOL_TRUNCATED',
+      message: 'host pool holds 1029 items, expected at most 1024; the rest were ignored',
+    });
+  });
+
+  it('gives no identity to a VM that published no intrinsic items', () => {
+    expect(inventoryVm(raw({ intrinsicItems: [], state: 'Off' })).identity).toBeNull();
+  });
+
+  it('uses the VM id as name when Hyper-V reports none, and strips NUL from names', () => {
+    expect(inventoryVm(raw({ name: '' })).name).toBe(ID.toLowerCase());
+    expect(inventoryVm(raw({ name: 'a\0b' })).name).toBe('ab');
+  });
+
+  it('decodes an unchanged pool once, through the cache', () => {
+    const cache = new SweepCache();
+    const first = inventoryVm(raw(), cache);
+    const again = inventoryVm(raw({ intrinsicItems: [...INTRINSIC] }), cache);
+    expect(again.pools.intrinsic).toBe(first.pools.intrinsic);
+    expect(again.identity).toBe(first.identity);
+    const changed = inventoryVm(raw({ intrinsicItems: INTRINSIC.slice(1) }), cache);
+    expect(changed.pools.intrinsic).not.toBe(first.pools.intrinsic);
+  });
+
+  it('skips VMs without a GUID id and VMs listed twice', async () => {
+    const inventory = await collectInventory(
+      listing([raw(), raw({ id: ID.toLowerCase() }), raw({ id: 'not-a-guid' })]),
+    );
+    expect(inventory.vms).toHaveLength(1);
+    expect(inventory.skipped).toEqual([ID.toLowerCase(), 'not-a-guid']);
+  });
+});
