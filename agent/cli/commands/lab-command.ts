@@ -23,10 +23,10 @@ import { formatAgentSummary } from './lab-summary.js';
 const MAX_DAYS = 3650;
 const MAX_SEED = 999_999_999;
 /**
- * Simulated minutes between sweeps by default: 30 records a month of the bundled scenario (1,441
- * rounds of 6 hosts) in about ten seconds on a shared 2-core machine (BENCHMARKS.md, sweep).
+ * Simulated minutes between sweeps by default: 60 records a month of the bundled scenario (721 rounds
+ * of 6 hosts) in about ten seconds on a shared 2-core machine, 30 in about 24 (BENCHMARKS.md, sweep).
  */
-export const DEFAULT_SWEEP_INTERVAL_MINUTES = 30;
+export const DEFAULT_SWEEP_INTERVAL_MINUTES = 60;
 
 function endTime(context: CommandContext, start: number): number {
   const days = integerOption(context, 'days', 1, MAX_DAYS);

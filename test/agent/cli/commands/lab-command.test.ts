@@ -6,6 +6,7 @@ import type { CliIo } from '../../../../agent/cli/command.js';
 import { labRunCommand } from '../../../../agent/cli/commands/lab-command.js';
 import { dispatch } from '../../../../agent/cli/run-cli.js';
 import type { LabRunReport } from '../../../../agent/lab/lab-report.js';
+import { dumpDatabase, firstDifference } from '../../../e2e/db-dump.js';
 
 /** Runs `avma ARGS` with only the lab command registered (the lead wires it into the full CLI). */
 async function avma(args: readonly string[]) {
@@ -127,9 +128,110 @@ describe('agent/cli/commands/lab-command', () => {
     );
   });
 
-  it('refuses --db until the agent sweep exists instead of pretending to store anything', async () => {
-    expect(oneLineError(await avma(['lab', 'run', '--days', '1', '--db', 'month.sqlite']))).toContain(
-      "--db needs the agent's sweep, which is not built yet",
+  it('with --db, runs the agent’s sweep with the lab and prints its summary after the lab report', async () => {
+    const db = join(await mkdtemp(join(tmpdir(), 'lab-db-')), 'avma.sqlite');
+    const run = await avma([
+      'lab',
+      'run',
+      '--scenario',
+      await scenarioFile(SMALL),
+      '--days',
+      '3',
+      '--db',
+      db,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Agent: 73 sweeps every 60 simulated minutes, recorded in ${db}`);
+    const json = await avma([
+      'lab',
+      'run',
+      '--scenario',
+      await scenarioFile(SMALL),
+      '--days',
+      '3',
+      '--db',
+      `${db}.2`,
+      '--json',
+      '--sweep-interval',
+      '120',
+    ]);
+    const report = JSON.parse(json.stdout) as LabRunReport & {
+      agent: { rounds: number; vms: { total: number } };
+    };
+    expect(report.agent).toMatchObject({
+      rounds: 37,
+      sweepIntervalMinutes: 120,
+      resumedFrom: null,
+      vms: { total: 1 },
+    });
+    expect(report.hosts[0]?.name).toBe('HV01');
+  });
+
+  it('records the same database for the same scenario and seed, and resumes a run stopped part-way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-same-'));
+    const path = await scenarioFile(SMALL);
+    const args = (db: string, days: string) => [
+      'lab',
+      'run',
+      '--scenario',
+      path,
+      '--days',
+      days,
+      '--seed',
+      '4',
+      '--db',
+      join(dir, db),
+    ];
+    await avma(args('a.sqlite', '3'));
+    await avma(args('b.sqlite', '1'));
+    const resumed = await avma(args('b.sqlite', '3'));
+    expect(resumed.stdout).toContain('(resumed from the sweep of 2026-11-02T00:00:00.000Z)');
+    expect(
+      firstDifference(await dumpDatabase(join(dir, 'a.sqlite')), await dumpDatabase(join(dir, 'b.sqlite'))),
+    ).toBeNull();
+  });
+
+  it('refuses a database another seed or sweep interval wrote, in one line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-other-'));
+    const path = await scenarioFile(SMALL);
+    await avma(['lab', 'run', '--scenario', path, '--days', '1', '--db', join(dir, 'x.sqlite')]);
+    const seed = oneLineError(
+      await avma([
+        'lab',
+        'run',
+        '--scenario',
+        path,
+        '--days',
+        '2',
+        '--seed',
+        '9',
+        '--db',
+        join(dir, 'x.sqlite'),
+      ]),
+    );
+    expect(seed).toMatch(
+      /the database holds another lab run \(other scenario, seed or sweep interval\); use a new --db file$/,
+    );
+    const grid = oneLineError(
+      await avma([
+        'lab',
+        'run',
+        '--scenario',
+        path,
+        '--days',
+        '2',
+        '--sweep-interval',
+        '7',
+        '--db',
+        join(dir, 'x.sqlite'),
+      ]),
+    );
+    expect(grid).toContain('is not on a 7-minute grid from the scenario start');
+  });
+
+  it('refuses --sweep-interval without --db instead of pretending to sweep', async () => {
+    expect(oneLineError(await avma(['lab', 'run', '--days', '1', '--sweep-interval', '15']))).toContain(
+      '--sweep-interval needs --db',
     );
   });
 });

@@ -1,0 +1,156 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCommand, sweepCommand } from '../../../../agent/cli/commands/run-commands.js';
+import { dispatch } from '../../../../agent/cli/run-cli.js';
+import { openStore } from '../../../../agent/store/index.js';
+import type { SweepReport } from '../../../../agent/sweep/sweep-report.js';
+
+async function avma(args: readonly string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await dispatch(args, [runCommand, sweepCommand], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    readStdin: async () => '',
+  });
+  return { code, stdout, stderr };
+}
+
+function oneLineError(run: { code: number; stdout: string; stderr: string }): string {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^[^\n]+\n$/);
+  return run.stderr.trim();
+}
+
+async function tempDb(): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'run-commands-')), 'avma.sqlite');
+}
+
+describe('agent/cli/commands/run-commands', () => {
+  it('avma sweep: one pass over the default lab, a line per host on stderr, the summary as JSON on stdout', async () => {
+    const db = await tempDb();
+    const run = await avma(['sweep', '--db', db]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as SweepReport;
+    expect(report.at).toBe('2026-11-01T00:00:00.000Z');
+    expect(report.hosts.map((host) => host.host)).toEqual(['HV01', 'HV02', 'HV03', 'HV04', 'HV05', 'HV06']);
+    expect(report.totals).toMatchObject({ hosts: 6, stale: 0, notRecorded: 0, vms: 31 });
+    expect(report.totals.pushed).toBeGreaterThan(0);
+    expect(
+      run.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(0, 12)),
+    ).toEqual([
+      '[1/6] HV01: ',
+      '[2/6] HV02: ',
+      '[3/6] HV03: ',
+      '[4/6] HV04: ',
+      '[5/6] HV05: ',
+      '[6/6] HV06: ',
+    ]);
+    const again = JSON.parse((await avma(['sweep', '--db', db])).stdout) as SweepReport;
+    expect(again.at).toBe('2026-11-01T00:01:00.000Z');
+    expect(again.totals.pushed).toBe(0);
+  });
+
+  it('avma sweep --host sweeps only the hosts named', async () => {
+    const report = JSON.parse(
+      (await avma(['sweep', '--db', await tempDb(), '--host', 'HV03', '--host', 'hv05'])).stdout,
+    ) as SweepReport;
+    expect(report.hosts.map((host) => host.host)).toEqual(['HV03', 'HV05']);
+  });
+
+  it('avma run --once: says where things are and what to run next, sweeps once, stops', async () => {
+    const db = await tempDb();
+    const run = await avma(['run', '--once', '--db', db]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n');
+    expect(lines[0]).toBe(`avma run: lab driver, the bundled scenario (6 hosts, 31 VMs), database ${db}`);
+    expect(run.stderr).toContain(
+      'lab clock: from 2026-11-01T00:00:00.000Z (the scenario start) at 60x; a sweep every 60 s of lab time',
+    );
+    expect(run.stderr).toContain(`npx avma status --db ${db}`);
+    expect(run.stderr).toContain(`npx avma export usage --db ${db} --month 2026-11 --format csv`);
+    expect(lines.filter((line) => /^\[2026-11-01T00:00:00\.000Z\] HV0\d: /.test(line))).toHaveLength(6);
+    expect(run.stderr).toContain('avma run: stopped after 1 sweeps (0 not fully recorded)');
+  });
+
+  it('avma run continues a lab database from its last sweep', async () => {
+    const db = await tempDb();
+    await avma(['run', '--once', '--db', db]);
+    const run = await avma(['run', '--once', '--db', db]);
+    expect(run.stderr).toContain('lab clock: from 2026-11-01T00:00:00.000Z (the last sweep in the database)');
+  });
+
+  it('takes settings from --config, with flags winning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-config-'));
+    await writeFile(
+      join(dir, 'agent.json'),
+      JSON.stringify({ db: 'from-config.sqlite', hosts: ['HV02'], interval: 120 }),
+    );
+    const run = await avma(['sweep', '--config', join(dir, 'agent.json')]);
+    expect((JSON.parse(run.stdout) as SweepReport).hosts.map((host) => host.host)).toEqual(['HV02']);
+    const store = await openStore(join(dir, 'from-config.sqlite'), { readOnly: true });
+    expect((await store.listVmStatus()).length).toBe(3);
+    await store.close();
+    const flags = await avma([
+      'sweep',
+      '--config',
+      join(dir, 'agent.json'),
+      '--host',
+      'HV04',
+      '--db',
+      join(dir, 'flag.sqlite'),
+    ]);
+    expect((JSON.parse(flags.stdout) as SweepReport).hosts.map((host) => host.host)).toEqual(['HV04']);
+  });
+
+  it.each([
+    [['run', '--port', '8080'], /Unknown option '--port'/],
+    [['run', '--dry-run'], /--dry-run applies to the powershell driver/],
+    [['run', '--driver', 'vmware'], /--driver is "vmware", expected lab or powershell/],
+    [['run', '--interval', '0'], /--interval is 0, expected a whole number from 1 to 86400/],
+    [['run', '--driver', 'powershell', '--scenario', 'x.json'], /--scenario applies to the lab driver/],
+    [['run', '--db', '/nonexistent-avma-dir/x.sqlite'], /directory \/nonexistent-avma-dir does not exist/],
+    [['sweep', '--host', 'HV99', '--db', 'IGNORED'], /unknown lab host "HV99", expected one of HV01, HV02/],
+  ])('refuses %j in one line', async (args, message) => {
+    const db = await tempDb();
+    const withDb = args.includes('--db') ? args : [...args, '--db', db];
+    expect(oneLineError(await avma(withDb.map((arg) => (arg === 'IGNORED' ? db : arg))))).toMatch(message);
+  });
+
+  it('refuses a configuration with an unknown field or a bad value, naming the path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-config-'));
+    await writeFile(
+      join(dir, 'a.json'),
+      JSON.stringify({ interval: 60, tenants: [{ prefix: 'c-', tenant: 'contoso', colour: 'red' }] }),
+    );
+    expect(oneLineError(await avma(['run', '--config', join(dir, 'a.json')]))).toMatch(
+      /a\.json: tenants\[0\]/,
+    );
+    await writeFile(join(dir, 'b.json'), '{"interval": "soon"}');
+    expect(oneLineError(await avma(['run', '--config', join(dir, 'b.json')]))).toMatch(/b\.json: interval: /);
+    await writeFile(join(dir, 'c.json'), '{interval: 60}');
+    expect(oneLineError(await avma(['run', '--config', join(dir, 'c.json')]))).toContain(
+      'c.json: not valid JSON',
+    );
+  });
+
+  it('refuses a file that is not an avma database and leaves it unchanged', async () => {
+    const db = await tempDb();
+    await writeFile(db, 'not a database at all, just text');
+    expect(oneLineError(await avma(['run', '--once', '--db', db]))).toMatch(
+      /is not an SQLite database .* refusing to open it, the file was not changed/,
+    );
+    expect(await readFile(db, 'utf8')).toBe('not a database at all, just text');
+  });
+});
