@@ -49,19 +49,22 @@ function callsOf(row: AuditRow): ReplayCall[] {
 async function replayRow(lab: Lab, row: AuditRow): Promise<void> {
   const calls = callsOf(row);
   if (calls.length === 0) return;
-  const vm = row.vm === null ? undefined : lab.findVm(row.vm);
-  if (vm === undefined)
-    throw new RuntimeError(
-      'LAB_MISMATCH',
-      `audit record ${row.id} names VM ${row.vm} that this lab does not have; ${MISMATCH}`,
-    );
   const at = Date.parse(row.at);
-  if (!(at >= lab.now()))
+  if (!(at >= lab.now())) {
     throw new RuntimeError(
       'LAB_MISMATCH',
       `audit record ${row.id} at ${row.at} is before the lab's clock; ${MISMATCH}`,
     );
+  }
+  // VMs a scenario creates later exist only once the lab has reached the write's time.
   await lab.advanceTo(at);
+  const vm = row.vm === null ? undefined : lab.findVm(row.vm);
+  if (vm === undefined) {
+    throw new RuntimeError(
+      'LAB_MISMATCH',
+      `audit record ${row.id} names VM ${row.vm} that this lab does not have; ${MISMATCH}`,
+    );
+  }
   for (const call of calls) {
     const writes = call.op === 'remove' ? [] : call.items.map((item) => [item.name, item.data] as const);
     const removals =

@@ -71,6 +71,48 @@ describe('agent/runtime/lab-replay', () => {
     await second.close();
   });
 
+  it('replays writes to a VM the scenario creates later, once the lab has created it', async () => {
+    const created = validateScenario(
+      scenario(
+        [],
+        [
+          {
+            at: '2026-11-01T02:30:00Z',
+            type: 'create-vm',
+            vm: {
+              name: 'late01',
+              host: 'HV01',
+              guestAgent: true,
+              guest: server('2019', 'standard', 'gvlk', 'unlicensed'),
+            },
+          },
+        ],
+      ),
+    );
+    const db = join(await mkdtemp(join(tmpdir(), 'replay-')), 'avma.sqlite');
+    const options = {
+      driver: 'lab',
+      scenario: created,
+      db,
+      staleAfterMs: 3 * HOUR,
+      silentAfterMs: 3 * HOUR,
+    } as const;
+    const first = await openSession(options);
+    await runLabWithAgent({
+      session: first,
+      end: Date.parse('2026-11-01T05:00:00Z'),
+      sweepIntervalMs: HOUR,
+      concurrency: 2,
+    });
+    await first.close();
+    const second = await openSession(options);
+    expect(Object.keys(Object.fromEntries(second.lab?.vmByName('late01').hostItems ?? []))).toEqual([
+      'AvmaAgent.Key',
+      'AvmaAgent.Intent',
+    ]);
+    await second.close();
+  });
+
   it('refuses a database another seed wrote', async () => {
     const db = join(await mkdtemp(join(tmpdir(), 'replay-')), 'avma.sqlite');
     const first = await session(db, 1);
