@@ -1,3 +1,4 @@
+import { scanCompactInstance } from './cim-xml-compact.js';
 import { InstanceScanner } from './cim-xml-scanner.js';
 import { KVP_MAX_ITEM_XML_CHARS } from './constants.js';
 import { KvpError } from './errors.js';
@@ -50,10 +51,14 @@ class Decoder {
 
   /** Decodes the instance starting at the cursor (on its '<'); throws KvpError for a bad one. */
   decodeInstance(itemIndex: number | null): KvpItem {
+    const collector = this.collector;
     this.cursor.beginItem(this.cursor.pos, itemIndex);
-    this.collector.reset();
-    this.scanner.scanInstance(this.collector);
-    return this.collector.toItem();
+    // The compact layouts report everything toItem reads, so only the general path needs a reset.
+    if (!scanCompactInstance(this.cursor, collector)) {
+      collector.reset();
+      this.scanner.scanInstance(collector);
+    }
+    return collector.toItem();
   }
 
   /** Decodes `xml` as exactly one instance, whitespace around it allowed. */

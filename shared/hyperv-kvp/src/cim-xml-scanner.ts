@@ -1,9 +1,4 @@
-import {
-  CANONICAL_INSTANCE_TAG,
-  canonicalPropertyAt,
-  type InstanceSink,
-  scanCompactInstance,
-} from './cim-xml-compact.js';
+import { CANONICAL_INSTANCE_TAG, canonicalPropertyAt, type InstanceSink } from './cim-xml-compact.js';
 import { type Tag, TagReader } from './cim-xml-tags.js';
 import { KVP_DATA_ITEM_CLASS } from './constants.js';
 import { quoteForError } from './errors.js';
@@ -27,11 +22,13 @@ export class InstanceScanner {
     this.tags = new TagReader(cursor);
   }
 
-  /** Scans one `<INSTANCE>` starting at the cursor (which sits on '<'); leaves it after the end tag. */
+  /**
+   * Scans one `<INSTANCE>` in any layout, starting at the cursor (which sits on '<'); leaves the
+   * cursor after the end tag. Callers try scanCompactInstance first: it is faster when it applies.
+   */
   scanInstance(sink: InstanceSink): void {
     const cursor = this.cursor;
     const offset = cursor.pos;
-    if (scanCompactInstance(cursor, sink)) return;
     if (cursor.literalAt(CANONICAL_INSTANCE_TAG)) {
       cursor.pos += CANONICAL_INSTANCE_TAG.length;
       sink.instance(KVP_DATA_ITEM_CLASS, offset);
