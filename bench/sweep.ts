@@ -1,0 +1,192 @@
+/**
+ * The agent's sweep against architecture §11. Run: node --expose-gc --import tsx bench/sweep.ts
+ *
+ * 1. One sweep round (decode + decide + act + persist, one transaction per host) of a 1,024-VM host and
+ *    of an 8,000-VM fleet (8 hosts x 1,000) from `generateFleet`, with guest agents. The first round
+ *    writes everything (new VMs, pushes); steady rounds run after the lab moved 15 simulated minutes.
+ *    CPU is the whole process's (SQLite's worker threads included); the baseline is the lab driver's own
+ *    `listVms()` of the same hosts in the same process (the cost of the simulation, which a real host
+ *    replaces with PowerShell), and each figure is printed with its ratio to it.
+ * 2. Driver calls per host per steady round, for a 1-VM and a 1,024-VM host: must be the same.
+ * 3. Store growth per VM per simulated day over a month (hourly sweeps, the lab's guest agents ticking
+ *    every 15 minutes), measured between day 7 and day 30 so the first inserts are not counted.
+ * 4. The SPLA month export (`buildUsageMonth`) of the 8,000-VM fleet.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LabDriver } from '../agent/driver/lab/lab-driver.js';
+import type { HypervDriver } from '../agent/driver/hyperv-driver.js';
+import { generateFleet } from '../agent/lab/fleet-generator.js';
+import { Lab } from '../agent/lab/lab.js';
+import type { LabSettingsInput } from '../agent/lab/lab-settings.js';
+import { validateScenario } from '../agent/lab/scenario-loader.js';
+import { openStore, type Store } from '../agent/store/index.js';
+import { SweepCache } from '../agent/sweep/sweep-cache.js';
+import { sweepRound } from '../agent/sweep/sweep-round.js';
+import { buildUsageMonth } from '../agent/usage/index.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const STEADY_ROUNDS = 7;
+
+interface Setup {
+  readonly lab: Lab;
+  readonly drivers: HypervDriver[];
+  readonly store: Store;
+  readonly cache: SweepCache;
+  readonly dir: string;
+  readonly calls: Map<HypervDriver, Record<string, number>>;
+}
+
+/** A driver that counts its calls by method. */
+function counted(driver: HypervDriver, calls: Record<string, number>): HypervDriver {
+  return new Proxy(driver, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls[property] = (calls[property] ?? 0) + 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+async function setup(hosts: number, vmsPerHost: number, settings: LabSettingsInput = {}): Promise<Setup> {
+  const scenario = validateScenario(generateFleet({ hosts, vmsPerHost, seed: 1, guestAgents: true }));
+  const lab = await Lab.create(scenario, { settings });
+  const calls = new Map<HypervDriver, Record<string, number>>();
+  const drivers = lab.hosts().map((host) => {
+    const record: Record<string, number> = {};
+    const driver = counted(new LabDriver(lab, host.name), record);
+    calls.set(driver, record);
+    return driver;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
+  const store = await openStore(join(dir, 'avma.sqlite'), { staleAfterMs: 3 * HOUR });
+  return { lab, drivers, store, cache: new SweepCache(), dir, calls };
+}
+
+async function round(s: Setup): Promise<{ wallMs: number; cpuMs: number }> {
+  globalThis.gc?.();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const report = await sweepRound({
+    drivers: s.drivers,
+    store: s.store,
+    at: new Date(s.lab.now()),
+    settings: { silentAfterMs: 3 * HOUR, tenantOf: (_host, vm) => s.lab.findVm(vm.id)?.tenant ?? null },
+    cache: s.cache,
+  });
+  if (report.totals.notRecorded > 0 || report.totals.stale > 0) throw new Error('a host was not recorded');
+  const used = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * The lab's own listing of every host: `cold` renders every VM's KVP items to CIM-XML again (what a
+ * real host's PowerShell answer costs to produce is far more); otherwise the lab's cached answer.
+ */
+async function listing(s: Setup, cold: boolean): Promise<{ wallMs: number; cpuMs: number }> {
+  if (cold) for (const vm of s.lab.vms()) vm.touch();
+  globalThis.gc?.();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (const host of s.lab.hosts()) await new LabDriver(s.lab, host.name).listVms();
+  const used = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function fmt(ms: number): string {
+  return `${ms.toFixed(1).padStart(8)} ms`;
+}
+
+async function close(s: Setup): Promise<void> {
+  await s.store.close();
+  rmSync(s.dir, { recursive: true, force: true });
+}
+
+async function sweepFigures(label: string, hosts: number, vmsPerHost: number): Promise<Setup> {
+  const s = await setup(hosts, vmsPerHost);
+  const first = await round(s);
+  const steady: { wallMs: number; cpuMs: number }[] = [];
+  const cold: number[] = [];
+  const cached: number[] = [];
+  for (let i = 1; i <= STEADY_ROUNDS; i++) {
+    await s.lab.advanceTo(s.lab.startTime + i * 15 * MINUTE);
+    cold.push((await listing(s, true)).cpuMs);
+    cached.push((await listing(s, false)).cpuMs);
+    steady.push(await round(s));
+  }
+  const base = median(cold);
+  const cpu = median(steady.map((r) => r.cpuMs));
+  console.log(`${label}: first round  ${fmt(first.wallMs)} wall ${fmt(first.cpuMs)} CPU (${(first.cpuMs / base).toFixed(1)}x the cold listing)`);
+  console.log(`${label}: steady round ${fmt(median(steady.map((r) => r.wallMs)))} wall ${fmt(cpu)} CPU (${(cpu / base).toFixed(1)}x the cold listing; median of ${STEADY_ROUNDS})`);
+  console.log(`${label}: lab listVms, cold ${fmt(base)} CPU (baseline), cached ${fmt(median(cached))} CPU`);
+  return s;
+}
+
+async function driverCalls(): Promise<void> {
+  for (const vms of [1, 1024]) {
+    const s = await setup(1, vms);
+    await round(s);
+    await s.lab.advanceTo(s.lab.startTime + 15 * MINUTE);
+    const [driver] = s.drivers;
+    const record = s.calls.get(driver as HypervDriver) ?? {};
+    for (const key of Object.keys(record)) delete record[key];
+    await round(s);
+    console.log(`driver calls per host, steady round, ${String(vms).padStart(4)} VMs: ${JSON.stringify(record)}`);
+    await close(s);
+  }
+}
+
+async function growth(): Promise<void> {
+  const s = await setup(2, 150, { guestAgentTickMinutes: 15 });
+  const vms = s.lab.vms().length;
+  let day7 = 0;
+  for (let at = s.lab.startTime; at <= s.lab.startTime + 30 * DAY; at += HOUR) {
+    await s.lab.advanceTo(at);
+    await round(s);
+    if (at === s.lab.startTime + 7 * DAY) day7 = (await s.store.tableSizes()).bytes;
+  }
+  const sizes = await s.store.tableSizes();
+  const perVmDay = (sizes.bytes - day7) / vms / 23;
+  console.log(`store growth, ${vms} VMs, hourly sweeps, days 7..30: ${(perVmDay / 1024).toFixed(2)} KiB per VM per day (${sizes.bytes} bytes at day 30)`);
+  console.log(`  rows at day 30: ${JSON.stringify(sizes.rows)}`);
+  await close(s);
+}
+
+async function monthExport(s: Setup): Promise<void> {
+  const times: number[] = [];
+  let vms = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    vms = (await buildUsageMonth(s.store, '2026-11')).vms.length;
+    times.push(performance.now() - start);
+  }
+  console.log(`month export (buildUsageMonth 2026-11) of ${vms} VMs: ${fmt(median(times))} (median of 5)`);
+}
+
+async function section(name: string, work: () => Promise<void>): Promise<void> {
+  const start = performance.now();
+  await work();
+  console.log(`  (${name}: ${((performance.now() - start) / 1000).toFixed(0)} s)`);
+}
+
+console.log(`bench/sweep: Node ${process.version}, gc ${typeof globalThis.gc === 'function' ? 'exposed' : 'NOT exposed (run with --expose-gc)'}`);
+await section('1,024-VM host', async () => close(await sweepFigures('1 host x 1,024 VMs ', 1, 1024)));
+await section('8,000-VM fleet and month export', async () => {
+  const fleet = await sweepFigures('8 hosts x 1,000 VMs', 8, 1000);
+  await monthExport(fleet);
+  await close(fleet);
+});
+await section('driver calls', driverCalls);
+await section('store growth', growth);
