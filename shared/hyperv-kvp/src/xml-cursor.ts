@@ -12,8 +12,10 @@ import {
 } from './xml-references.js';
 
 /**
- * A forward-only cursor over untrusted XML text. Every loop advances `pos`, nothing rescans, nothing
- * recurses, and no regular expression touches the input, so the work is linear in the input size.
+ * A forward-only cursor over untrusted XML text. Every loop advances `pos`, nothing recurses, and no
+ * regular expression touches the input. A character is read a bounded number of times (text that
+ * needs decoding gets a second, building pass; a failed compact-layout match is rescanned once by
+ * the general path), so the work is linear in the input size.
  * It reads character data (element text and attribute values) with the XML 1.0 rules this format
  * needs: the five predefined entities, decimal/hex character references, end-of-line normalisation.
  */
