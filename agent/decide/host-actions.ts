@@ -60,7 +60,10 @@ export interface PushPlan {
   readonly reason: string;
 }
 
-/** `push-key` (key and intent) when the host's key differs, else `send-intent` (intent only). */
+/**
+ * `push-key` (key and intent) when the host's key differs, else `send-intent` (intent only); none when
+ * the host already holds both values. Throws ProtocolError only for a seq outside the protocol.
+ */
 export function pushActions(plan: PushPlan): PlannedAction[] {
   const details = { seq: plan.seq, partialKey: plan.key.slice(-5), need: plan.need };
   const intent = intentText(plan.seq, 'install');
@@ -78,7 +81,7 @@ export function pushActions(plan: PushPlan): PlannedAction[] {
   return planned('push-key', plan.reason, calls, details);
 }
 
-/** Removes every `AvmaAgent.*` item the host holds for the VM except `keep`. */
+/** Removes every `AvmaAgent.*` item the host holds for the VM except `keep` (none held: none planned). Never throws. */
 export function removeActions(
   hostItems: ReadonlyMap<string, string>,
   reason: string,
@@ -100,7 +103,8 @@ export interface WipePlan {
 /**
  * After a key replacement: the host stops offering the key at once; while the guest still holds
  * `AvmaAgent.*` items, a `wipe` intent tells its agent to remove them (sent only while the agent
- * answers, kept once sent); when the guest side is clean the host removes its last item too.
+ * answers, kept once sent); when the guest side is clean the host removes its last item too. Throws
+ * ProtocolError only for a seq outside the protocol (the caller passes `null` instead).
  */
 export function wipeActions(plan: WipePlan): PlannedAction[] {
   const intent = currentIntent(plan.hostItems);

@@ -12,7 +12,7 @@ import type { AgentStatus } from '../../shared/protocol/index.js';
 /** Why the key is pushed; recorded in the audit trail. */
 export type InstallNeed = 'unlicensed' | 'grace' | 'kms-client-key' | 'wrong-avma-version';
 
-/** The last five characters slmgr and the guest's status show of a product key. */
+/** The last five characters slmgr and the guest's status show of a product key. Never throws. */
 export function partialKeyOf(key: string): string {
   return key.slice(-5);
 }

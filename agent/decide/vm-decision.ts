@@ -114,61 +114,79 @@ function agentExpected(
   return !eligibility.reasons.includes('GUEST_VERSION_UNSUPPORTED');
 }
 
-/**
- * Decides one VM. Never throws: everything tenant-controlled has been validated into `report` and
- * `identity`, and host facts outside the vocabulary are judged conservatively (vm-eligibility.ts).
- */
-export function decideVm(input: VmDecisionInput): VmDecision {
+interface Situation {
+  readonly eligibility: EligibilityResult;
+  readonly kvpWorking: boolean;
+  /** Why the key was replaced, when detected this sweep. */
+  readonly replaced: string | null;
+  readonly blocked: boolean;
+}
+
+/** Eligibility, working KVP and key replacement: what the actions depend on. */
+function situation(input: VmDecisionInput): Situation {
   const { report, memory } = input;
-  const status = report.status;
   const kvpWorking = input.vm.state === 'Running' && input.vm.dataExchange && input.identity !== null;
-  const optedOut = memory?.optedOut === true;
   const eligibility = vmEligibility({
     host: input.host,
     identity: input.identity,
     dataExchange: input.vm.dataExchange,
-    channel: status?.channel ?? null,
-    optedOut,
+    channel: report.status?.channel ?? null,
+    optedOut: memory?.optedOut === true,
   });
   const replaced =
     memory?.avmaBlocked === true
       ? null
       : keyReplacement({ previousChannel: memory?.last?.channel ?? null, report, kvpWorking });
-  const blocked = memory?.avmaBlocked === true || replaced !== null;
+  return { eligibility, kvpWorking, replaced, blocked: memory?.avmaBlocked === true || replaced !== null };
+}
+
+/** The host-side actions: wipe when blocked, withdraw when opted out, else the install policy. */
+function plan(input: VmDecisionInput, facts: Situation): InstallResult {
+  const status = input.report.status;
   const seq = nextSeq(input, status);
-  const problems: Problem[] = [...report.problems];
-  let actions: readonly PlannedAction[] = [];
-  if (blocked) {
-    const reason = replaced === null ? 'AVMA blocked after a key replacement' : `key replaced: ${replaced}`;
-    actions = wipeActions({
+  if (facts.blocked) {
+    const reason =
+      facts.replaced === null ? 'AVMA blocked after a key replacement' : `key replaced: ${facts.replaced}`;
+    const plan = {
       hostItems: input.hostItems,
       status,
-      guestItems: report.agentItems,
+      guestItems: input.report.agentItems,
       nextSeq: seq,
       reason,
-    });
-  } else if (optedOut) {
-    actions = removeActions(input.hostItems, 'OPTED_OUT: the tenant opted out; the AVMA key is withdrawn');
-  } else if (eligibility.eligible && eligibility.key !== null && status !== null) {
-    const install = installPlan(input, status, eligibility.key, seq);
-    actions = install.actions;
-    problems.push(...install.problems);
+    };
+    return { actions: wipeActions(plan), problems: [] };
   }
+  if (input.memory?.optedOut === true) {
+    const reason = 'OPTED_OUT: the tenant opted out; the AVMA key is withdrawn';
+    return { actions: removeActions(input.hostItems, reason), problems: [] };
+  }
+  const { eligible, key } = facts.eligibility;
+  if (!eligible || key === null || status === null) return { actions: [], problems: [] };
+  return installPlan(input, status, key, seq);
+}
+
+/**
+ * Decides one VM. Never throws: everything tenant-controlled has been validated into `report` and
+ * `identity`, and host facts outside the vocabulary are judged conservatively (vm-eligibility.ts).
+ */
+export function decideVm(input: VmDecisionInput): VmDecision {
+  const facts = situation(input);
+  const planned = plan(input, facts);
   const silence = silenceProblem({
     now: input.now,
-    agentExpected: agentExpected(input, kvpWorking, blocked, eligibility),
-    statusPresent: report.statusPresent,
-    last: memory?.last ?? null,
+    agentExpected: agentExpected(input, facts.kvpWorking, facts.blocked, facts.eligibility),
+    statusPresent: input.report.statusPresent,
+    last: input.memory?.last ?? null,
     silentAfterMs: input.silentAfterMs,
   });
-  if (silence !== null) problems.push(silence);
+  const problems = [...input.report.problems, ...planned.problems, ...(silence === null ? [] : [silence])];
   return Object.freeze({
-    eligibility,
-    licenseStatus: status?.licenseStatus ?? 'unknown',
-    channel: status?.channel ?? 'unknown',
-    actions: Object.freeze(actions),
-    block: replaced,
-    blocked,
+    eligibility: facts.eligibility,
+    licenseStatus: input.report.status?.licenseStatus ?? 'unknown',
+    channel: input.report.status?.channel ?? 'unknown',
+    actions: Object.freeze(planned.actions),
+    block: facts.replaced,
+    blocked: facts.blocked,
     problems: capProblems(problems),
   });
 }

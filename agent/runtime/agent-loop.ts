@@ -57,7 +57,9 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
   const { session } = options;
   try {
-    const unresolved = await applyConfigOptOuts(session.store, options.optOuts, session.now());
+    // A dry run records nothing, the configuration's opt-outs included.
+    const optOuts = options.record ? options.optOuts : [];
+    const unresolved = await applyConfigOptOuts(session.store, optOuts, session.now());
     for (const name of unresolved)
       options.progress(`config opt-out "${name}": no single VM of that name or id yet`);
     return await sweepRound({

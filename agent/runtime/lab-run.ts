@@ -7,6 +7,7 @@
  * hosts already recorded and completes the others. Same scenario, seed and interval: same database.
  */
 
+import type { Lab } from '../lab/lab.js';
 import type { SweepReport } from '../sweep/sweep-report.js';
 import { sweepRound } from '../sweep/sweep-round.js';
 import type { AgentSession } from './agent-session.js';
@@ -79,6 +80,39 @@ async function endState(session: AgentSession): Promise<LabAgentSummary['vms']> 
   };
 }
 
+type Totals = Pick<LabAgentSummary, 'rounds' | 'pushed' | 'wiped' | 'newEvents' | 'staleHostSweeps'>;
+
+/** Rounds at every grid time up to `end`; stops at the first host not recorded. */
+async function sweepGrid(options: LabRunOptions, lab: Lab, first: number): Promise<Totals> {
+  const { session } = options;
+  const totals = { rounds: 0, pushed: 0, wiped: 0, newEvents: 0, staleHostSweeps: 0 };
+  for (let at = first; at <= options.end; at += options.sweepIntervalMs) {
+    await lab.advanceTo(at);
+    const report = await sweepRound({
+      drivers: session.drivers,
+      store: session.store,
+      at: new Date(at),
+      settings: session.settings,
+      cache: session.cache,
+      concurrency: options.concurrency,
+    });
+    const failed = report.hosts.find((host) => host.outcome === 'not-recorded');
+    if (failed !== undefined) {
+      throw new RuntimeError(
+        'NOT_RECORDED',
+        `sweep at ${report.at} of ${failed.host} was not recorded: ${failed.error ?? 'unknown error'}`,
+      );
+    }
+    totals.rounds += 1;
+    totals.pushed += report.totals.pushed;
+    totals.wiped += report.totals.wiped;
+    totals.newEvents += report.totals.newEvents;
+    totals.staleHostSweeps += report.totals.stale;
+    options.onRound?.(report);
+  }
+  return totals;
+}
+
 /**
  * Runs the lab to `end` with a round at every grid time from the start (or from the resumed sweep).
  * Rejects with RuntimeError NOT_RECORDED when a host's transaction fails (a batch run stops rather than
@@ -91,41 +125,14 @@ export async function runLabWithAgent(options: LabRunOptions): Promise<LabAgentS
   if (lab === null) throw new RuntimeError('INVALID_OPTIONS', 'a lab run needs the lab driver');
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  const interval = options.sweepIntervalMs;
-  const totals = { rounds: 0, pushed: 0, wiped: 0, newEvents: 0, staleHostSweeps: 0 };
-  for (
-    let at = firstRound(session, lab.startTime, interval, options.end);
-    at <= options.end;
-    at += interval
-  ) {
-    await lab.advanceTo(at);
-    const report = await sweepRound({
-      drivers: session.drivers,
-      store: session.store,
-      at: new Date(at),
-      settings: session.settings,
-      cache: session.cache,
-      concurrency: options.concurrency,
-    });
-    const failed = report.hosts.find((host) => host.outcome === 'not-recorded');
-    if (failed !== undefined)
-      throw new RuntimeError(
-        'NOT_RECORDED',
-        `sweep at ${report.at} of ${failed.host} was not recorded: ${failed.error ?? 'unknown error'}`,
-      );
-    totals.rounds += 1;
-    totals.pushed += report.totals.pushed;
-    totals.wiped += report.totals.wiped;
-    totals.newEvents += report.totals.newEvents;
-    totals.staleHostSweeps += report.totals.stale;
-    options.onRound?.(report);
-  }
+  const first = firstRound(session, lab.startTime, options.sweepIntervalMs, options.end);
+  const totals = await sweepGrid(options, lab, first);
   if (options.end > lab.now()) await lab.advanceTo(options.end);
   const used = process.cpuUsage(cpu);
   return {
     db: session.store.path,
     resumedFrom: session.resumedAt === null ? null : new Date(session.resumedAt).toISOString(),
-    sweepIntervalMinutes: interval / 60_000,
+    sweepIntervalMinutes: options.sweepIntervalMs / 60_000,
     ...totals,
     vms: await endState(session),
     cpuMs: Math.round((used.user + used.system) / 1000),

@@ -13,7 +13,7 @@ import type { HostInfo, HypervDriver } from '../driver/hyperv-driver.js';
 import type { HostEventInput, SweepState, VmMemory } from '../store/index.js';
 import { type CollectorOutcome, runCollector } from './collector.js';
 import { collectGuestReports } from './collectors/guest-reports.js';
-import { collectHostEvents } from './collectors/host-events.js';
+import { collectHostEvents, type HostEventsRead } from './collectors/host-events.js';
 import { collectHostFacts } from './collectors/host-facts.js';
 import { collectInventory, type Inventory } from './collectors/vm-inventory.js';
 import type { SweepCache } from './sweep-cache.js';
@@ -104,49 +104,50 @@ async function sweepVms(
   return swept;
 }
 
+function eventsToRecord(read: HostEventsRead | null, known: KnownVms, at: Date): HostEventsToRecord | null {
+  if (read === null) return null;
+  return { cleared: read.cleared, events: read.events.map((event) => hostEventRecord(event, known, at)) };
+}
+
+/** A host whose facts are unknown (not read now, never before): nothing else is asked of it. */
+function staleHost(driver: HypervDriver, outcome: CollectorOutcome, start: number): HostSweep {
+  return {
+    driverHost: driver.hostName,
+    host: null,
+    facts: null,
+    factsFresh: false,
+    vms: null,
+    skippedVms: [],
+    hostEvents: null,
+    outcomes: [outcome],
+    durationMs: performance.now() - start,
+  };
+}
+
 /** Runs the collectors and the per-VM decisions and actions of one host. Never rejects. */
 export async function sweepHost(driver: HypervDriver, context: HostSweepContext): Promise<HostSweep> {
   const start = performance.now();
   const factsRead = await runCollector('host-facts', () => collectHostFacts(driver));
   const facts = factsRead.value ?? context.cache.factsOf(driver);
-  const base = { driverHost: driver.hostName, skippedVms: [], hostEvents: null, vms: null };
-  if (facts === null) {
-    return {
-      ...base,
-      host: null,
-      facts: null,
-      factsFresh: false,
-      outcomes: [factsRead.outcome],
-      durationMs: performance.now() - start,
-    };
-  }
+  if (facts === null) return staleHost(driver, factsRead.outcome, start);
   if (factsRead.value !== null) context.cache.rememberFacts(driver, facts);
   const host = facts.name;
   const inventory = await runCollector('vm-inventory', () => collectInventory(driver, context.cache));
-  const events = await runCollector('host-events', () =>
-    collectHostEvents(driver, bookmarkOf(context.state, host)),
-  );
+  const bookmark = bookmarkOf(context.state, host);
+  const events = await runCollector('host-events', () => collectHostEvents(driver, bookmark));
   const reports = await runCollector('guest-reports', () => collectGuestReports(inventory.value?.vms ?? []));
   const vms =
     inventory.value === null
       ? null
       : await sweepVms(driver, host, facts, inventory.value, reports.value ?? new Map(), context);
-  const known = knownVms(inventory.value, context.vmMemory);
-  const hostEvents =
-    events.value === null
-      ? null
-      : {
-          cleared: events.value.cleared,
-          events: events.value.events.map((event) => hostEventRecord(event, known, context.at)),
-        };
   return {
-    ...base,
+    driverHost: driver.hostName,
     host,
     facts,
     factsFresh: factsRead.value !== null,
     vms,
     skippedVms: inventory.value?.skipped ?? [],
-    hostEvents,
+    hostEvents: eventsToRecord(events.value, knownVms(inventory.value, context.vmMemory), context.at),
     outcomes: [factsRead.outcome, inventory.outcome, events.outcome, reports.outcome],
     durationMs: performance.now() - start,
   };

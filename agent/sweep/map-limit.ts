@@ -1,4 +1,7 @@
-/** Runs async work over a list with at most `limit` items in flight; results keep the input order. */
+/**
+ * Runs async work over a list with at most `limit` items in flight; resolves to the results in input
+ * order. Rejects with the first rejection of `work` (callers pass work that never rejects).
+ */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,

@@ -61,7 +61,7 @@ export interface AgentRun {
   readonly optOuts: readonly OptOut[];
 }
 
-/** Library errors of the layers below, as the one-line CLI error they are for the user. */
+/** Library errors of the layers below as the one-line CLI error they are for the user; others unchanged. Never throws. */
 export function asCliError(error: unknown): unknown {
   if (error instanceof ConfigError || error instanceof RuntimeError || error instanceof SweepError) {
     return new CliError('INPUT', error.message);

@@ -6,6 +6,7 @@
 
 import { runAgentLoop } from '../../runtime/agent-loop.js';
 import { type AgentSession, openSession } from '../../runtime/agent-session.js';
+import { applyConfigOptOuts } from '../../runtime/config-opt-outs.js';
 import { hostLine } from '../../sweep/sweep-report.js';
 import { sweepRound } from '../../sweep/sweep-round.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
@@ -124,6 +125,11 @@ async function sweepOnce(context: CommandContext): Promise<number> {
   try {
     const lab = session.lab;
     if (lab !== null && session.resumedAt !== null) await lab.advanceTo(session.resumedAt + run.intervalMs);
+    if (!run.dryRun) {
+      const unresolved = await applyConfigOptOuts(session.store, run.optOuts, session.now());
+      for (const name of unresolved)
+        context.io.stderr(`config opt-out "${name}": no single VM of that name or id yet\n`);
+    }
     const report = await sweepRound({
       drivers: session.drivers,
       store: session.store,

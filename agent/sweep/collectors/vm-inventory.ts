@@ -51,7 +51,10 @@ const POOL_LABEL: Readonly<Record<KvpPool, string>> = {
   host: 'host',
 };
 
-/** Decodes one pool; a bad item is skipped with a problem instead of failing the pool. */
+/**
+ * Decodes one pool; a bad item is skipped with a KVP_ITEM_INVALID problem (pushed onto `problems`)
+ * instead of failing the pool. Throws only errors that are not KvpErrors (bugs).
+ */
 export function decodePool(xmls: readonly string[], pool: KvpPool, problems: Problem[]): KvpItem[] {
   let list = xmls;
   if (list.length > MAX_POOL_ITEMS) {

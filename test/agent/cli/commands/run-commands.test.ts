@@ -114,6 +114,24 @@ describe('agent/cli/commands/run-commands', () => {
     expect((JSON.parse(flags.stdout) as SweepReport).hosts.map((host) => host.host)).toEqual(['HV04']);
   });
 
+  it('applies the configuration’s opt-outs as soon as the database knows the VM, audited as config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-optout-'));
+    await writeFile(
+      join(dir, 'agent.json'),
+      JSON.stringify({ db: 'a.sqlite', optOuts: [{ vm: 'web02', reason: 'own licence' }] }),
+    );
+    const first = await avma(['sweep', '--config', join(dir, 'agent.json')]);
+    expect(first.stderr.split('\n')[0]).toBe('config opt-out "web02": no single VM of that name or id yet');
+    await avma(['sweep', '--config', join(dir, 'agent.json')]);
+    const store = await openStore(join(dir, 'a.sqlite'), { readOnly: true });
+    const web02 = (await store.listVmStatus()).find((vm) => vm.name === 'web02');
+    expect(web02).toMatchObject({ optedOut: true, reasons: ['OPTED_OUT'] });
+    expect((await store.listAudit({ actions: ['opt-out'] })).map((row) => [row.actor, row.reason])).toEqual([
+      ['config', 'own licence'],
+    ]);
+    await store.close();
+  });
+
   it.each([
     [['run', '--port', '8080'], /Unknown option '--port'/],
     [['run', '--dry-run'], /--dry-run applies to the powershell driver/],

@@ -1,0 +1,115 @@
+import { encodeKvpItem } from 'hyperv-kvp';
+import { describe, expect, it } from 'vitest';
+import { readGuestReport } from '../../../agent/decide/guest-report.js';
+import { LabDriver } from '../../../agent/driver/lab/lab-driver.js';
+import { Lab } from '../../../agent/lab/lab.js';
+import { validateScenario } from '../../../agent/lab/scenario-loader.js';
+import { inventoryVm } from '../../../agent/sweep/collectors/vm-inventory.js';
+import { SweepCache } from '../../../agent/sweep/sweep-cache.js';
+import { sweepVm, type VmSweepContext } from '../../../agent/sweep/vm-sweep.js';
+import { encodeGuestEvent, encodeStatus } from '../../../shared/protocol/index.js';
+import { scenario, server } from './sweep-kit.js';
+
+const STATUS = encodeStatus({
+  v: 1,
+  seq: 0,
+  licenseStatus: 'unlicensed',
+  channel: 'gvlk',
+  partialKey: '4GF74',
+  avmaHost: null,
+  lastActivation: null,
+  graceMinutes: 0,
+  lastHresult: null,
+  agentVersion: '0.1.0',
+  refused: null,
+});
+const EVENT = encodeGuestEvent({
+  v: 1,
+  recordId: 3,
+  time: '2026-11-01T00:00:00.000Z',
+  notification: 'invalid-host',
+  hresult: '0xC004FD01',
+});
+
+async function setup() {
+  const lab = await Lab.create(
+    validateScenario(
+      scenario([{ name: 'web01', host: 'HV01', guest: server('2019', 'standard', 'gvlk', 'unlicensed') }]),
+    ),
+    { guestAgentFactory: null },
+  );
+  const vm = lab.vmByName('web01');
+  vm.writeGuestItem('AvmaAgent.Status', STATUS);
+  vm.writeGuestItem('AvmaAgent.Event.0', EVENT);
+  const cache = new SweepCache();
+  const context: VmSweepContext = {
+    driver: new LabDriver(lab, 'HV01'),
+    host: 'HV01',
+    hostView: { version: '2022', build: 20348, edition: 'datacenter', activated: true },
+    at: new Date(lab.now()),
+    memory: null,
+    tenant: 'contoso',
+    silentAfterMs: 0,
+    cache,
+  };
+  return { lab, vm, cache, context };
+}
+
+describe('agent/sweep/vm-sweep', () => {
+  it('records the observation after its actions: key pushed, the host pool as the host now holds it', async () => {
+    const { vm, context } = await setup();
+    const listed = inventoryVm(vm.raw());
+    const swept = await sweepVm(listed, readGuestReport(listed.pools.guest.items), context);
+    expect(swept).toMatchObject({ eligible: true, pushed: true, wiped: false, block: null });
+    expect(swept.record.observation).toMatchObject({
+      licenseStatus: 'unlicensed',
+      channel: 'gvlk',
+      keyPushed: true,
+      kvpWiped: false,
+      version: '2019',
+      edition: 'standard',
+    });
+    expect(swept.record.kvp?.host?.map((item) => item.name)).toEqual(['AvmaAgent.Key', 'AvmaAgent.Intent']);
+    expect(swept.recordedXml.host).toBeNull();
+    expect(swept.audits.map((audit) => audit.action)).toEqual(['push-key']);
+    expect(swept.guestEvents.map((event) => [event.recordId, event.notification, event.hresult])).toEqual([
+      [3, 'invalid-host', '0xC004FD01'],
+    ]);
+  });
+
+  it('leaves out the pools and the ring this process already recorded unchanged', async () => {
+    const { vm, cache, context } = await setup();
+    const listed = inventoryVm(vm.raw(), cache);
+    for (const pool of ['intrinsic', 'guest', 'host'] as const)
+      cache.rememberCommitted(vm.id, pool, listed.pools[pool].xml);
+    cache.rememberRing(vm.id, '3');
+    const report = readGuestReport(listed.pools.guest.items);
+    const swept = await sweepVm(listed, report, {
+      ...context,
+      hostView: { ...context.hostView, edition: 'standard' },
+    });
+    expect(swept.pushed).toBe(false);
+    expect(swept.record.kvp).toEqual({});
+    expect(swept.guestEvents).toEqual([]);
+  });
+
+  it('records the decode problems of a hostile pool with the decision’s', async () => {
+    const { vm, context } = await setup();
+    const raw = vm.raw();
+    const broken = {
+      ...raw,
+      guestItems: [
+        ...raw.guestItems,
+        '<INSTANCE CLASSNAME="Other"></INSTANCE>',
+        encodeKvpItem({ name: 'AvmaAgent.Event.1', data: '{}', source: 1 }),
+      ],
+    };
+    const listed = inventoryVm(broken);
+    const swept = await sweepVm(listed, readGuestReport(listed.pools.guest.items), context);
+    expect(swept.record.observation.problems.map((p) => p.code)).toEqual([
+      'KVP_ITEM_INVALID',
+      'EVENT_INVALID',
+    ]);
+    expect(swept.pushed).toBe(true);
+  });
+});
