@@ -31,7 +31,8 @@ function where(session: AgentSession, run: AgentRun): string {
       : `lab driver, ${typeof run.session.scenario === 'string' ? run.session.scenario : 'the bundled scenario'} (${session.lab.hosts().length} hosts, ${session.lab.vms().length} VMs)`;
   const lines = [`avma run: ${source}, database ${db}${run.dryRun ? ' (dry run: nothing recorded)' : ''}`];
   if (session.lab !== null) {
-    const from = session.resumedAt === null ? 'the scenario start' : 'the last sweep in the database';
+    const from =
+      session.resumedAt === null ? 'the scenario start' : 'one interval after the last sweep in the database';
     lines.push(
       `  lab clock: from ${session.now().toISOString()} (${from}) at ${run.labSpeed}x; a sweep every ${run.intervalMs / 1000} s of lab time`,
       '  (the scenario plays over a month of lab time; --lab-speed 3600 --interval 900 shows it in about 12 minutes)',
@@ -69,6 +70,9 @@ function stopOnSignals(context: CommandContext): { signal: AbortSignal; release:
 async function runLoop(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
   const session = await open(run);
+  // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
+  if (session.lab !== null && session.resumedAt !== null)
+    await session.lab.advanceTo(session.resumedAt + run.intervalMs);
   const { signal, release } = stopOnSignals(context);
   try {
     context.io.stderr(where(session, run));

@@ -189,6 +189,10 @@ describe('agent/cli/commands/lab-command', () => {
     expect(
       firstDifference(await dumpDatabase(join(dir, 'a.sqlite')), await dumpDatabase(join(dir, 'b.sqlite'))),
     ).toBeNull();
+    await avma(args('c.sqlite', '3'));
+    const fresh = await dumpDatabase(join(dir, 'c.sqlite'));
+    expect(firstDifference(await dumpDatabase(join(dir, 'a.sqlite')), fresh)).toBeNull();
+    expect(fresh.events?.length).toBeGreaterThan(10);
   });
 
   it('refuses a database another seed or sweep interval wrote, in one line', async () => {

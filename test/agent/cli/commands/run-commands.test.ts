@@ -88,7 +88,11 @@ describe('agent/cli/commands/run-commands', () => {
     const db = await tempDb();
     await avma(['run', '--once', '--db', db]);
     const run = await avma(['run', '--once', '--db', db]);
-    expect(run.stderr).toContain('lab clock: from 2026-11-01T00:00:00.000Z (the last sweep in the database)');
+    expect(run.stderr).toContain(
+      'lab clock: from 2026-11-01T00:01:00.000Z (one interval after the last sweep in the database)',
+    );
+    const third = await avma(['run', '--once', '--db', db, '--interval', '300']);
+    expect(third.stderr).toContain('[2026-11-01T00:06:00.000Z] HV01: ');
   });
 
   it('takes settings from --config, with flags winning', async () => {
