@@ -68,6 +68,12 @@ function decide(vm: InventoryVm, report: GuestReport, context: VmSweepContext): 
   });
 }
 
+/** The guest's side counts as clean only while its Guest pool is visible (running, KVP working) and empty. */
+function guestSideClean(vm: InventoryVm, report: GuestReport): boolean {
+  const visible = vm.state === 'Running' && vm.dataExchange && vm.identity !== null;
+  return visible && report.agentItems.length === 0;
+}
+
 function observation(
   vm: InventoryVm,
   decision: VmDecision,
@@ -88,7 +94,7 @@ function observation(
     eligible: decision.eligibility.eligible,
     reasons: decision.eligibility.reasons,
     keyPushed: after.has(KEY_ITEM),
-    kvpWiped: decision.blocked && agentNames(after).length === 0 && report.agentItems.length === 0,
+    kvpWiped: decision.blocked && agentNames(after).length === 0 && guestSideClean(vm, report),
     problems: capProblems([...vm.problems, ...decision.problems, ...problems]),
   };
 }

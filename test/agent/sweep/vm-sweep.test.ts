@@ -112,4 +112,19 @@ describe('agent/sweep/vm-sweep', () => {
     ]);
     expect(swept.pushed).toBe(true);
   });
+
+  it('calls a blocked VM wiped only while its Guest pool is visible and holds none of our items', async () => {
+    const { lab, vm, context } = await setup();
+    vm.deleteGuestItem('AvmaAgent.Status');
+    vm.deleteGuestItem('AvmaAgent.Event.0');
+    const blocked = {
+      ...context,
+      memory: { id: vm.id, deleted: false, optedOut: false, avmaBlocked: true, lastIntentSeq: 0, last: null },
+    };
+    const running = inventoryVm(vm.raw());
+    expect((await sweepVm(running, readGuestReport([]), blocked)).record.observation.kvpWiped).toBe(true);
+    lab.stop(vm, 'Off');
+    const off = inventoryVm(vm.raw());
+    expect((await sweepVm(off, readGuestReport([]), blocked)).record.observation.kvpWiped).toBe(false);
+  });
 });
