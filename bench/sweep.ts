@@ -16,8 +16,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LabDriver } from '../agent/driver/lab/lab-driver.js';
 import type { HypervDriver } from '../agent/driver/hyperv-driver.js';
+import { LabDriver } from '../agent/driver/lab/lab-driver.js';
 import { generateFleet } from '../agent/lab/fleet-generator.js';
 import { Lab } from '../agent/lab/lab.js';
 import type { LabSettingsInput } from '../agent/lab/lab-settings.js';
@@ -128,8 +128,12 @@ async function sweepFigures(label: string, hosts: number, vmsPerHost: number): P
   }
   const base = median(cold);
   const cpu = median(steady.map((r) => r.cpuMs));
-  console.log(`${label}: first round  ${fmt(first.wallMs)} wall ${fmt(first.cpuMs)} CPU (${(first.cpuMs / base).toFixed(1)}x the cold listing)`);
-  console.log(`${label}: steady round ${fmt(median(steady.map((r) => r.wallMs)))} wall ${fmt(cpu)} CPU (${(cpu / base).toFixed(1)}x the cold listing; median of ${STEADY_ROUNDS})`);
+  console.log(
+    `${label}: first round  ${fmt(first.wallMs)} wall ${fmt(first.cpuMs)} CPU (${(first.cpuMs / base).toFixed(1)}x the cold listing)`,
+  );
+  console.log(
+    `${label}: steady round ${fmt(median(steady.map((r) => r.wallMs)))} wall ${fmt(cpu)} CPU (${(cpu / base).toFixed(1)}x the cold listing; median of ${STEADY_ROUNDS})`,
+  );
   console.log(`${label}: lab listVms, cold ${fmt(base)} CPU (baseline), cached ${fmt(median(cached))} CPU`);
   return s;
 }
@@ -143,7 +147,9 @@ async function driverCalls(): Promise<void> {
     const record = s.calls.get(driver as HypervDriver) ?? {};
     for (const key of Object.keys(record)) delete record[key];
     await round(s);
-    console.log(`driver calls per host, steady round, ${String(vms).padStart(4)} VMs: ${JSON.stringify(record)}`);
+    console.log(
+      `driver calls per host, steady round, ${String(vms).padStart(4)} VMs: ${JSON.stringify(record)}`,
+    );
     await close(s);
   }
 }
@@ -159,7 +165,9 @@ async function growth(): Promise<void> {
   }
   const sizes = await s.store.tableSizes();
   const perVmDay = (sizes.bytes - day7) / vms / 23;
-  console.log(`store growth, ${vms} VMs, hourly sweeps, days 7..30: ${(perVmDay / 1024).toFixed(2)} KiB per VM per day (${sizes.bytes} bytes at day 30)`);
+  console.log(
+    `store growth, ${vms} VMs, hourly sweeps, days 7..30: ${(perVmDay / 1024).toFixed(2)} KiB per VM per day (${sizes.bytes} bytes at day 30)`,
+  );
   console.log(`  rows at day 30: ${JSON.stringify(sizes.rows)}`);
   await close(s);
 }
@@ -181,7 +189,9 @@ async function section(name: string, work: () => Promise<void>): Promise<void> {
   console.log(`  (${name}: ${((performance.now() - start) / 1000).toFixed(0)} s)`);
 }
 
-console.log(`bench/sweep: Node ${process.version}, gc ${typeof globalThis.gc === 'function' ? 'exposed' : 'NOT exposed (run with --expose-gc)'}`);
+console.log(
+  `bench/sweep: Node ${process.version}, gc ${typeof globalThis.gc === 'function' ? 'exposed' : 'NOT exposed (run with --expose-gc)'}`,
+);
 await section('1,024-VM host', async () => close(await sweepFigures('1 host x 1,024 VMs ', 1, 1024)));
 await section('8,000-VM fleet and month export', async () => {
   const fleet = await sweepFigures('8 hosts x 1,000 VMs', 8, 1000);
