@@ -7,6 +7,7 @@ import { jsonColumn } from '../decode.js';
 import { KVP_POOLS, type KvpItemRecord, type KvpPool } from '../types.js';
 import { checkOneOf, invalid } from '../validate.js';
 import { type TxContext, vmIdOf } from './context.js';
+import { runJsonBatches } from './json-batch.js';
 
 /**
  * Caps from the host's wire limits (hyperv.h: keys 255 UTF-16 units, values 1023, HostOnly values
@@ -60,6 +61,31 @@ export async function writeKvp(
      ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
        updated_at = excluded.updated_at`,
     [vmId, pool, digest.json, digest.sha256, atMs],
+  );
+}
+
+/** A pool a sweep rewrites. */
+export interface KvpWrite {
+  readonly vmId: number;
+  readonly pool: KvpPool;
+  readonly digest: KvpDigest;
+}
+
+/**
+ * `writeKvp` for many pools in one statement per 8 MiB of items. The canonical JSON is ASCII-safe for
+ * the round trip (JSON.stringify escapes lone surrogates), so the stored text and hash are the same as
+ * `writeKvp`'s. Rejects with the connection's StoreError.
+ */
+export async function writeKvps(ctx: TxContext, writes: readonly KvpWrite[], atMs: number): Promise<void> {
+  await runJsonBatches(
+    ctx,
+    `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at)
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', ?2
+     FROM json_each(?1) AS j WHERE true
+     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
+       updated_at = excluded.updated_at`,
+    writes.map((w) => [w.vmId, w.pool, w.digest.json, w.digest.sha256]),
+    [atMs],
   );
 }
 

@@ -25,6 +25,7 @@ import {
   nullableBoolToInt,
 } from '../validate.js';
 import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+import { runJsonBatches } from './json-batch.js';
 
 /** Problems per observation and message length: enough to explain, too small to fill the disk. */
 export const MAX_PROBLEMS = 32;
@@ -148,6 +149,45 @@ export async function applyObservation(
     `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
      VALUES (?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})`,
     [vmId, atMs, atMs, ...values],
+  );
+}
+
+/** A decision of a sweep other than `unchanged`, for `applyObservations`. */
+export interface ObservationWrite {
+  readonly vmId: number;
+  readonly open: SqlRow | undefined;
+  readonly values: readonly SqlValue[];
+  readonly change: Exclude<ObservationChange, 'unchanged'>;
+}
+
+const BATCH_INSERT = `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
+  SELECT j.value ->> '$[0]', ?2, ?2, ${COLUMNS.map((_, i) => `j.value ->> '$[${i + 1}]'`).join(', ')}
+  FROM json_each(?1) AS j`;
+
+/**
+ * `applyObservation` for many VMs in two statements: every open interval closed (at its last sighting
+ * when resumed), then every new one opened. Values are vocabulary words, integers and JSON text, which
+ * round-trip through JSON unchanged. Rejects with the connection's StoreError.
+ */
+export async function applyObservations(
+  ctx: TxContext,
+  writes: readonly ObservationWrite[],
+  atMs: number,
+): Promise<void> {
+  const closes = writes.flatMap(({ open, change }) =>
+    open === undefined ? [] : [[Number(open.id), change === 'resumed' ? Number(open.last_seen) : atMs]],
+  );
+  await runJsonBatches(
+    ctx,
+    `UPDATE observations SET valid_to = j.value ->> '$[1]'
+     FROM json_each(?1) AS j WHERE observations.id = j.value ->> '$[0]'`,
+    closes,
+  );
+  await runJsonBatches(
+    ctx,
+    BATCH_INSERT,
+    writes.map((w) => [w.vmId, ...w.values]),
+    [atMs],
   );
 }
 

@@ -2,22 +2,25 @@
  * One host's sweep in a handful of statements: the per-VM methods cost several round trips each
  * through node-sqlite3's thread pool, which for 1,024 VMs is most of the sweep's time budget
  * (architecture §11). Here the open rows of all VMs are read in one query per table, steady-state
- * `last_seen` moves in one UPDATE, and only real changes are written row by row. The decisions are
- * the same functions the per-VM methods use.
+ * `last_seen` moves in one UPDATE, and the changes (every row, on a new host's first sweep) are
+ * written as JSON batches, a few statements per table. The decisions are the same functions the
+ * per-VM methods use.
  */
 import type { SqlRow, SqlValue } from '../connection.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';
 import { checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
 import type { TxContext } from './context.js';
-import { type KvpDigest, kvpDigest, writeKvp } from './kvp-repo.js';
+import { boundText } from './json-batch.js';
+import { type KvpDigest, type KvpWrite, kvpDigest, writeKvps } from './kvp-repo.js';
 import {
-  applyObservation,
+  applyObservations,
   decideObservation,
+  type ObservationWrite,
   OPEN_INTERVAL_COLUMNS,
   observationValues,
 } from './observations-repo.js';
-import { MAX_TENANT, MAX_VM_NAME, writeVmName } from './vms-repo.js';
+import { MAX_TENANT, MAX_VM_NAME, type NameChange, writeVmNames } from './vms-repo.js';
 
 /** Hyper-V runs at most 1,024 VMs per host; a host may hold more that are off. */
 export const MAX_SWEEP_VMS = 10_000;
@@ -66,7 +69,7 @@ async function prepare(ctx: TxContext, host: string, entries: readonly SweepVm[]
     prepared.push({
       guid,
       tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
-      name: checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME),
+      name: boundText(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
       values: await observationValues(ctx, { ...entry.observation, host }),
       kvp,
     });
@@ -85,7 +88,7 @@ async function upsertVms(
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
      ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
        tenant = excluded.tenant, deleted_at = NULL`,
-    [atMs, JSON.stringify(vms.map((vm) => [vm.guid, vm.tenant]))],
+    [atMs, JSON.stringify(vms.map((vm) => [vm.guid, boundText(vm.tenant)]))],
   );
   const rows = await ctx.conn.all('SELECT id, guid FROM vms WHERE guid IN (SELECT value FROM json_each(?))', [
     JSON.stringify(vms.map((vm) => vm.guid)),
@@ -112,15 +115,14 @@ async function recordNames(
     'SELECT id, vm_id, name, valid_from FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))',
     [...ids.values()],
   );
-  let renamed = 0;
+  const changes: NameChange[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
     const current = open.get(vmId);
-    if (current?.name === vm.name) continue;
-    await writeVmName(ctx, vmId, current, vm.name, atMs);
-    renamed++;
+    if (current?.name !== vm.name) changes.push({ vmId, open: current, name: vm.name });
   }
-  return renamed;
+  await writeVmNames(ctx, changes, atMs);
+  return changes.length;
 }
 
 async function recordObservations(
@@ -136,14 +138,16 @@ async function recordObservations(
   );
   const counts: Record<ObservationChange, number> = { opened: 0, unchanged: 0, changed: 0, resumed: 0 };
   const unchanged: number[] = [];
+  const writes: ObservationWrite[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
     const current = open.get(vmId);
     const change = decideObservation(current, atMs, vm.values, ctx.staleAfterMs);
     counts[change]++;
     if (change === 'unchanged') unchanged.push(Number(current?.id));
-    else await applyObservation(ctx, vmId, current, atMs, vm.values, change);
+    else writes.push({ vmId, open: current, values: vm.values, change });
   }
+  await applyObservations(ctx, writes, atMs);
   await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id IN (SELECT value FROM json_each(?))', [
     atMs,
     JSON.stringify(unchanged),
@@ -162,16 +166,15 @@ async function recordPools(
     [JSON.stringify([...ids.values()])],
   );
   const stored = new Set(rows.map((row) => `${row.vm_id}/${row.pool}/${row.sha256}`));
-  let written = 0;
+  const writes: KvpWrite[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
     for (const [pool, digest] of vm.kvp) {
-      if (stored.has(`${vmId}/${pool}/${digest.sha256}`)) continue;
-      await writeKvp(ctx, vmId, pool, digest, atMs);
-      written++;
+      if (!stored.has(`${vmId}/${pool}/${digest.sha256}`)) writes.push({ vmId, pool, digest });
     }
   }
-  return written;
+  await writeKvps(ctx, writes, atMs);
+  return writes.length;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ChangeRequest, VmInput } from '../types.js';
 import { boolToInt, checkBoolean, checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
 import { insertAudit } from './audit-repo.js';
 import { type TxContext, vmIdOf } from './context.js';
+import { boundText, runJsonBatches } from './json-batch.js';
 
 /** Hyper-V limits VM names to 100 characters; the cap leaves room without storing novels. */
 export const MAX_VM_NAME = 256;
@@ -46,6 +47,45 @@ export async function writeVmName(
   await ctx.conn.run('INSERT INTO vm_names (vm_id, name, valid_from) VALUES (?, ?, ?)', [vmId, name, atMs]);
 }
 
+/** A sweep's new name for a VM, with the VM's open name row if it has one. */
+export interface NameChange {
+  readonly vmId: number;
+  readonly open: SqlRow | undefined;
+  readonly name: string;
+}
+
+/**
+ * `writeVmName` for many VMs in two statements (closes, then opens, so the one-open-name index holds).
+ * Rejects with INVALID_ARGUMENT, before any write, when `atMs` is before a VM got its current name.
+ */
+export async function writeVmNames(
+  ctx: TxContext,
+  changes: readonly NameChange[],
+  atMs: number,
+): Promise<void> {
+  const closes: number[] = [];
+  for (const { open } of changes) {
+    if (open === undefined) continue;
+    if (atMs < Number(open.valid_from)) {
+      throw invalid('at', new Date(atMs), 'a time after the VM got its current name');
+    }
+    closes.push(Number(open.id));
+  }
+  await runJsonBatches(
+    ctx,
+    'UPDATE vm_names SET valid_to = ?2 WHERE id IN (SELECT value FROM json_each(?1))',
+    closes,
+    [atMs],
+  );
+  await runJsonBatches(
+    ctx,
+    `INSERT INTO vm_names (vm_id, name, valid_from)
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?2 FROM json_each(?1) AS j`,
+    changes.map((change) => [change.vmId, boundText(change.name)]),
+    [atMs],
+  );
+}
+
 /**
  * Records the VM's name at `atMs`. Resolves to true when it differs from the current name (the old
  * one is closed, the new one opened), false when unchanged (no write).
@@ -56,14 +96,15 @@ export async function recordVmName(
   atMs: number,
   name: string,
 ): Promise<boolean> {
-  checkText(name, 'name', MAX_VM_NAME);
+  // Compared as stored: a lone surrogate is stored as U+FFFD and must not look like a rename each sweep.
+  const stored = boundText(checkText(name, 'name', MAX_VM_NAME));
   const vmId = await vmIdOf(ctx, guid);
   const open = await ctx.conn.get(
     'SELECT id, name, valid_from FROM vm_names WHERE vm_id = ? AND valid_to IS NULL',
     [vmId],
   );
-  if (open?.name === name) return false;
-  await writeVmName(ctx, vmId, open, name, atMs);
+  if (open?.name === stored) return false;
+  await writeVmName(ctx, vmId, open, stored, atMs);
   return true;
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservationFields, Store, SweepVm } from '../../../../agent/store/index.js';
-import { observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 const END = new Date('2026-12-01T00:00:00Z');
@@ -75,6 +75,49 @@ describe('agent/store/repos/sweep-repo', () => {
     await expect(
       store.transaction((tx) => tx.recordSweep('HV01', START, [entry(1), entry(1)])),
     ).rejects.toThrow(`vms[1].vm.id is "${vmGuid(1)}", expected each VM once per sweep`);
+    await store.close();
+  });
+
+  it('stores names, tenants and KVP items with lone surrogates as the per-VM methods do, and sees no change next sweep', async () => {
+    const odd = ['caf\u00e9-\ud800-vm', 'lone-low-\udc00', '\u6d4b\u8bd5-\ud83d\ude00'];
+    const entries = odd.map((text, n) => ({
+      vm: { id: vmGuid(n), tenant: `t-${text}` },
+      name: text,
+      observation: STEADY,
+      kvp: { guest: [{ name: `k-${text}`, data: `d-${text}` }] },
+    }));
+    const batch = await storeWithHosts(dir);
+    const single = await storeWithHosts(dir, ['HV01'], START, {}, 'single.db');
+    await batch.transaction((tx) => tx.recordSweep('HV01', START, entries));
+    await single.transaction(async (tx) => {
+      for (const e of entries) {
+        await tx.upsertVm(e.vm, START);
+        await tx.recordVmName(e.vm.id, START, e.name);
+        await tx.recordObservation(e.vm.id, START, { ...e.observation, host: 'HV01' });
+        await tx.recordKvp(e.vm.id, 'guest', e.kvp.guest, START);
+      }
+    });
+    const readBack = (store: Store) =>
+      store.transaction(async (tx) => Promise.all(entries.map((e) => tx.readKvp(e.vm.id, 'guest'))));
+    expect(await batch.listVmStatus()).toEqual(await single.listVmStatus());
+    expect(await readBack(batch)).toEqual(await readBack(single));
+    const again = await batch.transaction((tx) => tx.recordSweep('HV01', hoursAfter(START, 1), entries));
+    expect(again.renamed).toBe(0);
+    expect(again.kvpWritten).toBe(0);
+    await batch.close();
+    await single.close();
+  });
+
+  it('writes a first sweep whose KVP items exceed one batch (over 8 MiB) completely', async () => {
+    const store = await storeWithHosts(dir);
+    const items = Array.from({ length: 4 }, (_, i) => ({ name: `item-${i}`, data: 'x'.repeat(8000) }));
+    const vms = Array.from({ length: 300 }, (_, n) => ({ ...entry(n), kvp: { guest: items } }));
+    const summary = await store.transaction((tx) => tx.recordSweep('HV01', START, vms));
+    expect(summary.kvpWritten).toBe(300);
+    expect(summary.observations.opened).toBe(300);
+    const stored = await store.transaction((tx) => tx.readKvp(vmGuid(299), 'guest'));
+    expect(stored).toEqual(items);
+    expect((await store.tableSizes()).rows.kvp_latest).toBe(300);
     await store.close();
   });
 

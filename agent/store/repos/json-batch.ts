@@ -1,0 +1,55 @@
+/**
+ * Many rows in one statement: the rows travel as one JSON array bound to `?1` and the statement reads
+ * them with `json_each(?1)`. Each statement through node-sqlite3 costs a round trip through its thread
+ * pool, so a first sweep of 1,024 new VMs written row by row (about 5,000 statements) spent most of
+ * its time there (architecture §11). One JSON parameter keeps the SQL text constant (one cached
+ * prepared statement, whatever the row count) and every value bound, never spliced into SQL.
+ */
+import type { SqlValue } from '../connection.js';
+import type { TxContext } from './context.js';
+
+/**
+ * JSON characters per statement. SQLite refuses a bound string over SQLITE_MAX_LENGTH (1,000,000,000
+ * bytes by default); a 10,000-VM sweep with full KVP pools could approach it, so batches are split
+ * well below, and the split costs one more statement per 8 MiB, which is nothing.
+ */
+export const MAX_BATCH_JSON = 8 * 1024 * 1024;
+
+/**
+ * Runs `sql` once per batch of `rows` (in order), binding the batch as a JSON array to `?1` and
+ * `extra` to `?2`, `?3`, ... Resolves when every batch ran; nothing runs for no rows. Rejects with the
+ * connection's StoreError of the first failing batch (earlier batches stay written in the transaction).
+ */
+export async function runJsonBatches(
+  ctx: TxContext,
+  sql: string,
+  rows: readonly (readonly SqlValue[] | SqlValue)[],
+  extra: readonly SqlValue[] = [],
+): Promise<void> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (batch.length > 0 && size + json.length > MAX_BATCH_JSON) {
+      await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra]);
+      batch = [];
+      size = 0;
+    }
+    batch.push(json);
+    size += json.length + 1;
+  }
+  if (batch.length > 0) await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra]);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text as SQLite stores it when bound directly (node-sqlite3 encodes lone surrogates as U+FFFD).
+ * Through JSON a lone surrogate would arrive as `\udXXX`, which json_each decodes to invalid UTF-8;
+ * tenant-supplied text in a batch goes through this first so both write paths store the same bytes.
+ */
+export function boundText(text: string): string;
+export function boundText(text: string | null): string | null;
+export function boundText(text: string | null): string | null {
+  return text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD');
+}
