@@ -2,7 +2,7 @@
  * The latest raw KVP items per VM and pool, kept for diagnosis ("what did the guest actually write?").
  * Rewritten only when the SHA-256 of the items changes, so a steady sweep writes nothing.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { jsonColumn } from '../decode.js';
 import { KVP_POOLS, type KvpItemRecord, type KvpPool } from '../types.js';
 import { checkOneOf, invalid } from '../validate.js';
@@ -16,6 +16,17 @@ import { runJsonBatches } from './json-batch.js';
 export const MAX_KVP_ITEMS = 1024;
 export const MAX_KVP_NAME = 512;
 export const MAX_KVP_DATA = 8192;
+
+function byNameThenData(a: KvpItemRecord, b: KvpItemRecord): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.data < b.data ? -1 : a.data > b.data ? 1 : 0;
+}
+
+function isSorted(items: readonly KvpItemRecord[]): boolean {
+  for (let i = 1; i < items.length; i++) {
+    if (byNameThenData(items[i - 1] as KvpItemRecord, items[i] as KvpItemRecord) > 0) return false;
+  }
+  return true;
+}
 
 function canonicalItems(items: unknown): string {
   if (!Array.isArray(items) || items.length > MAX_KVP_ITEMS) {
@@ -33,7 +44,8 @@ function canonicalItems(items: unknown): string {
     return { name: item.name, data: item.data };
   });
   // Sorted by name: Hyper-V returns items in no guaranteed order, and order must not look like change.
-  clean.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.data < b.data ? -1 : 1));
+  // A pool usually arrives in the same order every time, so sorting is skipped when it already is.
+  if (!isSorted(clean)) clean.sort(byNameThenData);
   return JSON.stringify(clean);
 }
 
@@ -45,7 +57,8 @@ export interface KvpDigest {
 /** Validates the items and returns their canonical JSON and its SHA-256 (pure). */
 export function kvpDigest(items: readonly KvpItemRecord[]): KvpDigest {
   const json = canonicalItems(items);
-  return { json, sha256: createHash('sha256').update(json, 'utf8').digest('hex') };
+  // The one-shot hash: a Hash object per pool costs more than hashing a small pool's JSON.
+  return { json, sha256: hash('sha256', json, 'hex') };
 }
 
 /** Writes (inserts or replaces) a pool's items. */
