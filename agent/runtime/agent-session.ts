@@ -3,6 +3,10 @@
  * host, the lab when the driver is the lab (rebuilt from the database when resuming, lab-replay.ts),
  * the tenant of each VM and the sweep's cache.
  */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PowerShellSettings, TenantRule } from '../config/config-schema.js';
 import { tenantResolver } from '../config/tenants.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
@@ -55,12 +59,31 @@ export interface AgentSession {
   close(): Promise<void>;
 }
 
-async function openAgentStore(options: SessionOptions): Promise<Store> {
+/**
+ * A dry run records nothing, so it must not create or migrate the operator's database either: an
+ * existing one is opened read-only (its history still drives the decisions), a missing one is replaced
+ * by an empty database in a temporary folder that `close` removes.
+ */
+async function dryRunStorePath(
+  db: string,
+): Promise<{ path: string; readOnly: boolean; scratch: string | null }> {
+  if (existsSync(db)) return { path: db, readOnly: true, scratch: null };
+  const scratch = await mkdtemp(join(tmpdir(), 'avma-dry-run-'));
+  return { path: join(scratch, 'dry-run.sqlite'), readOnly: false, scratch };
+}
+
+async function openAgentStore(options: SessionOptions): Promise<{ store: Store; scratch: string | null }> {
   try {
-    return await openStore(options.db, {
+    const target =
+      options.dryRun === undefined
+        ? { path: options.db, readOnly: false, scratch: null }
+        : await dryRunStorePath(options.db);
+    const store = await openStore(target.path, {
+      readOnly: target.readOnly,
       staleAfterMs: options.staleAfterMs,
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     });
+    return { store, scratch: target.scratch };
   } catch (error) {
     throw new RuntimeError('STORE_UNAVAILABLE', describeError(error).replace(/^[A-Z_]+: /, ''), {
       cause: error,
@@ -115,7 +138,7 @@ function tenantsFor(lab: Lab | null, rules: readonly TenantRule[]): TenantOf {
  * INVALID_OPTIONS (a scenario that does not validate) or LAB_MISMATCH; anything opened is closed again.
  */
 export async function openSession(options: SessionOptions): Promise<AgentSession> {
-  const store = await openAgentStore(options);
+  const { store, scratch } = await openAgentStore(options);
   let drivers: HypervDriver[] = [];
   try {
     const lab = options.driver === 'lab' ? await openLab(options) : null;
@@ -136,11 +159,13 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
       close: async () => {
         await Promise.allSettled(drivers.map((driver) => driver.close()));
         await store.close().catch(() => undefined);
+        if (scratch !== null) await rm(scratch, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await Promise.allSettled(drivers.map((driver) => driver.close()));
     await store.close().catch(() => undefined);
+    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,9 +86,10 @@ describe('agent/runtime/agent-session', () => {
     ];
     const printed: string[] = [];
     const runner = new ReplayingRunner(steps);
+    const db = await tempDb();
     const session = await openSession({
       driver: 'powershell',
-      db: await tempDb(),
+      db,
       ...BASE,
       powershell: { runnerFor: () => runner } as unknown as SessionOptions['powershell'],
       dryRun: (operation, text) => printed.push(`${operation}: ${text}`),
@@ -109,6 +111,8 @@ describe('agent/runtime/agent-session', () => {
     } finally {
       await session.close();
     }
+    // The dry run neither created nor migrated a database at --db.
+    expect(existsSync(db)).toBe(false);
   });
 
   it.each<[Partial<SessionOptions>, string, RegExp]>([
