@@ -1,24 +1,28 @@
-import { type GuestOsFamily, isHostVersion } from 'hyperv-kvp';
+import {
+  GUEST_OS_FAMILIES,
+  type GuestOsFamily,
+  HOST_EDITIONS,
+  HOST_VERSIONS,
+  isHostVersion,
+} from 'hyperv-kvp';
 import { evaluateEligibility, parseEdition, parseServerVersion } from '../../../shared/avma/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { exclusiveFlags, flag, optionalString, requiredString } from '../options.js';
-
-const GUEST_OS = ['windows-server', 'windows-client', 'linux'] as const;
 
 function hostFacts(context: CommandContext) {
   const version = parseServerVersion(requiredString(context, 'host-version', 'a host version such as 2022'));
   if (!isHostVersion(version)) {
     throw new CliError(
       'USAGE',
-      `--host-version ${version} cannot be a Hyper-V AVMA host; expected one of 2012R2, 2016, 2019, 2022, 2025`,
+      `--host-version ${version} cannot be a Hyper-V AVMA host; expected one of ${HOST_VERSIONS.join(', ')}`,
     );
   }
   const edition = parseEdition(requiredString(context, 'host-edition', 'datacenter or standard'));
   if (edition !== 'datacenter' && edition !== 'standard') {
     throw new CliError(
       'USAGE',
-      `--host-edition ${edition} is not a host edition; expected datacenter or standard`,
+      `--host-edition ${edition} is not a host edition; expected ${HOST_EDITIONS.join(' or ')}`,
     );
   }
   exclusiveFlags(context, 'host-activated', 'host-not-activated');
@@ -27,8 +31,8 @@ function hostFacts(context: CommandContext) {
 
 function guestOs(context: CommandContext): GuestOsFamily {
   const os = optionalString(context, 'guest-os') ?? 'windows-server';
-  if (!(GUEST_OS as readonly string[]).includes(os)) {
-    throw new CliError('USAGE', `--guest-os is "${os}", expected one of ${GUEST_OS.join(', ')}`);
+  if (!(GUEST_OS_FAMILIES as readonly string[]).includes(os)) {
+    throw new CliError('USAGE', `--guest-os is "${os}", expected one of ${GUEST_OS_FAMILIES.join(', ')}`);
   }
   return os as GuestOsFamily;
 }
