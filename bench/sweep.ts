@@ -78,7 +78,12 @@ async function round(s: Setup): Promise<{ wallMs: number; cpuMs: number }> {
     drivers: s.drivers,
     store: s.store,
     at: new Date(s.lab.now()),
-    settings: { silentAfterMs: 3 * HOUR, tenantOf: (_host, vm) => s.lab.findVm(vm.id)?.tenant ?? null },
+    settings: {
+      silentAfterMs: 3 * HOUR,
+      tenantOf: (_host, vm) => s.lab.findVm(vm.id)?.tenant ?? null,
+      evidenceWindowMs: 7 * 24 * HOUR,
+      correlationToleranceMs: 5 * 60 * 1000,
+    },
     cache: s.cache,
   });
   if (report.totals.notRecorded > 0 || report.totals.stale > 0) throw new Error('a host was not recorded');

@@ -78,5 +78,19 @@ export const AgentConfig = z.strictObject({
   tenants: z.array(TenantRule).max(10_000).optional(),
   optOuts: z.array(OptOut).max(100_000).optional(),
   powershell: PowerShellSettings.optional(),
+  /** How licence evidence is weighed (agent/decide/licence-evidence.ts, host-evidence.ts). */
+  evidence: z
+    .strictObject({
+      /** Hours a host 12310 AVMA success corroborates a VM's activation (default 168: the AVMA
+       * validity, UNCONFIRMED). */
+      hostWindowHours: z
+        .int()
+        .min(1)
+        .max(366 * 24)
+        .optional(),
+      /** Seconds of clock skew allowed when matching a 12310 to a guest's 12309 by time (default 300). */
+      correlationToleranceSeconds: z.int().min(0).max(86_400).optional(),
+    })
+    .optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;

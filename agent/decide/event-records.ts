@@ -3,8 +3,8 @@
  * guest 12309 records forwarded by the guest agent, each classified into the four AVMA notifications
  * and their HRESULT. The layout of 12310 (message text, EventData names) is UNCONFIRMED (no public
  * sample): the lab writes `VirtualMachineId`, `Notification` and `Result`, so those are read first,
- * then a data value naming exactly one VM of the host, then the message text; what cannot be read
- * stays null.
+ * then a data value naming exactly one VM of the host (name or FQDN), then the message text; what
+ * cannot be read stays null.
  */
 import {
   AVMA_NOTIFICATION_INFO,
@@ -14,7 +14,7 @@ import {
 } from '../../shared/avma/index.js';
 import { type GuestEvent, quoteUntrusted } from '../../shared/protocol/index.js';
 import type { HostEvent } from '../driver/hyperv-driver.js';
-import type { EventInput, EventNotification, HostEventInput } from '../store/index.js';
+import type { EventInput, EventNotification, HostEventInput, VmMatch } from '../store/index.js';
 
 export const AVMA_GUEST_EVENT = 12309;
 export const AVMA_HOST_EVENT = 12310;
@@ -26,6 +26,7 @@ const MAX_MESSAGE = 1024;
 const HRESULT_IN_TEXT = /0x[0-9a-f]{8}/i;
 const HRESULT_EXACT = /^0x[0-9a-f]{8}$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GUIDS_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 const BY_TITLE: ReadonlyMap<string, AvmaNotification> = new Map(
   AVMA_NOTIFICATIONS.map((name) => [AVMA_NOTIFICATION_INFO[name].title.toLowerCase(), name]),
@@ -84,25 +85,52 @@ export function guestEventRecord(vmId: string, host: string, event: GuestEvent):
   });
 }
 
-/** The VM a 12310 names: `VirtualMachineId`, else a data value that is the name of exactly one VM. */
-function vmOf(
-  event: HostEvent,
-  vmsById: ReadonlySet<string>,
-  vmIdByName: ReadonlyMap<string, string | null>,
-) {
-  const id = event.data.VirtualMachineId?.toLowerCase();
-  if (id !== undefined && GUID.test(id) && vmsById.has(id)) return id;
-  for (const value of Object.values(event.data)) {
-    const byName = vmIdByName.get(value.toLowerCase());
-    if (byName !== undefined && byName !== null) return byName;
+/** Where the host's VMs are known: by GUID, by (case-insensitive) name and FQDN; a shared one maps to null. */
+export interface KnownVms {
+  readonly ids: ReadonlySet<string>;
+  readonly idByName: ReadonlyMap<string, string | null>;
+  readonly idByFqdn: ReadonlyMap<string, string | null>;
+}
+
+interface Attribution {
+  readonly vm: string | null;
+  readonly vmMatch: VmMatch | null;
+}
+
+const UNATTRIBUTED: Attribution = Object.freeze({ vm: null, vmMatch: null });
+
+function uniqueIn(map: ReadonlyMap<string, string | null>, values: readonly string[]): string | null {
+  for (const value of values) {
+    const id = map.get(value.toLowerCase());
+    if (id !== undefined && id !== null) return id;
   }
   return null;
 }
 
-/** Where the host's VMs are known, by GUID and by (case-insensitive) name; a shared name maps to null. */
-export interface KnownVms {
-  readonly ids: ReadonlySet<string>;
-  readonly idByName: ReadonlyMap<string, string | null>;
+/**
+ * The VM a 12310 names. Its layout is UNCONFIRMED, so each reading is tried, most specific first:
+ * a `VirtualMachineId` data value; a data value that is the name of exactly one VM of the host; one
+ * that is the FQDN of exactly one VM (from its intrinsic items); a known VM GUID in the message text.
+ * What matched is recorded with the event (`vm_match`). Time correlation with the guest's forwarded
+ * 12309 comes later (`attributeByTime`), once the sweep has read the guests.
+ */
+function attribute(event: HostEvent, known: KnownVms): Attribution {
+  const id = event.data.VirtualMachineId?.toLowerCase();
+  if (id !== undefined && GUID.test(id)) {
+    // The record names its VM exactly; one the agent does not know stays unattributed.
+    return known.ids.has(id) ? { vm: id, vmMatch: 'vm-id' } : UNATTRIBUTED;
+  }
+  const values = Object.values(event.data);
+  const byName = uniqueIn(known.idByName, values);
+  if (byName !== null) return { vm: byName, vmMatch: 'vm-name' };
+  const byFqdn = uniqueIn(known.idByFqdn, values);
+  if (byFqdn !== null) return { vm: byFqdn, vmMatch: 'fqdn' };
+  const inMessage = [...new Set(event.message.toLowerCase().match(GUIDS_IN_TEXT) ?? [])].filter((guid) =>
+    known.ids.has(guid),
+  );
+  if (inMessage.length === 1 && inMessage[0] !== undefined)
+    return { vm: inMessage[0], vmMatch: 'message-id' };
+  return UNATTRIBUTED;
 }
 
 /**
@@ -123,7 +151,7 @@ export function hostEventRecord(event: HostEvent, known: KnownVms, fallbackTime:
     recordId: event.recordId,
     eventId: event.eventId,
     time: Number.isNaN(time.getTime()) ? fallbackTime : time,
-    vm: vmOf(event, known.ids, known.idByName),
+    ...attribute(event, known),
     notification,
     hresult,
     message: text === '' ? `${event.eventId} from ${cut(event.provider) || 'an unnamed provider'}` : text,

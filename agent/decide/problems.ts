@@ -23,6 +23,11 @@ export const PROBLEM_CODES = [
   'KVP_WRITE_FAILED',
   /** The next intent sequence number would pass the protocol's limit; nothing was sent. */
   'INTENT_SEQ_EXHAUSTED',
+  /**
+   * The guest agent claims AVMA activation but no host logged a 12310 AVMA success for the VM within
+   * the evidence window: the claim is shown, never counted (licence-evidence.ts).
+   */
+  'GUEST_CLAIM_UNCORROBORATED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

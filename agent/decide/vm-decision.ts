@@ -8,7 +8,7 @@ import type { GuestIdentity, ServerVersion } from 'hyperv-kvp';
 import type { Channel, EligibilityResult } from '../../shared/avma/index.js';
 import { type AgentStatus, KEY_ITEM } from '../../shared/protocol/index.js';
 import type { VmState } from '../driver/hyperv-driver.js';
-import type { ObservedLicenseStatus, Problem, VmMemory } from '../store/index.js';
+import type { Problem, VmMemory } from '../store/index.js';
 import type { GuestReport } from './guest-report.js';
 import { silenceProblem } from './guest-silence.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from './host-actions.js';
 import { type InstallNeed, installNeed } from './install-policy.js';
 import { keyReplacement } from './key-replacement.js';
+import { concludeLicence, type HostEvidence, type LicenceConclusion } from './licence-evidence.js';
 import { capProblems, problem } from './problems.js';
 import { type HostView, vmEligibility } from './vm-eligibility.js';
 
@@ -38,12 +39,16 @@ export interface VmDecisionInput {
   /** What the store remembers of the VM; `null` for a VM never seen. */
   readonly memory: VmMemory | null;
   readonly silentAfterMs: number;
+  /** Host 12310 sightings for the VM: the store's and this sweep's. */
+  readonly hostEvidence: HostEvidence;
+  /** How long a host 12310 AVMA success corroborates the VM's activation. */
+  readonly evidenceWindowMs: number;
 }
 
 export interface VmDecision {
   readonly eligibility: EligibilityResult;
-  readonly licenseStatus: ObservedLicenseStatus;
-  readonly channel: Channel;
+  /** The licence state concluded from evidence, with the guest's claim beside it. */
+  readonly licence: LicenceConclusion;
   readonly actions: readonly PlannedAction[];
   /** Set the VM's AVMA block now, for this reason (a key replacement was just detected). */
   readonly block: string | null;
@@ -126,18 +131,30 @@ interface Situation {
 function situation(input: VmDecisionInput): Situation {
   const { report, memory } = input;
   const kvpWorking = input.vm.state === 'Running' && input.vm.dataExchange && input.identity !== null;
+  const replaced =
+    memory?.avmaBlocked === true
+      ? null
+      : keyReplacement({ previousChannel: previousClaimedChannel(memory), report, kvpWorking });
+  const blocked = memory?.avmaBlocked === true || replaced !== null;
   const eligibility = vmEligibility({
     host: input.host,
     identity: input.identity,
     dataExchange: input.vm.dataExchange,
     channel: report.status?.channel ?? null,
     optedOut: memory?.optedOut === true,
+    tenantKey: blocked,
   });
-  const replaced =
-    memory?.avmaBlocked === true
-      ? null
-      : keyReplacement({ previousChannel: memory?.last?.channel ?? null, report, kvpWorking });
-  return { eligibility, kvpWorking, replaced, blocked: memory?.avmaBlocked === true || replaced !== null };
+  return { eligibility, kvpWorking, replaced, blocked };
+}
+
+/**
+ * The channel the guest last stated: a key replacement is the guest's own statement, so it is
+ * detected against what the guest said before (the conclusion may rest on the host alone).
+ */
+function previousClaimedChannel(memory: VmMemory | null): Channel | null {
+  const last = memory?.last ?? null;
+  if (last === null) return null;
+  return last.claimedChannel ?? (last.evidence === 'guest' ? last.channel : null);
 }
 
 /** The host-side actions: wipe when blocked, withdraw when opted out, else the install policy. */
@@ -179,11 +196,23 @@ export function decideVm(input: VmDecisionInput): VmDecision {
     last: input.memory?.last ?? null,
     silentAfterMs: input.silentAfterMs,
   });
-  const problems = [...input.report.problems, ...planned.problems, ...(silence === null ? [] : [silence])];
+  const licence = concludeLicence({
+    now: input.now,
+    windowMs: input.evidenceWindowMs,
+    claim: input.report.status,
+    host: input.hostEvidence,
+    blocked: facts.blocked,
+    remembered: input.memory?.last ?? null,
+  });
+  const problems = [
+    ...input.report.problems,
+    ...planned.problems,
+    ...(silence === null ? [] : [silence]),
+    ...(licence.problem === null ? [] : [licence.problem]),
+  ];
   return Object.freeze({
     eligibility: facts.eligibility,
-    licenseStatus: input.report.status?.licenseStatus ?? 'unknown',
-    channel: input.report.status?.channel ?? 'unknown',
+    licence,
     actions: Object.freeze(planned.actions),
     block: facts.replaced,
     blocked: facts.blocked,

@@ -35,6 +35,11 @@ export interface EligibilityFacts {
   /** The channel the guest agent reported (validated), or `null` when it reported none. */
   readonly channel: Channel | null;
   readonly optedOut: boolean;
+  /**
+   * AVMA is blocked after the tenant replaced the AVMA key with its own: TENANT_KEY stays among the
+   * reasons even after the guest's agent wiped its items and went quiet.
+   */
+  readonly tenantKey?: boolean;
 }
 
 /**
@@ -72,8 +77,11 @@ export function vmEligibility(facts: EligibilityFacts): EligibilityResult {
     channel: facts.channel,
     optedOut: facts.optedOut,
   });
-  if (!tooOld) return result;
-  const reasons = new Set<ReasonCode>([...result.reasons, 'HOST_TOO_OLD']);
+  const added: ReasonCode[] = [];
+  if (tooOld) added.push('HOST_TOO_OLD');
+  if (facts.tenantKey === true) added.push('TENANT_KEY');
+  if (added.every((reason) => result.reasons.includes(reason))) return result;
+  const reasons = new Set<ReasonCode>([...result.reasons, ...added]);
   return Object.freeze({
     eligible: false,
     key: null,

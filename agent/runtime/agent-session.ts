@@ -3,12 +3,15 @@
  * host, the lab when the driver is the lab (rebuilt from the database when resuming, lab-replay.ts),
  * the tenant of each VM and the sweep's cache.
  */
+
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PowerShellSettings, TenantRule } from '../config/config-schema.js';
 import { tenantResolver } from '../config/tenants.js';
+import { DEFAULT_CORRELATION_TOLERANCE_MS } from '../decide/host-evidence.js';
+import { DEFAULT_HOST_EVIDENCE_WINDOW_MS } from '../decide/licence-evidence.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type { PsOperation } from '../driver/powershell/operations.js';
 import { createDrivers } from '../driver/registry.js';
@@ -36,6 +39,11 @@ export interface SessionOptions {
   readonly staleAfterMs: number;
   readonly busyTimeoutMs?: number;
   readonly silentAfterMs: number;
+  /** How long a host 12310 AVMA success corroborates a VM's activation; default: the lab's AVMA
+   * validity, or 7 days (UNCONFIRMED) on real hosts. */
+  readonly evidenceWindowMs?: number;
+  /** Tolerance matching an unattributed 12310 to a guest's forwarded 12309 by time. */
+  readonly correlationToleranceMs?: number;
   readonly tenants?: readonly TenantRule[];
   readonly powershell?: PowerShellSettings;
   /** PowerShell dry run: writes are handed to this instead of being sent. */
@@ -147,6 +155,10 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
     const settings: SweepSettings = {
       silentAfterMs: options.silentAfterMs,
       tenantOf: tenantsFor(lab, options.tenants ?? []),
+      evidenceWindowMs:
+        options.evidenceWindowMs ??
+        (lab === null ? DEFAULT_HOST_EVIDENCE_WINDOW_MS : lab.settings.avmaValidityMinutes * 60_000),
+      correlationToleranceMs: options.correlationToleranceMs ?? DEFAULT_CORRELATION_TOLERANCE_MS,
     };
     return {
       store,

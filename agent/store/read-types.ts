@@ -6,9 +6,11 @@ import type {
   AuditAction,
   EventNotification,
   EventSource,
+  Evidence,
   GuestOs,
   ObservedLicenseStatus,
   Problem,
+  VmMatch,
 } from './types.js';
 
 export interface VmStatusFilter {
@@ -30,8 +32,13 @@ export interface VmStatus {
   readonly state: VmState | null;
   readonly eligible: boolean;
   readonly reasons: readonly ReasonCode[];
+  /** The conclusion from evidence; `evidence` says what it rests on. */
   readonly licenseStatus: ObservedLicenseStatus;
   readonly channel: Channel;
+  readonly evidence: Evidence;
+  /** The guest agent's own words (validated, untrusted); `null` when it reported no valid status. */
+  readonly claimedLicenseStatus: ObservedLicenseStatus | null;
+  readonly claimedChannel: Channel | null;
   readonly keyPushed: boolean;
   readonly kvpWiped: boolean;
   readonly problems: readonly Problem[];
@@ -59,6 +66,8 @@ export interface EventRow {
   /** The VM's current name (its GUID when it never reported one), or null. */
   readonly vm: string | null;
   readonly vmId: string | null;
+  /** How a host event was attributed to its VM (`vm-id`, `vm-name`, `fqdn`, `message-id`, `time`). */
+  readonly vmMatch: VmMatch | null;
   readonly notification: EventNotification | null;
   readonly hresult: string | null;
   readonly message: string;
@@ -104,6 +113,7 @@ export interface UsageInterval {
   readonly edition: Edition | null;
   readonly licenseStatus: ObservedLicenseStatus;
   readonly channel: Channel;
+  readonly evidence: Evidence;
 }
 
 export interface UsageInputs {
@@ -147,6 +157,9 @@ export interface LastObservation {
   readonly dataExchange: boolean;
   readonly licenseStatus: ObservedLicenseStatus;
   readonly channel: Channel;
+  readonly evidence: Evidence;
+  readonly claimedLicenseStatus: ObservedLicenseStatus | null;
+  readonly claimedChannel: Channel | null;
   readonly problems: readonly Problem[];
   /** When this observation interval started. */
   readonly sinceMs: number;
@@ -163,6 +176,17 @@ export interface VmMemory {
   /** Highest intent `seq` in the audit trail (push-key, send-intent, send-wipe); 0 when none. */
   readonly lastIntentSeq: number;
   readonly last: LastObservation | null;
+  /** The latest host 12310 attributed to this VM (any host's Application log), or `null`. */
+  readonly lastHostEvent: HostAvmaSighting | null;
+  /** The latest host 12310 reporting AVMA success for this VM, or `null`. */
+  readonly lastHostSuccess: HostAvmaSighting | null;
+}
+
+/** A host-side 12310 sighting: trusted evidence of an AVMA request (and its outcome) for a VM. */
+export interface HostAvmaSighting {
+  readonly timeMs: number;
+  readonly notification: EventNotification | null;
+  readonly host: string | null;
 }
 
 /** A host's last sighting and its event-log bookmarks. */

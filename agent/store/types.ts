@@ -31,6 +31,17 @@ export const GUEST_EDITIONS: readonly Edition[] = EDITIONS;
 export const LICENSE_STATUS_VALUES = [...LICENSE_STATUSES, 'unknown'] as const;
 export type ObservedLicenseStatus = LicenseStatus | 'unknown';
 
+/**
+ * What a VM's licence conclusion rests on: `host` (a 12310 in the host's own Application log: trusted),
+ * `guest` (the guest agent's status: untrusted, tenant-written), `host+guest` (both, agreeing), `none`.
+ */
+export const EVIDENCE_VALUES = ['host', 'guest', 'host+guest', 'none'] as const;
+export type Evidence = (typeof EVIDENCE_VALUES)[number];
+
+/** How a host event was attributed to its VM (the 12310 layout is UNCONFIRMED: each is tried in turn). */
+export const VM_MATCHES = ['vm-id', 'vm-name', 'fqdn', 'message-id', 'time'] as const;
+export type VmMatch = (typeof VM_MATCHES)[number];
+
 export const KVP_POOLS = ['intrinsic', 'guest', 'host'] as const;
 /** `intrinsic`: GuestIntrinsicExchangeItems; `guest`: GuestExchangeItems; `host`: HostExchangeItems. */
 export type KvpPool = (typeof KVP_POOLS)[number];
@@ -90,8 +101,13 @@ export interface ObservationFields {
   readonly version: string | null;
   readonly edition: Edition | null;
   readonly evaluation: boolean | null;
+  /** The conclusion from evidence (see `evidence`), never the guest's word alone. */
   readonly licenseStatus: ObservedLicenseStatus;
   readonly channel: Channel;
+  readonly evidence: Evidence;
+  /** What the guest agent claimed (validated), `null` when it reported no valid status. */
+  readonly claimedLicenseStatus: ObservedLicenseStatus | null;
+  readonly claimedChannel: Channel | null;
   readonly eligible: boolean;
   readonly reasons: readonly ReasonCode[];
   readonly keyPushed: boolean;
@@ -117,6 +133,8 @@ export interface EventInput {
   readonly time: Date;
   /** VM GUID the event concerns, if known. */
   readonly vm?: string | null;
+  /** How a host event was attributed to `vm` (host events only; `null` when not attributed). */
+  readonly vmMatch?: VmMatch | null;
   /** Host name the event concerns, if known. */
   readonly host?: string | null;
   readonly notification?: EventNotification | null;

@@ -8,6 +8,8 @@
 
 import { HOST_EVENT_LOG, hostEventRecord, type KnownVms } from '../decide/event-records.js';
 import { type GuestReport, readGuestReport } from '../decide/guest-report.js';
+import { attributeByTime, hostEvidenceOf, sightingsByVm } from '../decide/host-evidence.js';
+import type { HostEvidence } from '../decide/licence-evidence.js';
 import type { HostView } from '../decide/vm-eligibility.js';
 import type { HostInfo, HypervDriver } from '../driver/hyperv-driver.js';
 import type { HostEventInput, SweepState, VmMemory } from '../store/index.js';
@@ -26,6 +28,10 @@ export interface SweepSettings {
   /** A Windows Server guest without a status for this long gets GUEST_AGENT_SILENT. */
   readonly silentAfterMs: number;
   readonly tenantOf: TenantOf;
+  /** How long a host 12310 AVMA success corroborates a VM's activation (licence-evidence.ts). */
+  readonly evidenceWindowMs: number;
+  /** Tolerance when matching an unattributed 12310 to a guest's forwarded 12309 (host-evidence.ts). */
+  readonly correlationToleranceMs: number;
 }
 
 export interface HostSweepContext {
@@ -66,15 +72,23 @@ function bookmarkOf(state: SweepState, host: string): number {
   return memory?.bookmarks.find((mark) => mark.log === HOST_EVENT_LOG)?.recordId ?? 0;
 }
 
+/** A key shared by two VMs maps to null: it names neither. */
+function addUnique(map: Map<string, string | null>, key: string | null | undefined, id: string): void {
+  if (key === null || key === undefined || key === '') return;
+  const lower = key.toLowerCase();
+  map.set(lower, map.has(lower) && map.get(lower) !== id ? null : id);
+}
+
 function knownVms(inventory: Inventory | null, memory: ReadonlyMap<string, VmMemory>): KnownVms {
   const ids = new Set(memory.keys());
   const idByName = new Map<string, string | null>();
+  const idByFqdn = new Map<string, string | null>();
   for (const vm of inventory?.vms ?? []) {
     ids.add(vm.id);
-    const key = vm.name.toLowerCase();
-    idByName.set(key, idByName.has(key) ? null : vm.id);
+    addUnique(idByName, vm.name, vm.id);
+    addUnique(idByFqdn, vm.identity?.fqdn, vm.id);
   }
-  return { ids, idByName };
+  return { ids, idByName, idByFqdn };
 }
 
 async function sweepVms(
@@ -83,20 +97,24 @@ async function sweepVms(
   facts: HostInfo,
   inventory: Inventory,
   reports: ReadonlyMap<string, GuestReport>,
+  sightings: ReadonlyMap<string, HostEvidence>,
   context: HostSweepContext,
 ): Promise<SweptVm[]> {
   const swept: SweptVm[] = [];
   for (const vm of inventory.vms) {
     const report = reports.get(vm.id) ?? readGuestReport(vm.pools.guest.items);
+    const memory = context.vmMemory.get(vm.id) ?? null;
     swept.push(
       await sweepVm(vm, report, {
         driver,
         host,
         hostView: hostView(facts),
         at: context.at,
-        memory: context.vmMemory.get(vm.id) ?? null,
+        memory,
         tenant: context.settings.tenantOf(host, vm),
         silentAfterMs: context.settings.silentAfterMs,
+        hostEvidence: hostEvidenceOf(memory, sightings.get(vm.id)),
+        evidenceWindowMs: context.settings.evidenceWindowMs,
         cache: context.cache,
       }),
     );
@@ -104,9 +122,18 @@ async function sweepVms(
   return swept;
 }
 
-function eventsToRecord(read: HostEventsRead | null, known: KnownVms, at: Date): HostEventsToRecord | null {
+/** The host's new 12310 records, attributed to VMs by what they carry, then by time (host-evidence.ts). */
+function eventsToRecord(
+  read: HostEventsRead | null,
+  known: KnownVms,
+  reports: ReadonlyMap<string, GuestReport>,
+  context: HostSweepContext,
+): HostEventsToRecord | null {
   if (read === null) return null;
-  return { cleared: read.cleared, events: read.events.map((event) => hostEventRecord(event, known, at)) };
+  const records = read.events.map((event) => hostEventRecord(event, known, context.at));
+  const guestEvents = new Map([...reports].map(([vm, report]) => [vm, report.events]));
+  const tolerance = context.settings.correlationToleranceMs;
+  return { cleared: read.cleared, events: attributeByTime(records, guestEvents, tolerance) };
 }
 
 /** A host whose facts are unknown (not read now, never before): nothing else is asked of it. */
@@ -136,10 +163,14 @@ export async function sweepHost(driver: HypervDriver, context: HostSweepContext)
   const bookmark = bookmarkOf(context.state, host);
   const events = await runCollector('host-events', () => collectHostEvents(driver, bookmark));
   const reports = await runCollector('guest-reports', () => collectGuestReports(inventory.value?.vms ?? []));
+  const guestReports = reports.value ?? new Map<string, GuestReport>();
+  const known = knownVms(inventory.value, context.vmMemory);
+  const hostEvents = eventsToRecord(events.value, known, guestReports, context);
+  const sightings = sightingsByVm(hostEvents?.events ?? [], host);
   const vms =
     inventory.value === null
       ? null
-      : await sweepVms(driver, host, facts, inventory.value, reports.value ?? new Map(), context);
+      : await sweepVms(driver, host, facts, inventory.value, guestReports, sightings, context);
   return {
     driverHost: driver.hostName,
     host,
@@ -147,7 +178,7 @@ export async function sweepHost(driver: HypervDriver, context: HostSweepContext)
     factsFresh: factsRead.value !== null,
     vms,
     skippedVms: inventory.value?.skipped ?? [],
-    hostEvents: eventsToRecord(events.value, knownVms(inventory.value, context.vmMemory), context.at),
+    hostEvents,
     outcomes: [factsRead.outcome, inventory.outcome, events.outcome, reports.outcome],
     durationMs: performance.now() - start,
   };

@@ -10,6 +10,7 @@ import { performActions } from '../act/kvp-actions.js';
 import { guestEventRecord } from '../decide/event-records.js';
 import type { GuestReport } from '../decide/guest-report.js';
 import { agentNames } from '../decide/kvp-calls.js';
+import type { HostEvidence } from '../decide/licence-evidence.js';
 import { capProblems } from '../decide/problems.js';
 import { decideVm, type VmDecision } from '../decide/vm-decision.js';
 import type { HostView } from '../decide/vm-eligibility.js';
@@ -53,6 +54,8 @@ export interface VmSweepContext {
   readonly tenant: string | null;
   readonly silentAfterMs: number;
   readonly cache: SweepCache;
+  readonly hostEvidence: HostEvidence;
+  readonly evidenceWindowMs: number;
 }
 
 function decide(vm: InventoryVm, report: GuestReport, context: VmSweepContext): VmDecision {
@@ -65,6 +68,8 @@ function decide(vm: InventoryVm, report: GuestReport, context: VmSweepContext): 
     hostItems: vm.hostItems,
     memory: context.memory,
     silentAfterMs: context.silentAfterMs,
+    hostEvidence: context.hostEvidence,
+    evidenceWindowMs: context.evidenceWindowMs,
   });
 }
 
@@ -89,8 +94,11 @@ function observation(
     version: identity?.version ?? null,
     edition: identity?.edition ?? null,
     evaluation: identity?.evaluation ?? null,
-    licenseStatus: decision.licenseStatus,
-    channel: decision.channel,
+    licenseStatus: decision.licence.licenseStatus,
+    channel: decision.licence.channel,
+    evidence: decision.licence.evidence,
+    claimedLicenseStatus: decision.licence.claimedLicenseStatus,
+    claimedChannel: decision.licence.claimedChannel,
     eligible: decision.eligibility.eligible,
     reasons: decision.eligibility.reasons,
     keyPushed: after.has(KEY_ITEM),

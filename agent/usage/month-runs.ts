@@ -13,6 +13,15 @@ export interface Run extends Span {
   readonly host: string;
   readonly channel: UsageInterval['channel'];
   readonly licenseStatus: UsageInterval['licenseStatus'];
+  readonly evidence: UsageInterval['evidence'];
+}
+
+/**
+ * A run counts as AVMA-activated only on the host's own evidence (a 12310 attributed to the VM): a
+ * guest's claim alone is never counted (evidence before claims).
+ */
+export function hostConfirmedAvma(run: Run): boolean {
+  return run.channel === 'avma' && (run.evidence === 'host' || run.evidence === 'host+guest');
 }
 
 export interface MonthRuns {
@@ -46,8 +55,8 @@ export function monthRuns(
     observations.set(interval.vm, [...(observations.get(interval.vm) ?? []), interval]);
     if (!runningStates.includes(interval.state)) continue;
     const { fromMs, untilMs } = clip(interval, startMs, endMs);
-    const { vm, host, channel, licenseStatus } = interval;
-    runs.push({ vm, host, fromMs, untilMs, channel, licenseStatus });
+    const { vm, host, channel, licenseStatus, evidence } = interval;
+    runs.push({ vm, host, fromMs, untilMs, channel, licenseStatus, evidence });
   }
   const ran = new Set(runs.map((run) => run.vm));
   const vms = new Map([...selected].filter(([id]) => ran.has(id)));

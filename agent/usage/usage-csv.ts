@@ -65,6 +65,7 @@ const VM_COLUMNS = [
   'hours',
   'channel',
   'licenseStatus',
+  'evidence',
 ];
 const TENANT_COLUMNS = ['tenant', 'vms', 'windowsServerVms', 'avmaActivatedVms'] as const;
 
@@ -80,6 +81,7 @@ function vmCells(report: UsageMonth): Cell[][] {
       host.hours,
       vm.channel,
       vm.licenseStatus,
+      vm.evidence,
     ]),
   );
 }

@@ -6,7 +6,14 @@ import { compareServerVersions } from 'hyperv-kvp';
 import { splaCoreLicenses } from '../../shared/avma/index.js';
 import type { HostFactsInterval, UsageHost } from '../store/index.js';
 import { peakConcurrency } from './intervals.js';
-import { compareNames, groupBy, isWindowsServer, type MonthRuns, type Run } from './month-runs.js';
+import {
+  compareNames,
+  groupBy,
+  hostConfirmedAvma,
+  isWindowsServer,
+  type MonthRuns,
+  type Run,
+} from './month-runs.js';
 import type { UsageHostRow } from './usage-types.js';
 
 type Hardware = Pick<
@@ -59,7 +66,7 @@ function hostRow(
   const row: UsageHostRow = {
     name,
     ...hardwareOf(facts, min),
-    avmaGuests: new Set(runs.filter((run) => run.channel === 'avma').map((run) => run.vm)).size,
+    avmaGuests: new Set(runs.filter(hostConfirmedAvma).map((run) => run.vm)).size,
     peakConcurrentWindowsServerVms: peakConcurrency(windowsServerRuns),
     distinctVms: new Set(runs.map((run) => run.vm)).size,
   };

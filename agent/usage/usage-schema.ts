@@ -5,7 +5,7 @@
 import { EDITIONS, HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
 import { z } from 'zod';
 import { CHANNELS } from '../../shared/avma/index.js';
-import { LICENSE_STATUS_VALUES } from '../store/index.js';
+import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES } from '../store/index.js';
 
 const count = z.number().int().nonnegative();
 const nullableCount = count.nullable();
@@ -36,6 +36,7 @@ export const USAGE_MONTH_SCHEMA = z.strictObject({
       hosts: z.array(z.strictObject({ name: z.string(), hours: z.number().nonnegative() })),
       channel: z.enum(CHANNELS),
       licenseStatus: z.enum(LICENSE_STATUS_VALUES),
+      evidence: z.enum(EVIDENCE_VALUES),
     }),
   ),
   tenants: z.array(

@@ -5,7 +5,7 @@
 import type { Edition, HostEdition, HostVersion } from 'hyperv-kvp';
 import type { Channel } from '../../shared/avma/index.js';
 import type { VmState } from '../driver/hyperv-driver.js';
-import type { ObservedLicenseStatus } from '../store/index.js';
+import type { Evidence, ObservedLicenseStatus } from '../store/index.js';
 
 export interface UsageHostRow {
   readonly name: string;
@@ -35,6 +35,8 @@ export interface UsageVmRow {
   readonly hosts: readonly UsageVmHost[];
   readonly channel: Channel;
   readonly licenseStatus: ObservedLicenseStatus;
+  /** What the channel and licence status rest on (`host`, `guest`, `host+guest`, `none`). */
+  readonly evidence: Evidence;
 }
 
 export interface UsageTenantRow {

@@ -1,7 +1,7 @@
 /** VM and tenant rows of the month report. */
 import type { UsageInterval } from '../store/index.js';
 import { hoursOf } from './intervals.js';
-import { compareNames, groupBy, isWindowsServer, type MonthRuns } from './month-runs.js';
+import { compareNames, groupBy, hostConfirmedAvma, isWindowsServer, type MonthRuns } from './month-runs.js';
 import type { UsageTenantRow, UsageVmRow } from './usage-types.js';
 
 function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInterval) => T | null): T | null {
@@ -21,7 +21,7 @@ function byName(a: { name: string | null; id: string }, b: { name: string | null
 /**
  * One row per VM that ran in the month, by name: every host it ran on with its hours there (a VM that
  * migrated lists each host), the guest version and edition last identified, and the channel and
- * licence status last observed in the month.
+ * licence status last concluded in the month with the evidence it rests on.
  */
 export function vmRows(month: MonthRuns): UsageVmRow[] {
   const runsByVm = groupBy(month.runs, (run) => run.vm);
@@ -45,6 +45,7 @@ export function vmRows(month: MonthRuns): UsageVmRow[] {
           .map(([name, ms]) => Object.freeze({ name, hours: hoursOf(ms) })),
         channel: last?.channel ?? 'unknown',
         licenseStatus: last?.licenseStatus ?? 'unknown',
+        evidence: last?.evidence ?? 'none',
       }),
     );
   }
@@ -53,12 +54,13 @@ export function vmRows(month: MonthRuns): UsageVmRow[] {
 
 /**
  * One row per tenant (null: VMs without a tenant, listed last): VMs that ran, those identified as
- * Windows Server, and those activated by AVMA (channel avma and licensed while running) in the month.
+ * Windows Server, and those activated by AVMA (licensed through AVMA on the host's own evidence while
+ * running) in the month.
  */
 export function tenantRows(month: MonthRuns): UsageTenantRow[] {
   const avmaActivated = new Set(
     month.runs
-      .filter((run) => run.channel === 'avma' && run.licenseStatus === 'licensed')
+      .filter((run) => hostConfirmedAvma(run) && run.licenseStatus === 'licensed')
       .map((run) => run.vm),
   );
   const byTenant = groupBy([...month.vms.values()], (vm) => JSON.stringify(vm.tenant));

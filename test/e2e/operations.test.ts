@@ -56,7 +56,13 @@ describe('e2e/operations', () => {
       avmaBlocked: true,
       kvpWiped: true,
       keyPushed: false,
-      channel: 'unknown',
+      // The tenant's key stays the reason, and the channel its last status stated stays shown, as the
+      // guest's word (the agent wiped its items without reporting the new key).
+      eligible: false,
+      reasons: ['TENANT_KEY'],
+      licenseStatus: 'unknown',
+      channel: 'avma',
+      evidence: 'guest',
     });
     const { pools } = await history(db, 'swap01');
     expect(pools.host).toEqual([]);

@@ -119,6 +119,12 @@ export async function resolveAgentRun(
     staleAfterMs: staleAfter * 1000,
     silentAfterMs: (config.silentAfterSweeps ?? DEFAULT_SILENT_AFTER_SWEEPS) * interval * 1000,
     tenants: config.tenants ?? [],
+    ...(config.evidence?.hostWindowHours === undefined
+      ? {}
+      : { evidenceWindowMs: config.evidence.hostWindowHours * 3_600_000 }),
+    ...(config.evidence?.correlationToleranceSeconds === undefined
+      ? {}
+      : { correlationToleranceMs: config.evidence.correlationToleranceSeconds * 1000 }),
     ...(hosts === undefined ? {} : { hosts }),
     ...(scenario === undefined ? {} : { scenario }),
     ...(config.powershell === undefined ? {} : { powershell: config.powershell }),

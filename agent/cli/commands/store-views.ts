@@ -6,7 +6,33 @@ function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }
 
-/** The status table: one line per VM, the GUID last so names line up. */
+/** What the operator set or the agent decided about AVMA for the VM, beyond eligibility. */
+function avmaFlags(vm: VmStatus): string {
+  const flags = [vm.optedOut ? 'opted-out' : null, vm.avmaBlocked ? 'blocked' : null].filter(Boolean);
+  return flags.join(',') || '-';
+}
+
+/** The guest's own words when they differ from the conclusion (a claim is never the conclusion alone). */
+function claimCell(vm: VmStatus): string {
+  if (vm.claimedLicenseStatus === null && vm.claimedChannel === null) return '-';
+  return `${vm.claimedLicenseStatus ?? 'unknown'}/${vm.claimedChannel ?? 'unknown'}`;
+}
+
+/** Every problem with its message, one line each, under the table. */
+function problemLines(rows: readonly VmStatus[]): string {
+  const lines = rows.flatMap((vm) =>
+    vm.problems.map(
+      (p) =>
+        `  ${sanitizeCell(vm.name ?? vm.id, 40)}: ${sanitizeCell(p.code)} ${sanitizeCell(p.message, 300)}`,
+    ),
+  );
+  return lines.length === 0 ? '' : `\nProblems:\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The status table: one line per VM, the GUID last so names line up. LICENCE and CHANNEL are the
+ * conclusion, EVIDENCE what it rests on (host, guest, host+guest, none), CLAIMED the guest's own words.
+ */
 export function renderStatus(rows: readonly VmStatus[]): string {
   if (rows.length === 0) return 'no VMs recorded yet\n';
   const header = [
@@ -16,15 +42,18 @@ export function renderStatus(rows: readonly VmStatus[]): string {
     'STATE',
     'ELIGIBLE',
     'REASONS',
+    'AVMA',
     'LICENCE',
     'CHANNEL',
+    'EVIDENCE',
+    'CLAIMED',
     'KEY',
     'WIPED',
     'PROBLEMS',
     'LAST SEEN',
     'ID',
   ];
-  return textTable(
+  const table = textTable(
     header,
     rows.map((vm) => [
       sanitizeCell(vm.name),
@@ -33,8 +62,11 @@ export function renderStatus(rows: readonly VmStatus[]): string {
       sanitizeCell(vm.deletedAt === null ? vm.state : 'deleted'),
       yesNo(vm.eligible),
       sanitizeCell(vm.reasons.join(',') || '-', 60),
+      avmaFlags(vm),
       vm.licenseStatus,
       vm.channel,
+      vm.evidence,
+      claimCell(vm),
       vm.keyPushed ? 'pushed' : '-',
       yesNo(vm.kvpWiped),
       sanitizeCell(vm.problems.map((p) => p.code).join(',') || '-', 40),
@@ -42,12 +74,25 @@ export function renderStatus(rows: readonly VmStatus[]): string {
       vm.id,
     ]),
   );
+  return table + problemLines(rows);
 }
 
 /** The events table, oldest first, messages cut. */
 export function renderEvents(rows: readonly EventRow[]): string {
   if (rows.length === 0) return 'no events recorded\n';
-  const header = ['TIME', 'SOURCE', 'EVENT', 'HOST', 'VM', 'RECORD', 'NOTIFICATION', 'HRESULT', 'MESSAGE'];
+  // VIA: how a host 12310 was attributed to its VM (its layout is UNCONFIRMED, so each says how).
+  const header = [
+    'TIME',
+    'SOURCE',
+    'EVENT',
+    'HOST',
+    'VM',
+    'VIA',
+    'RECORD',
+    'NOTIFICATION',
+    'HRESULT',
+    'MESSAGE',
+  ];
   return textTable(
     header,
     rows.map((e) => [
@@ -56,6 +101,7 @@ export function renderEvents(rows: readonly EventRow[]): string {
       sanitizeCell(e.eventId),
       sanitizeCell(e.host),
       sanitizeCell(e.vm),
+      e.vmMatch ?? '-',
       String(e.recordId),
       sanitizeCell(e.notification),
       sanitizeCell(e.hresult),

@@ -4,6 +4,7 @@
  * is never edited, because databases in the field have already applied it.
  */
 import { MIGRATION_0001_INIT } from './0001-init.js';
+import { MIGRATION_0002_LICENCE_EVIDENCE } from './0002-licence-evidence.js';
 
 export interface Migration {
   /** 1-based; stored in `PRAGMA user_version` once applied. */
@@ -14,6 +15,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ version: 1, name: '0001-init', sql: MIGRATION_0001_INIT }),
+  Object.freeze({ version: 2, name: '0002-licence-evidence', sql: MIGRATION_0002_LICENCE_EVIDENCE }),
 ]);
 
 /** The schema version this build writes: the number of the newest migration. */

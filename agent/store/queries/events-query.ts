@@ -10,13 +10,13 @@ import {
   textColumn,
 } from '../decode.js';
 import type { EventFilter, EventRow } from '../read-types.js';
-import { EVENT_NOTIFICATIONS, EVENT_SOURCES } from '../types.js';
+import { EVENT_NOTIFICATIONS, EVENT_SOURCES, VM_MATCHES } from '../types.js';
 import { checkInteger, checkText } from '../validate.js';
 
 export const MAX_EVENTS_LISTED = 100_000;
 
 const EVENTS_SQL = `
-SELECT e.source, e.event_id, e.record_id, e.time, e.notification, e.hresult, e.message,
+SELECT e.source, e.event_id, e.record_id, e.time, e.notification, e.hresult, e.message, e.vm_match,
   h.name AS host, v.guid AS vm_id,
   (SELECT n.name FROM vm_names n WHERE n.vm_id = e.vm_id ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS vm_name
 FROM events e
@@ -39,6 +39,7 @@ function decodeEvent(row: SqlRow): EventRow {
     host: optionalTextColumn(row, 'hosts', 'host'),
     vm: optionalTextColumn(row, 'vm_names', 'vm_name') ?? vmId,
     vmId,
+    vmMatch: optionalOneOfColumn(row, 'events', 'vm_match', VM_MATCHES),
     notification: optionalOneOfColumn(row, 'events', 'notification', EVENT_NOTIFICATIONS),
     hresult: optionalTextColumn(row, 'events', 'hresult'),
     message: textColumn(row, 'events', 'message'),

@@ -15,14 +15,14 @@ import {
 } from '../decode.js';
 import type { VmStatus, VmStatusFilter } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
-import { LICENSE_STATUS_VALUES, type Problem } from '../types.js';
+import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES, type Problem } from '../types.js';
 import { checkGuid, checkText } from '../validate.js';
 
 const STATUS_SQL = `
 SELECT v.guid, v.tenant, v.deleted_at, v.opted_out, v.avma_blocked, v.last_seen AS vm_last_seen,
   (SELECT n.name FROM vm_names n WHERE n.vm_id = v.id ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS name,
   h.name AS host, o.id AS observation, o.state, o.eligible, o.reasons, o.license_status, o.channel,
-  o.key_pushed, o.kvp_wiped, o.problems, o.last_seen
+  o.evidence, o.claimed_license_status, o.claimed_channel, o.key_pushed, o.kvp_wiped, o.problems, o.last_seen
 FROM vms v
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
@@ -60,6 +60,11 @@ function decodeStatus(row: SqlRow): VmStatus {
       ? oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES)
       : 'unknown',
     channel: observed ? oneOfColumn(row, 'observations', 'channel', CHANNELS) : 'unknown',
+    evidence: observed ? oneOfColumn(row, 'observations', 'evidence', EVIDENCE_VALUES) : 'none',
+    claimedLicenseStatus: observed
+      ? optionalOneOfColumn(row, 'observations', 'claimed_license_status', LICENSE_STATUS_VALUES)
+      : null,
+    claimedChannel: observed ? optionalOneOfColumn(row, 'observations', 'claimed_channel', CHANNELS) : null,
     keyPushed: observed && boolColumn(row, 'observations', 'key_pushed'),
     kvpWiped: observed && boolColumn(row, 'observations', 'kvp_wiped'),
     problems: observed ? jsonColumn(row, 'observations', 'problems', problemsOrNull) : [],

@@ -12,29 +12,63 @@ import {
   jsonColumn,
   oneOfColumn,
   optionalIntColumn,
+  optionalOneOfColumn,
   optionalTextColumn,
   textColumn,
 } from '../decode.js';
-import type { SweepState, VmMemory } from '../read-types.js';
-import { LICENSE_STATUS_VALUES } from '../types.js';
+import type { HostAvmaSighting, SweepState, VmMemory } from '../read-types.js';
+import { EVENT_NOTIFICATIONS, EVIDENCE_VALUES, LICENSE_STATUS_VALUES } from '../types.js';
 import { problemsOrNull } from './status-query.js';
 
 /** Audit actions whose `details.seq` is an intent sequence number sent to the guest. */
 const INTENT_ACTIONS = "('push-key', 'send-intent', 'send-wipe')";
 
+/** Windows event id of the host's AVMA record (shared/avma's catalogue). */
+const AVMA_HOST_EVENT_ID = 12310;
+
 const VMS_SQL = `
 SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
   h.name AS host, o.id AS observation, o.state, o.data_exchange, o.license_status, o.channel,
+  o.evidence, o.claimed_license_status, o.claimed_channel,
   o.problems, o.valid_from, o.last_seen,
   (SELECT max(json_extract(a.details, '$.seq')) FROM actions a
-    WHERE a.vm_id = v.id AND a.action IN ${INTENT_ACTIONS}) AS intent_seq
+    WHERE a.vm_id = v.id AND a.action IN ${INTENT_ACTIONS}) AS intent_seq,
+  (SELECT e.id FROM events e WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
+    ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_event,
+  (SELECT e.id FROM events e WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
+    AND e.notification = 'avma-success' ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_success
 FROM vms v
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN hosts h ON h.id = o.host_id
 ORDER BY v.id`;
 
-function decodeVm(row: SqlRow): VmMemory {
+const SIGHTINGS_SQL = `
+SELECT e.id, e.time, e.notification, h.name AS host FROM events e LEFT JOIN hosts h ON h.id = e.host_id
+WHERE e.id IN (SELECT value FROM json_each(?))`;
+
+function decodeSighting(row: SqlRow | undefined): HostAvmaSighting | null {
+  if (row === undefined) return null;
+  return Object.freeze({
+    timeMs: intColumn(row, 'events', 'time'),
+    notification: optionalOneOfColumn(row, 'events', 'notification', EVENT_NOTIFICATIONS),
+    host: optionalTextColumn(row, 'hosts', 'host'),
+  });
+}
+
+/** The host 12310 rows the VM rows point at, by event id. */
+async function readSightings(conn: Connection, vmRows: readonly SqlRow[]): Promise<Map<number, SqlRow>> {
+  const ids = new Set<number>();
+  for (const row of vmRows) {
+    if (typeof row.host_event === 'number') ids.add(row.host_event);
+    if (typeof row.host_success === 'number') ids.add(row.host_success);
+  }
+  if (ids.size === 0) return new Map();
+  const rows = await conn.all(SIGHTINGS_SQL, [JSON.stringify([...ids])]);
+  return new Map(rows.map((row) => [Number(row.id), row]));
+}
+
+function decodeVm(row: SqlRow, sightings: ReadonlyMap<number, SqlRow>): VmMemory {
   const observed = row.observation !== null;
   const seq = row.intent_seq;
   return Object.freeze({
@@ -50,11 +84,21 @@ function decodeVm(row: SqlRow): VmMemory {
           dataExchange: boolColumn(row, 'observations', 'data_exchange'),
           licenseStatus: oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES),
           channel: oneOfColumn(row, 'observations', 'channel', CHANNELS),
+          evidence: oneOfColumn(row, 'observations', 'evidence', EVIDENCE_VALUES),
+          claimedLicenseStatus: optionalOneOfColumn(
+            row,
+            'observations',
+            'claimed_license_status',
+            LICENSE_STATUS_VALUES,
+          ),
+          claimedChannel: optionalOneOfColumn(row, 'observations', 'claimed_channel', CHANNELS),
           problems: jsonColumn(row, 'observations', 'problems', problemsOrNull),
           sinceMs: intColumn(row, 'observations', 'valid_from'),
           lastSeenMs: intColumn(row, 'observations', 'last_seen'),
         })
       : null,
+    lastHostEvent: decodeSighting(sightings.get(Number(row.host_event))),
+    lastHostSuccess: decodeSighting(sightings.get(Number(row.host_success))),
   });
 }
 
@@ -66,6 +110,7 @@ export async function readSweepState(conn: Connection): Promise<SweepState> {
   const hostRows = await conn.all('SELECT id, name, last_seen FROM hosts ORDER BY id');
   const bookmarkRows = await conn.all('SELECT host_id, log, log_epoch, record_id FROM bookmarks ORDER BY id');
   const vmRows = await conn.all(VMS_SQL);
+  const sightings = await readSightings(conn, vmRows);
   return Object.freeze({
     hosts: Object.freeze(
       hostRows.map((row) =>
@@ -86,6 +131,6 @@ export async function readSweepState(conn: Connection): Promise<SweepState> {
         }),
       ),
     ),
-    vms: Object.freeze(vmRows.map(decodeVm)),
+    vms: Object.freeze(vmRows.map((row) => decodeVm(row, sightings))),
   });
 }

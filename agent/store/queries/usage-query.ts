@@ -17,7 +17,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { HostFactsInterval, UsageHost, UsageInputs, UsageInterval, UsageVm } from '../read-types.js';
-import { GUEST_OS_VALUES, GUEST_VERSIONS, LICENSE_STATUS_VALUES } from '../types.js';
+import { EVIDENCE_VALUES, GUEST_OS_VALUES, GUEST_VERSIONS, LICENSE_STATUS_VALUES } from '../types.js';
 import { checkTime, invalid } from '../validate.js';
 
 /**
@@ -36,10 +36,11 @@ const INTERVAL_COLUMNS = [
   'edition',
   'license_status',
   'channel',
+  'evidence',
 ] as const;
 const INTERVALS_SQL = `
 SELECT v.guid AS vm, h.name AS host, o.valid_from, COALESCE(o.valid_to, o.last_seen) AS until, o.state,
-  o.version, o.edition, o.license_status, o.channel
+  o.version, o.edition, o.license_status, o.channel, o.evidence
 FROM observations o JOIN vms v ON v.id = o.vm_id JOIN hosts h ON h.id = o.host_id
 WHERE ${TOUCHES}
 ORDER BY v.guid, o.valid_from, o.id`;
@@ -96,6 +97,7 @@ function decodeInterval(row: SqlRow): UsageInterval {
     edition: optionalOneOfColumn(row, 'observations', 'edition', EDITIONS),
     licenseStatus: oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES),
     channel: oneOfColumn(row, 'observations', 'channel', CHANNELS),
+    evidence: oneOfColumn(row, 'observations', 'evidence', EVIDENCE_VALUES),
   });
 }
 

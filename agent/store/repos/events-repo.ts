@@ -3,7 +3,7 @@
  * is unique per (source, origin, log epoch, record id): inserting one again is a no-op, never an error,
  * so a sweep that re-reads events after a crash stores each exactly once.
  */
-import { EVENT_NOTIFICATIONS, EVENT_SOURCES, type EventInput } from '../types.js';
+import { EVENT_NOTIFICATIONS, EVENT_SOURCES, type EventInput, VM_MATCHES } from '../types.js';
 import {
   checkGuid,
   checkInteger,
@@ -51,6 +51,7 @@ async function eventRow(ctx: TxContext, event: EventInput, i: number): Promise<(
     checkOptionalOneOf(event.notification, `${at}.notification`, EVENT_NOTIFICATIONS),
     checkHresult(event.hresult, `${at}.hresult`),
     message,
+    checkOptionalOneOf(event.vmMatch, `${at}.vmMatch`, VM_MATCHES),
   ];
 }
 
@@ -69,8 +70,8 @@ export async function insertEvents(ctx: TxContext, events: readonly EventInput[]
   for (const row of rows) {
     const result = await ctx.conn.run(
       `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
-         notification, hresult, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         notification, hresult, message, vm_match)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
       row,
     );

@@ -8,6 +8,7 @@ import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/in
 import { VM_STATES } from '../../driver/hyperv-driver.js';
 import type { SqlRow, SqlValue } from '../connection.js';
 import {
+  EVIDENCE_VALUES,
   GUEST_OS_VALUES,
   GUEST_VERSIONS,
   LICENSE_STATUS_VALUES,
@@ -47,6 +48,9 @@ const COLUMNS = [
   'key_pushed',
   'kvp_wiped',
   'problems',
+  'evidence',
+  'claimed_license_status',
+  'claimed_channel',
 ] as const;
 
 /** Reasons in the contract's fixed order, without duplicates, so equal sets compare equal. */
@@ -93,6 +97,9 @@ function fieldColumns(fields: ObservationFields): SqlValue[] {
     boolToInt(checkBoolean(fields.keyPushed, 'fields.keyPushed')),
     boolToInt(checkBoolean(fields.kvpWiped, 'fields.kvpWiped')),
     problemsJson(fields.problems),
+    checkOneOf(fields.evidence, 'fields.evidence', EVIDENCE_VALUES),
+    checkOptionalOneOf(fields.claimedLicenseStatus, 'fields.claimedLicenseStatus', LICENSE_STATUS_VALUES),
+    checkOptionalOneOf(fields.claimedChannel, 'fields.claimedChannel', CHANNELS),
   ];
 }
 

@@ -83,13 +83,17 @@ export function hostItems(key: string | null, intent: string | null): Map<string
   return items;
 }
 
+/** The previous observation; the guest's claim follows the concluded channel unless overridden. */
 export function last(overrides: Partial<LastObservation> = {}): LastObservation {
   return {
+    claimedLicenseStatus: overrides.licenseStatus ?? 'licensed',
+    claimedChannel: overrides.channel ?? 'avma',
     host: 'HV01',
     state: 'Running',
     dataExchange: true,
     licenseStatus: 'licensed',
     channel: 'avma',
+    evidence: 'host+guest',
     problems: [],
     sinceMs: NOW - 3_600_000,
     lastSeenMs: NOW - 900_000,
@@ -105,6 +109,8 @@ export function memory(overrides: Partial<VmMemory> = {}): VmMemory {
     avmaBlocked: false,
     lastIntentSeq: 0,
     last: last(),
+    lastHostEvent: null,
+    lastHostSuccess: null,
     ...overrides,
   };
 }
@@ -118,8 +124,16 @@ export function input(overrides: Partial<VmDecisionInput> = {}): VmDecisionInput
     identity: SERVER_2019_DATACENTER,
     report: reportOf(status()),
     hostItems: hostItems(null, null),
-    memory: memory({ last: last({ licenseStatus: 'unlicensed', channel: 'gvlk' }) }),
+    memory: memory({
+      last: last({
+        licenseStatus: 'unlicensed',
+        channel: 'gvlk',
+        evidence: 'guest',
+      }),
+    }),
     silentAfterMs: 3 * 900_000,
+    hostEvidence: { lastEvent: null, lastSuccess: null },
+    evidenceWindowMs: 7 * 24 * 3_600_000,
     ...overrides,
   };
 }

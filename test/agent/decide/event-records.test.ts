@@ -10,6 +10,7 @@ const KNOWN: KnownVms = {
     ['web01', VM_ID],
     ['twin', null],
   ]),
+  idByFqdn: new Map([['web01.contoso.local', VM_ID]]),
 };
 
 /** A 12310 record as the lab writes it (agent/lab/activation.ts; the real layout is UNCONFIRMED). */
@@ -90,7 +91,28 @@ describe('agent/decide/event-records', () => {
       hresult: null,
       message: '12310 from Microsoft-Windows-Security-SPP',
     });
-    expect(hostEventRecord(labEvent({ data: { '0': 'twin' } }), KNOWN, FALLBACK).vm).toBeNull();
+    expect(hostEventRecord(labEvent({ data: { '0': 'twin' }, message: '' }), KNOWN, FALLBACK).vm).toBeNull();
+  });
+
+  it('says how each 12310 was attributed: VM id, name, FQDN, or a known GUID in the message', () => {
+    const attributed = (overrides: Partial<HostEvent>) => {
+      const { vm, vmMatch } = hostEventRecord(labEvent(overrides), KNOWN, FALLBACK);
+      return { vm, vmMatch };
+    };
+    expect(attributed({})).toEqual({ vm: VM_ID, vmMatch: 'vm-id' });
+    expect(attributed({ data: { Name: 'web01' } })).toEqual({ vm: VM_ID, vmMatch: 'vm-name' });
+    expect(attributed({ data: { Guest: 'WEB01.contoso.local' }, message: '' })).toEqual({
+      vm: VM_ID,
+      vmMatch: 'fqdn',
+    });
+    expect(attributed({ data: {}, message: `request from ${VM_ID.toUpperCase()} denied` })).toEqual({
+      vm: VM_ID,
+      vmMatch: 'message-id',
+    });
+    expect(attributed({ data: {}, message: 'AVMA request: Invalid Host' })).toEqual({
+      vm: null,
+      vmMatch: null,
+    });
   });
 
   it('leaves the VM out when the 12310 names one the store does not know', () => {

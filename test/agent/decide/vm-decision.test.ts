@@ -9,9 +9,12 @@ const KEY = KEY_2019_DATACENTER;
 describe('agent/decide/vm-decision', () => {
   it('pushes the AVMA key with intent 1 to an eligible unlicensed guest whose agent answers', () => {
     const decision = decideVm(input());
-    expect(decision).toMatchObject({
+    expect(decision.licence).toMatchObject({
       licenseStatus: 'unlicensed',
       channel: 'gvlk',
+      evidence: 'guest',
+    });
+    expect(decision).toMatchObject({
       block: null,
       blocked: false,
       problems: [],
@@ -163,7 +166,12 @@ describe('agent/decide/vm-decision', () => {
       problems: [{ code: 'STATUS_INVALID', message: 'status.licenseStatus: expected …' }],
     };
     const decision = decideVm(input({ report: hostile }));
-    expect(decision).toMatchObject({ licenseStatus: 'unknown', channel: 'unknown', actions: [] });
+    expect(decision.licence).toMatchObject({
+      licenseStatus: 'unknown',
+      channel: 'unknown',
+      evidence: 'none',
+    });
+    expect(decision.actions).toEqual([]);
     expect(decision.problems.map((p) => p.code)).toEqual(['STATUS_INVALID']);
   });
 

@@ -125,7 +125,12 @@ describe('agent/sweep/host-sweep over the PowerShell driver', () => {
         drivers: [driver],
         store,
         at: new Date('2026-11-01T00:10:00Z'),
-        settings: { silentAfterMs: 0, tenantOf: () => null },
+        settings: {
+          silentAfterMs: 0,
+          tenantOf: () => null,
+          evidenceWindowMs: 7 * 24 * 3_600_000,
+          correlationToleranceMs: 300_000,
+        },
         cache: new SweepCache(),
       });
       expect(report.hosts[0]).toMatchObject({
@@ -138,7 +143,9 @@ describe('agent/sweep/host-sweep over the PowerShell driver', () => {
       expect(runner.sent).toHaveLength(3);
       await runner.close();
       const demo = (await store.listVmStatus()).find((vm) => vm.name === 'DemoVM');
-      expect(demo).toMatchObject({ eligible: true, reasons: [], channel: 'unknown', keyPushed: false });
+      // No guest agent answers, but the host's own 12310 names the VM: AVMA on the host's evidence.
+      expect(demo).toMatchObject({ eligible: true, reasons: [], keyPushed: false });
+      expect(demo).toMatchObject({ channel: 'avma', evidence: 'host', claimedChannel: null });
       expect(demo?.problems.map((p) => p.code)).toEqual(['GUEST_AGENT_SILENT']);
       const events = await store.listEvents({ eventId: 12310 });
       expect(events.map((event) => [event.recordId, event.vm])).toEqual([

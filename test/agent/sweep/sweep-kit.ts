@@ -92,6 +92,8 @@ export async function fleet(input: ScenarioInput, labOptions: LabOptions = {}): 
   const settings: SweepSettings = {
     silentAfterMs: 45 * MINUTE,
     tenantOf: (_host, vm) => lab.findVm(vm.id)?.tenant ?? null,
+    evidenceWindowMs: 7 * 24 * 60 * MINUTE,
+    correlationToleranceMs: 5 * MINUTE,
   };
   return {
     lab,

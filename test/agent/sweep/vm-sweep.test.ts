@@ -51,6 +51,8 @@ async function setup() {
     tenant: 'contoso',
     silentAfterMs: 0,
     cache,
+    hostEvidence: { lastEvent: null, lastSuccess: null },
+    evidenceWindowMs: 7 * 24 * 3_600_000,
   };
   return { lab, vm, cache, context };
 }
@@ -119,7 +121,16 @@ describe('agent/sweep/vm-sweep', () => {
     vm.deleteGuestItem('AvmaAgent.Event.0');
     const blocked = {
       ...context,
-      memory: { id: vm.id, deleted: false, optedOut: false, avmaBlocked: true, lastIntentSeq: 0, last: null },
+      memory: {
+        id: vm.id,
+        deleted: false,
+        optedOut: false,
+        avmaBlocked: true,
+        lastIntentSeq: 0,
+        last: null,
+        lastHostEvent: null,
+        lastHostSuccess: null,
+      },
     };
     const running = inventoryVm(vm.raw());
     expect((await sweepVm(running, readGuestReport([]), blocked)).record.observation.kvpWiped).toBe(true);

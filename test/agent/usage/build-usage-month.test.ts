@@ -122,6 +122,7 @@ describe('agent/usage/build-usage-month', () => {
       ],
       channel: 'avma',
       licenseStatus: 'licensed',
+      evidence: 'host+guest',
     });
   });
 

@@ -77,6 +77,7 @@ const REPORT: UsageMonth = {
       ],
       channel: 'avma',
       licenseStatus: 'licensed',
+      evidence: 'host+guest',
     },
   ],
   tenants: [{ tenant: 'Müller & Söhne GmbH', vms: 1, windowsServerVms: 1, avmaActivatedVms: 1 }],
@@ -93,9 +94,9 @@ describe('agent/usage/usage-csv', () => {
 
   it('writes one row per VM and host it ran on, quoting commas and quotes as RFC 4180 §2.6-2.7 say', () => {
     expect(usageCsv(REPORT, 'vms', { bom: false })).toBe(
-      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus\r\n' +
-        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV01,240,avma,licensed\r\n' +
-        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV02,479.5,avma,licensed\r\n',
+      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus,evidence\r\n' +
+        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV01,240,avma,licensed,host+guest\r\n' +
+        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV02,479.5,avma,licensed,host+guest\r\n',
     );
   });
 

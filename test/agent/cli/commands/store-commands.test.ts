@@ -7,7 +7,7 @@ import {
   statusCommand,
 } from '../../../../agent/cli/commands/store-commands.js';
 import { dispatch } from '../../../../agent/cli/run-cli.js';
-import { openStore } from '../../../../agent/store/index.js';
+import { LATEST_SCHEMA_VERSION, openStore } from '../../../../agent/store/index.js';
 import { buildUsageMonth } from '../../../../agent/usage/index.js';
 import { openRaw } from '../../store/raw-sqlite.js';
 import { HOST_FACTS, observed, type TempDir, tempDir, vmGuid } from '../../store/store-test-kit.js';
@@ -124,14 +124,21 @@ describe('agent/cli/commands/store-commands', () => {
     const run = await avma(['status', '--db', db]);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+HOST\s+TENANT\s+STATE\s+ELIGIBLE\s+REASONS\s+LICENCE\s+CHANNEL/);
+    expect(lines[0]).toMatch(
+      /^NAME\s+HOST\s+TENANT\s+STATE\s+ELIGIBLE\s+REASONS\s+AVMA\s+LICENCE\s+CHANNEL\s+EVIDENCE\s+CLAIMED/,
+    );
     expect(run.stdout.replaceAll('\n', '')).not.toMatch(/[\p{Cc}\u202e]/u);
     expect(lines[1]).toContain('  [31mEvilCorp with a ver…  ');
     expect(lines[1]).toContain('TENANT_KEY');
     expect(lines[1]).toContain('INVALID_STATUS');
     // Every row starts its HOST column where the header does.
     const hostColumn = lines[0]?.indexOf('HOST');
-    expect(lines.slice(1).map((line) => line.indexOf('HV01'))).toEqual([hostColumn, hostColumn]);
+    const table = lines.slice(1, lines.indexOf(''));
+    expect(table.map((line) => line.indexOf('HV01'))).toEqual([hostColumn, hostColumn]);
+    // Under the table, each problem with its message, not only its code.
+    const problems = lines.slice(lines.indexOf('Problems:') + 1);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ {2}=HYPERLINK\("http:\/\/x"\): INVALID_STATUS \S/);
   });
 
   it('lists events oldest first with the contract fields, filtered by id and VM', async () => {
@@ -160,7 +167,7 @@ describe('agent/cli/commands/store-commands', () => {
     );
     const table = await avma(['events', '--db', db]);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^TIME\s+SOURCE\s+EVENT\s+HOST\s+VM\s+RECORD\s+NOTIFICATION\s+HRESULT/,
+      /^TIME\s+SOURCE\s+EVENT\s+HOST\s+VM\s+VIA\s+RECORD\s+NOTIFICATION\s+HRESULT/,
     );
   });
 
@@ -193,7 +200,7 @@ describe('agent/cli/commands/store-commands', () => {
       '--no-bom',
     ]);
     expect(vms.stdout.split('\r\n')[0]).toBe(
-      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus',
+      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus,evidence',
     );
     expect(vms.stdout).toContain(`${vmGuid(2)},"'=HYPERLINK(""http://x"")"`);
     const tenant = await avma([
@@ -249,7 +256,7 @@ describe('agent/cli/commands/store-commands', () => {
     const run = await avma(['events', '--db', newer]);
     expect(oneLineError(run)).toBe(true);
     expect(run.stderr).toBe(
-      'avma events: this database was written by a newer avma-agent (schema 7, this version knows 1); refusing to open it\n',
+      `avma events: this database was written by a newer avma-agent (schema 7, this version knows ${LATEST_SCHEMA_VERSION}); refusing to open it\n`,
     );
   });
 

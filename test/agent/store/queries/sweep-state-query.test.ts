@@ -38,7 +38,11 @@ describe('agent/store/queries/sweep-state-query', () => {
       await tx.recordHostEvents(
         'HV02',
         'Application',
-        [{ recordId: 41, eventId: 12310, time: START }],
+        [
+          { recordId: 39, eventId: 12310, time: START, vm: vmGuid(1), notification: 'avma-success' },
+          { recordId: 40, eventId: 12310, time: later, vm: vmGuid(1), notification: 'invalid-host' },
+          { recordId: 41, eventId: 12310, time: START },
+        ],
         later,
       );
     });
@@ -56,12 +60,27 @@ describe('agent/store/queries/sweep-state-query', () => {
           dataExchange: true,
           licenseStatus: 'licensed',
           channel: 'avma',
+          evidence: 'host+guest',
+          claimedLicenseStatus: 'licensed',
+          claimedChannel: 'avma',
           problems: [{ code: 'X_Y', message: 'm' }],
           sinceMs: later.getTime(),
           lastSeenMs: later.getTime(),
         },
+        // The latest host 12310 of the VM, and the latest that reported success: evidence for the sweep.
+        lastHostEvent: { timeMs: later.getTime(), notification: 'invalid-host', host: 'HV02' },
+        lastHostSuccess: { timeMs: START.getTime(), notification: 'avma-success', host: 'HV02' },
       },
-      { id: vmGuid(2), deleted: false, optedOut: false, avmaBlocked: false, lastIntentSeq: 0, last: null },
+      {
+        id: vmGuid(2),
+        deleted: false,
+        optedOut: false,
+        avmaBlocked: false,
+        lastIntentSeq: 0,
+        last: null,
+        lastHostEvent: null,
+        lastHostSuccess: null,
+      },
     ]);
     expect(state.hosts.map((host) => [host.name, host.bookmarks])).toEqual([
       ['HV01', []],

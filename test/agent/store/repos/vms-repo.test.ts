@@ -48,6 +48,7 @@ describe('agent/store/repos/vms-repo', () => {
         host: null,
         vm: 'web01',
         vmId: VM,
+        vmMatch: null,
         notification: null,
         hresult: null,
         message: 'opt-out by operator:alice: tenant asked by ticket 4711',
