@@ -2,7 +2,8 @@
  * Opening a database file safely: refuse what is not ours or is damaged BEFORE anything writes to it,
  * then set the pragmas and apply migrations. A refused file is never overwritten, truncated or migrated.
  */
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
@@ -146,6 +147,26 @@ async function checkIdentity(conn: Connection, readOnly: boolean): Promise<numbe
   return version;
 }
 
+/**
+ * Whether a read-only open must treat the file as immutable. A WAL database is read through its -shm
+ * index, which SQLite creates next to it; in a directory this user cannot write (the agent's data
+ * directory read by an unprivileged operator) and with no -wal/-shm left there (the writer is not
+ * running: its last close removes them), a plain read-only open fails with SQLITE_READONLY
+ * (sqlite.org/wal.html, "Read-Only Databases"). No -wal (or an empty one) means every commit is in the
+ * database file, so `immutable=1` reads it without any -shm. While a writer runs, its -wal and -shm
+ * exist and SQLite reads them read-only instead. Only for reads: an immutable reader does not notice a
+ * writer that starts later, so a long-lived reader should have a writable directory.
+ */
+async function readAsImmutable(path: string): Promise<boolean> {
+  const writable = await access(dirname(path), constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (writable) return false;
+  const wal = await stat(`${path}-wal`).catch(() => null);
+  return wal === null || wal.size === 0;
+}
+
 async function configure(conn: Connection, readOnly: boolean): Promise<void> {
   if (readOnly) {
     await conn.exec('PRAGMA query_only = ON');
@@ -198,7 +219,8 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   }
   const writer = writerCommand(options.writer, readOnly);
   await checkFile(path, create);
-  const conn = await Connection.open(path, { readOnly, create });
+  const immutable = readOnly && (await readAsImmutable(path));
+  const conn = await Connection.open(path, { readOnly, create, immutable });
   let lock: WriterLock | null = null;
   try {
     conn.setBusyTimeout(settings.busyTimeoutMs);
