@@ -36,6 +36,12 @@ export interface SessionOptions {
   readonly scenario?: string | Scenario;
   readonly seed?: number;
   readonly db: string;
+  /**
+   * The command sweeping, e.g. "avma run": the session is the database's one writer, and a second
+   * session on the same database is refused (STORE_UNAVAILABLE) with a line naming this one. Default
+   * "avma". A dry run records nothing and takes no writer lock.
+   */
+  readonly command?: string;
   readonly staleAfterMs: number;
   readonly busyTimeoutMs?: number;
   readonly silentAfterMs: number;
@@ -88,6 +94,7 @@ async function openAgentStore(options: SessionOptions): Promise<{ store: Store; 
         : await dryRunStorePath(options.db);
     const store = await openStore(target.path, {
       readOnly: target.readOnly,
+      ...(options.dryRun === undefined ? { writer: { command: options.command ?? 'avma' } } : {}),
       staleAfterMs: options.staleAfterMs,
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     });

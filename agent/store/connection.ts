@@ -3,6 +3,8 @@
  * module that calls the driver; every failure leaves as a `StoreError`. Values are always bound
  * parameters: no SQL text is ever built from values.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
 import { toStoreError } from './errors.js';
 
@@ -18,6 +20,8 @@ export interface RunResult {
 export interface OpenMode {
   readonly readOnly: boolean;
   readonly create: boolean;
+  /** Read-only, promising SQLite the file cannot change: no locks, no -shm (open-store.ts says when). */
+  readonly immutable?: boolean;
 }
 
 export class Connection {
@@ -32,11 +36,16 @@ export class Connection {
 
   /** Opens the file; rejects with a `StoreError` (IO for CANTOPEN, CORRUPT for NOTADB ...). */
   static open(path: string, mode: OpenMode): Promise<Connection> {
-    const flags = mode.readOnly
-      ? sqlite3.OPEN_READONLY
-      : sqlite3.OPEN_READWRITE | (mode.create ? sqlite3.OPEN_CREATE : 0);
+    const immutable = mode.immutable === true;
+    const flags = immutable
+      ? sqlite3.OPEN_READONLY | sqlite3.OPEN_URI
+      : mode.readOnly
+        ? sqlite3.OPEN_READONLY
+        : sqlite3.OPEN_READWRITE | (mode.create ? sqlite3.OPEN_CREATE : 0);
+    // A file: URL percent-encodes whatever in the path SQLite's URI syntax would misread (?, #, %).
+    const name = immutable ? `${pathToFileURL(resolve(path)).href}?immutable=1` : path;
     return new Promise((resolve, reject) => {
-      const db: sqlite3.Database = new sqlite3.Database(path, flags, (error) => {
+      const db: sqlite3.Database = new sqlite3.Database(name, flags, (error) => {
         if (error === null) resolve(new Connection(db, path));
         else reject(toStoreError(error, path, 'opening'));
       });

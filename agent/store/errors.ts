@@ -15,6 +15,8 @@ export const STORE_ERROR_CODES = [
   'NOT_AVMA_DATABASE',
   /** Another process holds the write lock past the busy timeout (`SQLITE_BUSY`, `SQLITE_LOCKED`). */
   'LOCKED',
+  /** Another agent is the database's writer (it sweeps); one writer per database (writer-lock.ts). */
+  'WRITER_BUSY',
   /** The disk or the database's size limit is full (`SQLITE_FULL`). */
   'DISK_FULL',
   /** A missing database file (when not creating), directory, host or VM. */

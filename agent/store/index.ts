@@ -14,3 +14,4 @@ export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-re
 export { Store, type StoreSettings } from './store.js';
 export { type HostEventInput, Transaction } from './transaction.js';
 export * from './types.js';
+export { readWriterHolder, type WriterHolder, writerHolderPath, writerLockPath } from './writer-lock.js';

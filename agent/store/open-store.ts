@@ -2,7 +2,8 @@
  * Opening a database file safely: refuse what is not ours or is damaged BEFORE anything writes to it,
  * then set the pragmas and apply migrations. A refused file is never overwritten, truncated or migrated.
  */
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
@@ -10,6 +11,7 @@ import { applyMigrations, pragmaNumber } from './migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
 import { Store, type StoreSettings } from './store.js';
 import { checkInteger } from './validate.js';
+import { claimWriterLock, type WriterLock } from './writer-lock.js';
 
 /** `PRAGMA application_id` of an avma-agent database: 'AVMA' in ASCII (set by migration 1). */
 export const AVMA_APPLICATION_ID = 0x41564d41;
@@ -32,6 +34,13 @@ export interface StoreOptions {
    * sweep intervals.
    */
   readonly staleAfterMs?: number;
+  /**
+   * Open as the database's one writer, the agent that sweeps (`avma run`, `avma sweep`, `avma lab run`):
+   * rejects with WRITER_BUSY, naming the holder, while another store holds it; released by `close`.
+   * `command` is what a refused agent is shown. Readers and short operator transactions leave it out.
+   * (A PostgreSQL store would take per-host leases for the same promise: no host swept twice.)
+   */
+  readonly writer?: { readonly command: string };
 }
 
 /** Refuses a missing file (unless creating), a missing directory, or a file that is not SQLite. */
@@ -138,6 +147,26 @@ async function checkIdentity(conn: Connection, readOnly: boolean): Promise<numbe
   return version;
 }
 
+/**
+ * Whether a read-only open must treat the file as immutable. A WAL database is read through its -shm
+ * index, which SQLite creates next to it; in a directory this user cannot write (the agent's data
+ * directory read by an unprivileged operator) and with no -wal/-shm left there (the writer is not
+ * running: its last close removes them), a plain read-only open fails with SQLITE_READONLY
+ * (sqlite.org/wal.html, "Read-Only Databases"). No -wal (or an empty one) means every commit is in the
+ * database file, so `immutable=1` reads it without any -shm. While a writer runs, its -wal and -shm
+ * exist and SQLite reads them read-only instead. Only for reads: an immutable reader does not notice a
+ * writer that starts later, so a long-lived reader should have a writable directory.
+ */
+async function readAsImmutable(path: string): Promise<boolean> {
+  const writable = await access(dirname(path), constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (writable) return false;
+  const wal = await stat(`${path}-wal`).catch(() => null);
+  return wal === null || wal.size === 0;
+}
+
 async function configure(conn: Connection, readOnly: boolean): Promise<void> {
   if (readOnly) {
     await conn.exec('PRAGMA query_only = ON');
@@ -153,16 +182,8 @@ async function configure(conn: Connection, readOnly: boolean): Promise<void> {
   await applyMigrations(conn, MIGRATIONS);
 }
 
-/**
- * Opens (or creates) an avma-agent database. Resolves to a `Store` whose schema is current. Rejects
- * with `StoreError`: NOT_FOUND (missing file when not creating, or missing directory), CORRUPT (not
- * SQLite, damaged, quick_check failing), NEWER_SCHEMA, NOT_AVMA_DATABASE, OUTDATED_SCHEMA (read-only
- * and behind), LOCKED, IO. A refused file is left exactly as it was.
- */
-export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
-  const readOnly = options.readOnly ?? false;
-  const create = !readOnly && (options.create ?? true);
-  const settings: StoreSettings = {
+function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings {
+  return {
     busyTimeoutMs: checkInteger(
       options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
       'busyTimeoutMs',
@@ -177,22 +198,56 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     ),
     readOnly,
   };
+}
+
+/**
+ * Opens (or creates) an avma-agent database. Resolves to a `Store` whose schema is current. Rejects
+ * with `StoreError`: NOT_FOUND (missing file when not creating, or missing directory), CORRUPT (not
+ * SQLite, damaged, quick_check failing), NEWER_SCHEMA, NOT_AVMA_DATABASE, OUTDATED_SCHEMA (read-only
+ * and behind), WRITER_BUSY (`writer` asked and another agent is the writer), LOCKED, IO. A refused
+ * file is left exactly as it was.
+ */
+export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
+  const readOnly = options.readOnly ?? false;
+  const create = !readOnly && (options.create ?? true);
+  const settings = storeSettings(options, readOnly);
   if (typeof path !== 'string' || path === '' || path === ':memory:') {
     throw new StoreError(
       'INVALID_ARGUMENT',
       `database path is ${JSON.stringify(path)}, expected a file path`,
     );
   }
+  const writer = writerCommand(options.writer, readOnly);
   await checkFile(path, create);
-  const conn = await Connection.open(path, { readOnly, create });
+  const immutable = readOnly && (await readAsImmutable(path));
+  const conn = await Connection.open(path, { readOnly, create, immutable });
+  let lock: WriterLock | null = null;
   try {
     conn.setBusyTimeout(settings.busyTimeoutMs);
     await checkIntegrity(conn);
     await checkIdentity(conn, readOnly);
+    // Claimed before migrations, so a refused agent has changed nothing.
+    if (writer !== null) lock = await claimWriterLock(path, writer);
     await configure(conn, readOnly);
   } catch (error) {
     await conn.close().catch(() => undefined);
+    await lock?.release();
     throw error;
   }
-  return new Store(conn, settings);
+  return new Store(conn, settings, lock);
+}
+
+function writerCommand(writer: StoreOptions['writer'], readOnly: boolean): string | null {
+  if (writer === undefined) return null;
+  const command = typeof writer?.command === 'string' ? writer.command.trim() : '';
+  if (command === '' || command.length > 200 || /[\p{Cc}]/u.test(command)) {
+    throw new StoreError('INVALID_ARGUMENT', 'writer.command must be one line of 1 to 200 characters');
+  }
+  if (readOnly) {
+    throw new StoreError(
+      'INVALID_ARGUMENT',
+      'a read-only store cannot be the writer; leave out writer or readOnly',
+    );
+  }
+  return command;
 }

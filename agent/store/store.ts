@@ -25,6 +25,7 @@ import type {
 } from './read-types.js';
 import { Transaction } from './transaction.js';
 import type { MonthCloseRecord } from './types.js';
+import type { WriterLock } from './writer-lock.js';
 
 export interface StoreSettings {
   readonly busyTimeoutMs: number;
@@ -37,13 +38,15 @@ const insideQueue = new AsyncLocalStorage<true>();
 
 export class Store {
   readonly #conn: Connection;
+  readonly #writerLock: WriterLock | null;
   readonly settings: StoreSettings;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   /** Use `openStore`; the constructor expects a checked, migrated connection. */
-  constructor(conn: Connection, settings: StoreSettings) {
+  constructor(conn: Connection, settings: StoreSettings, writerLock: WriterLock | null = null) {
     this.#conn = conn;
+    this.#writerLock = writerLock;
     this.settings = Object.freeze({ ...settings });
   }
 
@@ -144,14 +147,26 @@ export class Store {
     return this.#read((conn) => readTableSizes(conn));
   }
 
-  /** Waits for queued work, then closes the file (checkpointing the WAL). Idempotent. */
+  /** Whether this store holds the database's writer lock (opened with `writer`). */
+  get isWriter(): boolean {
+    return this.#writerLock !== null;
+  }
+
+  /**
+   * Waits for queued work, then closes the file (checkpointing the WAL) and only then releases the
+   * writer lock, so the next writer starts after the last commit. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     const pending = this.#tail;
     this.#closed = true;
     await pending;
-    await this.#conn.close().catch((error: unknown) => {
-      throw toStoreError(error, this.path, 'closing');
-    });
+    try {
+      await this.#conn.close().catch((error: unknown) => {
+        throw toStoreError(error, this.path, 'closing');
+      });
+    } finally {
+      await this.#writerLock?.release();
+    }
   }
 }

@@ -21,12 +21,19 @@ export interface ChildRun {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-/** Starts `avma ARGS` in `cwd` (default: the repository). */
-export function spawnAvma(args: readonly string[], cwd = ROOT): ChildRun {
+/** Another user to run as (only root may ask): tests of file permissions, which root bypasses. */
+export interface RunAs {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Starts `avma ARGS` in `cwd` (default: the repository), as the current user unless `as` says. */
+export function spawnAvma(args: readonly string[], cwd = ROOT, as?: RunAs): ChildRun {
   const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(as === undefined ? {} : { uid: as.uid, gid: as.gid }),
   });
   let err = '';
   let out = '';

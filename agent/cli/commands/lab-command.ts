@@ -75,6 +75,7 @@ async function labWithAgent(
     scenario,
     seed,
     db,
+    command: 'avma lab run',
     staleAfterMs: 3 * interval,
     silentAfterMs: DEFAULT_SILENT_AFTER_SWEEPS * interval,
   }).catch((error: unknown) => Promise.reject(asCliError(error)));

@@ -13,10 +13,10 @@ import { type CommandContext, type CommandSpec, printJson } from '../command.js'
 import { flag } from '../options.js';
 import { AGENT_OPTIONS, type AgentRun, asCliError, resolveAgentRun } from './agent-options.js';
 
-/** Opens the session of a run; its errors are one-line CLI errors. */
-async function open(run: AgentRun): Promise<AgentSession> {
+/** Opens the session of a run as the database's writer `command`; its errors are one-line CLI errors. */
+async function open(run: AgentRun, command: string): Promise<AgentSession> {
   try {
-    return await openSession(run.session);
+    return await openSession({ ...run.session, command });
   } catch (error) {
     throw asCliError(error);
   }
@@ -69,7 +69,7 @@ function stopOnSignals(context: CommandContext): { signal: AbortSignal; release:
 
 async function runLoop(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
-  const session = await open(run);
+  const session = await open(run, 'avma run');
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
   if (session.lab !== null && session.resumedAt !== null)
     await session.lab.advanceTo(session.resumedAt + run.intervalMs);
@@ -104,7 +104,8 @@ export const runCommand: CommandSpec = {
     'Default: the lab driver on the bundled scenario, database ./avma.sqlite, a sweep every 60 s. With the lab,\n' +
     'the lab clock runs from the scenario start (or from the last sweep in the database) at --lab-speed\n' +
     'simulated seconds per real second, and --interval is lab time. Progress: one line per host per sweep on\n' +
-    'stderr. SIGINT/SIGTERM stop it after the current sweep; the database stays consistent at any moment.',
+    'stderr. SIGINT/SIGTERM stop it after the current sweep; the database stays consistent at any moment.\n' +
+    'One sweeping agent per database: a second `avma run`, `avma sweep` or `avma lab run` on it is refused.',
   options: {
     ...AGENT_OPTIONS,
     interval: {
@@ -125,7 +126,7 @@ export const runCommand: CommandSpec = {
 
 async function sweepOnce(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
-  const session = await open(run);
+  const session = await open(run, 'avma sweep');
   try {
     const lab = session.lab;
     if (lab !== null && session.resumedAt !== null) await lab.advanceTo(session.resumedAt + run.intervalMs);

@@ -115,6 +115,38 @@ describe('agent/runtime/agent-session', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('is the database’s one writer: a second session is refused naming the first, a dry run is not', async () => {
+    const db = await tempDb();
+    const first = await openSession({ driver: 'lab', db, command: 'avma run', ...BASE });
+    try {
+      const refused = await openSession({ driver: 'lab', db, command: 'avma sweep', ...BASE }).then(
+        () => null,
+        (error: unknown) => error as { code: string; message: string },
+      );
+      expect(refused?.code).toBe('STORE_UNAVAILABLE');
+      expect(refused?.message).toMatch(
+        new RegExp(
+          `^store .*avma\\.sqlite is in use by another agent \\(pid ${process.pid} on .*, "avma run", since .*\\); one writer per database$`,
+        ),
+      );
+      // A dry run records nothing, so it reads the database beside the writer.
+      const dryRun = await openSession({
+        driver: 'powershell',
+        db,
+        ...BASE,
+        powershell: {
+          runnerFor: () => new ReplayingRunner([...loadRecording('host-info.recording.json').steps]),
+        } as unknown as SessionOptions['powershell'],
+        dryRun: () => undefined,
+      });
+      await dryRun.close();
+    } finally {
+      await first.close();
+    }
+    const next = await openSession({ driver: 'lab', db, command: 'avma sweep', ...BASE });
+    await next.close();
+  });
+
   it.each<[Partial<SessionOptions>, string, RegExp]>([
     [{ hosts: ['HV99'] }, 'DRIVER_UNAVAILABLE', /unknown lab host "HV99"/],
     [{ scenario: '/nonexistent/scenario.json' }, 'INVALID_OPTIONS', /scenario\.json/],
