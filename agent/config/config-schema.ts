@@ -78,6 +78,14 @@ export const AgentConfig = z.strictObject({
   tenants: z.array(TenantRule).max(10_000).optional(),
   optOuts: z.array(OptOut).max(100_000).optional(),
   powershell: PowerShellSettings.optional(),
+  /**
+   * Optional collectors to turn off (agent/sweep/collectors/registry.ts), e.g. `host-events` for an
+   * account that cannot read the Application log; their outcome is reported as disabled.
+   */
+  disabledCollectors: z
+    .array(z.enum(['host-events', 'guest-reports']))
+    .max(2)
+    .optional(),
   /** How licence evidence is weighed (agent/decide/licence-evidence.ts, host-evidence.ts). */
   evidence: z
     .strictObject({

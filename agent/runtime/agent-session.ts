@@ -22,6 +22,7 @@ import type { LabSettingsInput } from '../lab/lab-settings.js';
 import { defaultScenario, loadScenarioFile } from '../lab/scenario-loader.js';
 import type { Scenario } from '../lab/scenario-schema.js';
 import { openStore, type Store } from '../store/index.js';
+import type { CollectorName } from '../sweep/collector.js';
 import { describeError } from '../sweep/collector.js';
 import type { SweepSettings, TenantOf } from '../sweep/host-sweep.js';
 import { SweepCache } from '../sweep/sweep-cache.js';
@@ -50,6 +51,8 @@ export interface SessionOptions {
   readonly evidenceWindowMs?: number;
   /** Tolerance matching an unattributed 12310 to a guest's forwarded 12309 by time. */
   readonly correlationToleranceMs?: number;
+  /** Optional collectors turned off. */
+  readonly disabledCollectors?: readonly CollectorName[];
   readonly tenants?: readonly TenantRule[];
   readonly powershell?: PowerShellSettings;
   /** PowerShell dry run: writes are handed to this instead of being sent. */
@@ -166,6 +169,7 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
         options.evidenceWindowMs ??
         (lab === null ? DEFAULT_HOST_EVIDENCE_WINDOW_MS : lab.settings.avmaValidityMinutes * 60_000),
       correlationToleranceMs: options.correlationToleranceMs ?? DEFAULT_CORRELATION_TOLERANCE_MS,
+      disabledCollectors: new Set(options.disabledCollectors ?? []),
     };
     return {
       store,

@@ -13,11 +13,10 @@ import type { HostEvidence } from '../decide/licence-evidence.js';
 import type { HostView } from '../decide/vm-eligibility.js';
 import type { HostInfo, HypervDriver } from '../driver/hyperv-driver.js';
 import type { HostEventInput, SweepState, VmMemory } from '../store/index.js';
-import { type CollectorOutcome, runCollector } from './collector.js';
-import { collectGuestReports } from './collectors/guest-reports.js';
-import { collectHostEvents, type HostEventsRead } from './collectors/host-events.js';
-import { collectHostFacts } from './collectors/host-facts.js';
-import { collectInventory, type Inventory } from './collectors/vm-inventory.js';
+import { type CollectorName, type CollectorOutcome, runCollector } from './collector.js';
+import type { HostEventsRead } from './collectors/host-events.js';
+import { COLLECTORS } from './collectors/registry.js';
+import type { Inventory } from './collectors/vm-inventory.js';
 import type { SweepCache } from './sweep-cache.js';
 import { type SweptVm, sweepVm } from './vm-sweep.js';
 
@@ -32,6 +31,8 @@ export interface SweepSettings {
   readonly evidenceWindowMs: number;
   /** Tolerance when matching an unattributed 12310 to a guest's forwarded 12309 (host-evidence.ts). */
   readonly correlationToleranceMs: number;
+  /** Optional collectors turned off by configuration (collectors/registry.ts). */
+  readonly disabledCollectors?: ReadonlySet<CollectorName>;
 }
 
 export interface HostSweepContext {
@@ -154,15 +155,17 @@ function staleHost(driver: HypervDriver, outcome: CollectorOutcome, start: numbe
 /** Runs the collectors and the per-VM decisions and actions of one host. Never rejects. */
 export async function sweepHost(driver: HypervDriver, context: HostSweepContext): Promise<HostSweep> {
   const start = performance.now();
-  const factsRead = await runCollector('host-facts', () => collectHostFacts(driver));
+  const off = context.settings.disabledCollectors;
+  const input = { driver, cache: context.cache, bookmark: 0, inventory: null };
+  const factsRead = await runCollector(COLLECTORS.hostFacts, input, off);
   const facts = factsRead.value ?? context.cache.factsOf(driver);
   if (facts === null) return staleHost(driver, factsRead.outcome, start);
   if (factsRead.value !== null) context.cache.rememberFacts(driver, facts);
   const host = facts.name;
-  const inventory = await runCollector('vm-inventory', () => collectInventory(driver, context.cache));
-  const bookmark = bookmarkOf(context.state, host);
-  const events = await runCollector('host-events', () => collectHostEvents(driver, bookmark));
-  const reports = await runCollector('guest-reports', () => collectGuestReports(inventory.value?.vms ?? []));
+  const inventory = await runCollector(COLLECTORS.vmInventory, input, off);
+  const later = { ...input, bookmark: bookmarkOf(context.state, host), inventory: inventory.value };
+  const events = await runCollector(COLLECTORS.hostEvents, later, off);
+  const reports = await runCollector(COLLECTORS.guestReports, later, off);
   const guestReports = reports.value ?? new Map<string, GuestReport>();
   const known = knownVms(inventory.value, context.vmMemory);
   const hostEvents = eventsToRecord(events.value, known, guestReports, context);

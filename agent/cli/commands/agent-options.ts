@@ -119,6 +119,7 @@ export async function resolveAgentRun(
     staleAfterMs: staleAfter * 1000,
     silentAfterMs: (config.silentAfterSweeps ?? DEFAULT_SILENT_AFTER_SWEEPS) * interval * 1000,
     tenants: config.tenants ?? [],
+    ...(config.disabledCollectors === undefined ? {} : { disabledCollectors: config.disabledCollectors }),
     ...(config.evidence?.hostWindowHours === undefined
       ? {}
       : { evidenceWindowMs: config.evidence.hostWindowHours * 3_600_000 }),

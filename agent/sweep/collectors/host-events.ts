@@ -8,8 +8,10 @@
  * two sweeps looks like new records and its first ones are missed; at one sweep a minute that needs
  * more 12310 events in a minute than a host logs in weeks.
  */
+
 import { AVMA_HOST_EVENT } from '../../decide/event-records.js';
 import type { HostEvent, HypervDriver } from '../../driver/hyperv-driver.js';
+import type { Collector, CollectorInput } from '../collector.js';
 
 export const MAX_EVENTS_PER_SWEEP = 1000;
 
@@ -33,3 +35,11 @@ export async function collectHostEvents(driver: HypervDriver, bookmark: number):
   const fresh = await driver.readEvents({ ids, afterRecordId: 0, max: MAX_EVENTS_PER_SWEEP });
   return { events: fresh, cleared: true };
 }
+
+/** Registered in collectors/registry.ts. Optional: an account without Event Log Readers can turn it off. */
+export const HOST_EVENTS_COLLECTOR: Collector<HostEventsRead> = Object.freeze({
+  name: 'host-events',
+  help: "new 12310 records of the host's Application log after the bookmark",
+  required: false,
+  collect: ({ driver, bookmark }: CollectorInput) => collectHostEvents(driver, bookmark),
+});

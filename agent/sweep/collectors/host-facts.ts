@@ -3,8 +3,10 @@
  * and one core count per socket), so facts the store would refuse fail this collector instead of the
  * host's whole transaction.
  */
+
 import type { HostInfo, HypervDriver } from '../../driver/hyperv-driver.js';
 import type { HostFacts } from '../../store/index.js';
+import type { Collector, CollectorInput } from '../collector.js';
 
 const MAX_SOCKETS = 64;
 const MAX_CORES = 1024;
@@ -46,3 +48,11 @@ export function hostFacts(info: HostInfo): HostFacts {
     cluster: info.cluster,
   });
 }
+
+/** Registered in collectors/registry.ts. */
+export const HOST_FACTS_COLLECTOR: Collector<HostInfo> = Object.freeze({
+  name: 'host-facts',
+  help: 'host version, edition, activation, sockets, cores and cluster (one hostInfo call)',
+  required: true,
+  collect: ({ driver }: CollectorInput) => collectHostFacts(driver),
+});

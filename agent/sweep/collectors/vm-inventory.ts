@@ -4,6 +4,7 @@
  * hold anything) is left out with a KVP_ITEM_INVALID problem for that VM, and the rest of the VM and
  * of the host go on. Identity comes from the intrinsic items only.
  */
+
 import {
   decodeKvpItem,
   decodeKvpItems,
@@ -15,6 +16,7 @@ import {
 import { problem } from '../../decide/problems.js';
 import type { HypervDriver, RawVm, VmState } from '../../driver/hyperv-driver.js';
 import type { KvpItemRecord, KvpPool, Problem } from '../../store/index.js';
+import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
@@ -162,3 +164,11 @@ export async function collectInventory(
   }
   return Object.freeze({ vms: Object.freeze(vms), skipped: Object.freeze(skipped) });
 }
+
+/** Registered in collectors/registry.ts. */
+export const VM_INVENTORY_COLLECTOR: Collector<Inventory> = Object.freeze({
+  name: 'vm-inventory',
+  help: 'every VM with its state, Data Exchange switch and decoded KVP pools (one listVms call)',
+  required: true,
+  collect: ({ driver, cache }: CollectorInput) => collectInventory(driver, cache),
+});

@@ -27,7 +27,7 @@ describe('agent/sweep/sweep-report', () => {
     expect(hostLine({ ...OK, outcome: 'stale', error: 'HOST_UNAVAILABLE: down', durationMs: 0.5 })).toBe(
       'HV01: stale, history kept (HOST_UNAVAILABLE: down), 0.5 ms',
     );
-    const failed = { name: 'host-events', durationMs: 1, success: false, error: 'x' } as const;
+    const failed = { name: 'host-events', enabled: true, durationMs: 1, success: false, error: 'x' } as const;
     expect(hostLine({ ...OK, outcome: 'partial', collectors: [failed], deleted: 1 })).toContain(
       ', 1 deleted (failed: host-events), 12 ms',
     );

@@ -259,6 +259,24 @@ describe('agent/sweep/sweep-round', () => {
     expect((await subject.store.listAudit()).length).toBe(5);
   });
 
+  it('runs without an optional collector turned off, reporting it disabled and keeping the bookmark', async () => {
+    subject = await fleet(scenario([AVMA_GUEST]));
+    const off = { ...subject.settings, disabledCollectors: new Set(['host-events'] as const) };
+    const round = await subject.roundAt(5, { settings: off });
+    const host = round.hosts.find((entry) => entry.host === 'HV02');
+    expect(host?.outcome).toBe('ok');
+    expect(host?.collectors.map((c) => [c.name, c.enabled, c.success])).toEqual([
+      ['host-facts', true, true],
+      ['vm-inventory', true, true],
+      ['host-events', false, true],
+      ['guest-reports', true, true],
+    ]);
+    expect(await subject.store.listEvents({ eventId: 12310 })).toEqual([]);
+    // Turned on again, the host's log is read from where it was: the boot's 12310 is recorded.
+    await subject.roundAt(10);
+    expect((await subject.store.listEvents({ eventId: 12310 })).length).toBeGreaterThan(0);
+  });
+
   it('sweeps at most `concurrency` hosts at a time', async () => {
     subject = await fleet(scenario([KMS_GUEST, AVMA_GUEST]));
     let inFlight = 0;
