@@ -11,16 +11,7 @@ import { hostLine } from '../../sweep/sweep-report.js';
 import { sweepRound } from '../../sweep/sweep-round.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag } from '../options.js';
-import { AGENT_OPTIONS, type AgentRun, asCliError, resolveAgentRun } from './agent-options.js';
-
-/** Opens the session of a run; its errors are one-line CLI errors. */
-async function open(run: AgentRun): Promise<AgentSession> {
-  try {
-    return await openSession(run.session);
-  } catch (error) {
-    throw asCliError(error);
-  }
-}
+import { AGENT_OPTIONS, type AgentRun, resolveAgentRun } from './agent-options.js';
 
 function where(session: AgentSession, run: AgentRun): string {
   const db = run.session.db;
@@ -69,7 +60,7 @@ function stopOnSignals(context: CommandContext): { signal: AbortSignal; release:
 
 async function runLoop(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
-  const session = await open(run);
+  const session = await openSession(run.session);
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
   if (session.lab !== null && session.resumedAt !== null)
     await session.lab.advanceTo(session.resumedAt + run.intervalMs);
@@ -125,7 +116,7 @@ export const runCommand: CommandSpec = {
 
 async function sweepOnce(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
-  const session = await open(run);
+  const session = await openSession(run.session);
   try {
     const lab = session.lab;
     if (lab !== null && session.resumedAt !== null) await lab.advanceTo(session.resumedAt + run.intervalMs);
@@ -143,7 +134,7 @@ async function sweepOnce(context: CommandContext): Promise<number> {
       concurrency: run.concurrency,
       record: !run.dryRun,
       onHost: (host, index, total) => context.io.stderr(`[${index + 1}/${total}] ${hostLine(host)}\n`),
-    }).catch((error: unknown) => Promise.reject(asCliError(error)));
+    });
     printJson(context.io, report);
     return report.totals.notRecorded > 0 && !run.dryRun ? 1 : 0;
   } finally {
