@@ -9,6 +9,7 @@
 import type { PlannedAction } from '../decide/host-actions.js';
 import { afterCalls, type KvpCall } from '../decide/kvp-calls.js';
 import { problem } from '../decide/problems.js';
+import { DriverError } from '../driver/driver-error.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type { Problem } from '../store/index.js';
 
@@ -31,7 +32,7 @@ export interface ActResult {
 function describe(error: unknown): string {
   const text =
     error instanceof Error
-      ? `${error.name === 'DriverError' ? (error as { code?: string }).code : error.name}: ${error.message}`
+      ? `${error instanceof DriverError ? error.code : error.name}: ${error.message}`
       : String(error);
   return text.replace(/\s+/g, ' ').slice(0, 300);
 }

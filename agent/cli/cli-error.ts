@@ -1,16 +1,13 @@
+import { LayerError } from '../../shared/errors/index.js';
+
 /**
- * Errors of the CLI layer. Every one becomes a single line on stderr and exit code 2; library errors
- * (`KvpError`, `AvmaError`) are reported the same way by `run-cli.ts`.
+ * Errors of the CLI layer itself (usage, input the command cannot take, a file it cannot read). Every one
+ * is bad input: one line on stderr, exit code 2 (see `error-kinds.ts` for every layer's errors).
  */
-export type CliErrorCode = 'USAGE' | 'INPUT' | 'UNREADABLE_FILE';
+export const CLI_ERROR_CODES = ['USAGE', 'INPUT', 'UNREADABLE_FILE'] as const;
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 
-export class CliError extends Error {
+export class CliError extends LayerError<CliErrorCode> {
   override readonly name = 'CliError';
-
-  constructor(
-    readonly code: CliErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+  readonly layer = 'cli';
 }

@@ -1,10 +1,12 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { safeLine } from '../../shared/errors/index.js';
 import { CliError } from './cli-error.js';
 import type { CliIo, CommandSpec, OptionValues } from './command.js';
+import { classifyError, type ErrorKind } from './error-kinds.js';
 import { commandHelp, commandName, groupHelp } from './help.js';
 import { readProcessStdin } from './input.js';
 
-/** Exit codes: 0 success, 1 an unexpected internal failure, 2 bad input or usage (contract, arch. §10). */
+/** Exit codes: 0 success, 1 an operational or internal failure, 2 bad input or usage (contract, arch. §10). */
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
@@ -15,10 +17,18 @@ const processIo: CliIo = {
   readStdin: readProcessStdin,
 };
 
-/** Errors that carry a user-facing message and mean "bad input": reported in one line, exit 2. */
-function isInputError(error: unknown): error is Error & { code: string } {
-  if (!(error instanceof Error)) return false;
-  return error instanceof CliError || error.name === 'KvpError' || error.name === 'AvmaError';
+/** The exit code for an error of `kind` (see `error-kinds.ts`). */
+export function exitCodeFor(kind: ErrorKind): number {
+  return kind === 'bad-input' ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+}
+
+/**
+ * The one place the CLI writes an error line: whatever the message carries (an argument, a file's
+ * text, a guest's KVP data), control characters, line separators and bidi overrides arrive escaped,
+ * so an error is always exactly one line that cannot rewrite the terminal.
+ */
+function writeErrorLine(io: CliIo, line: string): void {
+  io.stderr(`${safeLine(line)}\n`);
 }
 
 function findCommand(words: readonly string[], specs: readonly CommandSpec[]): CommandSpec | undefined {
@@ -106,14 +116,13 @@ async function runCommand(spec: CommandSpec, args: string[], io: CliIo): Promise
 }
 
 function reportError(io: CliIo, where: string, error: unknown): number {
-  if (isInputError(error)) {
-    io.stderr(`${where}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
-    return EXIT_BAD_INPUT;
-  }
+  const { kind } = classifyError(error);
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`${where}: internal error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-  if (process.env.AVMA_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
-  return EXIT_INTERNAL;
+  writeErrorLine(io, kind === 'internal' ? `${where}: internal error: ${message}` : `${where}: ${message}`);
+  if (kind !== 'bad-input' && process.env.AVMA_DEBUG === '1' && error instanceof Error) {
+    io.stderr(`${error.stack}\n`);
+  }
+  return exitCodeFor(kind);
 }
 
 /**
@@ -137,7 +146,7 @@ export async function dispatch(
     const unknown = words[prefix.length];
     const title = ['avma', ...prefix].join(' ');
     const what = unknown === undefined ? 'missing command' : `unknown command "${unknown}"`;
-    io.stderr(`${title}: ${what}; run "${title} --help" for the list\n`);
+    writeErrorLine(io, `${title}: ${what}; run "${title} --help" for the list`);
     return EXIT_BAD_INPUT;
   }
   const args = [...argv];

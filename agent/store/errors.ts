@@ -1,3 +1,5 @@
+import { LayerError } from '../../shared/errors/index.js';
+
 /**
  * The one error class of the store layer. Codes are a closed union so the CLI, the API and the sweep can
  * branch on them; messages are one line naming the database file or value that was wrong and what was
@@ -34,16 +36,9 @@ export const STORE_ERROR_CODES = [
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
-export class StoreError extends Error {
+export class StoreError extends LayerError<StoreErrorCode> {
   override readonly name = 'StoreError';
-
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+  readonly layer = 'store';
 }
 
 /** The SQLite primary result code names node-sqlite3 puts in `error.code`, mapped to store codes. */

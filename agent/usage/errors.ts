@@ -1,3 +1,5 @@
+import { LayerError } from '../../shared/errors/index.js';
+
 /**
  * The one error class of the usage layer (SPLA month reports). Codes are a closed union; messages are
  * one line naming the value that was wrong and what was expected.
@@ -19,14 +21,7 @@ export const USAGE_ERROR_CODES = [
 ] as const;
 export type UsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
 
-export class UsageError extends Error {
+export class UsageError extends LayerError<UsageErrorCode> {
   override readonly name = 'UsageError';
-
-  constructor(
-    readonly code: UsageErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+  readonly layer = 'usage';
 }

@@ -1,13 +1,10 @@
+import { LayerError } from '../../shared/errors/index.js';
+
 /** The one error type of the guest agent layer: only misuse throws; platform trouble is reported. */
-export type GuestAgentErrorCode = 'INVALID_OPTION';
+export const GUEST_AGENT_ERROR_CODES = ['INVALID_OPTION'] as const;
+export type GuestAgentErrorCode = (typeof GUEST_AGENT_ERROR_CODES)[number];
 
-export class GuestAgentError extends Error {
+export class GuestAgentError extends LayerError<GuestAgentErrorCode> {
   override readonly name = 'GuestAgentError';
-
-  constructor(
-    readonly code: GuestAgentErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+  readonly layer = 'guest-agent';
 }

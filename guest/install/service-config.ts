@@ -25,6 +25,7 @@
  * - Durations are `<integer> <suffix>` with suffixes sec/secs/min/mins/hr/hrs/hour/hours/day/days.
  */
 import { win32 } from 'node:path';
+import { LayerError } from '../../shared/errors/index.js';
 
 /** The service name the SCM knows (`sc.exe query avma-guest-agent`). */
 export const SERVICE_ID = 'avma-guest-agent';
@@ -62,18 +63,13 @@ export const MAX_INTERVAL_MINUTES = 24 * 60;
 /** Far above any real install path; a longer value is not a path the installer resolved. */
 export const MAX_PATH_CHARS = 1024;
 
-export type ServiceConfigErrorCode = 'INVALID_PATH' | 'INVALID_INTERVAL' | 'INVALID_ARGUMENT';
+export const SERVICE_CONFIG_ERROR_CODES = ['INVALID_PATH', 'INVALID_INTERVAL', 'INVALID_ARGUMENT'] as const;
+export type ServiceConfigErrorCode = (typeof SERVICE_CONFIG_ERROR_CODES)[number];
 
 /** The one error type of the service-configuration layer. */
-export class ServiceConfigError extends Error {
+export class ServiceConfigError extends LayerError<ServiceConfigErrorCode> {
   override readonly name = 'ServiceConfigError';
-
-  constructor(
-    readonly code: ServiceConfigErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+  readonly layer = 'service-config';
 }
 
 export interface ServiceConfigOptions {

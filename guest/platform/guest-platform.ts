@@ -4,6 +4,7 @@
  * lab runs the real guest agent code. Every method rejects with `GuestPlatformError` on failure.
  */
 import type { Edition, ServerVersion } from 'hyperv-kvp';
+import { LayerError } from '../../shared/errors/index.js';
 
 export interface GuestOsFacts {
   readonly os: 'windows-server' | 'windows-client' | 'linux' | 'unknown';
@@ -65,22 +66,26 @@ export interface GuestPlatform {
   now(): Date;
 }
 
-export type GuestPlatformErrorCode =
-  | 'COMMAND_FAILED'
-  | 'BAD_OUTPUT'
-  | 'ACCESS_DENIED'
-  | 'TIMEOUT'
-  | 'KEY_REJECTED';
+export const GUEST_PLATFORM_ERROR_CODES = [
+  'COMMAND_FAILED',
+  'BAD_OUTPUT',
+  'ACCESS_DENIED',
+  'TIMEOUT',
+  'KEY_REJECTED',
+] as const;
+export type GuestPlatformErrorCode = (typeof GUEST_PLATFORM_ERROR_CODES)[number];
 
-export class GuestPlatformError extends Error {
+export class GuestPlatformError extends LayerError<GuestPlatformErrorCode> {
   override readonly name = 'GuestPlatformError';
+  readonly layer = 'guest-platform';
 
   constructor(
-    readonly code: GuestPlatformErrorCode,
+    code: GuestPlatformErrorCode,
     message: string,
     /** The HRESULT a failed slmgr call reported, e.g. `0xC004F069`. */
     readonly hresult: string | null = null,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

@@ -8,7 +8,7 @@
  */
 
 import { z } from 'zod';
-import { isAgentItem, PROTOCOL_MAX_VALUE_UNITS } from '../../shared/protocol/index.js';
+import { isAgentItem, valueSizeViolation } from '../../shared/protocol/index.js';
 import {
   type GuestActivationEvent,
   type GuestOsFacts,
@@ -77,16 +77,14 @@ export class WindowsGuestPlatform implements GuestPlatform {
 
   /**
    * Writes an `AvmaAgent.*` REG_SZ value to the Guest pool. Rejects with `GuestPlatformError`
-   * COMMAND_FAILED for any other name or a value over 1022 characters (defence in depth), or when
-   * the script fails.
+   * COMMAND_FAILED for any other name or a value over the protocol's limits (defence in depth: 1022
+   * UTF-16 units and 1022 UTF-8 bytes), or when the script fails.
    */
   async writeGuestItem(name: string, value: string): Promise<void> {
     checkAgentName(name);
-    if (value.length > PROTOCOL_MAX_VALUE_UNITS) {
-      throw new GuestPlatformError(
-        'COMMAND_FAILED',
-        `refusing to write ${name}: ${value.length} characters, expected at most 1022`,
-      );
+    const oversize = valueSizeViolation(value);
+    if (oversize !== null) {
+      throw new GuestPlatformError('COMMAND_FAILED', `refusing to write ${name}: value ${oversize}`);
     }
     await callScript(
       this.#runner,

@@ -22,6 +22,7 @@ export {
   STATUS_ITEM,
 } from './item-names.js';
 export {
+  checkProtocolItem,
   fitsKeyLimit,
   PROTOCOL_MAX_KEY_UNITS,
   PROTOCOL_MAX_VALUE_UNITS,

@@ -7,32 +7,23 @@
  *   libazureinit-kvp/src/diagnostics.rs), and Linux pools store UTF-8.
  */
 
-export const PROTOCOL_MAX_KEY_UNITS = 254;
-export const PROTOCOL_MAX_VALUE_UNITS = 1022;
+import {
+  KVP_POOL_MAX_KEY_UTF8_BYTES,
+  KVP_PORTABLE_MAX_KEY_UNITS,
+  KVP_PORTABLE_MAX_VALUE_UNITS,
+  type KvpItemInput,
+  utf8ByteLength,
+} from 'hyperv-kvp';
+import { ProtocolError } from './protocol-error.js';
+
+// The unit caps are the KVP format's portable limits (hyperv-kvp derives them from hv_kvp.c); the
+// protocol adopts them rather than restating the numbers, and adds its own byte cap for Azure's reader.
+export const PROTOCOL_MAX_KEY_UNITS = KVP_PORTABLE_MAX_KEY_UNITS;
+export const PROTOCOL_MAX_VALUE_UNITS = KVP_PORTABLE_MAX_VALUE_UNITS;
 export const PROTOCOL_MAX_VALUE_UTF8_BYTES = 1022;
 
-/** UTF-8 length of `text`; a lone surrogate counts 3 bytes (what an encoder writes for U+FFFD). Never throws. */
-export function utf8ByteLength(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
-}
+/** One UTF-8 count for the whole code base: hyperv-kvp's, re-exported for the protocol's callers. */
+export { utf8ByteLength };
 
 /**
  * Why a value does not fit the protocol limits, as a phrase for a message, or `null` when it fits.
@@ -52,4 +43,29 @@ export function valueSizeViolation(value: string): string | null {
 /** Whether an item name fits the key limit (1..254 UTF-16 units). Never throws. */
 export function fitsKeyLimit(name: string): boolean {
   return typeof name === 'string' && name.length > 0 && name.length <= PROTOCOL_MAX_KEY_UNITS;
+}
+
+/**
+ * Checks a whole item against the protocol: a key of 1..254 UTF-16 units that also fits a Linux pool
+ * record (511 UTF-8 bytes), and a value within {@link valueSizeViolation}. Throws `ProtocolError`
+ * TOO_LARGE naming the item (by index when given) and the limit; returns normally when it fits.
+ */
+export function checkProtocolItem(item: KvpItemInput, itemIndex: number | null = null): void {
+  const which = itemIndex === null ? 'item' : `item ${itemIndex}`;
+  if (item.name.length > PROTOCOL_MAX_KEY_UNITS) {
+    const units = item.name.length;
+    throw new ProtocolError(
+      'TOO_LARGE',
+      `${which}: key is ${units} UTF-16 units, expected at most ${PROTOCOL_MAX_KEY_UNITS}`,
+    );
+  }
+  const keyBytes = utf8ByteLength(item.name);
+  if (keyBytes > KVP_POOL_MAX_KEY_UTF8_BYTES) {
+    throw new ProtocolError(
+      'TOO_LARGE',
+      `${which}: key is ${keyBytes} UTF-8 bytes, expected at most ${KVP_POOL_MAX_KEY_UTF8_BYTES}`,
+    );
+  }
+  const violation = valueSizeViolation(item.data);
+  if (violation !== null) throw new ProtocolError('TOO_LARGE', `${which}: value ${violation}`);
 }

@@ -1,17 +1,21 @@
+import { LayerError } from '../errors/index.js';
+
 /**
  * The one error type of the protocol layer, and the problem record that the parse functions return
  * instead of throwing (they run on tenant-controlled data, so hostile input is an answer, not a crash).
  */
 
-export type ProtocolProblemCode =
+export const PROTOCOL_PROBLEM_CODES = [
   /** The raw value is not a string at all. */
-  | 'NOT_TEXT'
+  'NOT_TEXT',
   /** Over 1022 UTF-16 units or 1022 UTF-8 bytes (checked before any parsing). */
-  | 'TOO_LARGE'
+  'TOO_LARGE',
   /** Not valid JSON. */
-  | 'NOT_JSON'
+  'NOT_JSON',
   /** Valid JSON that does not match the message schema (wrong type, unknown field, out of range). */
-  | 'SCHEMA';
+  'SCHEMA',
+] as const;
+export type ProtocolProblemCode = (typeof PROTOCOL_PROBLEM_CODES)[number];
 
 export interface ProtocolProblem {
   readonly code: ProtocolProblemCode;
@@ -23,15 +27,9 @@ export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly problem: ProtocolProblem };
 
-export class ProtocolError extends Error {
+export class ProtocolError extends LayerError<ProtocolProblemCode> {
   override readonly name = 'ProtocolError';
-
-  constructor(
-    readonly code: ProtocolProblemCode,
-    message: string,
-  ) {
-    super(message);
-  }
+  readonly layer = 'protocol';
 }
 
 /** A frozen problem record. Never throws. */

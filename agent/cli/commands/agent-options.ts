@@ -1,15 +1,12 @@
 /**
  * The options `avma run` and `avma sweep` share: command-line flags over `--config FILE` over the
  * defaults (lab driver, bundled scenario, `./avma.sqlite`, a sweep every 60 s). Configuration, driver
- * and runtime errors become one-line CLI errors (exit 2).
+ * and runtime errors reach the CLI as they are; `error-kinds.ts` decides their exit code.
  */
 
-import { ConfigError } from '../../config/config-error.js';
 import type { AgentConfig, OptOut } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { SessionOptions } from '../../runtime/agent-session.js';
-import { RuntimeError } from '../../runtime/runtime-error.js';
-import { SweepError } from '../../sweep/sweep-error.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext, OptionSpec } from '../command.js';
@@ -61,14 +58,6 @@ export interface AgentRun {
   readonly optOuts: readonly OptOut[];
 }
 
-/** Library errors of the layers below as the one-line CLI error they are for the user; others unchanged. Never throws. */
-export function asCliError(error: unknown): unknown {
-  if (error instanceof ConfigError || error instanceof RuntimeError || error instanceof SweepError) {
-    return new CliError('INPUT', error.message);
-  }
-  return error;
-}
-
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
   const driver = optionalString(context, 'driver') ?? config.driver ?? 'lab';
   if (driver !== 'lab' && driver !== 'powershell') {
@@ -101,10 +90,7 @@ export async function resolveAgentRun(
   print: (text: string) => void,
 ): Promise<AgentRun> {
   const file = optionalString(context, 'config');
-  const config =
-    file === undefined
-      ? {}
-      : await loadConfig(file).catch((error: unknown) => Promise.reject(asCliError(error)));
+  const config = file === undefined ? {} : await loadConfig(file);
   const driver = driverOf(context, config);
   const dryRun = flag(context, 'dry-run');
   checkDriverOptions(context, driver, dryRun);

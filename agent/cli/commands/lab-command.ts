@@ -6,7 +6,6 @@
  * from the database and ends with the same database as an uninterrupted run.
  */
 import { DEFAULT_SEED, Lab } from '../../lab/lab.js';
-import { LabError } from '../../lab/lab-error.js';
 import { buildLabReport, formatLabReport } from '../../lab/lab-report.js';
 import { defaultScenario, loadScenarioFile } from '../../lab/scenario-loader.js';
 import { parseIsoTime, type Scenario } from '../../lab/scenario-schema.js';
@@ -16,7 +15,7 @@ import { type LabAgentSummary, runLabWithAgent } from '../../runtime/lab-run.js'
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString } from '../options.js';
-import { asCliError, DEFAULT_SILENT_AFTER_SWEEPS } from './agent-options.js';
+import { DEFAULT_SILENT_AFTER_SWEEPS } from './agent-options.js';
 import { formatAgentSummary } from './lab-summary.js';
 
 /** Ten years: far beyond any licence period the lab models. */
@@ -78,11 +77,9 @@ async function labWithAgent(
     command: 'avma lab run',
     staleAfterMs: 3 * interval,
     silentAfterMs: DEFAULT_SILENT_AFTER_SWEEPS * interval,
-  }).catch((error: unknown) => Promise.reject(asCliError(error)));
+  });
   try {
-    const summary = await runLabWithAgent({ session, end, sweepIntervalMs: interval, concurrency: 4 }).catch(
-      (error: unknown) => Promise.reject(asCliError(error)),
-    );
+    const summary = await runLabWithAgent({ session, end, sweepIntervalMs: interval, concurrency: 4 });
     return { lab: session.lab as Lab, summary };
   } finally {
     await session.close();
@@ -146,12 +143,6 @@ export const labRunCommand: CommandSpec = {
   },
   positionals: [],
   async run(context) {
-    try {
-      return await runLab(context);
-    } catch (error) {
-      // Lab errors name the scenario path of the problem; report them like any bad input.
-      if (error instanceof LabError) throw new CliError('INPUT', error.message);
-      throw error;
-    }
+    return runLab(context);
   },
 };

@@ -1,4 +1,3 @@
-import { DriverError } from '../../driver/driver-error.js';
 import { isPsOperation, PS_OPERATIONS } from '../../driver/powershell/operations.js';
 import { renderOperationText } from '../../driver/powershell/script-text.js';
 import { CliError } from '../cli-error.js';
@@ -56,20 +55,15 @@ export const powershellScriptCommand: CommandSpec = {
     const name = optionalString(context, 'name');
     const data = optionalString(context, 'data');
     const computerName = optionalString(context, 'computer-name');
-    try {
-      const { text, payload } = renderOperationText(operation, {
-        ...(vmId === undefined ? {} : { vmId }),
-        ...(name === undefined ? {} : { name }),
-        ...(data === undefined ? {} : { data }),
-        ...(afterRecordId === undefined ? {} : { afterRecordId }),
-        ...(computerName === undefined ? {} : { computerName }),
-      });
-      context.io.stdout(flag(context, 'payload') ? `${JSON.stringify(payload, null, 2)}\n` : `${text}\n`);
-      return 0;
-    } catch (error) {
-      // The driver's refusals are bad input here: one line, exit 2.
-      if (error instanceof DriverError) throw new CliError('INPUT', error.message);
-      throw error;
-    }
+    // The driver's refusals (DriverError INVALID_ARGUMENT) are bad input: error-kinds.ts gives exit 2.
+    const { text, payload } = renderOperationText(operation, {
+      ...(vmId === undefined ? {} : { vmId }),
+      ...(name === undefined ? {} : { name }),
+      ...(data === undefined ? {} : { data }),
+      ...(afterRecordId === undefined ? {} : { afterRecordId }),
+      ...(computerName === undefined ? {} : { computerName }),
+    });
+    context.io.stdout(flag(context, 'payload') ? `${JSON.stringify(payload, null, 2)}\n` : `${text}\n`);
+    return 0;
   },
 };

@@ -11,15 +11,11 @@ import { hostLine } from '../../sweep/sweep-report.js';
 import { sweepRound } from '../../sweep/sweep-round.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag } from '../options.js';
-import { AGENT_OPTIONS, type AgentRun, asCliError, resolveAgentRun } from './agent-options.js';
+import { AGENT_OPTIONS, type AgentRun, resolveAgentRun } from './agent-options.js';
 
-/** Opens the session of a run as the database's writer `command`; its errors are one-line CLI errors. */
-async function open(run: AgentRun, command: string): Promise<AgentSession> {
-  try {
-    return await openSession({ ...run.session, command });
-  } catch (error) {
-    throw asCliError(error);
-  }
+/** Opens the session of a run as the database's writer `command` (errors are classified by type). */
+function open(run: AgentRun, command: string): Promise<AgentSession> {
+  return openSession({ ...run.session, command });
 }
 
 function where(session: AgentSession, run: AgentRun): string {
@@ -144,7 +140,7 @@ async function sweepOnce(context: CommandContext): Promise<number> {
       concurrency: run.concurrency,
       record: !run.dryRun,
       onHost: (host, index, total) => context.io.stderr(`[${index + 1}/${total}] ${hostLine(host)}\n`),
-    }).catch((error: unknown) => Promise.reject(asCliError(error)));
+    });
     printJson(context.io, report);
     return report.totals.notRecorded > 0 && !run.dryRun ? 1 : 0;
   } finally {

@@ -3,14 +3,8 @@
  * `avma events`, `avma export usage`. They open the file read-only, never create or migrate it, and
  * report a missing, damaged or newer database in one line (exit 2).
  */
-import { openStore, type Store, StoreError } from '../../store/index.js';
-import {
-  buildUsageMonth,
-  USAGE_CSV_TABLES,
-  type UsageCsvTable,
-  UsageError,
-  usageCsv,
-} from '../../usage/index.js';
+import { openStore, type Store } from '../../store/index.js';
+import { buildUsageMonth, USAGE_CSV_TABLES, type UsageCsvTable, usageCsv } from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString, requiredString } from '../options.js';
@@ -22,24 +16,12 @@ const DB_OPTION = {
   description: 'the agent database (never created here)',
 } as const;
 
-/** Runs `work` on the database opened read-only; store and usage errors become one-line CLI errors. */
+/** Runs `work` on the database opened read-only; store and usage errors reach the CLI as they are. */
 async function withDatabase<T>(context: CommandContext, work: (store: Store) => Promise<T>): Promise<T> {
   const path = requiredString(context, 'db', 'the path of the agent database');
-  let store: Store;
-  try {
-    store = await openStore(path, { readOnly: true });
-  } catch (error) {
-    if (error instanceof StoreError) {
-      throw new CliError(error.code === 'NOT_FOUND' ? 'UNREADABLE_FILE' : 'INPUT', error.message);
-    }
-    throw error;
-  }
+  const store = await openStore(path, { readOnly: true });
   try {
     return await work(store);
-  } catch (error) {
-    if (error instanceof StoreError || error instanceof UsageError)
-      throw new CliError('INPUT', error.message);
-    throw error;
   } finally {
     await store.close();
   }

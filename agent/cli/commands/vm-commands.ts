@@ -6,7 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import { lookupVm } from '../../runtime/vm-lookup.js';
-import { openStore, type Store, StoreError, type VmStatus } from '../../store/index.js';
+import { openStore, type Store, type VmStatus } from '../../store/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { optionalString, requiredString } from '../options.js';
@@ -36,13 +36,7 @@ function reasonOf(context: CommandContext, change: VmFlagChange): string {
 
 async function openWritable(context: CommandContext): Promise<Store> {
   const path = requiredString(context, 'db', 'the path of the agent database');
-  try {
-    return await openStore(path, { create: false });
-  } catch (error) {
-    if (error instanceof StoreError)
-      throw new CliError(error.code === 'NOT_FOUND' ? 'UNREADABLE_FILE' : 'INPUT', error.message);
-    throw error;
-  }
+  return openStore(path, { create: false });
 }
 
 function findVm(vms: readonly VmStatus[], text: string): VmStatus {
@@ -82,9 +76,6 @@ async function changeFlag(context: CommandContext, change: VmFlagChange): Promis
       reason: request.reason,
     });
     return 0;
-  } catch (error) {
-    if (error instanceof StoreError) throw new CliError('INPUT', error.message);
-    throw error;
   } finally {
     await store.close();
   }

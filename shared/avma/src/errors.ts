@@ -1,3 +1,5 @@
+import { LayerError } from '../../errors/index.js';
+
 /**
  * The one error class of the AVMA domain layer. Every failure carries a code from a closed union so callers
  * (CLI, API, agent) can branch on it, and a one-line message naming what was wrong and what was expected.
@@ -17,14 +19,9 @@ export const AVMA_ERROR_CODES = [
 ] as const;
 export type AvmaErrorCode = (typeof AVMA_ERROR_CODES)[number];
 
-export class AvmaError extends Error {
-  readonly code: AvmaErrorCode;
-
-  constructor(code: AvmaErrorCode, message: string) {
-    super(message);
-    this.name = 'AvmaError';
-    this.code = code;
-  }
+export class AvmaError extends LayerError<AvmaErrorCode> {
+  override readonly name = 'AvmaError';
+  readonly layer = 'avma';
 }
 
 /** Longest excerpt of caller input echoed back in a message: enough to recognise, too short to flood logs. */

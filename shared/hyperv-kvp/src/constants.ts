@@ -25,8 +25,6 @@ export const KVP_WIRE_MAX_VALUE_UNITS = HV_KVP_EXCHANGE_MAX_VALUE_SIZE / UTF16_C
 export const KVP_PORTABLE_MAX_KEY_UNITS = HV_KVP_EXCHANGE_MAX_KEY_SIZE / UTF16_CODE_UNIT_BYTES - 2;
 /** The value counterpart of {@link KVP_PORTABLE_MAX_KEY_UNITS}: 1022 UTF-16 units. */
 export const KVP_PORTABLE_MAX_VALUE_UNITS = HV_KVP_EXCHANGE_MAX_VALUE_SIZE / UTF16_CODE_UNIT_BYTES - 2;
-/** Azure reads at most 1,022 bytes of a value (azure-init diagnostics.rs); the agent protocol adopts it. */
-export const KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES = 1022;
 /** A Linux pool record keeps the key NUL-terminated in 512 bytes of UTF-8, so at most 511 bytes of text. */
 export const KVP_POOL_MAX_KEY_UTF8_BYTES = HV_KVP_EXCHANGE_MAX_KEY_SIZE - 1;
 /** A Linux pool record keeps the value NUL-terminated in 2048 bytes of UTF-8. */

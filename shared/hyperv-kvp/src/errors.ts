@@ -73,9 +73,14 @@ function describeLocation(itemIndex: number | null, offset: number | null): stri
   return offset === null ? item : `${item} at offset ${offset}`;
 }
 
-/** A refusal by the hyperv-kvp layer: a code from KVP_ERROR_CODES, where it happened, and why. */
+/**
+ * A refusal by the hyperv-kvp layer: a code from KVP_ERROR_CODES, where it happened, and why. The
+ * package has no dependencies, so this extends `Error` directly, in the same shape as avma-agent's
+ * layer errors (`layer`, `code`, `cause`, a one-line message).
+ */
 export class KvpError extends Error {
   override readonly name = 'KvpError';
+  readonly layer = 'kvp';
   readonly code: KvpErrorCode;
   /** Index of the failing item in the caller's list (or pool record index); null for a lone value. */
   readonly itemIndex: number | null;
@@ -84,10 +89,15 @@ export class KvpError extends Error {
   /** What was wrong and what was expected, without the location prefix. */
   readonly reason: string;
 
-  constructor(code: KvpErrorCode, reason: string, location: KvpErrorLocation = {}) {
+  constructor(
+    code: KvpErrorCode,
+    reason: string,
+    location: KvpErrorLocation = {},
+    options?: { cause?: unknown },
+  ) {
     const itemIndex = location.itemIndex ?? null;
     const offset = location.offset ?? null;
-    super(`${describeLocation(itemIndex, offset)}: ${reason}`);
+    super(`${describeLocation(itemIndex, offset)}: ${reason}`, options);
     this.code = code;
     this.itemIndex = itemIndex;
     this.offset = offset;

@@ -1,9 +1,7 @@
 import {
   HOST_ONLY_MAX_VALUE_UNITS,
-  KVP_POOL_MAX_KEY_UTF8_BYTES,
   KVP_PORTABLE_MAX_KEY_UNITS,
   KVP_PORTABLE_MAX_VALUE_UNITS,
-  KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES,
   KVP_WIRE_MAX_KEY_UNITS,
   KVP_WIRE_MAX_VALUE_UNITS,
 } from './constants.js';
@@ -11,11 +9,10 @@ import { KvpError } from './errors.js';
 import { KVP_SOURCE, type KvpItemInput } from './item.js';
 
 /**
- * Size limits at three levels, each stricter than the last:
+ * The KVP format's own size limits, at two levels, the second stricter than the first:
  * - wire: what the host accepts (hyperv.h: 512/2048 bytes of UTF-16 including the NUL);
- * - portable: what survives a Linux guest's driver unchanged (hv_kvp.c: 254/1022 UTF-16 units);
- * - protocol: the agent<->guest contract (portable, plus values of at most 1022 UTF-8 bytes for Azure's
- *   reader, plus keys that fit a Linux pool record's 511 bytes of UTF-8).
+ * - portable: what survives a Linux guest's driver unchanged (hv_kvp.c: 254/1022 UTF-16 units).
+ * Caps an application puts on top (such as avma-agent's protocol) belong to that application.
  * JavaScript string length is the UTF-16 code unit count, which is exactly what the wire counts.
  */
 
@@ -93,29 +90,4 @@ export function checkPortableLimits(item: KvpItemInput, itemIndex: number | null
     },
     itemIndex,
   );
-}
-
-/**
- * Checks the agent<->guest protocol limits: the portable limits, a value of at most 1022 UTF-8 bytes
- * and a key of at most 511 UTF-8 bytes (one Linux pool record). Returns normally when the item fits;
- * throws KvpError KEY_TOO_LONG or VALUE_TOO_LONG otherwise.
- */
-export function checkProtocolLimits(item: KvpItemInput, itemIndex: number | null = null): void {
-  checkPortableLimits(item, itemIndex);
-  const keyBytes = utf8ByteLength(item.name);
-  if (keyBytes > KVP_POOL_MAX_KEY_UTF8_BYTES) {
-    throw new KvpError(
-      'KEY_TOO_LONG',
-      `key is ${keyBytes} UTF-8 bytes, expected at most ${KVP_POOL_MAX_KEY_UTF8_BYTES} (protocol limit)`,
-      { itemIndex },
-    );
-  }
-  const valueBytes = utf8ByteLength(item.data);
-  if (valueBytes > KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES) {
-    throw new KvpError(
-      'VALUE_TOO_LONG',
-      `value is ${valueBytes} UTF-8 bytes, expected at most ${KVP_PROTOCOL_MAX_VALUE_UTF8_BYTES} (protocol limit)`,
-      { itemIndex },
-    );
-  }
 }

@@ -1,6 +1,45 @@
+import { KvpError } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
+import { CliError } from '../../../agent/cli/cli-error.js';
+import type { CommandSpec } from '../../../agent/cli/command.js';
 import { COMMANDS } from '../../../agent/cli/commands.js';
+import { dispatch } from '../../../agent/cli/run-cli.js';
+import { ConfigError } from '../../../agent/config/config-error.js';
+import { DriverError } from '../../../agent/driver/driver-error.js';
+import { LabError } from '../../../agent/lab/lab-error.js';
+import { RuntimeError } from '../../../agent/runtime/runtime-error.js';
+import { StoreError } from '../../../agent/store/errors.js';
+import { SweepError } from '../../../agent/sweep/sweep-error.js';
+import { UsageError } from '../../../agent/usage/errors.js';
+import { AvmaError } from '../../../shared/avma/index.js';
+import { ProtocolError } from '../../../shared/protocol/index.js';
 import { avma, isOneLineError } from './cli-harness.js';
+
+/** Runs `avma boom` where the command throws `error`, and captures what the CLI makes of it. */
+async function throwing(error: unknown) {
+  const spec: CommandSpec = {
+    path: ['boom'],
+    summary: 'throws',
+    options: {},
+    positionals: [],
+    run: () => Promise.reject(error),
+  };
+  let stdout = '';
+  let stderr = '';
+  const code = await dispatch(['boom'], [spec], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    readStdin: async () => '',
+  });
+  return { code, stdout, stderr };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters an error line must not carry raw
+const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 
 describe('agent/cli/run-cli', () => {
   it('lists every command in avma --help and exits 0', async () => {
@@ -56,5 +95,74 @@ describe('agent/cli/run-cli', () => {
     const extra = await avma(['error', '0xC004FD02', 'again']);
     expect(isOneLineError(extra)).toBe(true);
     expect(extra.stderr).toContain('unexpected argument "again"');
+  });
+});
+
+describe('agent/cli/run-cli errors', () => {
+  it.each([
+    new CliError('INPUT', 'bad --name'),
+    new ConfigError('INVALID', 'a.json: interval: expected a whole number'),
+    new RuntimeError('LAB_MISMATCH', 'the database holds another lab run'),
+    new SweepError('INVALID_ARGUMENT', 'concurrency 0, expected 1..64'),
+    new StoreError('NOT_FOUND', 'database file x.sqlite does not exist'),
+    new UsageError('INVALID_MONTH', 'month "2026-13", expected YYYY-MM'),
+    new DriverError('INVALID_ARGUMENT', 'unknown host "HV99"'),
+    new LabError('INVALID_SCENARIO', 'vms[0].host: unknown host "HV9"'),
+    new ProtocolError('SCHEMA', 'status.channel: expected one of avma, …'),
+    new KvpError('MALFORMED_XML', 'not XML'),
+    new AvmaError('UNKNOWN_EDITION', 'edition "home", expected one of datacenter, standard'),
+  ])('reports a bad-input %s in one line, exit 2', async (error) => {
+    const run = await throwing(error);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `avma boom: ${error.message}\n` });
+  });
+
+  it('reports a runtime error wrapping a missing database as bad input, exit 2', async () => {
+    const cause = new StoreError('NOT_FOUND', 'database file x.sqlite does not exist');
+    const run = await throwing(new RuntimeError('STORE_UNAVAILABLE', cause.message, { cause }));
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'avma boom: database file x.sqlite does not exist\n',
+    });
+  });
+
+  it('reports an operational failure in one line, exit 1, without calling it internal', async () => {
+    const locked = new StoreError('LOCKED', 'database x.sqlite is locked by another process');
+    expect(await throwing(locked)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'avma boom: database x.sqlite is locked by another process\n',
+    });
+    const wrapped = await throwing(new SweepError('STORE_UNAVAILABLE', 'cannot read', { cause: locked }));
+    expect(wrapped.code).toBe(1);
+  });
+
+  it('reports an unexpected error as internal in one line, exit 1, whatever its name claims', async () => {
+    expect(await throwing(new TypeError('x is undefined\n    at y'))).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'avma boom: internal error: x is undefined\\n    at y\n',
+    });
+    const impostor = Object.assign(new Error('not XML'), { name: 'KvpError', code: 'MALFORMED_XML' });
+    expect((await throwing(impostor)).code).toBe(1);
+  });
+
+  it.each([
+    [['key', 'check', 'AB\x1b[31mC\rD\u202e\u2028'], ''],
+    [['error', '0xC004FD02', 'again\x1b[31m\r\n'], ''],
+    [['frob\x1b]0;owned\x07'], ''],
+    [['run', '--driver', 'vm\x1bware\r'], ''],
+    [['kvp', 'decode'], '<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">\u2028\u202eX\x85</INSTANCE>'],
+  ])('writes the error for %j as exactly one line with no raw control character', async (args, stdin) => {
+    const run = await avma(args, stdin);
+    expect(isOneLineError(run)).toBe(true);
+    expect(RAW_UNSAFE.test(run.stderr)).toBe(false);
+  });
+
+  it('escapes ESC, CR and LF visibly, so the user still sees what was typed', async () => {
+    const run = await avma(['error', '0xC004FD02', 'again\x1b[31m\r\n']);
+    expect(run.stderr).toBe(
+      'avma error: unexpected argument "again\\x1b[31m\\r\\n"; see "avma error --help"\n',
+    );
   });
 });

@@ -89,11 +89,15 @@ describe('guest/platform/windows-platform', () => {
       },
     );
 
-    it('refuses to write a value over 1022 characters', async () => {
+    it('refuses to write a value over 1022 UTF-16 units or 1022 UTF-8 bytes', async () => {
       const { platform, runner } = replaying('license-facts-no-key.json');
-      const error = await rejection(platform.writeGuestItem('AvmaAgent.Status', 'x'.repeat(1023)));
-      expect(error.message).toBe(
-        'refusing to write AvmaAgent.Status: 1023 characters, expected at most 1022',
+      const long = await rejection(platform.writeGuestItem('AvmaAgent.Status', 'x'.repeat(1023)));
+      expect(long.message).toBe(
+        'refusing to write AvmaAgent.Status: value is 1023 UTF-16 units, expected at most 1022',
+      );
+      const wide = await rejection(platform.writeGuestItem('AvmaAgent.Status', 'é'.repeat(600)));
+      expect(wide.message).toBe(
+        'refusing to write AvmaAgent.Status: value is 1200 UTF-8 bytes, expected at most 1022',
       );
       expect(runner.calls).toEqual([]);
     });

@@ -1,5 +1,25 @@
+import { utf8ByteLength as kvpUtf8ByteLength } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
-import { fitsKeyLimit, utf8ByteLength, valueSizeViolation } from '../../../shared/protocol/index.js';
+import {
+  checkProtocolItem,
+  fitsKeyLimit,
+  PROTOCOL_MAX_KEY_UNITS,
+  PROTOCOL_MAX_VALUE_UNITS,
+  ProtocolError,
+  utf8ByteLength,
+  valueSizeViolation,
+} from '../../../shared/protocol/index.js';
+
+function tooLarge(check: () => void): string {
+  try {
+    check();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).code).toBe('TOO_LARGE');
+    return (error as ProtocolError).message;
+  }
+  throw new Error('expected a ProtocolError TOO_LARGE');
+}
 
 describe('shared/protocol/limits', () => {
   it('counts UTF-8 bytes like TextEncoder for ASCII, two-, three- and four-byte characters', () => {
@@ -26,5 +46,28 @@ describe('shared/protocol/limits', () => {
     expect(fitsKeyLimit('k'.repeat(254))).toBe(true);
     expect(fitsKeyLimit('k'.repeat(255))).toBe(false);
     expect(fitsKeyLimit('')).toBe(false);
+  });
+
+  it('counts with the one UTF-8 function hyperv-kvp exports, and takes the unit caps from its portable limits', () => {
+    expect(utf8ByteLength).toBe(kvpUtf8ByteLength);
+    expect([PROTOCOL_MAX_KEY_UNITS, PROTOCOL_MAX_VALUE_UNITS]).toEqual([254, 1022]);
+  });
+
+  it('checks a whole item: 1022 UTF-8 bytes of value, which non-ASCII text reaches first', () => {
+    expect(() => checkProtocolItem({ name: 'k', data: 'v'.repeat(1022) })).not.toThrow();
+    expect(() => checkProtocolItem({ name: 'k', data: 'é'.repeat(511) })).not.toThrow();
+    expect(tooLarge(() => checkProtocolItem({ name: 'k', data: 'é'.repeat(512) }, 3))).toBe(
+      'item 3: value is 1024 UTF-8 bytes, expected at most 1022',
+    );
+  });
+
+  it('checks a whole item: a key of at most 254 units that also fits a Linux pool record (511 bytes)', () => {
+    expect(() => checkProtocolItem({ name: '中'.repeat(170), data: '' })).not.toThrow();
+    expect(tooLarge(() => checkProtocolItem({ name: '中'.repeat(171), data: '' }))).toBe(
+      'item: key is 513 UTF-8 bytes, expected at most 511',
+    );
+    expect(tooLarge(() => checkProtocolItem({ name: 'k'.repeat(255), data: '' }))).toBe(
+      'item: key is 255 UTF-16 units, expected at most 254',
+    );
   });
 });
