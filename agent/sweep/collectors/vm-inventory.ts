@@ -14,13 +14,11 @@ import {
 } from 'hyperv-kvp';
 import { problem } from '../../decide/problems.js';
 import type { HypervDriver, RawVm, VmState } from '../../driver/hyperv-driver.js';
-import type { KvpItemRecord, KvpPool, Problem } from '../../store/index.js';
+import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
 export const MAX_POOL_ITEMS = 1024;
-/** Store limit on VM names (vms-repo MAX_VM_NAME); Hyper-V itself allows 100 characters. */
-const MAX_VM_NAME = 256;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InventoryVm {
@@ -103,6 +101,7 @@ function identityOf(intrinsic: DecodedPool): GuestIdentity | null {
   return identity;
 }
 
+/** The name as the store's text rule takes it (Hyper-V itself allows 100 characters), so it never fails a sweep. */
 function cleanName(raw: RawVm, id: string): string {
   const name = String(raw.name ?? '')
     .replace(/\0/g, '')
