@@ -23,6 +23,8 @@ export const PROBLEM_CODES = [
   'KVP_WRITE_FAILED',
   /** The next intent sequence number would pass the protocol's limit; nothing was sent. */
   'INTENT_SEQ_EXHAUSTED',
+  /** The store refused part of the VM's data (the message names the field); the VM was recorded without it. */
+  'VM_DATA_REJECTED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -28,11 +28,12 @@ function isSorted(items: readonly KvpItemRecord[]): boolean {
   return true;
 }
 
-function canonicalItems(items: unknown): string {
+/** The items as stored (name and data only), validated; throws INVALID_ARGUMENT naming the item. */
+export function checkKvpItems(items: unknown): KvpItemRecord[] {
   if (!Array.isArray(items) || items.length > MAX_KVP_ITEMS) {
     throw invalid('items', items, `an array of at most ${MAX_KVP_ITEMS} items`);
   }
-  const clean = items.map((item: KvpItemRecord, i): KvpItemRecord => {
+  return items.map((item: KvpItemRecord, i): KvpItemRecord => {
     if (typeof item !== 'object' || item === null)
       throw invalid(`items[${i}]`, item, 'an object { name, data }');
     if (typeof item.name !== 'string' || item.name.length > MAX_KVP_NAME) {
@@ -43,6 +44,10 @@ function canonicalItems(items: unknown): string {
     }
     return { name: item.name, data: item.data };
   });
+}
+
+function canonicalItems(items: unknown): string {
+  const clean = checkKvpItems(items);
   // Sorted by name: Hyper-V returns items in no guaranteed order, and order must not look like change.
   // A pool usually arrives in the same order every time, so sorting is skipped when it already is.
   if (!isSorted(clean)) clean.sort(byNameThenData);
