@@ -85,6 +85,30 @@ describe('agent/cli/commands/kvp-commands', () => {
     expect(numbers.stderr).toContain('element 0');
   });
 
+  it('refuses input that is not UTF-8, from standard input or a file, naming the byte offset', async () => {
+    // A Latin-1 "é" (0xE9) where UTF-8 needs two bytes: decoding it leniently would invent U+FFFD.
+    const json = Buffer.from(JSON.stringify([FQDN_ITEM]), 'utf8');
+    const offset = json.indexOf('AUTOBVT');
+    json[offset] = 0xe9;
+    const piped = await avma(['kvp', 'decode'], json);
+    expect(isOneLineError(piped)).toBe(true);
+    expect(piped.stderr).toMatch(
+      new RegExp(`^avma kvp decode: standard input is not valid UTF-8 \\(byte offset ${offset}\\)`),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'avma-cli-'));
+    const file = join(dir, 'items.json');
+    await writeFile(file, Buffer.concat([Buffer.from('\uFEFF', 'utf8'), json]));
+    const identified = await avma(['kvp', 'identify', file]);
+    expect(isOneLineError(identified)).toBe(true);
+    expect(identified.stderr).toContain(`file ${file} is not valid UTF-8 (byte offset ${offset + 3})`);
+  });
+
+  it('still reads UTF-8 bytes from standard input, multi-byte characters and a byte-order mark included', async () => {
+    const item = encodeKvpItem({ name: 'Status', data: 'café 😀', source: 1 });
+    const run = await avma(['kvp', 'decode'], Buffer.from(`\uFEFF${JSON.stringify([item])}`, 'utf8'));
+    expect(run.json()).toEqual([{ name: 'Status', data: 'café 😀', source: 1 }]);
+  });
+
   it('identifies a Windows Server 2019 Datacenter guest from its intrinsic items', async () => {
     const run = await avma(['kvp', 'identify'], JSON.stringify(server2019Items()));
     expect(run.code).toBe(0);
