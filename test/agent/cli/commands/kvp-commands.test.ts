@@ -131,6 +131,31 @@ describe('agent/cli/commands/kvp-commands', () => {
     expect(run.json<{ version: string }>().version).toBe('2019');
   });
 
+  it('refuses decoded items that CIM-XML could not carry, naming the element and what was wrong', async () => {
+    const good = { name: 'OSName', data: 'Windows Server 2019 Datacenter', source: 2 };
+    const cases: [object, string][] = [
+      [
+        { name: 'OSBuildNumber', data: '1'.repeat(1024), source: 2 },
+        'value is 1024 UTF-16 units, expected at most 1023 (wire limit)',
+      ],
+      [
+        { name: 'K'.repeat(256), data: '', source: 2 },
+        'key is 256 UTF-16 units, expected at most 255 (wire limit)',
+      ],
+      [
+        { name: 'OSName', data: 'Windows\u0000', source: 2 },
+        'Data contains U+0000 at index 7; expected no NUL',
+      ],
+      [{ name: 'OS\ud800', data: '', source: 2 }, 'Name contains lone surrogate U+D800 at index 2'],
+      [{ name: '', data: 'x', source: 2 }, 'Name is empty; expected a non-empty key'],
+    ];
+    for (const [bad, reason] of cases) {
+      const run = await avma(['kvp', 'identify'], JSON.stringify([good, bad]));
+      expect(isOneLineError(run)).toBe(true);
+      expect(run.stderr).toBe(`avma kvp identify: element 1: ${reason}\n`);
+    }
+  });
+
   it('encodes an item that decodes back to exactly the same key and value', async () => {
     const data = 'a & b <c> "d" \'e\'\r\nline2\t$(whoami)';
     const encoded = await avma(['kvp', 'encode', '--name', 'AvmaAgent.Key', '--data', data]);
