@@ -103,9 +103,13 @@ function identityOf(intrinsic: DecodedPool): GuestIdentity | null {
 
 /** The name as the store's text rule takes it (Hyper-V itself allows 100 characters), so it never fails a sweep. */
 function cleanName(raw: RawVm, id: string): string {
-  const name = String(raw.name ?? '')
-    .replace(/\0/g, '')
-    .slice(0, MAX_VM_NAME);
+  let name = String(raw.name ?? '').replace(/\0/g, '');
+  if (name.length > MAX_VM_NAME) {
+    // Cut between characters: half of a surrogate pair would record a name Hyper-V never reported.
+    const last = name.charCodeAt(MAX_VM_NAME - 1);
+    const splitsPair = last >= 0xd800 && last <= 0xdbff && /[\uDC00-\uDFFF]/.test(name.charAt(MAX_VM_NAME));
+    name = name.slice(0, splitsPair ? MAX_VM_NAME - 1 : MAX_VM_NAME);
+  }
   return name === '' ? id : name;
 }
 
