@@ -28,10 +28,10 @@ export const SWEEP_VM_CHECKS: Readonly<Record<SweepVmPart, (entry: SweepVm, at: 
   tenant: (entry, at) => checkOptionalText(entry.vm.tenant, `${at}vm.tenant`, MAX_TENANT),
   name: (entry, at) => checkText(entry.name, `${at}name`, MAX_VM_NAME),
   observation: (entry) => fieldColumns({ ...entry.observation, host: '' }),
-  kvp: (entry) => {
+  kvp: (entry, at) => {
     for (const pool of KVP_POOLS) {
       const items = entry.kvp?.[pool];
-      if (items !== undefined) checkKvpItems(items);
+      if (items !== undefined) checkKvpItems(items, `${at}kvp.${pool}`);
     }
   },
 };

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SweepVm } from '../../../agent/store/index.js';
+import { storableRecord } from '../../../agent/sweep/storable-record.js';
 import { type Fleet, fleet, scenario, server } from './sweep-kit.js';
 
 /** Three KMS guests on HV01: each gets a key push on the first sweep. */
@@ -42,5 +44,43 @@ describe('agent/sweep/storable-record', () => {
     ]);
     const pushes = (await subject.store.listAudit()).filter((row) => row.action === 'push-key');
     expect(pushes.map((row) => row.vm).sort()).toEqual(VMS.map((vm) => lab.vmByName(vm.name).id).sort());
+  });
+
+  it('leaves out each refused part and says which, keeping the VM and its other problems', () => {
+    const record: SweepVm = {
+      vm: { id: '6a3f5c2e-0b1d-4e8f-9a7b-2c4d6e8f0a1b', tenant: '\0' },
+      name: 'web01',
+      observation: {
+        state: 'Running',
+        dataExchange: true,
+        os: 'unknown',
+        version: null,
+        edition: null,
+        evaluation: null,
+        licenseStatus: 'unknown',
+        channel: 'unknown',
+        eligible: false,
+        reasons: ['GUEST_UNKNOWN'],
+        keyPushed: false,
+        kvpWiped: false,
+        problems: [{ code: 'STATUS_INVALID', message: 'status.v: expected 1' }],
+      },
+      kvp: { guest: [{ name: 'k'.repeat(600), data: '' }] },
+    };
+    const storable = storableRecord(record);
+    expect(storable).toMatchObject({ vm: { tenant: null }, name: 'web01', kvp: {} });
+    expect(
+      storable.observation.problems.map((p) => [p.code, p.message.replace(/ is .*expected/, ' …')]),
+    ).toEqual([
+      [
+        'VM_DATA_REJECTED',
+        'the store refused vm.tenant … a non-empty string of at most 256 characters without NUL; recorded without a tenant',
+      ],
+      [
+        'VM_DATA_REJECTED',
+        'the store refused kvp.guest[0].name … a string of at most 512 characters; its KVP pools were not recorded',
+      ],
+      ['STATUS_INVALID', 'status.v: expected 1'],
+    ]);
   });
 });
