@@ -8,8 +8,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** Writes to standard error (errors, progress). */
   readonly stderr: (text: string) => void;
-  /** Reads all of standard input as UTF-8. */
-  readonly readStdin: () => Promise<string>;
+  /** Reads all of standard input: its bytes (decoded by the command), or text already decoded. */
+  readonly readStdin: () => Promise<string | Uint8Array>;
 }
 
 export interface OptionSpec {

@@ -5,37 +5,95 @@ import type { CliIo } from './command.js';
 /** Inputs larger than this are refused: every CLI input is a document a person pastes or pipes. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+/** How input bytes become text: `lenient` replaces invalid UTF-8 with U+FFFD, `strict` refuses it. */
+export type InputDecoding = 'lenient' | 'strict';
+
+/**
+ * The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or -1 when every byte does. Never throws.
+ */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and > U+10FFFF (F4).
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    const second = bytes[i + 1] as number;
+    if (second < low || second > high) return i;
+    for (let k = 2; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return -1;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decodeInput(
+  input: string | Uint8Array,
+  decoding: InputDecoding,
+  where: string,
+  expected: string,
+): string {
+  if (typeof input === 'string') return input;
+  if (decoding === 'lenient')
+    return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  try {
+    return strictUtf8.decode(input);
+  } catch {
+    const offset = invalidUtf8Offset(input);
+    throw new CliError('INPUT', `${where} is not valid UTF-8 (byte offset ${offset}); expected ${expected}`);
+  }
+}
+
 /**
  * Reads a `[FILE|-]` argument: a path, or standard input for `-` / no argument. Strips a UTF-8 BOM
- * (PowerShell's `Out-File` writes one). Throws `CliError` for a missing, oversized or empty input,
- * naming `expected` so the user learns what the command wanted.
+ * (PowerShell's `Out-File` writes one). Throws `CliError` for a missing, oversized or empty input, and
+ * with `strict` decoding for bytes that are not UTF-8, naming `expected` so the user learns what the
+ * command wanted.
  */
 export async function readInputArgument(
   path: string | undefined,
   io: CliIo,
   expected: string,
+  decoding: InputDecoding = 'lenient',
 ): Promise<string> {
   const fromStdin = path === undefined || path === '-';
-  const text = fromStdin ? await io.readStdin() : await readFileArgument(path);
-  if (Buffer.byteLength(text, 'utf8') > MAX_INPUT_BYTES) {
+  const where = fromStdin ? 'standard input' : `file ${path}`;
+  const input = fromStdin ? await io.readStdin() : await readFileArgument(path);
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > MAX_INPUT_BYTES) {
     throw new CliError('INPUT', `input is larger than ${MAX_INPUT_BYTES} bytes; expected ${expected}`);
   }
+  const text = decodeInput(input, decoding, where, expected);
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (withoutBom.trim() === '') {
-    const where = fromStdin ? 'standard input' : `file ${path}`;
     throw new CliError('INPUT', `${where} is empty; expected ${expected}`);
   }
   return withoutBom;
 }
 
-async function readFileArgument(path: string): Promise<string> {
+async function readFileArgument(path: string): Promise<Buffer> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new CliError('UNREADABLE_FILE', `${path} is not a file`);
     if (info.size > MAX_INPUT_BYTES) {
       throw new CliError('INPUT', `${path} is ${info.size} bytes, more than the ${MAX_INPUT_BYTES} accepted`);
     }
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
     if (error instanceof CliError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
@@ -43,9 +101,9 @@ async function readFileArgument(path: string): Promise<string> {
   }
 }
 
-/** Reads standard input of the current process to the end. */
-export async function readProcessStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
+/** Reads standard input of the current process to the end, as bytes (commands choose how to decode). */
+export async function readProcessStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) return new Uint8Array(0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
@@ -56,5 +114,5 @@ export async function readProcessStdin(): Promise<string> {
     }
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

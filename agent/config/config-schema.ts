@@ -12,6 +12,8 @@
  * ```
  */
 import { z } from 'zod';
+import { MAX_TENANT } from '../store/repos/vms-repo.js';
+import { storeText } from '../store/store-text.js';
 
 const MAX_PATH = 4096;
 /** DNS host names and `localhost` / `.` (the local host). */
@@ -27,7 +29,8 @@ function compiles(pattern: string): boolean {
   }
 }
 
-const Tenant = z.string().min(1).max(256);
+/** Stored with every VM it matches: the store's own text rule, checked here once. */
+const Tenant = storeText(MAX_TENANT);
 
 /** VM name → tenant: the first rule that matches wins; `prefix` compares case-insensitively. */
 export const TenantRule = z.union([
@@ -42,7 +45,8 @@ export type TenantRule = z.infer<typeof TenantRule>;
 export const OptOut = z.strictObject({
   /** VM name (current, case-insensitive) or GUID. */
   vm: z.string().min(1).max(256),
-  reason: z.string().min(1).max(1024).optional(),
+  /** Kept in the audit trail: the store's text rule and its 1024-character cap for reasons. */
+  reason: storeText(1024).optional(),
 });
 export type OptOut = z.infer<typeof OptOut>;
 

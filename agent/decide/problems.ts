@@ -28,6 +28,8 @@ export const PROBLEM_CODES = [
    * the evidence window: the claim is shown, never counted (licence-evidence.ts).
    */
   'GUEST_CLAIM_UNCORROBORATED',
+  /** The store refused part of the VM's data (the message names the field); the VM was recorded without it. */
+  'VM_DATA_REJECTED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -9,6 +9,7 @@
 import { CLIENT_VERSIONS, HOST_EDITIONS, HOST_VERSIONS, SERVER_VERSIONS } from 'hyperv-kvp';
 import { z } from 'zod';
 import { LICENSE_STATUSES } from '../../shared/avma/index.js';
+import { storeText } from '../store/store-text.js';
 import { labSettingsSchema } from './lab-settings.js';
 
 export const KEY_WORDS = ['none', 'gvlk', 'avma', 'mak', 'retail', 'oem'] as const;
@@ -132,7 +133,8 @@ export const guestSchema = z.discriminatedUnion('os', [
 export const vmSchema = z.strictObject({
   name: vmName,
   host: computerName,
-  tenant: z.string().min(1).max(64).optional(),
+  // The store's own text rule (a NUL would otherwise refuse the whole host's sweep), capped lower.
+  tenant: storeText(64).optional(),
   state: z.enum(SCENARIO_VM_STATES).default('running'),
   /** "It is enabled by default for new VMs" (Microsoft's AVMA page). */
   dataExchange: z.boolean().default(true),

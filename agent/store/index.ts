@@ -11,7 +11,11 @@ export {
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
 export type * from './read-types.js';
 export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
+export { type SweepVmPart, type SweepVmRejection, sweepVmRejection } from './repos/sweep-vm-check.js';
+export { MAX_TENANT, MAX_VM_NAME } from './repos/vms-repo.js';
 export { Store, type StoreSettings } from './store.js';
+export { storeText } from './store-text.js';
 export { type HostEventInput, Transaction } from './transaction.js';
 export * from './types.js';
+export { isStoreText } from './validate.js';
 export { readWriterHolder, type WriterHolder, writerHolderPath, writerLockPath } from './writer-lock.js';

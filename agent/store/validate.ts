@@ -32,11 +32,23 @@ export function checkTime(value: unknown, field: string): number {
   return value.getTime();
 }
 
-/** A non-empty string of at most `max` UTF-16 units without NUL (SQLite C strings stop at NUL). */
+/**
+ * The store's rule for text: a non-empty string of at most `max` UTF-16 units without NUL (SQLite C
+ * strings stop at NUL). Boundaries that take text the store will keep (scenario, configuration) apply
+ * this same predicate, so a value they accept is never refused here. Never throws.
+ */
+export function isStoreText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max && !value.includes('\0');
+}
+
+/** What `isStoreText` expects, as the end of an "expected …" phrase. */
+export function storeTextExpected(max: number): string {
+  return `a non-empty string of at most ${max} characters without NUL`;
+}
+
+/** Returns the value when `isStoreText`; throws INVALID_ARGUMENT naming `field` otherwise. */
 export function checkText(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max || value.includes('\0')) {
-    throw invalid(field, value, `a non-empty string of at most ${max} characters without NUL`);
-  }
+  if (!isStoreText(value, max)) throw invalid(field, value, storeTextExpected(max));
   return value;
 }
 

@@ -25,6 +25,7 @@ import type {
   VmMemory,
 } from '../store/index.js';
 import { type InventoryVm, poolRecords } from './collectors/vm-inventory.js';
+import { storableRecord } from './storable-record.js';
 import type { SweepCache } from './sweep-cache.js';
 
 export interface SweptVm {
@@ -139,18 +140,22 @@ export async function sweepVm(
   const kinds = acted.done.map((done) => done.planned.action);
   const changedHost = acted.done.length > 0 ? acted.hostItems : null;
   const lastRing = context.cache.ringOf(vm.id);
+  const kvp = changedPools(vm, changedHost, context.cache);
+  const record = storableRecord({
+    vm: { id: vm.id, tenant: context.tenant },
+    name: vm.name,
+    observation: observation(vm, decision, acted.hostItems, acted.problems, report),
+    kvp,
+  });
+  // Pools the store refused were not recorded: the cache must not skip them next sweep.
+  const poolsKept = record.kvp === kvp;
   return Object.freeze({
     id: vm.id,
-    record: {
-      vm: { id: vm.id, tenant: context.tenant },
-      name: vm.name,
-      observation: observation(vm, decision, acted.hostItems, acted.problems, report),
-      kvp: changedPools(vm, changedHost, context.cache),
-    },
+    record,
     recordedXml: {
-      intrinsic: vm.pools.intrinsic.xml,
-      guest: vm.pools.guest.xml,
-      host: changedHost === null ? vm.pools.host.xml : null,
+      intrinsic: poolsKept ? vm.pools.intrinsic.xml : null,
+      guest: poolsKept ? vm.pools.guest.xml : null,
+      host: poolsKept && changedHost === null ? vm.pools.host.xml : null,
     },
     guestEvents:
       ringSignature === lastRing

@@ -18,7 +18,7 @@ export const kvpDecodeCommand: CommandSpec = {
   options: {},
   positionals: [inputArgument],
   async run({ io, positionals }) {
-    const text = await readInputArgument(positionals[0], io, KVP_INPUT_EXPECTED);
+    const text = await readInputArgument(positionals[0], io, KVP_INPUT_EXPECTED, 'strict');
     const items = kvpItemsFromInput(text, false);
     printJson(
       io,
@@ -38,7 +38,7 @@ export const kvpIdentifyCommand: CommandSpec = {
   options: {},
   positionals: [inputArgument],
   async run({ io, positionals }) {
-    const text = await readInputArgument(positionals[0], io, KVP_ITEMS_EXPECTED);
+    const text = await readInputArgument(positionals[0], io, KVP_ITEMS_EXPECTED, 'strict');
     const identity = identifyGuest(kvpItemsFromInput(text, true));
     printJson(io, {
       os: identity.os,

@@ -1,4 +1,11 @@
-import { decodeKvpInstanceList, decodeKvpItems, type KvpItem, type KvpSource } from 'hyperv-kvp';
+import {
+  decodeKvpInstanceList,
+  decodeKvpItems,
+  encodeKvpItem,
+  isKvpError,
+  type KvpItem,
+  type KvpSource,
+} from 'hyperv-kvp';
 import { CliError } from '../cli-error.js';
 
 export const KVP_INPUT_EXPECTED =
@@ -33,7 +40,16 @@ function decodedItem(value: unknown, index: number): KvpItem {
       `element ${index} is not a KVP item; expected a CIM-XML string or {"name": string, "data": string, "source": 0..4}`,
     );
   }
-  return { name: record.name, data: record.data, source: source as KvpSource };
+  const item = { name: record.name, data: record.data, source: source as KvpSource };
+  // The checks CIM-XML input goes through (non-empty key, wire size limits, no NUL, lone surrogate or
+  // U+FFFE/U+FFFF): an item is accepted here only if it could have arrived as CIM-XML.
+  try {
+    encodeKvpItem(item);
+  } catch (error) {
+    if (!isKvpError(error)) throw error;
+    throw new CliError('INPUT', `element ${index}: ${error.reason}`);
+  }
+  return item;
 }
 
 /**

@@ -11,10 +11,18 @@ const UNSAFE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 /** Widest a cell may be before it is cut with an ellipsis. */
 export const MAX_CELL_WIDTH = 40;
 
-/** A cell as it is safe to print: controls removed, at most `max` characters. Never throws. */
+/** A UTF-16 surrogate without its partner: no terminal can show it (VM names may hold one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A cell as it is safe to print: controls removed, lone surrogates written `\uD800`, at most `max`
+ * characters. Never throws.
+ */
 export function sanitizeCell(value: string | number | boolean | null, max = MAX_CELL_WIDTH): string {
   if (value === null) return '-';
-  const text = String(value).replace(UNSAFE, '');
+  const text = String(value)
+    .replace(UNSAFE, '')
+    .replace(LONE_SURROGATE, (unit) => `\\u${unit.charCodeAt(0).toString(16).toUpperCase()}`);
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }

@@ -10,6 +10,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { EventFilter, EventRow } from '../read-types.js';
+import { nameFromStoredOrNull, storedName } from '../stored-name.js';
 import { EVENT_NOTIFICATIONS, EVENT_SOURCES, VM_MATCHES } from '../types.js';
 import { checkInteger, checkText } from '../validate.js';
 
@@ -37,7 +38,7 @@ function decodeEvent(row: SqlRow): EventRow {
     recordId: intColumn(row, 'events', 'record_id'),
     time: isoTime(intColumn(row, 'events', 'time')),
     host: optionalTextColumn(row, 'hosts', 'host'),
-    vm: optionalTextColumn(row, 'vm_names', 'vm_name') ?? vmId,
+    vm: nameFromStoredOrNull(optionalTextColumn(row, 'vm_names', 'vm_name')) ?? vmId,
     vmId,
     vmMatch: optionalOneOfColumn(row, 'events', 'vm_match', VM_MATCHES),
     notification: optionalOneOfColumn(row, 'events', 'notification', EVENT_NOTIFICATIONS),
@@ -49,7 +50,7 @@ function decodeEvent(row: SqlRow): EventRow {
 /** Events matching the filter, oldest first. Rejects with INVALID_ARGUMENT for a bad filter. */
 export async function listEvents(conn: Connection, filter: EventFilter): Promise<EventRow[]> {
   const eventId = filter.eventId === undefined ? null : checkInteger(filter.eventId, 'eventId', 0, 65_535);
-  const vm = filter.vm === undefined ? null : checkText(filter.vm, 'vm', 256);
+  const vm = filter.vm === undefined ? null : storedName(checkText(filter.vm, 'vm', 256));
   const limit = checkInteger(filter.limit ?? MAX_EVENTS_LISTED, 'limit', 1, MAX_EVENTS_LISTED);
   const rows = await conn.all(EVENTS_SQL, [eventId, vm, limit]);
   return rows.map(decodeEvent);

@@ -15,6 +15,7 @@ import {
 } from '../decode.js';
 import type { VmStatus, VmStatusFilter } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
+import { nameFromStoredOrNull } from '../stored-name.js';
 import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES, type Problem } from '../types.js';
 import { checkGuid, checkText } from '../validate.js';
 
@@ -50,7 +51,7 @@ function decodeStatus(row: SqlRow): VmStatus {
   const deletedAt = optionalIntColumn(row, 'vms', 'deleted_at');
   return Object.freeze({
     id: textColumn(row, 'vms', 'guid'),
-    name: optionalTextColumn(row, 'vm_names', 'name'),
+    name: nameFromStoredOrNull(optionalTextColumn(row, 'vm_names', 'name')),
     host: optionalTextColumn(row, 'hosts', 'host'),
     tenant: optionalTextColumn(row, 'vms', 'tenant'),
     state: optionalOneOfColumn(row, 'observations', 'state', VM_STATES),

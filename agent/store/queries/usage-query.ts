@@ -17,6 +17,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { HostFactsInterval, UsageHost, UsageInputs, UsageInterval, UsageVm } from '../read-types.js';
+import { nameFromStoredOrNull } from '../stored-name.js';
 import { EVIDENCE_VALUES, GUEST_OS_VALUES, GUEST_VERSIONS, LICENSE_STATUS_VALUES } from '../types.js';
 import { checkTime, invalid } from '../validate.js';
 
@@ -105,7 +106,7 @@ function decodeVm(row: SqlRow): UsageVm {
   const deletedAt = optionalIntColumn(row, 'vms', 'deleted_at');
   return Object.freeze({
     id: textColumn(row, 'vms', 'guid'),
-    name: optionalTextColumn(row, 'vm_names', 'name'),
+    name: nameFromStoredOrNull(optionalTextColumn(row, 'vm_names', 'name')),
     tenant: optionalTextColumn(row, 'vms', 'tenant'),
     deletedAtMs: deletedAt,
     knownOs: optionalOneOfColumn(row, 'observations', 'known_os', GUEST_OS_VALUES) ?? 'unknown',

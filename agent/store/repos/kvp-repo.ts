@@ -28,21 +28,26 @@ function isSorted(items: readonly KvpItemRecord[]): boolean {
   return true;
 }
 
-function canonicalItems(items: unknown): string {
+/** The items as stored (name and data only), validated; throws INVALID_ARGUMENT naming `field[i]`. */
+export function checkKvpItems(items: unknown, field = 'items'): KvpItemRecord[] {
   if (!Array.isArray(items) || items.length > MAX_KVP_ITEMS) {
-    throw invalid('items', items, `an array of at most ${MAX_KVP_ITEMS} items`);
+    throw invalid(field, items, `an array of at most ${MAX_KVP_ITEMS} items`);
   }
-  const clean = items.map((item: KvpItemRecord, i): KvpItemRecord => {
+  return items.map((item: KvpItemRecord, i): KvpItemRecord => {
     if (typeof item !== 'object' || item === null)
-      throw invalid(`items[${i}]`, item, 'an object { name, data }');
+      throw invalid(`${field}[${i}]`, item, 'an object { name, data }');
     if (typeof item.name !== 'string' || item.name.length > MAX_KVP_NAME) {
-      throw invalid(`items[${i}].name`, item.name, `a string of at most ${MAX_KVP_NAME} characters`);
+      throw invalid(`${field}[${i}].name`, item.name, `a string of at most ${MAX_KVP_NAME} characters`);
     }
     if (typeof item.data !== 'string' || item.data.length > MAX_KVP_DATA) {
-      throw invalid(`items[${i}].data`, item.data, `a string of at most ${MAX_KVP_DATA} characters`);
+      throw invalid(`${field}[${i}].data`, item.data, `a string of at most ${MAX_KVP_DATA} characters`);
     }
     return { name: item.name, data: item.data };
   });
+}
+
+function canonicalItems(items: unknown): string {
+  const clean = checkKvpItems(items);
   // Sorted by name: Hyper-V returns items in no guaranteed order, and order must not look like change.
   // A pool usually arrives in the same order every time, so sorting is skipped when it already is.
   if (!isSorted(clean)) clean.sort(byNameThenData);

@@ -78,8 +78,8 @@ function problemsJson(problems: unknown): string {
   return JSON.stringify(clean);
 }
 
-/** The fields as the column values they are stored and compared as (host id excluded). */
-function fieldColumns(fields: ObservationFields): SqlValue[] {
+/** The fields as the column values they are stored and compared as (host id excluded); validates every field. */
+export function fieldColumns(fields: ObservationFields): SqlValue[] {
   if (typeof fields !== 'object' || fields === null) throw invalid('fields', fields, 'an object');
   return [
     checkOneOf(fields.state, 'fields.state', VM_STATES),

@@ -7,6 +7,7 @@
  * per-VM methods use.
  */
 import type { SqlRow, SqlValue } from '../connection.js';
+import { storedName } from '../stored-name.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';
 import { checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
@@ -69,7 +70,7 @@ async function prepare(ctx: TxContext, host: string, entries: readonly SweepVm[]
     prepared.push({
       guid,
       tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
-      name: boundText(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
+      name: storedName(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
       values: await observationValues(ctx, { ...entry.observation, host }),
       kvp,
     });

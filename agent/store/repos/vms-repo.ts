@@ -1,10 +1,11 @@
 /** VMs (by GUID), their name history, and the operator-visible flags opt-out and AVMA-blocked. */
 import type { SqlRow } from '../connection.js';
+import { storedName } from '../stored-name.js';
 import type { ChangeRequest, VmInput } from '../types.js';
 import { boolToInt, checkBoolean, checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
 import { insertAudit } from './audit-repo.js';
 import { type TxContext, vmIdOf } from './context.js';
-import { boundText, runJsonBatches } from './json-batch.js';
+import { runJsonBatches } from './json-batch.js';
 
 /** Hyper-V limits VM names to 100 characters; the cap leaves room without storing novels. */
 export const MAX_VM_NAME = 256;
@@ -81,7 +82,8 @@ export async function writeVmNames(
     ctx,
     `INSERT INTO vm_names (vm_id, name, valid_from)
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?2 FROM json_each(?1) AS j`,
-    changes.map((change) => [change.vmId, boundText(change.name)]),
+    // `name` is already as stored (storedName): well-formed, so JSON carries it unchanged.
+    changes.map((change) => [change.vmId, change.name]),
     [atMs],
   );
 }
@@ -96,8 +98,8 @@ export async function recordVmName(
   atMs: number,
   name: string,
 ): Promise<boolean> {
-  // Compared as stored: a lone surrogate is stored as U+FFFD and must not look like a rename each sweep.
-  const stored = boundText(checkText(name, 'name', MAX_VM_NAME));
+  // Compared as stored (escaped when not well-formed), so an unchanged name is never a rename.
+  const stored = storedName(checkText(name, 'name', MAX_VM_NAME));
   const vmId = await vmIdOf(ctx, guid);
   const open = await ctx.conn.get(
     'SELECT id, name, valid_from FROM vm_names WHERE vm_id = ? AND valid_to IS NULL',

@@ -15,14 +15,12 @@ import {
 } from 'hyperv-kvp';
 import { problem } from '../../decide/problems.js';
 import type { HypervDriver, RawVm, VmState } from '../../driver/hyperv-driver.js';
-import type { KvpItemRecord, KvpPool, Problem } from '../../store/index.js';
+import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
 export const MAX_POOL_ITEMS = 1024;
-/** Store limit on VM names (vms-repo MAX_VM_NAME); Hyper-V itself allows 100 characters. */
-const MAX_VM_NAME = 256;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InventoryVm {
@@ -105,10 +103,15 @@ function identityOf(intrinsic: DecodedPool): GuestIdentity | null {
   return identity;
 }
 
+/** The name as the store's text rule takes it (Hyper-V itself allows 100 characters), so it never fails a sweep. */
 function cleanName(raw: RawVm, id: string): string {
-  const name = String(raw.name ?? '')
-    .replace(/\0/g, '')
-    .slice(0, MAX_VM_NAME);
+  let name = String(raw.name ?? '').replace(/\0/g, '');
+  if (name.length > MAX_VM_NAME) {
+    // Cut between characters: half of a surrogate pair would record a name Hyper-V never reported.
+    const last = name.charCodeAt(MAX_VM_NAME - 1);
+    const splitsPair = last >= 0xd800 && last <= 0xdbff && /[\uDC00-\uDFFF]/.test(name.charAt(MAX_VM_NAME));
+    name = name.slice(0, splitsPair ? MAX_VM_NAME - 1 : MAX_VM_NAME);
+  }
   return name === '' ? id : name;
 }
 

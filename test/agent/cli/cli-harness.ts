@@ -9,7 +9,7 @@ export interface CliRun {
 }
 
 /** Runs `avma ARGS` in-process with the given standard input and captures what it prints. */
-export async function avma(args: readonly string[], stdin = ''): Promise<CliRun> {
+export async function avma(args: readonly string[], stdin: string | Uint8Array = ''): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {

@@ -52,6 +52,16 @@ describe('agent/config/load-config', () => {
     ['{"tenants": [{"regex": "(", "tenant": "x"}]}', 'INVALID', /^agent\.json: tenants\[0\]/],
     ['{"tenants": [{"prefix": "a", "regex": "b", "tenant": "x"}]}', 'INVALID', /^agent\.json: tenants\[0\]/],
     ['{"optOuts": [{"vm": ""}]}', 'INVALID', /^agent\.json: optOuts\[0\]\.vm: /],
+    [
+      '{"tenants": [{"prefix": "a-", "tenant": "a"}, {"regex": "^b", "tenant": "b\\u0000"}]}',
+      'INVALID',
+      'agent.json: tenants[1].tenant: expected a non-empty string of at most 256 characters without NUL',
+    ],
+    [
+      '{"optOuts": [{"vm": "sql01", "reason": "own\\u0000licence"}]}',
+      'INVALID',
+      'agent.json: optOuts[0].reason: expected a non-empty string of at most 1024 characters without NUL',
+    ],
     ['{"powershell": {"timeoutMs": 5}}', 'INVALID', /^agent\.json: powershell\.timeoutMs: /],
     ['[1, 2]', 'INVALID', /^agent\.json: \(top level\): /],
     ['{"interval": 60,}', 'NOT_JSON', 'agent.json: not valid JSON; expected a JSON object of agent settings'],

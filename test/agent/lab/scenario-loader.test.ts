@@ -61,6 +61,23 @@ describe('agent/lab/scenario-loader', () => {
     );
   });
 
+  it("refuses a tenant the store could not keep (a NUL), naming the VM's path in one line", () => {
+    const input = withVm(3, (entry) => Object.assign(entry, { tenant: 'contoso\u0000' }));
+    expect(refusal(input)).toBe(
+      'vms[3].tenant: expected a non-empty string of at most 64 characters without NUL',
+    );
+    const created = base({
+      events: [
+        {
+          at: START,
+          type: 'create-vm',
+          vm: { ...vm('new01', 'HV01', server('2019', 'standard')), tenant: '\0' },
+        },
+      ],
+    });
+    expect(refusal(created)).toMatch(/^events\[0\]\.vm\.tenant: expected a non-empty string/);
+  });
+
   it('refuses an unknown field, naming it', () => {
     expect(refusal(withVm(1, (entry) => Object.assign(entry, { colour: 'blue' })))).toBe(
       'vms[1].colour: unknown field',

@@ -85,6 +85,30 @@ describe('agent/cli/commands/kvp-commands', () => {
     expect(numbers.stderr).toContain('element 0');
   });
 
+  it('refuses input that is not UTF-8, from standard input or a file, naming the byte offset', async () => {
+    // A Latin-1 "é" (0xE9) where UTF-8 needs two bytes: decoding it leniently would invent U+FFFD.
+    const json = Buffer.from(JSON.stringify([FQDN_ITEM]), 'utf8');
+    const offset = json.indexOf('AUTOBVT');
+    json[offset] = 0xe9;
+    const piped = await avma(['kvp', 'decode'], json);
+    expect(isOneLineError(piped)).toBe(true);
+    expect(piped.stderr).toMatch(
+      new RegExp(`^avma kvp decode: standard input is not valid UTF-8 \\(byte offset ${offset}\\)`),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'avma-cli-'));
+    const file = join(dir, 'items.json');
+    await writeFile(file, Buffer.concat([Buffer.from('\uFEFF', 'utf8'), json]));
+    const identified = await avma(['kvp', 'identify', file]);
+    expect(isOneLineError(identified)).toBe(true);
+    expect(identified.stderr).toContain(`file ${file} is not valid UTF-8 (byte offset ${offset + 3})`);
+  });
+
+  it('still reads UTF-8 bytes from standard input, multi-byte characters and a byte-order mark included', async () => {
+    const item = encodeKvpItem({ name: 'Status', data: 'café 😀', source: 1 });
+    const run = await avma(['kvp', 'decode'], Buffer.from(`\uFEFF${JSON.stringify([item])}`, 'utf8'));
+    expect(run.json()).toEqual([{ name: 'Status', data: 'café 😀', source: 1 }]);
+  });
+
   it('identifies a Windows Server 2019 Datacenter guest from its intrinsic items', async () => {
     const run = await avma(['kvp', 'identify'], JSON.stringify(server2019Items()));
     expect(run.code).toBe(0);
@@ -105,6 +129,31 @@ describe('agent/cli/commands/kvp-commands', () => {
     const decoded = await avma(['kvp', 'decode'], JSON.stringify(server2019Items()));
     const run = await avma(['kvp', 'identify'], decoded.stdout);
     expect(run.json<{ version: string }>().version).toBe('2019');
+  });
+
+  it('refuses decoded items that CIM-XML could not carry, naming the element and what was wrong', async () => {
+    const good = { name: 'OSName', data: 'Windows Server 2019 Datacenter', source: 2 };
+    const cases: [object, string][] = [
+      [
+        { name: 'OSBuildNumber', data: '1'.repeat(1024), source: 2 },
+        'value is 1024 UTF-16 units, expected at most 1023 (wire limit)',
+      ],
+      [
+        { name: 'K'.repeat(256), data: '', source: 2 },
+        'key is 256 UTF-16 units, expected at most 255 (wire limit)',
+      ],
+      [
+        { name: 'OSName', data: 'Windows\u0000', source: 2 },
+        'Data contains U+0000 at index 7; expected no NUL',
+      ],
+      [{ name: 'OS\ud800', data: '', source: 2 }, 'Name contains lone surrogate U+D800 at index 2'],
+      [{ name: '', data: 'x', source: 2 }, 'Name is empty; expected a non-empty key'],
+    ];
+    for (const [bad, reason] of cases) {
+      const run = await avma(['kvp', 'identify'], JSON.stringify([good, bad]));
+      expect(isOneLineError(run)).toBe(true);
+      expect(run.stderr).toBe(`avma kvp identify: element 1: ${reason}\n`);
+    }
   });
 
   it('encodes an item that decodes back to exactly the same key and value', async () => {

@@ -141,6 +141,22 @@ describe('agent/cli/commands/store-commands', () => {
     expect(problems[0]).toMatch(/^ {2}=HYPERLINK\("http:\/\/x"\): INVALID_STATUS \S/);
   });
 
+  it('shows a VM name with a lone surrogate exactly in JSON and escaped as \\uD800 in the table', async () => {
+    const file = dir.file('surrogate.db');
+    const store = await openStore(file);
+    await store.transaction(async (tx) => {
+      await tx.upsertHost('HV01', AT);
+      await tx.upsertVm({ id: vmGuid(7), tenant: null }, AT);
+      await tx.recordVmName(vmGuid(7), AT, 'db\ud800-01');
+      await tx.recordObservation(vmGuid(7), AT, observed());
+    });
+    await store.close();
+    const json = await avma(['status', '--db', file, '--json']);
+    expect((JSON.parse(json.stdout) as { name: string }[]).map((row) => row.name)).toEqual(['db\ud800-01']);
+    const table = await avma(['status', '--db', file]);
+    expect(table.stdout.split('\n')[1]).toMatch(/^db\\uD800-01 {2}/);
+  });
+
   it('lists events oldest first with the contract fields, filtered by id and VM', async () => {
     const all = JSON.parse((await avma(['events', '--db', db, '--json'])).stdout) as Record<
       string,

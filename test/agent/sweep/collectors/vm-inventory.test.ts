@@ -76,6 +76,11 @@ describe('agent/sweep/collectors/vm-inventory', () => {
     expect(inventoryVm(raw({ name: 'a\0b' })).name).toBe('ab');
   });
 
+  it("cuts an over-long name to the store's 256 units without splitting an emoji into a lone surrogate", () => {
+    expect(inventoryVm(raw({ name: `${'x'.repeat(255)}😀tail` })).name).toBe('x'.repeat(255));
+    expect(inventoryVm(raw({ name: `${'x'.repeat(254)}😀tail` })).name).toBe(`${'x'.repeat(254)}😀`);
+  });
+
   it('decodes an unchanged pool once, through the cache', () => {
     const cache = new SweepCache();
     const first = inventoryVm(raw(), cache);

@@ -1,0 +1,40 @@
+/**
+ * VM names exactly as Hyper-V reports them, through a store that can only hold UTF-8. A name that is
+ * not well-formed UTF-16 (a lone surrogate: Windows allows any 16-bit units) would be turned into
+ * U+FFFD by SQLite's driver and the original lost, so it is stored escaped instead: a marker, then the
+ * name with `\` doubled and each lone surrogate written `\uXXXX`. The marker is U+FFFF, a Unicode
+ * non-character meant never to appear in interchanged text; a name that happens to start with it is
+ * escaped too, so every stored form decodes to exactly one name. Well-formed names are stored as
+ * they are, so lookups and sorting by name are unchanged for them.
+ */
+
+const MARKER = '\uFFFF';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+const ESCAPE = /\\(\\|u[0-9A-F]{4})/g;
+
+function hex(unit: number): string {
+  return `\\u${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The name as stored: itself when well-formed (and not starting with the marker), else escaped. Never throws. */
+export function storedName(name: string): string {
+  // String.prototype.isWellFormed, which this project's TypeScript lib does not declare yet.
+  if (!LONE_SURROGATE.test(name) && !name.startsWith(MARKER)) return name;
+  return MARKER + name.replace(/\\/g, '\\\\').replace(LONE_SURROGATES, (unit) => hex(unit.charCodeAt(0)));
+}
+
+/** The original name of a stored one (the inverse of `storedName`). Never throws. */
+export function nameFromStored(stored: string): string {
+  if (!stored.startsWith(MARKER)) return stored;
+  return stored
+    .slice(MARKER.length)
+    .replace(ESCAPE, (_match, escaped: string) =>
+      escaped === '\\' ? '\\' : String.fromCharCode(Number.parseInt(escaped.slice(1), 16)),
+    );
+}
+
+/** `nameFromStored` keeping null (a VM that never reported a name). Never throws. */
+export function nameFromStoredOrNull(stored: string | null): string | null {
+  return stored === null ? null : nameFromStored(stored);
+}

@@ -1,0 +1,48 @@
+/**
+ * Defence in depth behind the boundary checks (scenario, configuration, inventory): a VM whose data the
+ * store would refuse is recorded without the refused part and with a VM_DATA_REJECTED problem naming
+ * the field, instead of one bad value refusing the whole host's transaction: its other VMs, its events
+ * and the audit records of key pushes already performed (which need the VM recorded) all stay.
+ */
+import { capProblems, problem } from '../decide/problems.js';
+import { type Problem, type SweepVm, type SweepVmPart, sweepVmRejection } from '../store/index.js';
+
+type Replaceable = Exclude<SweepVmPart, 'id'>;
+
+/** The record without a refused part: what is left out, and what the problem says about it. */
+const WITHOUT: Readonly<
+  Record<Replaceable, { readonly drop: (record: SweepVm) => SweepVm; readonly note: string }>
+> = {
+  tenant: {
+    drop: (record) => ({ ...record, vm: { ...record.vm, tenant: null } }),
+    note: 'recorded without a tenant',
+  },
+  name: { drop: (record) => ({ ...record, name: record.vm.id }), note: 'recorded under its GUID' },
+  observation: {
+    drop: (record) => ({ ...record, observation: { ...record.observation, problems: [] } }),
+    note: 'its other problems were not recorded',
+  },
+  kvp: { drop: (record) => ({ ...record, kvp: {} }), note: 'its KVP pools were not recorded' },
+};
+
+/**
+ * `record` when the store takes it whole; otherwise the record without each refused part, its
+ * problems led by one VM_DATA_REJECTED per part. A record that cannot be made storable (a bad VM id,
+ * which the inventory never lets through) is returned as it is: the store's error then stands. Pure.
+ */
+export function storableRecord(record: SweepVm): SweepVm {
+  let current = record;
+  const dropped = new Set<SweepVmPart>();
+  const notes: Problem[] = [];
+  for (let rejection = sweepVmRejection(current); rejection !== null; rejection = sweepVmRejection(current)) {
+    const { part, message } = rejection;
+    if (part === 'id' || dropped.has(part)) return record;
+    dropped.add(part);
+    current = WITHOUT[part].drop(current);
+    notes.push(problem('VM_DATA_REJECTED', `the store refused ${message}; ${WITHOUT[part].note}`));
+  }
+  if (notes.length === 0) return record;
+  const problems = capProblems([...notes, ...current.observation.problems]);
+  const withProblems = { ...current, observation: { ...current.observation, problems } };
+  return sweepVmRejection(withProblems) === null ? withProblems : record;
+}
