@@ -6,6 +6,7 @@ export {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_STALE_AFTER_MS,
   openStore,
+  removeCreatedDatabase,
   type StoreOptions,
 } from './open-store.js';
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';

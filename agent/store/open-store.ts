@@ -2,7 +2,7 @@
  * Opening a database file safely: refuse what is not ours or is damaged BEFORE anything writes to it,
  * then set the pragmas and apply migrations. A refused file is never overwritten, truncated or migrated.
  */
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
@@ -34,8 +34,11 @@ export interface StoreOptions {
   readonly staleAfterMs?: number;
 }
 
-/** Refuses a missing file (unless creating), a missing directory, or a file that is not SQLite. */
-async function checkFile(path: string, create: boolean): Promise<void> {
+/**
+ * Refuses a missing file (unless creating), a missing directory, or a file that is not SQLite.
+ * Resolves to true when the file is missing and will be created.
+ */
+async function checkFile(path: string, create: boolean): Promise<boolean> {
   let size: number;
   try {
     const info = await stat(path);
@@ -51,10 +54,24 @@ async function checkFile(path: string, create: boolean): Promise<void> {
       );
     }
     await checkDirectory(path);
-    return;
+    return true;
   }
   // An empty file is an empty database to SQLite; anything else must start with the SQLite header.
   if (size > 0) await checkHeader(path);
+  return false;
+}
+
+/**
+ * Removes a database this process just created and that holds no records (its -wal and -shm too), so
+ * a command that failed while starting leaves no file behind. Callers guarantee both conditions; an
+ * existing database is never passed here. Never rejects.
+ */
+export async function removeCreatedDatabase(path: string): Promise<void> {
+  await Promise.all(
+    ['', '-wal', '-shm', '-journal'].map((suffix) =>
+      rm(`${path}${suffix}`, { force: true }).catch(() => undefined),
+    ),
+  );
 }
 
 async function checkDirectory(path: string): Promise<void> {
@@ -183,7 +200,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
       `database path is ${JSON.stringify(path)}, expected a file path`,
     );
   }
-  await checkFile(path, create);
+  const creating = await checkFile(path, create);
   const conn = await Connection.open(path, { readOnly, create });
   try {
     conn.setBusyTimeout(settings.busyTimeoutMs);
@@ -192,6 +209,8 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     await configure(conn, readOnly);
   } catch (error) {
     await conn.close().catch(() => undefined);
+    // Opening writes no records, so a file created just now holds nothing worth keeping.
+    if (creating) await removeCreatedDatabase(path);
     throw error;
   }
   return new Store(conn, settings);

@@ -139,6 +139,12 @@ export class Store {
     return this.#read((conn) => listMonthCloses(conn));
   }
 
+  /** Whether no table holds a row: nothing recorded yet (a database only just created). Never writes. */
+  async holdsNothing(): Promise<boolean> {
+    const sizes = await this.tableSizes();
+    return Object.values(sizes.rows).every((rows) => rows === 0);
+  }
+
   /** Row count per table and the database size in bytes: what store-growth benchmarks measure. */
   tableSizes(): Promise<TableSizes> {
     return this.#read((conn) => readTableSizes(conn));

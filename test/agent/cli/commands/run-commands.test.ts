@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,7 +141,7 @@ describe('agent/cli/commands/run-commands', () => {
     [['run', '--port', '8080'], /Unknown option '--port'/],
     [['run', '--dry-run'], /--dry-run applies to the powershell driver/],
     [['run', '--driver', 'vmware'], /--driver is "vmware", expected lab or powershell/],
-    [['run', '--interval', '0'], /--interval is 0, expected a whole number from 1 to 86400/],
+    [['run', '--interval', '0'], /--interval is 0, out of range: expected a whole number from 1 to 86400/],
     [['run', '--driver', 'powershell', '--scenario', 'x.json'], /--scenario applies to the lab driver/],
     [['run', '--db', '/nonexistent-avma-dir/x.sqlite'], /directory \/nonexistent-avma-dir does not exist/],
     [['sweep', '--host', 'HV99', '--db', 'IGNORED'], /unknown lab host "HV99", expected one of HV01, HV02/],
@@ -174,5 +175,37 @@ describe('agent/cli/commands/run-commands', () => {
       /is not an SQLite database .* refusing to open it, the file was not changed/,
     );
     expect(await readFile(db, 'utf8')).toBe('not a database at all, just text');
+  });
+
+  it.each([
+    ['run', ['--once', '--scenario', 'GARBAGE']],
+    ['sweep', ['--scenario', 'GARBAGE']],
+    ['run', ['--once', '--config', 'CONFIG']],
+    ['sweep', ['--config', 'CONFIG']],
+    ['sweep', ['--driver', 'powershell', '--host', 'bad host!']],
+  ])('avma %s %j: refused input creates no database', async (command, args) => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-no-db-'));
+    await writeFile(join(dir, 'garbage.json'), '{"garbage": 1}');
+    await writeFile(join(dir, 'config.json'), '{"interval": 60, "colour": "red"}');
+    const db = join(dir, 'x.sqlite');
+    const files = { GARBAGE: join(dir, 'garbage.json'), CONFIG: join(dir, 'config.json') };
+    const named = args.map((arg) => files[arg as keyof typeof files] ?? arg);
+    oneLineError(await avma([command, ...named, '--db', db]));
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(`${db}-wal`)).toBe(false);
+  });
+
+  it('a refused start leaves an existing database exactly as it was', async () => {
+    const db = await tempDb();
+    expect((await avma(['sweep', '--db', db])).code).toBe(0);
+    const before = await stat(db);
+    oneLineError(await avma(['sweep', '--scenario', join(db, '..', 'missing.json'), '--db', db]));
+    expect((await stat(db)).size).toBe(before.size);
+    const store = await openStore(db, { readOnly: true });
+    try {
+      expect((await store.listVmStatus()).length).toBe(31);
+    } finally {
+      await store.close();
+    }
   });
 });
