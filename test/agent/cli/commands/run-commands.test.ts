@@ -208,4 +208,59 @@ describe('agent/cli/commands/run-commands', () => {
       await store.close();
     }
   });
+
+  /** Two lab hosts at the scenario start; `down` of them answer no driver call from the start. */
+  async function labWithHostsDown(down: readonly string[]): Promise<{ scenario: string; db: string }> {
+    const db = await tempDb();
+    const scenario = join(db, '..', 'two-hosts.json');
+    const start = '2026-11-01T00:00:00Z';
+    const host = (name: string) => ({
+      name,
+      version: '2022',
+      edition: 'datacenter',
+      sockets: 1,
+      coresPerSocket: 8,
+    });
+    await writeFile(
+      scenario,
+      JSON.stringify({
+        start,
+        hosts: [host('HV01'), host('HV02')],
+        vms: [],
+        events: down.map((name) => ({ at: start, type: 'host-down', host: name })),
+      }),
+    );
+    return { scenario, db };
+  }
+
+  it('avma sweep where some hosts failed: exit 0, one stderr line names the failed host and why', async () => {
+    const { scenario, db } = await labWithHostsDown(['HV02']);
+    const run = await avma(['sweep', '--scenario', scenario, '--db', db]);
+    expect(run.code).toBe(0);
+    const summary = run.stderr.split('\n').filter((line) => line.startsWith('avma sweep:'));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatch(/^avma sweep: 1 of 2 hosts failed, the others were swept: HV02 \(.+\)$/);
+  });
+
+  it('avma sweep and avma run --once where every host failed: exit 1 with a one-line summary', async () => {
+    const { scenario, db } = await labWithHostsDown(['HV01', 'HV02']);
+    const sweep = await avma(['sweep', '--scenario', scenario, '--db', db]);
+    expect(sweep.code).toBe(1);
+    expect(sweep.stderr).toMatch(/\navma sweep: every host failed \(2 of 2\): HV01 \(.+\); HV02 \(.+\)\n$/);
+    const once = await avma(['run', '--once', '--scenario', scenario, '--db', db]);
+    expect(once.code).toBe(1);
+    expect(once.stderr).toMatch(/\navma run: every host failed \(2 of 2\): HV01 \(.+\); HV02 \(.+\)\n$/);
+  });
+
+  it('avma run --driver powershell --once whose shell cannot start: exit 1 naming the host and the cause', async () => {
+    const db = await tempDb();
+    const config = join(db, '..', 'agent.json');
+    await writeFile(config, JSON.stringify({ powershell: { executable: join(db, '..', 'no-such-pwsh') } }));
+    const run = await avma(['run', '--driver', 'powershell', '--config', config, '--once', '--db', db]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^avma run: every host failed \(1 of 1\): localhost \(HOST_UNAVAILABLE: .*cannot start the shell/,
+    );
+  });
 });
