@@ -166,7 +166,10 @@ export const exportUsageCommand: CommandSpec = {
   details:
     'JSON: {"month","hosts":[...],"vms":[...],"tenants":[...]}. CSV: one table per run (--table hosts,\n' +
     'vms or tenants; vms has one row per VM and host), UTF-8 with a byte-order mark for Excel, CRLF.\n' +
-    'With --tenant only that tenant’s VMs and the hosts they ran on, counted for that tenant.',
+    'With --tenant only that tenant’s VMs and the hosts they ran on, counted for that tenant. A month or\n' +
+    'tenant without data still prints the empty report (exit 0) and says so on stderr.\n' +
+    'Coverage: each host row has monthHours and observedHours (the hours of the month the agent observed\n' +
+    'the host), so a partly recorded month shows. Hours are rounded to 2 decimals (36 s).',
   options: {
     db: DB_OPTION,
     month: { type: 'string', valueName: 'YYYY-MM', description: 'the month, boundaries in UTC' },
@@ -192,6 +195,13 @@ export const exportUsageCommand: CommandSpec = {
     const report = await withDatabase(context, (store) =>
       buildUsageMonth(store, month, { minCoresPerServer: min, ...(tenant === undefined ? {} : { tenant }) }),
     );
+    // An empty report is valid output, but a wrong month or tenant must not pass for "no usage".
+    if (report.vms.length === 0 && (tenant !== undefined || report.hosts.length === 0)) {
+      const whose = tenant === undefined ? '' : ` of tenant ${JSON.stringify(tenant)}`;
+      context.io.stderr(
+        `avma export usage: no VM${whose} ran in ${report.month} in this database; the report is empty\n`,
+      );
+    }
     if (format === 'json') printJson(context.io, report);
     else context.io.stdout(usageCsv(report, table, { bom: !flag(context, 'no-bom') }));
     return 0;
