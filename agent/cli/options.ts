@@ -25,6 +25,7 @@ export function flag(context: CommandContext, name: string): boolean {
 /**
  * Parses a whole decimal number within `[min, max]`. Refuses `1e3`, `0x10`, `2.5`, signs and blanks:
  * counts of sockets and cores are typed by people, and a silent coercion would misreport licences.
+ * A whole number outside the range (`-5`, `0`, a huge one) is reported as out of range.
  */
 export function integerOption(
   context: CommandContext,
@@ -34,12 +35,14 @@ export function integerOption(
 ): number | undefined {
   const text = optionalString(context, name);
   if (text === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(text.trim())) {
-    throw new CliError('USAGE', `--${name} is "${text}", expected a whole number from ${min} to ${max}`);
+  const range = `expected a whole number from ${min} to ${max}`;
+  const trimmed = text.trim();
+  if (!/^-?\d+$/.test(trimmed)) {
+    throw new CliError('USAGE', `--${name} is "${text.slice(0, 40)}", ${range}`);
   }
-  const value = Number(text.trim());
-  if (value < min || value > max) {
-    throw new CliError('USAGE', `--${name} is ${value}, expected a whole number from ${min} to ${max}`);
+  const value = Number(trimmed);
+  if (!/^\d{1,15}$/.test(trimmed) || value < min || value > max) {
+    throw new CliError('USAGE', `--${name} is ${trimmed.slice(0, 40)}, out of range: ${range}`);
   }
   return value;
 }

@@ -48,18 +48,26 @@ function groupPrefix(words: readonly string[], specs: readonly CommandSpec[]): s
   return prefix;
 }
 
+/** A string option's value that starts like a negative number: `-5`, `-0.5`, `-1e3`. */
+const NEGATIVE_VALUE = /^-\.?\d/;
+
 /**
- * Moves negative numbers that are arguments (e.g. `avma error -1073414910`, a signed HRESULT) behind
- * `--`, so that the option parser does not read them as short options. A negative number right after a
- * string option stays that option's value.
+ * Keeps negative numbers away from the option parser, which reads them as short options ("ambiguous"):
+ * one right after a string option becomes that option's value (`--interval -5` -> `--interval=-5`, so
+ * the option's own check reports it out of range); one that is an argument (e.g. `avma error
+ * -1073414910`, a signed HRESULT) moves behind `--`.
  */
 function protectNegativeNumbers(spec: CommandSpec, args: readonly string[]): string[] {
   const kept: string[] = [];
   const negatives: string[] = [];
-  for (const [i, arg] of args.entries()) {
-    const previous = i > 0 ? args[i - 1] : undefined;
-    const isValue = previous?.startsWith('--') === true && spec.options[previous.slice(2)]?.type === 'string';
-    if (/^-\d+$/.test(arg) && !isValue) negatives.push(arg);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const takesValue = arg.startsWith('--') && spec.options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && NEGATIVE_VALUE.test(next)) {
+      kept.push(`${arg}=${next}`);
+      i += 1;
+    } else if (/^-\d+$/.test(arg)) negatives.push(arg);
     else kept.push(arg);
   }
   if (negatives.length === 0) return kept;

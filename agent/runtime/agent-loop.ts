@@ -37,6 +37,8 @@ export interface LoopSummary {
   readonly rounds: number;
   /** Rounds that could not start (store unreadable) or had a host not recorded. */
   readonly failedRounds: number;
+  /** Rounds that swept no host at all: the round could not start, or every host failed (stale or not recorded). */
+  readonly roundsWithoutAHost: number;
   readonly lastReport: SweepReport | null;
 }
 
@@ -83,6 +85,14 @@ async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
   }
 }
 
+/** Every host of the round was stale or (when recording) not recorded. */
+function noHostSwept(report: SweepReport, record: boolean): boolean {
+  const failed = report.hosts.filter(
+    (host) => host.outcome === 'stale' || (record && host.outcome === 'not-recorded'),
+  );
+  return report.hosts.length > 0 && failed.length === report.hosts.length;
+}
+
 /** Runs rounds until the signal aborts or `maxRounds` is reached. Never rejects for a failed round. */
 export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   const real = options.realClock ?? Date.now;
@@ -92,6 +102,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   const simStart = lab?.now() ?? 0;
   let rounds = 0;
   let failedRounds = 0;
+  let roundsWithoutAHost = 0;
   let lastReport: SweepReport | null = null;
   while (!options.signal.aborted) {
     const started = real();
@@ -100,11 +111,12 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
     const report = await oneRound(options);
     rounds += 1;
     if (report === null || (options.record && report.totals.notRecorded > 0)) failedRounds += 1;
+    if (report === null || noHostSwept(report, options.record)) roundsWithoutAHost += 1;
     lastReport = report ?? lastReport;
     if (options.maxRounds !== undefined && rounds >= options.maxRounds) break;
     const wait =
       lab !== null ? options.intervalMs / options.labSpeed : options.intervalMs - (real() - started);
     await sleep(Math.max(0, wait), options.signal);
   }
-  return { rounds, failedRounds, lastReport };
+  return { rounds, failedRounds, roundsWithoutAHost, lastReport };
 }

@@ -21,7 +21,7 @@ import { LabError } from '../lab/lab-error.js';
 import type { LabSettingsInput } from '../lab/lab-settings.js';
 import { defaultScenario, loadScenarioFile } from '../lab/scenario-loader.js';
 import type { Scenario } from '../lab/scenario-schema.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, removeCreatedDatabase, type Store } from '../store/index.js';
 import type { CollectorName } from '../sweep/collector.js';
 import { describeError } from '../sweep/collector.js';
 import type { SweepSettings, TenantOf } from '../sweep/host-sweep.js';
@@ -151,16 +151,33 @@ function tenantsFor(lab: Lab | null, rules: readonly TenantRule[]): TenantOf {
 }
 
 /**
- * Opens the store (creating a missing database), the lab if asked (resumed to the database's last
- * committed sweep) and the drivers. Rejects with RuntimeError STORE_UNAVAILABLE, DRIVER_UNAVAILABLE,
- * INVALID_OPTIONS (a scenario that does not validate) or LAB_MISMATCH; anything opened is closed again.
+ * Closes what a failed start opened. A database this start created (`created`) that still holds no
+ * record is removed, so a command refused while starting leaves no file behind; an existing one stays.
+ */
+async function abandon(store: Store, drivers: readonly HypervDriver[], created: boolean): Promise<void> {
+  await Promise.allSettled(drivers.map((driver) => driver.close()));
+  const empty = created && (await store.holdsNothing().catch(() => false));
+  await store.close().catch(() => undefined);
+  if (empty) await removeCreatedDatabase(store.path);
+}
+
+/**
+ * Validates the scenario, builds the lab and creates the drivers first (bad input must not create a
+ * database), then opens the store (creating a missing database) and resumes the lab to the database's last
+ * committed sweep. Rejects with RuntimeError STORE_UNAVAILABLE, DRIVER_UNAVAILABLE, INVALID_OPTIONS (a
+ * scenario that does not validate) or LAB_MISMATCH; anything opened is closed again, and a database
+ * created by this call that holds nothing is removed.
  */
 export async function openSession(options: SessionOptions): Promise<AgentSession> {
-  const { store, scratch } = await openAgentStore(options);
-  let drivers: HypervDriver[] = [];
+  const lab = options.driver === 'lab' ? await openLab(options) : null;
+  // Drivers connect lazily (nothing runs before the first call): creating them checks hosts and options.
+  const drivers = await openDrivers(options, lab);
+  const created = options.dryRun === undefined && !existsSync(options.db);
+  const { store, scratch } = await openAgentStore(options).catch(async (error: unknown) => {
+    await Promise.allSettled(drivers.map((driver) => driver.close()));
+    throw error;
+  });
   try {
-    const lab = options.driver === 'lab' ? await openLab(options) : null;
-    drivers = await openDrivers(options, lab);
     const resumedAt = lab === null ? null : await replayLab(lab, store);
     const settings: SweepSettings = {
       silentAfterMs: options.silentAfterMs,
@@ -186,8 +203,7 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
       },
     };
   } catch (error) {
-    await Promise.allSettled(drivers.map((driver) => driver.close()));
-    await store.close().catch(() => undefined);
+    await abandon(store, drivers, created);
     if (scratch !== null) await rm(scratch, { recursive: true, force: true });
     throw error;
   }

@@ -6,8 +6,10 @@ export {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_STALE_AFTER_MS,
   openStore,
+  removeCreatedDatabase,
   type StoreOptions,
 } from './open-store.js';
+export { EVENTS_PAGE_SIZE } from './queries/events-query.js';
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
 export type * from './read-types.js';
 export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';

@@ -3,7 +3,7 @@
  * then set the pragmas and apply migrations. A refused file is never overwritten, truncated or migrated.
  */
 import { constants } from 'node:fs';
-import { access, open, stat } from 'node:fs/promises';
+import { access, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
@@ -43,8 +43,11 @@ export interface StoreOptions {
   readonly writer?: { readonly command: string };
 }
 
-/** Refuses a missing file (unless creating), a missing directory, or a file that is not SQLite. */
-async function checkFile(path: string, create: boolean): Promise<void> {
+/**
+ * Refuses a missing file (unless creating), a missing directory, or a file that is not SQLite.
+ * Resolves to true when the file is missing and will be created.
+ */
+async function checkFile(path: string, create: boolean): Promise<boolean> {
   let size: number;
   try {
     const info = await stat(path);
@@ -60,10 +63,24 @@ async function checkFile(path: string, create: boolean): Promise<void> {
       );
     }
     await checkDirectory(path);
-    return;
+    return true;
   }
   // An empty file is an empty database to SQLite; anything else must start with the SQLite header.
   if (size > 0) await checkHeader(path);
+  return false;
+}
+
+/**
+ * Removes a database this process just created and that holds no records (its -wal and -shm too), so
+ * a command that failed while starting leaves no file behind. Callers guarantee both conditions; an
+ * existing database is never passed here. Never rejects.
+ */
+export async function removeCreatedDatabase(path: string): Promise<void> {
+  await Promise.all(
+    ['', '-wal', '-shm', '-journal'].map((suffix) =>
+      rm(`${path}${suffix}`, { force: true }).catch(() => undefined),
+    ),
+  );
 }
 
 async function checkDirectory(path: string): Promise<void> {
@@ -218,7 +235,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     );
   }
   const writer = writerCommand(options.writer, readOnly);
-  await checkFile(path, create);
+  const creating = await checkFile(path, create);
   const immutable = readOnly && (await readAsImmutable(path));
   const conn = await Connection.open(path, { readOnly, create, immutable });
   let lock: WriterLock | null = null;
@@ -232,6 +249,8 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   } catch (error) {
     await conn.close().catch(() => undefined);
     await lock?.release();
+    // Opening writes no records, so a file created just now holds nothing worth keeping.
+    if (creating) await removeCreatedDatabase(path);
     throw error;
   }
   return new Store(conn, settings, lock);

@@ -53,8 +53,22 @@ export interface EventFilter {
   readonly eventId?: number;
   /** VM name (current or former, case-insensitive) or GUID. */
   readonly vm?: string;
-  /** At most this many events (default and maximum 100,000). */
-  readonly limit?: number;
+  /** Only events at or after this time. */
+  readonly since?: Date;
+  /** Only events before this time. */
+  readonly until?: Date;
+}
+
+/** Where a page of events ended: the (time, id) of its last event. Opaque to callers. */
+export interface EventCursor {
+  readonly time: number;
+  readonly id: number;
+}
+
+export interface EventPage {
+  readonly rows: readonly EventRow[];
+  /** Pass to the next call; null when this page was the last. */
+  readonly next: EventCursor | null;
 }
 
 export interface EventRow {

@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { listAudit } from './queries/audit-query.js';
-import { listEvents } from './queries/events-query.js';
+import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
 import { getMonthClose, listMonthCloses } from './queries/month-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
@@ -16,7 +16,9 @@ import { readUsageInputs } from './queries/usage-query.js';
 import type {
   AuditFilter,
   AuditRow,
+  EventCursor,
   EventFilter,
+  EventPage,
   EventRow,
   SweepState,
   UsageInputs,
@@ -113,9 +115,36 @@ export class Store {
     return this.#read((conn) => listVmStatus(conn, filter));
   }
 
-  /** Stored events, oldest first, optionally by event id and VM name or GUID. Never writes. */
-  listEvents(filter: EventFilter = {}): Promise<EventRow[]> {
-    return this.#read((conn) => listEvents(conn, filter));
+  /** One page of stored events, oldest first, after `after` (null: the first page). Never writes. */
+  listEventsPage(
+    filter: EventFilter = {},
+    after: EventCursor | null = null,
+    pageSize = EVENTS_PAGE_SIZE,
+  ): Promise<EventPage> {
+    return this.#read((conn) => listEventsPage(conn, filter, after, pageSize));
+  }
+
+  /**
+   * Every stored event matching the filter, oldest first, a page at a time: each page is read in its
+   * own short snapshot, so a slow consumer never holds the database and memory holds one page.
+   */
+  async *eventPages(
+    filter: EventFilter = {},
+    pageSize = EVENTS_PAGE_SIZE,
+  ): AsyncGenerator<readonly EventRow[]> {
+    let after: EventCursor | null = null;
+    do {
+      const page: EventPage = await this.listEventsPage(filter, after, pageSize);
+      if (page.rows.length > 0) yield page.rows;
+      after = page.next;
+    } while (after !== null);
+  }
+
+  /** Every stored event matching the filter, oldest first, in memory (tests and small stores). Never writes. */
+  async listEvents(filter: EventFilter = {}): Promise<EventRow[]> {
+    const rows: EventRow[] = [];
+    for await (const page of this.eventPages(filter)) rows.push(...page);
+    return rows;
   }
 
   /** Audit records (who, what, when, why), oldest first, optionally by VM, action and time. Never writes. */
@@ -140,6 +169,12 @@ export class Store {
 
   listMonthCloses(): Promise<MonthCloseRecord[]> {
     return this.#read((conn) => listMonthCloses(conn));
+  }
+
+  /** Whether no table holds a row: nothing recorded yet (a database only just created). Never writes. */
+  async holdsNothing(): Promise<boolean> {
+    const sizes = await this.tableSizes();
+    return Object.values(sizes.rows).every((rows) => rows === 0);
   }
 
   /** Row count per table and the database size in bytes: what store-growth benchmarks measure. */

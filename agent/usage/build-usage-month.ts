@@ -1,6 +1,7 @@
 /** The SPLA month report, as pure functions over the store's reads. */
 import { VM_STATES, type VmState } from '../driver/hyperv-driver.js';
 import type { Store, UsageInputs } from '../store/index.js';
+import { observedMsByHost } from './coverage.js';
 import { UsageError } from './errors.js';
 import { parseMonth } from './month.js';
 import { monthRuns } from './month-runs.js';
@@ -58,6 +59,8 @@ export function usageMonthFromInputs(
     hosts: hostRows(inputs.hosts, runs, {
       tenantFiltered: checked.tenant !== undefined,
       minCoresPerServer: checked.minCoresPerServer,
+      // Coverage is about the agent watching the host, whoever's VMs it counts.
+      observedMs: observedMsByHost(inputs),
     }),
     vms: vmRows(runs),
     tenants: tenantRows(runs),

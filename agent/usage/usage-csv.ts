@@ -53,6 +53,9 @@ const HOST_COLUMNS = [
   'avmaGuests',
   'peakConcurrentWindowsServerVms',
   'distinctVms',
+  // Coverage, added after the first columns (CSV consumers read columns by name or position).
+  'monthHours',
+  'observedHours',
 ] as const;
 
 const VM_COLUMNS = [
@@ -96,7 +99,7 @@ export function usageCsv(
     case 'hosts':
       return render(
         HOST_COLUMNS,
-        report.hosts.map((host) => HOST_COLUMNS.map((column) => host[column])),
+        report.hosts.map((host) => HOST_COLUMNS.map((column) => host[column] ?? null)),
         options,
       );
     case 'vms':

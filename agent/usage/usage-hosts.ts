@@ -5,7 +5,8 @@
 import { compareServerVersions } from 'hyperv-kvp';
 import { splaCoreLicenses } from '../../shared/avma/index.js';
 import type { HostFactsInterval, UsageHost } from '../store/index.js';
-import { peakConcurrency } from './intervals.js';
+import { monthHoursOf } from './coverage.js';
+import { hoursOf, peakConcurrency } from './intervals.js';
 import {
   compareNames,
   groupBy,
@@ -55,20 +56,29 @@ function hardwareOf(facts: readonly HostFactsInterval[], minCoresPerServer: numb
   return { ...best, version, edition };
 }
 
+interface HostRowOptions {
+  readonly tenantFiltered: boolean;
+  readonly minCoresPerServer: number;
+  /** Milliseconds of the month each host was observed (coverage.ts). */
+  readonly observedMs: ReadonlyMap<string, number>;
+}
+
 function hostRow(
   name: string,
   facts: readonly HostFactsInterval[],
   runs: readonly Run[],
   month: MonthRuns,
-  min: number,
+  options: HostRowOptions,
 ) {
   const windowsServerRuns = runs.filter((run) => isWindowsServer(month.vms.get(run.vm)));
   const row: UsageHostRow = {
     name,
-    ...hardwareOf(facts, min),
+    ...hardwareOf(facts, options.minCoresPerServer),
     avmaGuests: new Set(runs.filter(hostConfirmedAvma).map((run) => run.vm)).size,
     peakConcurrentWindowsServerVms: peakConcurrency(windowsServerRuns),
     distinctVms: new Set(runs.map((run) => run.vm)).size,
+    monthHours: monthHoursOf(month.startMs, month.endMs),
+    observedHours: hoursOf(options.observedMs.get(name) ?? 0),
   };
   return Object.freeze(row);
 }
@@ -80,7 +90,7 @@ function hostRow(
 export function hostRows(
   hosts: readonly UsageHost[],
   month: MonthRuns,
-  options: { readonly tenantFiltered: boolean; readonly minCoresPerServer: number },
+  options: HostRowOptions,
 ): UsageHostRow[] {
   const runsByHost = groupBy(month.runs, (run) => run.host);
   const factsByHost = new Map(hosts.map((host) => [host.name, host.facts]));
@@ -92,13 +102,5 @@ export function hostRows(
   }
   return [...names]
     .sort(compareNames)
-    .map((name) =>
-      hostRow(
-        name,
-        factsByHost.get(name) ?? [],
-        runsByHost.get(name) ?? [],
-        month,
-        options.minCoresPerServer,
-      ),
-    );
+    .map((name) => hostRow(name, factsByHost.get(name) ?? [], runsByHost.get(name) ?? [], month, options));
 }

@@ -24,6 +24,9 @@ export const USAGE_MONTH_SCHEMA = z.strictObject({
       avmaGuests: count,
       peakConcurrentWindowsServerVms: count,
       distinctVms: count,
+      // Added later: months closed before carry no coverage.
+      monthHours: count.optional(),
+      observedHours: z.number().nonnegative().optional(),
     }),
   ),
   vms: z.array(

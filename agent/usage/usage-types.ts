@@ -18,6 +18,16 @@ export interface UsageHostRow {
   readonly avmaGuests: number;
   readonly peakConcurrentWindowsServerVms: number;
   readonly distinctVms: number;
+  /**
+   * Hours of the month (UTC): 672, 696, 720 or 744. Every report built now has it and
+   * `observedHours`; only reports of months closed before coverage was added lack them.
+   */
+  readonly monthHours?: number;
+  /**
+   * Hours of the month the agent observed this host's VMs (any state; 2 decimals): less than
+   * `monthHours` when the agent was not running, the host did not answer, or the month is not over.
+   */
+  readonly observedHours?: number;
 }
 
 export interface UsageVmHost {

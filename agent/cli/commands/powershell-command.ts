@@ -7,14 +7,26 @@ import { flag, optionalString } from '../options.js';
 /** A record id: whole, at most JavaScript's exact integer range (event logs count far beyond 10^9). */
 function recordIdOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text.trim());
-  if (!/^\d{1,16}$/.test(text.trim()) || !Number.isSafeInteger(value)) {
-    throw new CliError(
-      'USAGE',
-      `--after-record-id is "${text.slice(0, 40)}", expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`,
-    );
+  const trimmed = text.trim();
+  const range = `expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`;
+  if (!/^-?\d+$/.test(trimmed))
+    throw new CliError('USAGE', `--after-record-id is "${text.slice(0, 40)}", ${range}`);
+  const value = Number(trimmed);
+  if (!/^\d{1,16}$/.test(trimmed) || !Number.isSafeInteger(value)) {
+    throw new CliError('USAGE', `--after-record-id is ${trimmed.slice(0, 40)}, out of range: ${range}`);
   }
   return value;
+}
+
+/** Hyper-V VM ids are GUIDs; checked here so the user hears which option is wrong, not the driver's wording. */
+const VM_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function vmIdOption(text: string | undefined): string | undefined {
+  if (text === undefined || VM_GUID.test(text.trim())) return text;
+  throw new CliError(
+    'USAGE',
+    `--vm-id is "${text.slice(0, 40)}", expected a VM GUID: 8-4-4-4-12 hex digits such as 6c8f6a1e-2b0d-4a55-9b7e-3f1d2c4b5a69`,
+  );
 }
 
 export const powershellScriptCommand: CommandSpec = {
@@ -51,7 +63,7 @@ export const powershellScriptCommand: CommandSpec = {
       );
     }
     const afterRecordId = recordIdOption(optionalString(context, 'after-record-id'));
-    const vmId = optionalString(context, 'vm-id');
+    const vmId = vmIdOption(optionalString(context, 'vm-id'));
     const name = optionalString(context, 'name');
     const data = optionalString(context, 'data');
     const computerName = optionalString(context, 'computer-name');

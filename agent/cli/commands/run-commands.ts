@@ -12,6 +12,7 @@ import { sweepRound } from '../../sweep/sweep-round.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag } from '../options.js';
 import { AGENT_OPTIONS, type AgentRun, resolveAgentRun } from './agent-options.js';
+import { EXIT_HOSTS_FAILED, everyHostFailed, failureLine } from './sweep-outcome.js';
 
 /** Opens the session of a run as the database's writer `command` (errors are classified by type). */
 function open(run: AgentRun, command: string): Promise<AgentSession> {
@@ -86,6 +87,13 @@ async function runLoop(context: CommandContext): Promise<number> {
     context.io.stderr(
       `avma run: stopped after ${summary.rounds} sweeps (${summary.failedRounds} not fully recorded); database ${run.session.db}\n`,
     );
+    const failed = summary.lastReport === null ? null : failureLine('avma run', summary.lastReport);
+    if (failed !== null) context.io.stderr(`${failed}\n`);
+    // Not one host swept in the whole run: an operational failure the caller (a script, a service) must see.
+    if (summary.rounds > 0 && summary.roundsWithoutAHost === summary.rounds) {
+      if (failed === null) context.io.stderr(`avma run: no host was swept in ${summary.rounds} sweeps\n`);
+      return EXIT_HOSTS_FAILED;
+    }
     return 0;
   } finally {
     release();
@@ -101,7 +109,9 @@ export const runCommand: CommandSpec = {
     'the lab clock runs from the scenario start (or from the last sweep in the database) at --lab-speed\n' +
     'simulated seconds per real second, and --interval is lab time. Progress: one line per host per sweep on\n' +
     'stderr. SIGINT/SIGTERM stop it after the current sweep; the database stays consistent at any moment.\n' +
-    'One sweeping agent per database: a second `avma run`, `avma sweep` or `avma lab run` on it is refused.',
+    'One sweeping agent per database: a second `avma run`, `avma sweep` or `avma lab run` on it is refused.\n' +
+    'Exit 0 when hosts were swept (hosts that failed are named on stderr), 1 when no host was swept in the\n' +
+    'whole run (every host failed or the database could not be written), 2 for bad input.',
   options: {
     ...AGENT_OPTIONS,
     interval: {
@@ -142,6 +152,9 @@ async function sweepOnce(context: CommandContext): Promise<number> {
       onHost: (host, index, total) => context.io.stderr(`[${index + 1}/${total}] ${hostLine(host)}\n`),
     });
     printJson(context.io, report);
+    const failed = failureLine('avma sweep', report);
+    if (failed !== null) context.io.stderr(`${failed}\n`);
+    if (everyHostFailed(report)) return EXIT_HOSTS_FAILED;
     return report.totals.notRecorded > 0 && !run.dryRun ? 1 : 0;
   } finally {
     await session.close();
@@ -153,7 +166,9 @@ export const sweepCommand: CommandSpec = {
   summary: 'One sweep of every host: progress on stderr, the summary as JSON on stdout',
   details:
     'Same options and defaults as `avma run`. With the lab, a fresh database is swept at the scenario start,\n' +
-    'an existing one 60 s (lab time) after its last sweep. Exit 1 when a host could not be recorded.',
+    'an existing one 60 s (lab time) after its last sweep. Exit 0 when hosts were swept (hosts that failed\n' +
+    'are named in one line on stderr); 1 when every host failed or a host could not be recorded in the\n' +
+    'database; 2 for bad input.',
   options: {
     ...AGENT_OPTIONS,
     interval: {

@@ -3,12 +3,20 @@
  * `avma events`, `avma export usage`. They open the file read-only, never create or migrate it, and
  * report a missing, damaged or newer database in one line (exit 2).
  */
-import { openStore, type Store } from '../../store/index.js';
-import { buildUsageMonth, USAGE_CSV_TABLES, type UsageCsvTable, usageCsv } from '../../usage/index.js';
+import { parseIsoTime } from '../../lab/scenario-schema.js';
+import { EVENTS_PAGE_SIZE, openStore, type Store, StoreError } from '../../store/index.js';
+import {
+  buildUsageMonth,
+  USAGE_CSV_TABLES,
+  type UsageCsvTable,
+  UsageError,
+  usageCsv,
+} from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString, requiredString } from '../options.js';
-import { renderEvents, renderStatus } from './store-views.js';
+import { eventsWriter, writeEvents } from './events-output.js';
+import { renderStatus } from './store-views.js';
 
 const DB_OPTION = {
   type: 'string',
@@ -49,28 +57,75 @@ export const statusCommand: CommandSpec = {
   },
 };
 
+/** The table is for a terminal: by default it shows this many events and says when more match. */
+export const DEFAULT_EVENTS_TABLE_LIMIT = 1000;
+const MAX_EVENTS_LIMIT = 1_000_000_000;
+
+function timeOption(context: CommandContext, name: string): Date | undefined {
+  const text = optionalString(context, name);
+  if (text === undefined) return undefined;
+  const ms = parseIsoTime(text.trim());
+  if (ms === null || ms < 0) {
+    throw new CliError(
+      'USAGE',
+      `--${name} is "${text.slice(0, 40)}", expected an ISO-8601 time such as 2026-11-01T00:00:00Z`,
+    );
+  }
+  return new Date(ms);
+}
+
 export const eventsCommand: CommandSpec = {
   path: ['events'],
   summary: 'Events 12310 (host), 12309 (guest) and the agent’s own audit events, oldest first',
-  details: '--json prints [{"eventId","host","vm","recordId","time","notification","hresult","source",...}].',
+  details:
+    '--id is the Windows event id: 12310 (host Application log: the host granted AVMA) or 12309 (a guest’s\n' +
+    'AVMA outcome, forwarded over KVP); the agent’s audit events have none. --since is inclusive, --until\n' +
+    'exclusive. Events are read and printed a page at a time. The table shows at most --limit events\n' +
+    `(default ${DEFAULT_EVENTS_TABLE_LIMIT}); --json prints every matching event unless --limit is given. When a limit\n` +
+    'leaves events out, stderr says so.\n' +
+    '--json prints [{"eventId","host","vm","recordId","time","notification","hresult","source",...}].',
   options: {
     db: DB_OPTION,
-    id: { type: 'string', valueName: 'N', description: 'only this Windows event id, e.g. 12310' },
+    id: {
+      type: 'string',
+      valueName: '12309|12310',
+      description: 'only this Windows event id: 12310 (host) or 12309 (guest)',
+    },
     vm: { type: 'string', valueName: 'NAME', description: 'only this VM (current or former name, or GUID)' },
+    since: { type: 'string', valueName: 'ISO', description: 'only events at or after this time' },
+    until: { type: 'string', valueName: 'ISO', description: 'only events before this time' },
+    limit: {
+      type: 'string',
+      valueName: 'N',
+      description: `at most N events (table default ${DEFAULT_EVENTS_TABLE_LIMIT}, JSON default all)`,
+    },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
   positionals: [],
   async run(context) {
     const eventId = integerOption(context, 'id', 0, 65_535);
     const vm = optionalString(context, 'vm');
-    const rows = await withDatabase(context, (store) =>
-      store.listEvents({
-        ...(eventId === undefined ? {} : { eventId }),
-        ...(vm === undefined ? {} : { vm }),
-      }),
+    const since = timeOption(context, 'since');
+    const until = timeOption(context, 'until');
+    const json = flag(context, 'json');
+    const limit =
+      integerOption(context, 'limit', 1, MAX_EVENTS_LIMIT) ?? (json ? null : DEFAULT_EVENTS_TABLE_LIMIT);
+    const filter = {
+      ...(eventId === undefined ? {} : { eventId }),
+      ...(vm === undefined ? {} : { vm }),
+      ...(since === undefined ? {} : { since }),
+      ...(until === undefined ? {} : { until }),
+    };
+    // One row past the limit tells whether more match; pages stay small either way.
+    const pageSize = limit === null ? EVENTS_PAGE_SIZE : Math.min(EVENTS_PAGE_SIZE, limit + 1);
+    const { shown, cut } = await withDatabase(context, (store) =>
+      writeEvents(store.eventPages(filter, pageSize), limit, eventsWriter(json, context.io.stdout)),
     );
-    if (flag(context, 'json')) printJson(context.io, rows);
-    else context.io.stdout(renderEvents(rows));
+    if (cut) {
+      context.io.stderr(
+        `avma events: showing the first ${shown} events, more match; narrow them with --since/--until or raise --limit\n`,
+      );
+    }
     return 0;
   },
 };
@@ -99,7 +154,10 @@ export const exportUsageCommand: CommandSpec = {
   details:
     'JSON: {"month","hosts":[...],"vms":[...],"tenants":[...]}. CSV: one table per run (--table hosts,\n' +
     'vms or tenants; vms has one row per VM and host), UTF-8 with a byte-order mark for Excel, CRLF.\n' +
-    'With --tenant only that tenant’s VMs and the hosts they ran on, counted for that tenant.',
+    'With --tenant only that tenant’s VMs and the hosts they ran on, counted for that tenant. A month or\n' +
+    'tenant without data still prints the empty report (exit 0) and says so on stderr.\n' +
+    'Coverage: each host row has monthHours and observedHours (the hours of the month the agent observed\n' +
+    'the host), so a partly recorded month shows. Hours are rounded to 2 decimals (36 s).',
   options: {
     db: DB_OPTION,
     month: { type: 'string', valueName: 'YYYY-MM', description: 'the month, boundaries in UTC' },
@@ -125,6 +183,13 @@ export const exportUsageCommand: CommandSpec = {
     const report = await withDatabase(context, (store) =>
       buildUsageMonth(store, month, { minCoresPerServer: min, ...(tenant === undefined ? {} : { tenant }) }),
     );
+    // An empty report is valid output, but a wrong month or tenant must not pass for "no usage".
+    if (report.vms.length === 0 && (tenant !== undefined || report.hosts.length === 0)) {
+      const whose = tenant === undefined ? '' : ` of tenant ${JSON.stringify(tenant)}`;
+      context.io.stderr(
+        `avma export usage: no VM${whose} ran in ${report.month} in this database; the report is empty\n`,
+      );
+    }
     if (format === 'json') printJson(context.io, report);
     else context.io.stdout(usageCsv(report, table, { bom: !flag(context, 'no-bom') }));
     return 0;

@@ -1,6 +1,6 @@
 /** Text renderings of `avma status` and `avma events` (the default, human-readable output). */
 import type { EventRow, VmStatus } from '../../store/index.js';
-import { sanitizeCell, textTable } from './text-table.js';
+import { columnWidths, sanitizeCell, textTable } from './text-table.js';
 
 function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
@@ -77,35 +77,53 @@ export function renderStatus(rows: readonly VmStatus[]): string {
   return table + problemLines(rows);
 }
 
-/** The events table, oldest first, messages cut. */
-export function renderEvents(rows: readonly EventRow[]): string {
-  if (rows.length === 0) return 'no events recorded\n';
-  // VIA: how a host 12310 was attributed to its VM (its layout is UNCONFIRMED, so each says how).
-  const header = [
-    'TIME',
-    'SOURCE',
-    'EVENT',
-    'HOST',
-    'VM',
-    'VIA',
-    'RECORD',
-    'NOTIFICATION',
-    'HRESULT',
-    'MESSAGE',
+const EVENT_HEADER = [
+  'TIME',
+  'SOURCE',
+  'EVENT',
+  'HOST',
+  'VM',
+  // How a host 12310 was attributed to its VM (its layout is UNCONFIRMED, so each says how).
+  'VIA',
+  'RECORD',
+  'NOTIFICATION',
+  'HRESULT',
+  'MESSAGE',
+];
+
+function eventCells(e: EventRow): string[] {
+  return [
+    e.time.replace('.000Z', 'Z'),
+    e.source,
+    sanitizeCell(e.eventId),
+    sanitizeCell(e.host),
+    sanitizeCell(e.vm),
+    e.vmMatch ?? '-',
+    String(e.recordId),
+    sanitizeCell(e.notification),
+    sanitizeCell(e.hresult),
+    sanitizeCell(e.message, 60),
   ];
-  return textTable(
-    header,
-    rows.map((e) => [
-      e.time.replace('.000Z', 'Z'),
-      e.source,
-      sanitizeCell(e.eventId),
-      sanitizeCell(e.host),
-      sanitizeCell(e.vm),
-      e.vmMatch ?? '-',
-      String(e.recordId),
-      sanitizeCell(e.notification),
-      sanitizeCell(e.hresult),
-      sanitizeCell(e.message, 60),
-    ]),
-  );
+}
+
+/**
+ * The events table written a page at a time (memory holds one page): the header once, each page's
+ * columns at least as wide as the pages before. Call `end` after the last page.
+ */
+export function eventsTableWriter(write: (text: string) => void): {
+  page(rows: readonly EventRow[]): void;
+  end(): void;
+} {
+  let widths: number[] | null = null;
+  return {
+    page(rows) {
+      const cells = rows.map(eventCells);
+      const text = textTable(EVENT_HEADER, cells, widths ?? []);
+      write(widths === null ? text : text.slice(text.indexOf('\n') + 1));
+      widths = columnWidths(EVENT_HEADER, cells, widths ?? []);
+    },
+    end() {
+      if (widths === null) write('no events recorded\n');
+    },
+  };
 }

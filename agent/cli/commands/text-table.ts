@@ -27,11 +27,27 @@ export function sanitizeCell(value: string | number | boolean | null, max = MAX_
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
-/** Renders rows under a header, columns padded to their widest cell, two spaces apart. */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => [...(row[i] ?? '')].length)),
+/** Each column's width: its widest cell or title, and at least `floor` (the widths of earlier pages). */
+export function columnWidths(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  floor: readonly number[] = [],
+): number[] {
+  return header.map((title, i) =>
+    Math.max(title.length, floor[i] ?? 0, ...rows.map((row) => [...(row[i] ?? '')].length)),
   );
+}
+
+/**
+ * Renders rows under a header, columns padded to their widest cell, two spaces apart. `floor` keeps
+ * the columns of a later page at least as wide as earlier ones, for output streamed a page at a time.
+ */
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  floor: readonly number[] = [],
+): string {
+  const widths = columnWidths(header, rows, floor);
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...cell].length)))

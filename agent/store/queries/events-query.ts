@@ -1,4 +1,8 @@
-/** `avma events`: stored events oldest first, by event id and VM. */
+/**
+ * `avma events`: stored events oldest first, by event id, VM and time, read in pages with keyset
+ * pagination on (time, id) (the events_time index), so a reader's memory stays flat however many
+ * events the store holds and a page costs the same at the start and at the end.
+ */
 import type { Connection, SqlRow } from '../connection.js';
 import {
   intColumn,
@@ -9,15 +13,22 @@ import {
   optionalTextColumn,
   textColumn,
 } from '../decode.js';
-import type { EventFilter, EventRow } from '../read-types.js';
+import type { EventCursor, EventFilter, EventPage, EventRow } from '../read-types.js';
 import { nameFromStoredOrNull, storedName } from '../stored-name.js';
 import { EVENT_NOTIFICATIONS, EVENT_SOURCES, VM_MATCHES } from '../types.js';
-import { checkInteger, checkText } from '../validate.js';
+import { checkInteger, checkText, checkTime } from '../validate.js';
 
-export const MAX_EVENTS_LISTED = 100_000;
+/** Rows per page by default: a few hundred kilobytes of rows at a time. */
+export const EVENTS_PAGE_SIZE = 1000;
+export const MAX_EVENTS_PAGE_SIZE = 100_000;
 
+/** Before every stored time (the store keeps ms since 1970) and after every one. */
+const NO_LOWER_BOUND = -1;
+const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+
+// The row-value comparison (e.time, e.id) > (?5, ?6) is a range on the events_time index (time, id).
 const EVENTS_SQL = `
-SELECT e.source, e.event_id, e.record_id, e.time, e.notification, e.hresult, e.message, e.vm_match,
+SELECT e.id, e.source, e.event_id, e.record_id, e.time, e.notification, e.hresult, e.message, e.vm_match,
   h.name AS host, v.guid AS vm_id,
   (SELECT n.name FROM vm_names n WHERE n.vm_id = e.vm_id ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS vm_name
 FROM events e
@@ -27,8 +38,10 @@ WHERE (?1 IS NULL OR e.event_id = ?1)
   AND (?2 IS NULL OR e.vm_id IN (
     SELECT vm_id FROM vm_names WHERE name = ?2 COLLATE NOCASE
     UNION SELECT id FROM vms WHERE guid = lower(?2)))
+  AND e.time >= ?3 AND e.time < ?4
+  AND (e.time, e.id) > (?5, ?6)
 ORDER BY e.time, e.id
-LIMIT ?3`;
+LIMIT ?7`;
 
 function decodeEvent(row: SqlRow): EventRow {
   const vmId = optionalTextColumn(row, 'vms', 'vm_id');
@@ -47,11 +60,30 @@ function decodeEvent(row: SqlRow): EventRow {
   });
 }
 
-/** Events matching the filter, oldest first. Rejects with INVALID_ARGUMENT for a bad filter. */
-export async function listEvents(conn: Connection, filter: EventFilter): Promise<EventRow[]> {
+/**
+ * One page of the events matching the filter, oldest first, after `after` (null: from the first).
+ * `next` is the cursor of the page's last event when the page is full, else null. Rejects with
+ * INVALID_ARGUMENT for a bad filter, cursor or page size.
+ */
+export async function listEventsPage(
+  conn: Connection,
+  filter: EventFilter,
+  after: EventCursor | null,
+  pageSize: number,
+): Promise<EventPage> {
   const eventId = filter.eventId === undefined ? null : checkInteger(filter.eventId, 'eventId', 0, 65_535);
   const vm = filter.vm === undefined ? null : storedName(checkText(filter.vm, 'vm', 256));
-  const limit = checkInteger(filter.limit ?? MAX_EVENTS_LISTED, 'limit', 1, MAX_EVENTS_LISTED);
-  const rows = await conn.all(EVENTS_SQL, [eventId, vm, limit]);
-  return rows.map(decodeEvent);
+  const since = filter.since === undefined ? NO_LOWER_BOUND : checkTime(filter.since, 'since');
+  const until = filter.until === undefined ? NO_UPPER_BOUND : checkTime(filter.until, 'until');
+  const size = checkInteger(pageSize, 'pageSize', 1, MAX_EVENTS_PAGE_SIZE);
+  const afterTime =
+    after === null ? NO_LOWER_BOUND : checkInteger(after.time, 'after.time', -1, NO_UPPER_BOUND);
+  const afterId = after === null ? 0 : checkInteger(after.id, 'after.id', 0, NO_UPPER_BOUND);
+  const rows = await conn.all(EVENTS_SQL, [eventId, vm, since, until, afterTime, afterId, size]);
+  const last = rows.at(-1);
+  const next =
+    rows.length === size && last !== undefined
+      ? Object.freeze({ time: intColumn(last, 'events', 'time'), id: intColumn(last, 'events', 'id') })
+      : null;
+  return Object.freeze({ rows: rows.map(decodeEvent), next });
 }

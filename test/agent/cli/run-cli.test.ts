@@ -96,6 +96,58 @@ describe('agent/cli/run-cli', () => {
     expect(isOneLineError(extra)).toBe(true);
     expect(extra.stderr).toContain('unexpected argument "again"');
   });
+
+  it.each([
+    [['run', '--interval', '-5'], '--interval is -5, out of range: expected a whole number from 1 to 86400'],
+    [['run', '--lab-speed', '-60'], '--lab-speed is -60, out of range: expected a whole number from 1 to'],
+    [['sweep', '--interval', '-1'], '--interval is -1, out of range: expected a whole number from 1 to'],
+    [['lab', 'run', '--days', '-30'], '--days is -30, out of range: expected a whole number from 1 to 3650'],
+    [
+      ['lab', 'run', '--days', '1', '--seed', '-7'],
+      '--seed is -7, out of range: expected a whole number from 0',
+    ],
+    [
+      ['lab', 'run', '--days', '1', '--db', 'x.sqlite', '--sweep-interval', '-15'],
+      '--sweep-interval is -15, out of range: expected a whole number from 1 to 1440',
+    ],
+    [
+      ['events', '--db', 'x.sqlite', '--id', '-12309'],
+      '--id is -12309, out of range: expected a whole number',
+    ],
+    [
+      [
+        'export',
+        'usage',
+        '--db',
+        'x',
+        '--month',
+        '2026-11',
+        '--format',
+        'csv',
+        '--min-cores-per-server',
+        '-16',
+      ],
+      '--min-cores-per-server is -16, out of range',
+    ],
+    [['spla', '--sockets', '-2', '--cores-per-socket', '8'], '--sockets is -2, out of range'],
+    [['spla', '--sockets', '2', '--cores-per-socket', '-8'], '--cores-per-socket is -8, out of range'],
+    [
+      ['kvp', 'encode', '--name', 'n', '--data', 'd', '--source', '-1'],
+      '--source is -1, out of range: expected a whole number from 0 to 4',
+    ],
+    [['run', '--interval', '99999999999999999999'], '--interval is 99999999999999999999, out of range'],
+  ])('says a negative or huge number for a numeric option is out of range: %j', async (args, message) => {
+    const run = await avma(args);
+    expect(isOneLineError(run)).toBe(true);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain('ambiguous');
+  });
+
+  it('still takes a negative number as the value of a text option', async () => {
+    const run = await avma(['kvp', 'encode', '--name', 'n', '--data', '-5']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('<VALUE>-5</VALUE>');
+  });
 });
 
 describe('agent/cli/run-cli errors', () => {

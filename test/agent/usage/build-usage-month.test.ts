@@ -191,6 +191,17 @@ describe('agent/usage/build-usage-month', () => {
     expect((await buildUsageMonth(store, '2026-11', { tenant: 'nobody' })).hosts).toEqual([]);
   });
 
+  it('states per host the hours of the month it was observed, so a gap is visible', async () => {
+    const report = await buildUsageMonth(store, '2026-11');
+    // HV01 had no VM after the 15th but was swept all month; HV04 did not answer on the 10th.
+    expect(report.hosts.map((h) => [h.name, h.monthHours, h.observedHours])).toEqual([
+      ['HV01', 720, 720],
+      ['HV02', 720, 720],
+      ['HV03', 720, 720],
+      ['HV04', 720, 696],
+    ]);
+  });
+
   it('reports a month without activity as empty', async () => {
     expect(await buildUsageMonth(store, '2026-09')).toEqual({
       month: '2026-09',

@@ -62,6 +62,8 @@ const REPORT: UsageMonth = {
       avmaGuests: 0,
       peakConcurrentWindowsServerVms: 0,
       distinctVms: 1,
+      monthHours: 720,
+      observedHours: 359.99,
     },
   ],
   vms: [
@@ -86,9 +88,9 @@ const REPORT: UsageMonth = {
 describe('agent/usage/usage-csv', () => {
   it('writes the hosts table with a BOM, a header row, CRLF line ends and empty cells for unknowns', () => {
     expect(usageCsv(REPORT, 'hosts')).toBe(
-      '\uFEFFname,version,edition,sockets,physicalCores,coreLicenses,twoCorePacks,avmaGuests,peakConcurrentWindowsServerVms,distinctVms\r\n' +
-        'HV01,2022,datacenter,2,32,32,16,1,2,2\r\n' +
-        'HV09,,,,,,,0,0,1\r\n',
+      '\uFEFFname,version,edition,sockets,physicalCores,coreLicenses,twoCorePacks,avmaGuests,peakConcurrentWindowsServerVms,distinctVms,monthHours,observedHours\r\n' +
+        'HV01,2022,datacenter,2,32,32,16,1,2,2,,\r\n' +
+        'HV09,,,,,,,0,0,1,720,359.99\r\n',
     );
   });
 

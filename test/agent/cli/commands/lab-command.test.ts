@@ -124,7 +124,7 @@ describe('agent/cli/commands/lab-command', () => {
       'is before the scenario start 2026-11-01T00:00:00.000Z',
     );
     expect(oneLineError(await avma(['lab', 'run', '--days', '0']))).toContain(
-      '--days is 0, expected a whole number from 1',
+      '--days is 0, out of range: expected a whole number from 1',
     );
   });
 

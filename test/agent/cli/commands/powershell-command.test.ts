@@ -81,10 +81,17 @@ describe('agent/cli/commands/powershell-command', () => {
       'unknown operation "reboot-host"; expected one of host-info, list-vms,',
     ],
     [['powershell', 'script', 'add-kvp', '--name', 'k', '--data', 'v'], 'add-kvp needs a VM id (--vm-id)'],
-    [['powershell', 'script', 'remove-kvp', '--vm-id', 'DemoVM', '--name', 'k'], 'no VM with id "DemoVM"'],
     [
-      ['powershell', 'script', 'read-events', '--after-record-id=-1'],
-      '--after-record-id is "-1", expected a whole number',
+      ['powershell', 'script', 'remove-kvp', '--vm-id', 'DemoVM', '--name', 'k'],
+      '--vm-id is "DemoVM", expected a VM GUID: 8-4-4-4-12 hex digits',
+    ],
+    [
+      ['powershell', 'script', 'enable-data-exchange', '--vm-id', 'notaguid'],
+      '--vm-id is "notaguid", expected a VM GUID: 8-4-4-4-12 hex digits',
+    ],
+    [
+      ['powershell', 'script', 'read-events', '--after-record-id', '-1'],
+      '--after-record-id is -1, out of range: expected a whole number from 0 to',
     ],
     [
       ['powershell', 'script', 'host-info', '--computer-name', 'a b'],

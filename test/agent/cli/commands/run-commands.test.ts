@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,7 +141,7 @@ describe('agent/cli/commands/run-commands', () => {
     [['run', '--port', '8080'], /Unknown option '--port'/],
     [['run', '--dry-run'], /--dry-run applies to the powershell driver/],
     [['run', '--driver', 'vmware'], /--driver is "vmware", expected lab or powershell/],
-    [['run', '--interval', '0'], /--interval is 0, expected a whole number from 1 to 86400/],
+    [['run', '--interval', '0'], /--interval is 0, out of range: expected a whole number from 1 to 86400/],
     [['run', '--driver', 'powershell', '--scenario', 'x.json'], /--scenario applies to the lab driver/],
     [['run', '--db', '/nonexistent-avma-dir/x.sqlite'], /directory \/nonexistent-avma-dir does not exist/],
     [['sweep', '--host', 'HV99', '--db', 'IGNORED'], /unknown lab host "HV99", expected one of HV01, HV02/],
@@ -174,5 +175,92 @@ describe('agent/cli/commands/run-commands', () => {
       /is not an SQLite database .* refusing to open it, the file was not changed/,
     );
     expect(await readFile(db, 'utf8')).toBe('not a database at all, just text');
+  });
+
+  it.each([
+    ['run', ['--once', '--scenario', 'GARBAGE']],
+    ['sweep', ['--scenario', 'GARBAGE']],
+    ['run', ['--once', '--config', 'CONFIG']],
+    ['sweep', ['--config', 'CONFIG']],
+    ['sweep', ['--driver', 'powershell', '--host', 'bad host!']],
+  ])('avma %s %j: refused input creates no database', async (command, args) => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-no-db-'));
+    await writeFile(join(dir, 'garbage.json'), '{"garbage": 1}');
+    await writeFile(join(dir, 'config.json'), '{"interval": 60, "colour": "red"}');
+    const db = join(dir, 'x.sqlite');
+    const files = { GARBAGE: join(dir, 'garbage.json'), CONFIG: join(dir, 'config.json') };
+    const named = args.map((arg) => files[arg as keyof typeof files] ?? arg);
+    oneLineError(await avma([command, ...named, '--db', db]));
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(`${db}-wal`)).toBe(false);
+  });
+
+  it('a refused start leaves an existing database exactly as it was', async () => {
+    const db = await tempDb();
+    expect((await avma(['sweep', '--db', db])).code).toBe(0);
+    const before = await stat(db);
+    oneLineError(await avma(['sweep', '--scenario', join(db, '..', 'missing.json'), '--db', db]));
+    expect((await stat(db)).size).toBe(before.size);
+    const store = await openStore(db, { readOnly: true });
+    try {
+      expect((await store.listVmStatus()).length).toBe(31);
+    } finally {
+      await store.close();
+    }
+  });
+
+  /** Two lab hosts at the scenario start; `down` of them answer no driver call from the start. */
+  async function labWithHostsDown(down: readonly string[]): Promise<{ scenario: string; db: string }> {
+    const db = await tempDb();
+    const scenario = join(db, '..', 'two-hosts.json');
+    const start = '2026-11-01T00:00:00Z';
+    const host = (name: string) => ({
+      name,
+      version: '2022',
+      edition: 'datacenter',
+      sockets: 1,
+      coresPerSocket: 8,
+    });
+    await writeFile(
+      scenario,
+      JSON.stringify({
+        start,
+        hosts: [host('HV01'), host('HV02')],
+        vms: [],
+        events: down.map((name) => ({ at: start, type: 'host-down', host: name })),
+      }),
+    );
+    return { scenario, db };
+  }
+
+  it('avma sweep where some hosts failed: exit 0, one stderr line names the failed host and why', async () => {
+    const { scenario, db } = await labWithHostsDown(['HV02']);
+    const run = await avma(['sweep', '--scenario', scenario, '--db', db]);
+    expect(run.code).toBe(0);
+    const summary = run.stderr.split('\n').filter((line) => line.startsWith('avma sweep:'));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatch(/^avma sweep: 1 of 2 hosts failed, the others were swept: HV02 \(.+\)$/);
+  });
+
+  it('avma sweep and avma run --once where every host failed: exit 1 with a one-line summary', async () => {
+    const { scenario, db } = await labWithHostsDown(['HV01', 'HV02']);
+    const sweep = await avma(['sweep', '--scenario', scenario, '--db', db]);
+    expect(sweep.code).toBe(1);
+    expect(sweep.stderr).toMatch(/\navma sweep: every host failed \(2 of 2\): HV01 \(.+\); HV02 \(.+\)\n$/);
+    const once = await avma(['run', '--once', '--scenario', scenario, '--db', db]);
+    expect(once.code).toBe(1);
+    expect(once.stderr).toMatch(/\navma run: every host failed \(2 of 2\): HV01 \(.+\); HV02 \(.+\)\n$/);
+  });
+
+  it('avma run --driver powershell --once whose shell cannot start: exit 1 naming the host and the cause', async () => {
+    const db = await tempDb();
+    const config = join(db, '..', 'agent.json');
+    await writeFile(config, JSON.stringify({ powershell: { executable: join(db, '..', 'no-such-pwsh') } }));
+    const run = await avma(['run', '--driver', 'powershell', '--config', config, '--once', '--db', db]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^avma run: every host failed \(1 of 1\): localhost \(HOST_UNAVAILABLE: .*cannot start the shell/,
+    );
   });
 });

@@ -236,6 +236,44 @@ describe('agent/cli/commands/store-commands', () => {
     ]);
   });
 
+  it('says on stderr when a month or tenant has no data, still printing the valid empty report', async () => {
+    const usage = (...more: string[]) => avma(['export', 'usage', '--db', db, '--format', 'json', ...more]);
+    const october = await usage('--month', '2026-10');
+    expect(october.code).toBe(0);
+    expect(JSON.parse(october.stdout)).toMatchObject({ month: '2026-10', hosts: [], vms: [], tenants: [] });
+    expect(october.stderr).toBe(
+      'avma export usage: no VM ran in 2026-10 in this database; the report is empty\n',
+    );
+    const nobody = await usage('--month', '2026-11', '--tenant', 'nobody');
+    expect(nobody.code).toBe(0);
+    expect(nobody.stderr).toBe(
+      'avma export usage: no VM of tenant "nobody" ran in 2026-11 in this database; the report is empty\n',
+    );
+    const november = await usage('--month', '2026-11');
+    expect(november.stderr).toBe('');
+  });
+
+  it('states each host’s coverage of the month in JSON and as added CSV columns', async () => {
+    const json = await avma(['export', 'usage', '--db', db, '--month', '2026-11', '--format', 'json']);
+    const host = JSON.parse(json.stdout).hosts[0];
+    // The fixture saw HV01 in one sweep only: observed for 0 of the month's 720 hours.
+    expect(host).toMatchObject({ name: 'HV01', monthHours: 720, observedHours: 0 });
+    const csv = await avma([
+      'export',
+      'usage',
+      '--db',
+      db,
+      '--month',
+      '2026-11',
+      '--format',
+      'csv',
+      '--no-bom',
+    ]);
+    const [header, row] = csv.stdout.split('\r\n');
+    expect(header?.endsWith(',distinctVms,monthHours,observedHours')).toBe(true);
+    expect(row?.endsWith(`,720,${host.observedHours}`)).toBe(true);
+  });
+
   it('never changes the database file', async () => {
     const before = await sha256Of(db);
     await avma(['status', '--db', db]);

@@ -70,8 +70,42 @@ describe('agent/store/queries/events-query', () => {
     expect(await store.listEvents({ vm: 'nobody' })).toEqual([]);
   });
 
-  it('stops at the limit, keeping the oldest', async () => {
-    expect((await store.listEvents({ limit: 1 })).map((e) => e.hresult)).toEqual(['0xC004FD01']);
-    await expect(store.listEvents({ limit: 0 })).rejects.toThrow('limit is 0, expected an integer 1..100000');
+  it('pages through events by (time, id): every event once, in order, pages of the size asked', async () => {
+    // Two more events at the same instant as an existing one: the id breaks the tie across pages.
+    await store.transaction((tx) =>
+      tx.recordHostEvents(
+        'HV01',
+        'Application',
+        [
+          { recordId: 21, eventId: 12310, time: minutes(2), vm: vmGuid(1) },
+          { recordId: 22, eventId: 12310, time: minutes(2), vm: vmGuid(2) },
+        ],
+        AT,
+      ),
+    );
+    const pages: string[][] = [];
+    for await (const page of store.eventPages({}, 2)) {
+      pages.push(page.map((e) => `${e.time.slice(14, 16)}:${e.source}:${e.recordId}`));
+    }
+    expect(pages).toEqual([['01:guest:3', '02:guest:3'], ['02:host:21', '02:host:22'], ['05:host:20']]);
+    const first = await store.listEventsPage({}, null, 5);
+    expect(first.rows).toHaveLength(5);
+    expect(first.next).not.toBeNull();
+    expect((await store.listEventsPage({}, first.next, 5)).rows).toEqual([]);
+    await expect(store.listEventsPage({}, null, 0)).rejects.toThrow('pageSize is 0, expected an integer 1..');
+  });
+
+  it('filters by time: --since inclusive, --until exclusive', async () => {
+    const times = async (since?: Date, until?: Date) =>
+      (
+        await store.listEvents({
+          ...(since === undefined ? {} : { since }),
+          ...(until === undefined ? {} : { until }),
+        })
+      ).map((e) => e.time.slice(14, 16));
+    expect(await times(minutes(2))).toEqual(['02', '05']);
+    expect(await times(undefined, minutes(5))).toEqual(['01', '02']);
+    expect(await times(minutes(2), minutes(3))).toEqual(['02']);
+    expect(await times(minutes(6))).toEqual([]);
   });
 });
