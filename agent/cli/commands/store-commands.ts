@@ -4,14 +4,8 @@
  * report a missing, damaged or newer database in one line (exit 2).
  */
 import { parseIsoTime } from '../../lab/scenario-schema.js';
-import { EVENTS_PAGE_SIZE, openStore, type Store, StoreError } from '../../store/index.js';
-import {
-  buildUsageMonth,
-  USAGE_CSV_TABLES,
-  type UsageCsvTable,
-  UsageError,
-  usageCsv,
-} from '../../usage/index.js';
+import { EVENTS_PAGE_SIZE, openStore, type Store } from '../../store/index.js';
+import { buildUsageMonth, USAGE_CSV_TABLES, type UsageCsvTable, usageCsv } from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString, requiredString } from '../options.js';
