@@ -57,8 +57,16 @@ export function describeError(error: unknown): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
+/**
+ * Milliseconds since `start`, to the microsecond: enough for any sweep, and JSON shows `31.366`, not the
+ * `31.36557799999997` a subtraction of two floats gives.
+ */
+export function elapsedMs(start: number): number {
+  return Math.round((performance.now() - start) * 1000) / 1000;
+}
+
 function outcome(name: CollectorName, enabled: boolean, start: number, error: string | null) {
-  const durationMs = enabled ? performance.now() - start : 0;
+  const durationMs = enabled ? elapsedMs(start) : 0;
   return Object.freeze({ name, enabled, durationMs, success: error === null, error });
 }
 

@@ -13,7 +13,7 @@ import type { HostEvidence } from '../decide/licence-evidence.js';
 import type { HostView } from '../decide/vm-eligibility.js';
 import type { HostInfo, HypervDriver } from '../driver/hyperv-driver.js';
 import type { HostEventInput, SweepState, VmMemory } from '../store/index.js';
-import { type CollectorName, type CollectorOutcome, runCollector } from './collector.js';
+import { type CollectorName, type CollectorOutcome, elapsedMs, runCollector } from './collector.js';
 import type { HostEventsRead } from './collectors/host-events.js';
 import { COLLECTORS } from './collectors/registry.js';
 import type { Inventory } from './collectors/vm-inventory.js';
@@ -148,7 +148,7 @@ function staleHost(driver: HypervDriver, outcome: CollectorOutcome, start: numbe
     skippedVms: [],
     hostEvents: null,
     outcomes: [outcome],
-    durationMs: performance.now() - start,
+    durationMs: elapsedMs(start),
   };
 }
 
@@ -183,6 +183,6 @@ export async function sweepHost(driver: HypervDriver, context: HostSweepContext)
     skippedVms: inventory.value?.skipped ?? [],
     hostEvents,
     outcomes: [factsRead.outcome, inventory.outcome, events.outcome, reports.outcome],
-    durationMs: performance.now() - start,
+    durationMs: elapsedMs(start),
   };
 }

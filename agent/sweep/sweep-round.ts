@@ -15,7 +15,7 @@ import {
   type SweepState,
   type VmMemory,
 } from '../store/index.js';
-import { describeError } from './collector.js';
+import { describeError, elapsedMs } from './collector.js';
 import { type HostSweep, type SweepSettings, sweepHost } from './host-sweep.js';
 import { mapLimit } from './map-limit.js';
 import { type RecordedHost, recordHost } from './record-host.js';
@@ -127,10 +127,10 @@ async function recordSweep(
   try {
     const recorded = await options.store.transaction((tx) => recordHost(tx, sweep, deleted, at));
     rememberCommitted(options.cache, sweep);
-    return { recorded, error: null, ms: performance.now() - start, storeDown: false };
+    return { recorded, error: null, ms: elapsedMs(start), storeDown: false };
   } catch (error) {
     const storeDown = error instanceof StoreError && STORE_DOWN.includes(error.code);
-    return { recorded: null, error: describeError(error), ms: performance.now() - start, storeDown };
+    return { recorded: null, error: describeError(error), ms: elapsedMs(start), storeDown };
   }
 }
 
@@ -165,7 +165,13 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
         : { recorded: null, error: `not tried: ${storeDown}`, ms: 0, storeDown: true };
     if (recording.storeDown && storeDown === null) storeDown = recording.error;
     const { recorded, error, ms } = recording;
-    const report = hostReport(sweep, recorded, error, recorded?.deleted ?? 0, sweep.durationMs + ms);
+    const report = hostReport(
+      sweep,
+      recorded,
+      error,
+      recorded?.deleted ?? 0,
+      Math.round((sweep.durationMs + ms) * 1000) / 1000,
+    );
     hosts.push(report);
     options.onHost?.(report, index, sweeps.length);
   }
@@ -174,6 +180,6 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
     dryRun: options.record === false,
     hosts: Object.freeze(hosts),
     totals: sweepTotals(hosts),
-    durationMs: performance.now() - started,
+    durationMs: elapsedMs(started),
   });
 }

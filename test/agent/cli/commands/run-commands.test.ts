@@ -44,6 +44,10 @@ describe('agent/cli/commands/run-commands', () => {
     expect(report.hosts.map((host) => host.host)).toEqual(['HV01', 'HV02', 'HV03', 'HV04', 'HV05', 'HV06']);
     expect(report.totals).toMatchObject({ hosts: 6, stale: 0, notRecorded: 0, vms: 31 });
     expect(report.totals.pushed).toBeGreaterThan(0);
+    // Durations are microsecond-rounded: no 31.36557799999997 in the JSON.
+    const durations = [...run.stdout.matchAll(/"durationMs": ([0-9.e-]+)/g)].map((m) => m[1] ?? '');
+    expect(durations.length).toBeGreaterThan(6);
+    for (const text of durations) expect(text).toMatch(/^\d+(\.\d{1,3})?$/);
     expect(
       run.stderr
         .split('\n')
