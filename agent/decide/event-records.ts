@@ -13,7 +13,8 @@ import {
   notificationFromHresult,
 } from '../../shared/avma/index.js';
 import { type GuestEvent, quoteUntrusted } from '../../shared/protocol/index.js';
-import type { HostEvent } from '../driver/hyperv-driver.js';
+import type { HostEvent } from '../model/index.js';
+import { toVmId, VM_IDS_IN_TEXT } from '../model/index.js';
 import type { EventInput, EventNotification, HostEventInput, VmMatch } from '../store/index.js';
 
 export const AVMA_GUEST_EVENT = 12309;
@@ -25,8 +26,6 @@ export const HOST_EVENT_LOG = 'Application';
 const MAX_MESSAGE = 1024;
 const HRESULT_IN_TEXT = /0x[0-9a-f]{8}/i;
 const HRESULT_EXACT = /^0x[0-9a-f]{8}$/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const GUIDS_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 const BY_TITLE: ReadonlyMap<string, AvmaNotification> = new Map(
   AVMA_NOTIFICATIONS.map((name) => [AVMA_NOTIFICATION_INFO[name].title.toLowerCase(), name]),
@@ -115,8 +114,8 @@ function uniqueIn(map: ReadonlyMap<string, string | null>, values: readonly stri
  * 12309 comes later (`attributeByTime`), once the sweep has read the guests.
  */
 function attribute(event: HostEvent, known: KnownVms): Attribution {
-  const id = event.data.VirtualMachineId?.toLowerCase();
-  if (id !== undefined && GUID.test(id)) {
+  const id = toVmId(event.data.VirtualMachineId);
+  if (id !== null) {
     // The record names its VM exactly; one the agent does not know stays unattributed.
     return known.ids.has(id) ? { vm: id, vmMatch: 'vm-id' } : UNATTRIBUTED;
   }
@@ -125,7 +124,7 @@ function attribute(event: HostEvent, known: KnownVms): Attribution {
   if (byName !== null) return { vm: byName, vmMatch: 'vm-name' };
   const byFqdn = uniqueIn(known.idByFqdn, values);
   if (byFqdn !== null) return { vm: byFqdn, vmMatch: 'fqdn' };
-  const inMessage = [...new Set(event.message.toLowerCase().match(GUIDS_IN_TEXT) ?? [])].filter((guid) =>
+  const inMessage = [...new Set(event.message.toLowerCase().match(VM_IDS_IN_TEXT) ?? [])].filter((guid) =>
     known.ids.has(guid),
   );
   if (inMessage.length === 1 && inMessage[0] !== undefined)

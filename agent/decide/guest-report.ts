@@ -15,7 +15,7 @@ import {
   quoteUntrusted,
   STATUS_ITEM,
 } from '../../shared/protocol/index.js';
-import type { Problem } from '../store/index.js';
+import type { Problem } from '../model/index.js';
 import { problem } from './problems.js';
 
 export interface GuestReport {

@@ -4,7 +4,7 @@
  * quoted excerpt of tenant text, and stay the same from sweep to sweep while the cause stays (an
  * observation interval changes whenever its problems change).
  */
-import type { Problem } from '../store/index.js';
+import type { Problem } from '../model/index.js';
 
 export const PROBLEM_CODES = [
   /** An item of one of the VM's KVP pools is not a valid Msvm_KvpExchangeDataItem; it was ignored. */

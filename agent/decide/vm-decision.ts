@@ -7,7 +7,7 @@
 import type { GuestIdentity, ServerVersion } from 'hyperv-kvp';
 import type { Channel, EligibilityResult } from '../../shared/avma/index.js';
 import { type AgentStatus, KEY_ITEM } from '../../shared/protocol/index.js';
-import type { VmState } from '../driver/hyperv-driver.js';
+import type { VmState } from '../model/index.js';
 import type { Problem, VmMemory } from '../store/index.js';
 import type { GuestReport } from './guest-report.js';
 import { silenceProblem } from './guest-silence.js';

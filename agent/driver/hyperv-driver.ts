@@ -4,72 +4,15 @@
  * against both. Drivers return raw data (KVP items as the CIM-XML strings WMI returns); decoding,
  * identification and decisions happen above this line.
  */
-import type { HostEdition, HostVersion } from 'hyperv-kvp';
+import type { HostEvent, HostInfo, RawVm } from '../model/index.js';
 
-/** Hyper-V VM states, by name (numeric values differ between Windows versions; see Eryph). */
-export const VM_STATES = [
-  'Running',
-  'Off',
-  'Saved',
-  'Paused',
-  'Starting',
-  'Stopping',
-  'Saving',
-  'Pausing',
-  'Resuming',
-  'Reset',
-  'Other',
-] as const;
-export type VmState = (typeof VM_STATES)[number];
-
-export interface HostInfo {
-  /** Host computer name (NetBIOS), as Hyper-V reports it in `Guest\Parameters\PhysicalHostName`. */
-  readonly name: string;
-  readonly fqdn: string | null;
-  /** `null` when the host runs a release outside the vocabulary (e.g. 2012). */
-  readonly version: HostVersion | null;
-  readonly build: number;
-  /** `null` when the edition is neither Datacenter nor Standard (e.g. Hyper-V Server). */
-  readonly edition: HostEdition | null;
-  /** Whether the host's own Windows licence is activated (LicenseStatus = 1). */
-  readonly activated: boolean;
-  readonly sockets: number;
-  /** Physical cores of each processor, one entry per socket. */
-  readonly coresPerSocket: readonly number[];
-  readonly cluster: string | null;
-  readonly clusterNodes: readonly string[];
-}
-
-export interface RawVm {
-  /** VM GUID (`Msvm_ComputerSystem.Name`), lower case; stable across renames and migrations. */
-  readonly id: string;
-  readonly name: string;
-  readonly state: VmState;
-  /** The Data Exchange (Key-Value Pair Exchange) integration service is enabled for this VM. */
-  readonly dataExchange: boolean;
-  /** `GuestIntrinsicExchangeItems`: CIM-XML strings; empty unless running with Data Exchange on. */
-  readonly intrinsicItems: readonly string[];
-  /** `GuestExchangeItems`: what software in the guest wrote (tenant-controlled, untrusted). */
-  readonly guestItems: readonly string[];
-  /** `HostExchangeItems`: what the host pushed (Source 0). */
-  readonly hostItems: readonly string[];
-}
+// The vocabulary lives in the model layer; the driver boundary speaks it.
+export type { HostEvent, HostInfo, RawVm, VmState } from '../model/index.js';
+export { VM_STATES } from '../model/index.js';
 
 export interface KvpWriteItem {
   readonly name: string;
   readonly data: string;
-}
-
-export interface HostEvent {
-  /** Application log `EventRecordID`: increasing, restarts when the log is cleared. */
-  readonly recordId: number;
-  readonly eventId: number;
-  readonly provider: string;
-  /** ISO-8601 UTC. */
-  readonly time: string;
-  readonly message: string;
-  /** EventData values by name where the event has named data, else positional `0`, `1`, … */
-  readonly data: Readonly<Record<string, string>>;
 }
 
 export interface ReadEventsRequest {

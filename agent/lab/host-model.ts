@@ -3,7 +3,7 @@
  * reachability and Application log (where AVMA requests are logged as event 12310).
  */
 import { type HostEdition, type HostVersion, PRODUCT_SKU, SERVER_VERSION_BUILD } from 'hyperv-kvp';
-import type { HostInfo } from '../driver/hyperv-driver.js';
+import type { HostInfo } from '../model/index.js';
 import { EventLog } from './event-log.js';
 import type { ScenarioHost } from './scenario-schema.js';
 

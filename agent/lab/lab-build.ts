@@ -2,7 +2,7 @@
  * Turning scenario entries into lab objects: a VM's GUID comes from the seeded generator, its network
  * identity from the scenario or from a deterministic allocation, its key from the scenario's key word.
  */
-import type { VmState } from '../driver/hyperv-driver.js';
+import type { VmState } from '../model/index.js';
 import { DEFAULT_LINUX_VERSION } from './guest-os.js';
 import { type GuestNetwork, type LabGuest, LinuxGuest, WindowsGuest } from './lab-guest.js';
 import type { LabSettings } from './lab-settings.js';

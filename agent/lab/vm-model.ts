@@ -10,7 +10,7 @@
  * minutes, its intrinsic items almost never), so listing a large fleet renders only what changed.
  */
 import { encodeKvpItem, type KvpSource } from 'hyperv-kvp';
-import type { RawVm, VmState } from '../driver/hyperv-driver.js';
+import type { RawVm, VmState } from '../model/index.js';
 import type { LabHost } from './host-model.js';
 import { hostParameterItems, intrinsicItems, type KvpPair } from './intrinsic-items.js';
 import type { LabGuest } from './lab-guest.js';

@@ -2,9 +2,9 @@
  * Finding a VM the way an operator names it: its GUID, or its current name (case-insensitive, as
  * Hyper-V names are). A name two VMs share is ambiguous and names neither.
  */
-import type { VmStatus } from '../store/index.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isVmId } from '../model/index.js';
+import type { VmStatus } from '../store/index.js';
 
 export type VmLookup =
   | { readonly kind: 'found'; readonly vm: VmStatus }
@@ -14,7 +14,7 @@ export type VmLookup =
 /** Looks `text` up among `vms` (GUID first, then current name). Never throws. */
 export function lookupVm(vms: readonly VmStatus[], text: string): VmLookup {
   const wanted = text.trim();
-  if (GUID.test(wanted)) {
+  if (isVmId(wanted)) {
     const vm = vms.find((candidate) => candidate.id === wanted.toLowerCase());
     return vm === undefined ? { kind: 'none' } : { kind: 'found', vm };
   }

@@ -1,7 +1,7 @@
 /** Records returned by the store's read API. Times are ISO-8601 UTC strings unless named `...Ms`. */
 import type { Edition, HostEdition, HostVersion } from 'hyperv-kvp';
 import type { Channel, ReasonCode } from '../../shared/avma/index.js';
-import type { VmState } from '../driver/hyperv-driver.js';
+import type { VmState } from '../model/index.js';
 import type {
   AuditAction,
   EventNotification,

@@ -19,7 +19,7 @@ import {
   type LicenseStatus,
   type ReasonCode,
 } from '../../shared/avma/index.js';
-import type { VmState } from '../driver/hyperv-driver.js';
+import type { Problem, VmState } from '../model/index.js';
 
 export const GUEST_OS_VALUES = [...GUEST_OS_FAMILIES, 'unknown'] as const;
 export type GuestOs = GuestOsFamily | 'unknown';
@@ -86,11 +86,8 @@ export interface VmInput {
   readonly tenant: string | null;
 }
 
-export interface Problem {
-  /** Upper-case code such as `INVALID_STATUS`. */
-  readonly code: string;
-  readonly message: string;
-}
+/** Problems are model vocabulary (agent/model); the store validates and keeps them. */
+export type { Problem };
 
 /** One sweep's view of a VM. Any change in these fields opens a new observation interval. */
 export interface ObservationFields {

@@ -3,6 +3,8 @@
  * guest-reported fields, KVP items), so every value is type-checked and size-capped before it reaches
  * SQL, and a bad one fails with `StoreError` INVALID_ARGUMENT naming the field and what was expected.
  */
+
+import { toVmId } from '../model/index.js';
 import { StoreError } from './errors.js';
 
 /** Longest excerpt of a bad value echoed into a message. */
@@ -88,14 +90,11 @@ export function checkOptionalOneOf<T extends string>(
   return value === null || value === undefined ? null : checkOneOf(value, field, allowed);
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A VM id is Hyper-V's GUID; it is stored lower case so lookups do not depend on how it was typed. */
 export function checkGuid(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !GUID.test(value)) {
-    throw invalid(field, value, 'a GUID like 6a3f5c2e-0b1d-4e8f-9a7b-2c4d6e8f0a1b');
-  }
-  return value.toLowerCase();
+  const id = toVmId(value);
+  if (id === null) throw invalid(field, value, 'a GUID like 6a3f5c2e-0b1d-4e8f-9a7b-2c4d6e8f0a1b');
+  return id;
 }
 
 /** true -> 1, false -> 0: SQLite has no boolean type. */

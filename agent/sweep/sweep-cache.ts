@@ -8,7 +8,8 @@
  * events itself.
  */
 import type { KvpItem } from 'hyperv-kvp';
-import type { HostInfo, HypervDriver } from '../driver/hyperv-driver.js';
+import type { HypervDriver } from '../driver/hyperv-driver.js';
+import type { HostInfo } from '../model/index.js';
 import type { KvpPool, Problem } from '../store/index.js';
 
 export interface DecodedPool {

@@ -1,5 +1,5 @@
 /** The SPLA month report, as pure functions over the store's reads. */
-import { VM_STATES, type VmState } from '../driver/hyperv-driver.js';
+import { VM_STATES, type VmState } from '../model/index.js';
 import type { Store, UsageInputs } from '../store/index.js';
 import { observedMsByHost } from './coverage.js';
 import { UsageError } from './errors.js';

@@ -3,7 +3,7 @@
  * and what the store knew about each VM. Built once from the store's usage inputs.
  */
 
-import type { VmState } from '../driver/hyperv-driver.js';
+import type { VmState } from '../model/index.js';
 import type { UsageInputs, UsageInterval, UsageVm } from '../store/index.js';
 import { clip, type Span, touches } from './intervals.js';
 

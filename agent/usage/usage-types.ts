@@ -4,7 +4,7 @@
  */
 import type { Edition, HostEdition, HostVersion } from 'hyperv-kvp';
 import type { Channel } from '../../shared/avma/index.js';
-import type { VmState } from '../driver/hyperv-driver.js';
+import type { VmState } from '../model/index.js';
 import type { Evidence, ObservedLicenseStatus } from '../store/index.js';
 
 export interface UsageHostRow {

@@ -1,5 +1,6 @@
 import { isPsOperation, PS_OPERATIONS } from '../../driver/powershell/operations.js';
 import { renderOperationText } from '../../driver/powershell/script-text.js';
+import { isVmId, VM_ID_FORMAT } from '../../model/index.js';
 import { CliError } from '../cli-error.js';
 import type { CommandSpec } from '../command.js';
 import { flag, optionalString } from '../options.js';
@@ -19,14 +20,10 @@ function recordIdOption(text: string | undefined): number | undefined {
 }
 
 /** Hyper-V VM ids are GUIDs; checked here so the user hears which option is wrong, not the driver's wording. */
-const VM_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function vmIdOption(text: string | undefined): string | undefined {
-  if (text === undefined || VM_GUID.test(text.trim())) return text;
-  throw new CliError(
-    'USAGE',
-    `--vm-id is "${text.slice(0, 40)}", expected a VM GUID: 8-4-4-4-12 hex digits such as 6c8f6a1e-2b0d-4a55-9b7e-3f1d2c4b5a69`,
-  );
+  if (text === undefined || isVmId(text.trim())) return text;
+  throw new CliError('USAGE', `--vm-id is "${text.slice(0, 40)}", expected a VM GUID: ${VM_ID_FORMAT}`);
 }
 
 export const powershellScriptCommand: CommandSpec = {

@@ -1,4 +1,5 @@
 import { encodeKvpItem, encodeKvpRemoveItem, isKvpError, KVP_MAX_ITEMS_PER_CALL } from 'hyperv-kvp';
+import { toVmId } from '../../model/index.js';
 import { DriverError } from '../driver-error.js';
 import type { KvpWriteItem, ReadEventsRequest } from '../hyperv-driver.js';
 import type { PsRequest } from './runner.js';
@@ -16,15 +17,13 @@ export const MAX_EVENTS_PER_CALL = 10_000;
 /** Most event ids in one filter (the XPath grows with each). */
 export const MAX_EVENT_IDS = 64;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * The VM id in lower case. Hyper-V VM ids are GUIDs, so anything else names no VM: throws DriverError
  * 'NO_VM' (as the lab driver does for an unknown id) without asking the host.
  */
 export function normalizeVmId(vmId: string): string {
   const id = typeof vmId === 'string' ? vmId.trim().toLowerCase() : '';
-  if (!GUID.test(id)) {
+  if (toVmId(id) !== id) {
     throw new DriverError(
       'NO_VM',
       `no VM with id "${String(vmId).slice(0, 60)}" (Hyper-V VM ids are GUIDs, 8-4-4-4-12 hex digits)`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isVmId } from '../../model/index.js';
 
 /**
  * zod schemas of what each script prints (after the `ok` key). Every number arrives as a string (the
@@ -64,12 +65,7 @@ export const MAX_VM_NAME_CHARS = 1024;
 
 export const InventoryVm = z
   .object({
-    Id: z
-      .string()
-      .regex(
-        /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/,
-        'expected a GUID',
-      ),
+    Id: z.string().refine(isVmId, 'expected a GUID'),
     Name: z.string().max(MAX_VM_NAME_CHARS),
     // By name: a number here means the script printed the enum value, whose meaning varies by release.
     State: z.string().regex(/^[A-Za-z]{1,40}$/, 'expected a VM state name such as "Running"'),

@@ -1,6 +1,6 @@
 /** `avma status`: one row per VM with its latest observation. */
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../driver/hyperv-driver.js';
+import { VM_STATES } from '../../model/index.js';
 import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,

@@ -4,7 +4,7 @@
  * intent `seq` the audit trail holds for it (so a restarted agent continues the guest's sequence).
  */
 import { CHANNELS } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../driver/hyperv-driver.js';
+import { VM_STATES } from '../../model/index.js';
 import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,

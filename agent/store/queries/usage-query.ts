@@ -4,7 +4,7 @@
  */
 import { EDITIONS, HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
 import { CHANNELS } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../driver/hyperv-driver.js';
+import { VM_STATES } from '../../model/index.js';
 import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,

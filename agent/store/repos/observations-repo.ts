@@ -5,7 +5,7 @@
  */
 import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../driver/hyperv-driver.js';
+import { VM_STATES } from '../../model/index.js';
 import type { SqlRow, SqlValue } from '../connection.js';
 import {
   EVIDENCE_VALUES,

@@ -10,7 +10,8 @@
  */
 
 import { AVMA_HOST_EVENT } from '../../decide/event-records.js';
-import type { HostEvent, HypervDriver } from '../../driver/hyperv-driver.js';
+import type { HypervDriver } from '../../driver/hyperv-driver.js';
+import type { HostEvent } from '../../model/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 
 export const MAX_EVENTS_PER_SWEEP = 1000;

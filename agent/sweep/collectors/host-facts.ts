@@ -4,7 +4,8 @@
  * host's whole transaction.
  */
 
-import type { HostInfo, HypervDriver } from '../../driver/hyperv-driver.js';
+import type { HypervDriver } from '../../driver/hyperv-driver.js';
+import type { HostInfo } from '../../model/index.js';
 import type { HostFacts } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 

@@ -14,14 +14,15 @@ import {
   type KvpItem,
 } from 'hyperv-kvp';
 import { problem } from '../../decide/problems.js';
-import type { HypervDriver, RawVm, VmState } from '../../driver/hyperv-driver.js';
+import type { HypervDriver } from '../../driver/hyperv-driver.js';
+import type { RawVm, VmState } from '../../model/index.js';
+import { isVmId } from '../../model/index.js';
 import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
 export const MAX_POOL_ITEMS = 1024;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InventoryVm {
   /** Lower-case GUID. */
@@ -158,7 +159,7 @@ export async function collectInventory(
   const vms: InventoryVm[] = [];
   const skipped: string[] = [];
   for (const raw of listed) {
-    if (typeof raw.id !== 'string' || !GUID.test(raw.id) || seen.has(raw.id.toLowerCase())) {
+    if (!isVmId(raw.id) || seen.has(raw.id.toLowerCase())) {
       skipped.push(String(raw.id).slice(0, 40));
       continue;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guestEventRecord, hostEventRecord, type KnownVms } from '../../../agent/decide/event-records.js';
-import type { HostEvent } from '../../../agent/driver/hyperv-driver.js';
+import type { HostEvent } from '../../../agent/model/index.js';
 import { guestEvent, VM_ID } from './decide-kit.js';
 
 const FALLBACK = new Date('2026-11-10T12:00:00Z');

@@ -1,4 +1,5 @@
 import { decodeKvpItem, encodeKvpItem, isIpv4, isIpv6, type KvpItem } from 'hyperv-kvp';
+import { VM_IDS_IN_TEXT } from '../../../model/index.js';
 
 /**
  * Anonymises recorded answers so an operator can hand them over as fixtures: host, cluster and VM names,
@@ -13,7 +14,6 @@ const PUBLIC_GUIDS = new Set([
   '2a34b1c2-fd73-4043-8a5b-dd2159bc743f',
   '55c92734-d682-4d71-983e-d6ec3f16059f',
 ]);
-const GUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g;
 /** Intrinsic items whose values name the guest or its addresses. */
 const ADDRESS_ITEMS = new Set([
   'NetworkAddressIPv4',
@@ -119,7 +119,7 @@ export class Anonymiser {
    * never rewritten again even when it looks like another original (192.0.2.x addresses).
    */
   text(value: string): string {
-    const withGuids = value.replace(GUID, (guid) => this.#guid(guid));
+    const withGuids = value.replace(VM_IDS_IN_TEXT, (guid) => this.#guid(guid));
     const { pattern, forms } = this.#matcher();
     return pattern === null
       ? withGuids

@@ -1,0 +1,16 @@
+/**
+ * The agent's bottom layer: the host and VM vocabulary that driver, store, decide, usage and the API
+ * share. It depends on nothing above it (only on `hyperv-kvp`'s vocabulary).
+ */
+export type { HostEvent, HostInfo } from './host.js';
+export {
+  isVmId,
+  type Problem,
+  type RawVm,
+  toVmId,
+  VM_ID_FORMAT,
+  VM_IDS_IN_TEXT,
+  VM_STATES,
+  type VmId,
+  type VmState,
+} from './vm.js';

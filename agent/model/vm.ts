@@ -1,0 +1,68 @@
+/**
+ * The VM vocabulary every layer shares (driver, store, decide, usage, the API): its id, its states and
+ * the raw record a driver lists. The bottom layer: it imports nothing of the agent.
+ */
+
+/**
+ * A Hyper-V VM id: the GUID of `Msvm_ComputerSystem.Name`, lower case. Stable across renames and
+ * migrations. Checked in one place (`isVmId`, `toVmId`): every layer that takes an id from outside
+ * (a driver listing, a KVP record, a CLI argument, a URL) goes through them.
+ */
+export type VmId = string;
+
+/** 8-4-4-4-12 hexadecimal digits, either case. */
+const VM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Any VM id inside a text (an event message, say). */
+export const VM_IDS_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** How a VM id is written, for error messages. */
+export const VM_ID_FORMAT = '8-4-4-4-12 hexadecimal digits, e.g. 6a3f5c2e-0b1d-4e8f-9a7b-2c4d6e8f0a1b';
+
+/** Whether `value` is a VM id in either case. Never throws. */
+export function isVmId(value: unknown): boolean {
+  return typeof value === 'string' && VM_ID.test(value);
+}
+
+/** The VM id in its one spelling (lower case), or `null` when `value` is not one. Never throws. */
+export function toVmId(value: unknown): VmId | null {
+  return typeof value === 'string' && VM_ID.test(value) ? value.toLowerCase() : null;
+}
+
+/** Hyper-V VM states, by name (numeric values differ between Windows versions; see Eryph). */
+export const VM_STATES = [
+  'Running',
+  'Off',
+  'Saved',
+  'Paused',
+  'Starting',
+  'Stopping',
+  'Saving',
+  'Pausing',
+  'Resuming',
+  'Reset',
+  'Other',
+] as const;
+export type VmState = (typeof VM_STATES)[number];
+
+/** One VM as a driver lists it: raw, before any decoding or judgement. */
+export interface RawVm {
+  /** VM GUID (`Msvm_ComputerSystem.Name`), lower case; stable across renames and migrations. */
+  readonly id: VmId;
+  readonly name: string;
+  readonly state: VmState;
+  /** The Data Exchange (Key-Value Pair Exchange) integration service is enabled for this VM. */
+  readonly dataExchange: boolean;
+  /** `GuestIntrinsicExchangeItems`: CIM-XML strings; empty unless running with Data Exchange on. */
+  readonly intrinsicItems: readonly string[];
+  /** `GuestExchangeItems`: what software in the guest wrote (tenant-controlled, untrusted). */
+  readonly guestItems: readonly string[];
+  /** `HostExchangeItems`: what the host pushed (Source 0). */
+  readonly hostItems: readonly string[];
+}
+
+/** Something wrong with a VM, recorded on its observation: a closed code and a one-line message. */
+export interface Problem {
+  /** Upper-case code such as `STATUS_INVALID` (agent/decide/problems.ts lists them). */
+  readonly code: string;
+  readonly message: string;
+}
