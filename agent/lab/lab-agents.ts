@@ -6,7 +6,7 @@
  */
 import { GuestAgent } from '../../guest/agent/guest-agent.js';
 import type { GuestPlatform } from '../../guest/platform/guest-platform.js';
-import { LabGuestPlatform, type LabGuestServices } from '../../guest/platform/lab-platform.js';
+import { LabGuestPlatform, type LabGuestServices } from './lab-guest-platform.js';
 import type { LabProblemCode } from './lab-records.js';
 import { MINUTE_MS, type SimScheduler } from './sim-clock.js';
 import type { LabVm } from './vm-model.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../agent/model/index.js';
 import type { ReadEventsRequest } from '../../../agent/driver/hyperv-driver.js';
+import type { HostEvent } from '../../../agent/model/index.js';
 import { type Fleet, fleet, scenario, server } from './sweep-kit.js';
 
 const GUEST = {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { LabGuestPlatform } from '../../../agent/lab/lab-guest-platform.js';
 import { GuestAgent } from '../../../guest/agent/guest-agent.js';
-import { LabGuestPlatform } from '../../../guest/platform/lab-platform.js';
 import { encodeStatus } from '../../../shared/protocol/index.js';
 import { openRaw } from '../store/raw-sqlite.js';
 import { type Fleet, fleet, MINUTE, scenario, server } from './sweep-kit.js';

@@ -14,8 +14,8 @@
 import { decodeKvpItems, type KvpItem } from 'hyperv-kvp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DriverError, type DriverErrorCode } from '../../../../agent/driver/driver-error.js';
-import type { HostEvent, RawVm } from '../../../../agent/model/index.js';
 import type { HypervDriver } from '../../../../agent/driver/hyperv-driver.js';
+import type { HostEvent, RawVm } from '../../../../agent/model/index.js';
 
 export interface KnownVm {
   readonly id: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../../agent/model/index.js';
 import type { HypervDriver, ReadEventsRequest } from '../../../../agent/driver/hyperv-driver.js';
+import type { HostEvent } from '../../../../agent/model/index.js';
 import { collectHostEvents } from '../../../../agent/sweep/collectors/host-events.js';
 
 function event(recordId: number): HostEvent {

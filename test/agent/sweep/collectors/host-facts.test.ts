@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HostInfo } from '../../../../agent/model/index.js';
 import type { HypervDriver } from '../../../../agent/driver/hyperv-driver.js';
+import type { HostInfo } from '../../../../agent/model/index.js';
 import { collectHostFacts, hostFacts } from '../../../../agent/sweep/collectors/host-facts.js';
 
 const INFO: HostInfo = {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { encodeKvpItem } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
-import type { RawVm } from '../../../../agent/model/index.js';
 import type { HypervDriver } from '../../../../agent/driver/hyperv-driver.js';
+import type { RawVm } from '../../../../agent/model/index.js';
 import {
   collectInventory,
   inventoryVm,

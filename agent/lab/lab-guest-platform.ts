@@ -7,18 +7,18 @@
  * Application log, all on the lab's clock.
  */
 import { encodeKvpItem, isKvpError, isServerVersion } from 'hyperv-kvp';
-import { AVMA_GUEST_EVENT_ID } from '../../agent/lab/activation.js';
-import { LabError } from '../../agent/lab/lab-error.js';
-import type { WindowsGuest } from '../../agent/lab/lab-guest.js';
-import type { KeyInstallResult } from '../../agent/lab/product-keys.js';
-import type { LabVm } from '../../agent/lab/vm-model.js';
 import {
   type GuestActivationEvent,
   type GuestOsFacts,
   type GuestPlatform,
   GuestPlatformError,
   type LicenseFacts,
-} from './guest-platform.js';
+} from '../../guest/platform/guest-platform.js';
+import { AVMA_GUEST_EVENT_ID } from './activation.js';
+import { LabError } from './lab-error.js';
+import type { WindowsGuest } from './lab-guest.js';
+import type { KeyInstallResult } from './product-keys.js';
+import type { LabVm } from './vm-model.js';
 
 /** What the platform needs from the lab (the `Lab` class provides it). */
 export interface LabGuestServices {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../agent/lab/lab.js';
 import type { WindowsGuest } from '../../../agent/lab/lab-guest.js';
+import { LabGuestPlatform } from '../../../agent/lab/lab-guest-platform.js';
 import { HOUR_MS } from '../../../agent/lab/sim-clock.js';
 import { GuestPlatformError } from '../../../guest/platform/guest-platform.js';
-import { LabGuestPlatform } from '../../../guest/platform/lab-platform.js';
-import { host, labOf, server, vm } from '../../agent/lab/lab-test-kit.js';
+import { host, labOf, server, vm } from './lab-test-kit.js';
 
 async function platformFor(
   guest: object,
@@ -23,7 +23,7 @@ async function rejection(promise: Promise<unknown>): Promise<GuestPlatformError>
   return error as GuestPlatformError;
 }
 
-describe('guest/platform/lab-platform', () => {
+describe('agent/lab/lab-guest-platform', () => {
   it('reports the guest OS facts the agent decides on', async () => {
     const { platform } = await platformFor(
       server('2016', 'standard', 'none', 'oob-grace', { evaluation: true }),
