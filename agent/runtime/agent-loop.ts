@@ -1,6 +1,6 @@
 /**
- * The agent loop of `avma run`: a round every `interval` on the driver's clock until stopped. With
- * the lab, the lab's clock follows the real one at `labSpeed` simulated milliseconds per real one
+ * The agent loop of `avma run`: a round every `interval` on the drivers' clock until stopped. A
+ * simulated clock (the lab's) follows the real one at `labSpeed` simulated milliseconds per real one
  * (60: a simulated minute per real second), so sweeps, pushes, 12309/12310 events and the scenario's
  * timed events happen while one watches. A round that fails (the database locked by another process
  * past its busy timeout, a full disk) is reported in one line and retried at the next interval; a stop
@@ -97,25 +97,23 @@ function noHostSwept(report: SweepReport, record: boolean): boolean {
 export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   const real = options.realClock ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
-  const lab = options.session.lab;
+  const clock = options.session.source.clock;
   const realStart = real();
-  const simStart = lab?.now() ?? 0;
+  const clockStart = clock.now();
   let rounds = 0;
   let failedRounds = 0;
   let roundsWithoutAHost = 0;
   let lastReport: SweepReport | null = null;
   while (!options.signal.aborted) {
     const started = real();
-    if (lab !== null)
-      await lab.advanceTo(Math.max(lab.now(), simStart + (started - realStart) * options.labSpeed));
+    await clock.follow(clockStart, started - realStart, options.labSpeed);
     const report = await oneRound(options);
     rounds += 1;
     if (report === null || (options.record && report.totals.notRecorded > 0)) failedRounds += 1;
     if (report === null || noHostSwept(report, options.record)) roundsWithoutAHost += 1;
     lastReport = report ?? lastReport;
     if (options.maxRounds !== undefined && rounds >= options.maxRounds) break;
-    const wait =
-      lab !== null ? options.intervalMs / options.labSpeed : options.intervalMs - (real() - started);
+    const wait = clock.realWait(options.intervalMs, options.labSpeed, real() - started);
     await sleep(Math.max(0, wait), options.signal);
   }
   return { rounds, failedRounds, roundsWithoutAHost, lastReport };

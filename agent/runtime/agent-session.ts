@@ -1,7 +1,7 @@
 /**
- * Everything one agent run needs, opened together and closed together: the store, one driver per
- * host, the lab when the driver is the lab (rebuilt from the database when resuming, lab-replay.ts),
- * the tenant of each VM and the sweep's cache.
+ * Everything one agent run needs, opened together and closed together: the store, the host source
+ * (drivers, their clock and the tenant of each VM: the lab or real hosts, host-sources.ts, rebuilt
+ * from the database when resuming) and the sweep's cache.
  */
 
 import { existsSync } from 'node:fs';
@@ -9,24 +9,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PowerShellSettings, TenantRule } from '../config/config-schema.js';
-import { tenantResolver } from '../config/tenants.js';
 import { DEFAULT_CORRELATION_TOLERANCE_MS } from '../decide/host-evidence.js';
-import { DEFAULT_HOST_EVIDENCE_WINDOW_MS } from '../decide/licence-evidence.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type { PsOperation } from '../driver/powershell/operations.js';
-import { createDrivers } from '../driver/registry.js';
-import { DEFAULT_SEED, Lab } from '../lab/lab.js';
+import type { Lab } from '../lab/lab.js';
 import type { GuestAgentFactory } from '../lab/lab-agents.js';
-import { LabError } from '../lab/lab-error.js';
 import type { LabSettingsInput } from '../lab/lab-settings.js';
-import { defaultScenario, loadScenarioFile } from '../lab/scenario-loader.js';
 import type { Scenario } from '../lab/scenario-schema.js';
 import { openStore, removeCreatedDatabase, type Store } from '../store/index.js';
 import type { CollectorName } from '../sweep/collector.js';
 import { describeError } from '../sweep/collector.js';
-import type { SweepSettings, TenantOf } from '../sweep/host-sweep.js';
+import type { SweepSettings } from '../sweep/host-sweep.js';
 import { SweepCache } from '../sweep/sweep-cache.js';
-import { replayLab } from './lab-replay.js';
+import type { HostSource } from './host-source.js';
+import { labOf, openHostSource } from './host-sources.js';
 import { RuntimeError } from './runtime-error.js';
 
 export interface SessionOptions {
@@ -64,7 +60,10 @@ export interface SessionOptions {
 
 export interface AgentSession {
   readonly store: Store;
+  /** Where the hosts come from: drivers, their clock, tenants (host-source.ts). */
+  readonly source: HostSource;
   readonly drivers: readonly HypervDriver[];
+  /** The lab, for the commands about the lab itself (`avma lab run`); `null` on real hosts. */
   readonly lab: Lab | null;
   readonly settings: SweepSettings;
   readonly cache: SweepCache;
@@ -109,53 +108,12 @@ async function openAgentStore(options: SessionOptions): Promise<{ store: Store; 
   }
 }
 
-async function openLab(options: SessionOptions): Promise<Lab> {
-  try {
-    const scenario =
-      options.scenario === undefined
-        ? defaultScenario()
-        : typeof options.scenario === 'string'
-          ? await loadScenarioFile(options.scenario)
-          : options.scenario;
-    return await Lab.create(scenario, {
-      seed: options.seed ?? DEFAULT_SEED,
-      ...(options.labSettings === undefined ? {} : { settings: options.labSettings }),
-      ...(options.guestAgentFactory === undefined ? {} : { guestAgentFactory: options.guestAgentFactory }),
-    });
-  } catch (error) {
-    if (error instanceof LabError) throw new RuntimeError('INVALID_OPTIONS', error.message, { cause: error });
-    throw error;
-  }
-}
-
-async function openDrivers(options: SessionOptions, lab: Lab | null): Promise<HypervDriver[]> {
-  const driverOptions =
-    lab !== null
-      ? { lab }
-      : { ...options.powershell, ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }) };
-  try {
-    return await createDrivers({
-      driver: options.driver,
-      ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
-      options: driverOptions,
-    });
-  } catch (error) {
-    throw new RuntimeError('DRIVER_UNAVAILABLE', describeError(error), { cause: error });
-  }
-}
-
-function tenantsFor(lab: Lab | null, rules: readonly TenantRule[]): TenantOf {
-  if (lab !== null) return (_host, vm) => lab.findVm(vm.id)?.tenant ?? null;
-  const resolve = tenantResolver(rules);
-  return (_host, vm) => resolve(vm.name);
-}
-
 /**
  * Closes what a failed start opened. A database this start created (`created`) that still holds no
  * record is removed, so a command refused while starting leaves no file behind; an existing one stays.
  */
-async function abandon(store: Store, drivers: readonly HypervDriver[], created: boolean): Promise<void> {
-  await Promise.allSettled(drivers.map((driver) => driver.close()));
+async function abandon(store: Store, source: HostSource, created: boolean): Promise<void> {
+  await source.close();
   const empty = created && (await store.holdsNothing().catch(() => false));
   await store.close().catch(() => undefined);
   if (empty) await removeCreatedDatabase(store.path);
@@ -169,41 +127,38 @@ async function abandon(store: Store, drivers: readonly HypervDriver[], created: 
  * created by this call that holds nothing is removed.
  */
 export async function openSession(options: SessionOptions): Promise<AgentSession> {
-  const lab = options.driver === 'lab' ? await openLab(options) : null;
-  // Drivers connect lazily (nothing runs before the first call): creating them checks hosts and options.
-  const drivers = await openDrivers(options, lab);
+  const source = await openHostSource(options);
   const created = options.dryRun === undefined && !existsSync(options.db);
   const { store, scratch } = await openAgentStore(options).catch(async (error: unknown) => {
-    await Promise.allSettled(drivers.map((driver) => driver.close()));
+    await source.close();
     throw error;
   });
   try {
-    const resumedAt = lab === null ? null : await replayLab(lab, store);
+    const resumedAt = await source.resume(store);
     const settings: SweepSettings = {
       silentAfterMs: options.silentAfterMs,
-      tenantOf: tenantsFor(lab, options.tenants ?? []),
-      evidenceWindowMs:
-        options.evidenceWindowMs ??
-        (lab === null ? DEFAULT_HOST_EVIDENCE_WINDOW_MS : lab.settings.avmaValidityMinutes * 60_000),
+      tenantOf: source.tenantOf,
+      evidenceWindowMs: options.evidenceWindowMs ?? source.evidenceWindowMs,
       correlationToleranceMs: options.correlationToleranceMs ?? DEFAULT_CORRELATION_TOLERANCE_MS,
       disabledCollectors: new Set(options.disabledCollectors ?? []),
     };
     return {
       store,
-      drivers,
-      lab,
+      source,
+      drivers: source.drivers,
+      lab: labOf(source),
       settings,
       cache: new SweepCache(),
       resumedAt,
-      now: () => new Date(lab === null ? Date.now() : lab.now()),
+      now: () => new Date(source.clock.now()),
       close: async () => {
-        await Promise.allSettled(drivers.map((driver) => driver.close()));
+        await source.close();
         await store.close().catch(() => undefined);
         if (scratch !== null) await rm(scratch, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await abandon(store, drivers, created);
+    await abandon(store, source, created);
     if (scratch !== null) await rm(scratch, { recursive: true, force: true });
     throw error;
   }

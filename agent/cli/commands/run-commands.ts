@@ -22,12 +22,9 @@ function open(run: AgentRun, command: string): Promise<AgentSession> {
 function where(session: AgentSession, run: AgentRun): string {
   const db = run.session.db;
   const month = session.now().toISOString().slice(0, 7);
-  const source =
-    session.lab === null
-      ? `powershell driver, hosts ${session.drivers.map((d) => d.hostName).join(', ')}`
-      : `lab driver, ${typeof run.session.scenario === 'string' ? run.session.scenario : 'the bundled scenario'} (${session.lab.hosts().length} hosts, ${session.lab.vms().length} VMs)`;
+  const source = session.source.describe();
   const lines = [`avma run: ${source}, database ${db}${run.dryRun ? ' (dry run: nothing recorded)' : ''}`];
-  if (session.lab !== null) {
+  if (session.source.kind === 'lab') {
     const from =
       session.resumedAt === null ? 'the scenario start' : 'one interval after the last sweep in the database';
     lines.push(
@@ -68,8 +65,7 @@ async function runLoop(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
   const session = await open(run, 'avma run');
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
-  if (session.lab !== null && session.resumedAt !== null)
-    await session.lab.advanceTo(session.resumedAt + run.intervalMs);
+  if (session.resumedAt !== null) await session.source.clock.advanceTo(session.resumedAt + run.intervalMs);
   const { signal, release } = stopOnSignals(context);
   try {
     context.io.stderr(where(session, run));
@@ -134,8 +130,7 @@ async function sweepOnce(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
   const session = await open(run, 'avma sweep');
   try {
-    const lab = session.lab;
-    if (lab !== null && session.resumedAt !== null) await lab.advanceTo(session.resumedAt + run.intervalMs);
+    if (session.resumedAt !== null) await session.source.clock.advanceTo(session.resumedAt + run.intervalMs);
     if (!run.dryRun) {
       const unresolved = await applyConfigOptOuts(session.store, run.optOuts, session.now());
       for (const name of unresolved)

@@ -83,11 +83,11 @@ describe('agent/cli/commands/powershell-command', () => {
     [['powershell', 'script', 'add-kvp', '--name', 'k', '--data', 'v'], 'add-kvp needs a VM id (--vm-id)'],
     [
       ['powershell', 'script', 'remove-kvp', '--vm-id', 'DemoVM', '--name', 'k'],
-      '--vm-id is "DemoVM", expected a VM GUID: 8-4-4-4-12 hex digits',
+      '--vm-id is "DemoVM", expected a VM GUID: 8-4-4-4-12 hexadecimal digits',
     ],
     [
       ['powershell', 'script', 'enable-data-exchange', '--vm-id', 'notaguid'],
-      '--vm-id is "notaguid", expected a VM GUID: 8-4-4-4-12 hex digits',
+      '--vm-id is "notaguid", expected a VM GUID: 8-4-4-4-12 hexadecimal digits',
     ],
     [
       ['powershell', 'script', 'read-events', '--after-record-id', '-1'],
