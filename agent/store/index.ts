@@ -14,6 +14,7 @@ export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-
 export type * from './read-types.js';
 export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
 export { type SweepVmPart, type SweepVmRejection, sweepVmRejection } from './repos/sweep-vm-check.js';
+export { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 export { MAX_TENANT, MAX_VM_NAME } from './repos/vms-repo.js';
 export { Store, type StoreSettings } from './store.js';
 export { storeText } from './store-text.js';

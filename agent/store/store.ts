@@ -4,6 +4,7 @@
  * and every read runs alone, in order of request.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { hashToken, looksLikeToken, sameDigest } from '../tokens/index.js';
 import type { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { listAudit } from './queries/audit-query.js';
@@ -12,6 +13,7 @@ import { getMonthClose, listMonthCloses } from './queries/month-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
 import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
+import { findTokenByDigest, listTokens } from './queries/tokens-query.js';
 import { readUsageInputs } from './queries/usage-query.js';
 import type {
   AuditFilter,
@@ -25,8 +27,10 @@ import type {
   VmStatus,
   VmStatusFilter,
 } from './read-types.js';
+import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 import { Transaction } from './transaction.js';
-import type { MonthCloseRecord } from './types.js';
+import type { ChangeRequest, CreatedToken, MonthCloseRecord, TokenInput, TokenRecord } from './types.js';
+import { checkTime } from './validate.js';
 import type { WriterLock } from './writer-lock.js';
 
 export interface StoreSettings {
@@ -34,6 +38,9 @@ export interface StoreSettings {
   readonly staleAfterMs: number;
   readonly readOnly: boolean;
 }
+
+/** Failures of the last-use write that leave authentication unaffected. */
+const BOOKKEEPING_SKIPPED: ReadonlySet<string> = new Set(['LOCKED', 'READ_ONLY', 'DISK_FULL']);
 
 /** Marks async work running inside the queue, to refuse a nested call that would wait for itself. */
 const insideQueue = new AsyncLocalStorage<true>();
@@ -169,6 +176,58 @@ export class Store {
 
   listMonthCloses(): Promise<MonthCloseRecord[]> {
     return this.#read((conn) => listMonthCloses(conn));
+  }
+
+  /**
+   * Creates an API token: generates it, stores only its SHA-256, audits `token-create` with the actor.
+   * The token is in the result and nowhere else: show it once. Rejects with INVALID_ARGUMENT (name,
+   * role, actor, expiry not after `at`), CONFLICT (name taken, case-insensitively, even by a revoked
+   * token), READ_ONLY, LOCKED. Needs no writer lock: it works beside a running agent.
+   */
+  createToken(input: TokenInput): Promise<CreatedToken> {
+    return this.transaction((tx) => tx.createToken(input));
+  }
+
+  /** Every token, oldest first (revoked and expired too); never a token or its hash. Never writes. */
+  listTokens(): Promise<TokenRecord[]> {
+    return this.#read((conn) => listTokens(conn));
+  }
+
+  /**
+   * Revokes a token (audited `token-revoke`). Resolves to false, writing nothing, when it was already
+   * revoked; rejects with NOT_FOUND for an unknown name.
+   */
+  revokeToken(name: string, request: ChangeRequest): Promise<boolean> {
+    return this.transaction((tx) => tx.revokeToken(name, request));
+  }
+
+  /**
+   * The token's record when `token` is a current token at `at`; null when it is malformed, unknown,
+   * revoked or expired (the caller answers 401, without saying which). Looks the SHA-256 up by its
+   * unique index, then compares digests in constant time. Records the use at most once a minute per
+   * token; a read-only store, or a database locked by another process, still authenticates without it.
+   */
+  async authenticateToken(token: string, at: Date): Promise<TokenRecord | null> {
+    const atMs = checkTime(at, 'at');
+    if (!looksLikeToken(token)) return null;
+    const digest = hashToken(token);
+    const stored = await this.#read((conn) => findTokenByDigest(conn, digest));
+    if (stored === null || !sameDigest(stored.sha256, digest)) return null;
+    const { record } = stored;
+    if (record.revokedAt !== null) return null;
+    if (record.expiresAt !== null && Date.parse(record.expiresAt) <= atMs) return null;
+    const lastUsedMs = record.lastUsedAt === null ? null : Date.parse(record.lastUsedAt);
+    if (this.settings.readOnly || (lastUsedMs !== null && lastUsedMs >= atMs - LAST_USED_RESOLUTION_MS)) {
+      return record;
+    }
+    const written = await this.transaction((tx) => tx.recordTokenUse(record.name, at)).catch(
+      (error: unknown) => {
+        // The last use is bookkeeping: a busy, full or unwritable database must not turn a valid token away.
+        if (error instanceof StoreError && BOOKKEEPING_SKIPPED.has(error.code)) return false;
+        throw error;
+      },
+    );
+    return written ? Object.freeze({ ...record, lastUsedAt: at.toISOString() }) : record;
   }
 
   /** Whether no table holds a row: nothing recorded yet (a database only just created). Never writes. */

@@ -16,17 +16,20 @@ import { readKvp, recordKvp } from './repos/kvp-repo.js';
 import { insertMonthClose } from './repos/month-repo.js';
 import { recordObservation } from './repos/observations-repo.js';
 import { recordSweep, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
+import { insertToken, recordTokenUse, revokeToken } from './repos/tokens-repo.js';
 import { markVmDeleted, recordVmName, setAvmaBlocked, setOptOut, upsertVm } from './repos/vms-repo.js';
 import type {
   AuditInput,
   Bookmark,
   ChangeRequest,
+  CreatedToken,
   EventInput,
   HostFacts,
   KvpItemRecord,
   KvpPool,
   ObservationChange,
   ObservationFields,
+  TokenInput,
   VmInput,
 } from './types.js';
 import { checkTime } from './validate.js';
@@ -160,5 +163,20 @@ export class Transaction {
       report,
       sha256,
     });
+  }
+
+  /** Creates an API token (audited); CONFLICT when the name is taken. See `Store.createToken`. */
+  async createToken(input: TokenInput): Promise<CreatedToken> {
+    return insertToken(this.#use(), input);
+  }
+
+  /** True (and audited) when the token was active; false when already revoked; NOT_FOUND if unknown. */
+  async revokeToken(name: string, request: ChangeRequest): Promise<boolean> {
+    return revokeToken(this.#use(), name, request);
+  }
+
+  /** Moves the token's last use to `at` unless it moved less than a minute before; true when written. */
+  async recordTokenUse(name: string, at: Date): Promise<boolean> {
+    return recordTokenUse(this.#use(), name, at);
   }
 }

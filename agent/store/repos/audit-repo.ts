@@ -7,7 +7,8 @@ import { AUDIT_ACTIONS, type AuditInput } from '../types.js';
 import { checkOneOf, checkText, checkTime, invalid } from '../validate.js';
 import { hostIdOf, type TxContext, vmIdOf } from './context.js';
 
-const MAX_ACTOR = 128;
+/** Longest actor name: an operator's user name or an API token's name. */
+export const MAX_ACTOR = 128;
 const MAX_REASON = 1024;
 /** Details are small JSON objects (key names, seq numbers); a megabyte would be a bug upstream. */
 const MAX_DETAILS_CHARS = 16 * 1024;

@@ -62,6 +62,7 @@ describe('agent/store/open-store', () => {
       'kvp_latest',
       'month_closes',
       'observations',
+      'tokens',
       'vm_names',
       'vms',
     ]);
