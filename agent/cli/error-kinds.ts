@@ -12,6 +12,7 @@ import type { GuestPlatformErrorCode } from '../../guest/platform/guest-platform
 import type { AvmaErrorCode } from '../../shared/avma/index.js';
 import { LayerError } from '../../shared/errors/index.js';
 import type { ProtocolProblemCode } from '../../shared/protocol/index.js';
+import type { ApiErrorCode } from '../api/api-error.js';
 import type { ConfigErrorCode } from '../config/config-error.js';
 import type { DriverErrorCode } from '../driver/driver-error.js';
 import type { LabErrorCode } from '../lab/lab-error.js';
@@ -28,6 +29,7 @@ export type ErrorKindEntry = ErrorKind | 'cause';
 
 /** Every layer with its closed code set. */
 export interface LayerCodes {
+  readonly api: ApiErrorCode;
   readonly cli: CliErrorCode;
   readonly config: ConfigErrorCode;
   readonly runtime: RuntimeErrorCode;
@@ -50,6 +52,16 @@ const BAD_INPUT = 'bad-input';
 const OPERATIONAL = 'operational';
 
 export const ERROR_KINDS: KindTable = Object.freeze({
+  // The API's own refusals are the client's to fix (agent/api/http-status.ts gives their status).
+  api: {
+    UNAUTHORIZED: BAD_INPUT,
+    FORBIDDEN: BAD_INPUT,
+    NOT_FOUND: BAD_INPUT,
+    BAD_PARAMETER: BAD_INPUT,
+    PAYLOAD_TOO_LARGE: BAD_INPUT,
+    RATE_LIMITED: BAD_INPUT,
+    NOT_AVAILABLE: BAD_INPUT,
+  },
   cli: { USAGE: BAD_INPUT, INPUT: BAD_INPUT, UNREADABLE_FILE: BAD_INPUT },
   config: { UNREADABLE: BAD_INPUT, NOT_JSON: BAD_INPUT, INVALID: BAD_INPUT },
   runtime: {

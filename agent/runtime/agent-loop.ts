@@ -28,6 +28,10 @@ export interface LoopOptions {
   readonly signal: AbortSignal;
   /** Stop after this many rounds (`--once`: 1). */
   readonly maxRounds?: number;
+  /** Called with each round's report (metrics, readiness). */
+  readonly onRound?: (report: SweepReport) => void;
+  /** Rounds run through this runner, shared with "sweep now" (roundRunner); default: the loop's own. */
+  readonly runner?: RoundRunner;
   /** The real clock and a sleep that ends early on abort (tests replace them). */
   readonly realClock?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -85,6 +89,29 @@ async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
   }
 }
 
+/**
+ * Runs rounds one at a time: the loop's own and those an operator asks for through the API ("sweep
+ * now") share one runner, so two rounds never sweep the same hosts at once.
+ */
+export interface RoundRunner {
+  run(): Promise<SweepReport | null>;
+}
+
+export function roundRunner(options: LoopOptions): RoundRunner {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    run() {
+      const next = tail.then(async () => {
+        const report = await oneRound(options);
+        if (report !== null) options.onRound?.(report);
+        return report;
+      });
+      tail = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
 /** Every host of the round was stale or (when recording) not recorded. */
 function noHostSwept(report: SweepReport, record: boolean): boolean {
   const failed = report.hosts.filter(
@@ -98,6 +125,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   const real = options.realClock ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const clock = options.session.source.clock;
+  const runner = options.runner ?? roundRunner(options);
   const realStart = real();
   const clockStart = clock.now();
   let rounds = 0;
@@ -107,7 +135,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   while (!options.signal.aborted) {
     const started = real();
     await clock.follow(clockStart, started - realStart, options.labSpeed);
-    const report = await oneRound(options);
+    const report = await runner.run();
     rounds += 1;
     if (report === null || (options.record && report.totals.notRecorded > 0)) failedRounds += 1;
     if (report === null || noHostSwept(report, options.record)) roundsWithoutAHost += 1;

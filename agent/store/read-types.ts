@@ -57,6 +57,10 @@ export interface EventFilter {
   readonly since?: Date;
   /** Only events before this time. */
   readonly until?: Date;
+  /** Only events of this source: `host` (12310), `guest` (12309), `agent` (audit). */
+  readonly source?: EventSource;
+  /** Only events of this host (case-insensitive). */
+  readonly host?: string;
 }
 
 /** Where a page of events ended: the (time, id) of its last event. Opaque to callers. */

@@ -16,7 +16,7 @@ import {
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../read-types.js';
 import { nameFromStoredOrNull, storedName } from '../stored-name.js';
 import { EVENT_NOTIFICATIONS, EVENT_SOURCES, VM_MATCHES } from '../types.js';
-import { checkInteger, checkText, checkTime } from '../validate.js';
+import { checkInteger, checkOneOf, checkText, checkTime } from '../validate.js';
 
 /** Rows per page by default: a few hundred kilobytes of rows at a time. */
 export const EVENTS_PAGE_SIZE = 1000;
@@ -40,6 +40,8 @@ WHERE (?1 IS NULL OR e.event_id = ?1)
     UNION SELECT id FROM vms WHERE guid = lower(?2)))
   AND e.time >= ?3 AND e.time < ?4
   AND (e.time, e.id) > (?5, ?6)
+  AND (?8 IS NULL OR e.source = ?8)
+  AND (?9 IS NULL OR h.name = ?9 COLLATE NOCASE)
 ORDER BY e.time, e.id
 LIMIT ?7`;
 
@@ -79,7 +81,9 @@ export async function listEventsPage(
   const afterTime =
     after === null ? NO_LOWER_BOUND : checkInteger(after.time, 'after.time', -1, NO_UPPER_BOUND);
   const afterId = after === null ? 0 : checkInteger(after.id, 'after.id', 0, NO_UPPER_BOUND);
-  const rows = await conn.all(EVENTS_SQL, [eventId, vm, since, until, afterTime, afterId, size]);
+  const source = filter.source === undefined ? null : checkOneOf(filter.source, 'source', EVENT_SOURCES);
+  const host = filter.host === undefined ? null : checkText(filter.host, 'host', 253);
+  const rows = await conn.all(EVENTS_SQL, [eventId, vm, since, until, afterTime, afterId, size, source, host]);
   const last = rows.at(-1);
   const next =
     rows.length === size && last !== undefined

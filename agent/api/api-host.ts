@@ -1,0 +1,70 @@
+/**
+ * The API put together over a store: the services the routes use (tokens from the store, cursors,
+ * the clock, "sweep now" when the process sweeps), the express app, and its server. Used by `avma run`
+ * (with the sweep) and `avma serve` (the store alone).
+ */
+import pino, { type Logger } from 'pino';
+import type { Store } from '../store/index.js';
+import { createApiApp, type MetricsSource } from './app.js';
+import { CursorCodec } from './cursor.js';
+import type { ApiServices, TokenAdmin } from './route.js';
+import { type ListenAddress, type RunningServer, startServer } from './server.js';
+
+export interface ApiHostOptions {
+  readonly store: Store;
+  readonly version: string;
+  readonly listen: ListenAddress;
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly warn: (line: string) => void;
+  /** Where the access log's JSON lines go (default: standard output). */
+  readonly log?: Logger;
+  readonly metrics?: MetricsSource;
+  readonly metricsPublic?: boolean;
+  readonly sweepNow?: () => Promise<unknown>;
+  readonly lastSweepAt?: () => number | null;
+  readonly staleAfterMs?: number;
+  readonly rateLimitPerMinute?: number;
+  readonly now?: () => Date;
+}
+
+/** The store's tokens as the API's token administration. */
+export function storeTokens(store: Store): TokenAdmin {
+  return {
+    async authenticate(token, at) {
+      const record = await store.authenticateToken(token, at);
+      return record === null ? null : { name: record.name, role: record.role };
+    },
+    list: () => store.listTokens(),
+    create: (request) => store.createToken(request),
+    revoke: (name, request) => store.revokeToken(name, request),
+  };
+}
+
+export function apiServices(options: ApiHostOptions): ApiServices {
+  return {
+    store: options.store,
+    cursors: new CursorCodec(),
+    version: options.version,
+    tokens: storeTokens(options.store),
+    now: options.now ?? (() => new Date()),
+    ...(options.sweepNow === undefined ? {} : { sweepNow: options.sweepNow }),
+  };
+}
+
+/** Starts the API on `options.listen`; resolves once it listens. */
+export function startApi(options: ApiHostOptions): Promise<RunningServer> {
+  const app = createApiApp({
+    services: apiServices(options),
+    log: options.log ?? pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.metricsPublic === undefined ? {} : { metricsPublic: options.metricsPublic }),
+    ...(options.lastSweepAt === undefined ? {} : { lastSweepAt: options.lastSweepAt }),
+    ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),
+    ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+  });
+  return startServer(app, {
+    listen: options.listen,
+    warn: options.warn,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+  });
+}

@@ -1,0 +1,240 @@
+/**
+ * The HTTP API as an express 5 application over a store: the route list (routes/index.ts) mounted
+ * with bearer-token authentication and roles, zod on every request part and every JSON answer, RFC 9457
+ * problem bodies, helmet's headers, a body size limit, a per-token rate limit, no CORS, and an access
+ * log line per request (JSON, pino) naming the token's name, never the token.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { ApiError } from './api-error.js';
+import { mountDocs } from './docs.js';
+import { httpFailure } from './http-status.js';
+import { openApiDocument } from './openapi.js';
+import {
+  type ApiServices,
+  type Caller,
+  expressPath,
+  type RouteAnswer,
+  type RouteSpec,
+  roleAllows,
+} from './route.js';
+import { API_ROUTES } from './routes/index.js';
+import { parsePart } from './validate-request.js';
+
+export interface MetricsSource {
+  render(): Promise<{ readonly contentType: string; readonly body: string }>;
+}
+
+export interface ApiOptions {
+  readonly services: ApiServices;
+  readonly log: Logger;
+  readonly metrics?: MetricsSource;
+  /** `/metrics` without a token (config `metrics.public`). */
+  readonly metricsPublic?: boolean;
+  /** Requests per token per minute (default 6,000: 100/s). */
+  readonly rateLimitPerMinute?: number;
+  /** When the last sweep ended (ms), for /readyz; `null` while none has; absent under `avma serve`. */
+  readonly lastSweepAt?: () => number | null;
+  /** /readyz fails when the last sweep is older than this (default 3 intervals, set by the caller). */
+  readonly staleAfterMs?: number;
+}
+
+const BODY_LIMIT = '16kb';
+const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/=]{1,512})$/;
+
+type Authed = Request & { caller?: Caller };
+
+function sendProblem(res: Response, error: unknown, log: Logger, req: Request): void {
+  const failure = httpFailure(error);
+  if (failure.status >= 500)
+    log.error(
+      { err: error instanceof Error ? error.message : String(error), code: failure.code, path: req.path },
+      'request failed',
+    );
+  res
+    .status(failure.status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `urn:avma:error:${failure.code}`,
+        title: failure.title,
+        status: failure.status,
+        detail: failure.detail,
+      }),
+    );
+}
+
+function authenticate(services: ApiServices) {
+  return async (req: Authed, _res: Response, next: NextFunction) => {
+    try {
+      const match = BEARER.exec(req.get('authorization') ?? '');
+      if (match?.[1] === undefined)
+        throw new ApiError('UNAUTHORIZED', 'Authorization: expected "Bearer <token>"');
+      const caller =
+        services.tokens === undefined ? null : await services.tokens.authenticate(match[1], services.now());
+      if (caller === null) throw new ApiError('UNAUTHORIZED', 'the token is unknown, expired or revoked');
+      req.caller = caller;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function requireRole(route: RouteSpec) {
+  return (req: Authed, _res: Response, next: NextFunction) => {
+    const caller = req.caller;
+    if (caller === undefined) return next(new ApiError('UNAUTHORIZED', 'no token'));
+    if (!roleAllows(caller.role, route.role)) {
+      return next(
+        new ApiError('FORBIDDEN', `this call needs a ${route.role} token; ${caller.name} is ${caller.role}`),
+      );
+    }
+    next();
+  };
+}
+
+function send(res: Response, route: RouteSpec, answer: RouteAnswer): void {
+  if (answer.kind === 'csv') {
+    const safeName = answer.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
+    res.status(200).type('text/csv; charset=utf-8').attachment(safeName);
+    if (typeof answer.body === 'string') res.send(answer.body);
+    else answer.body.pipe(res);
+    return;
+  }
+  // Every JSON answer is checked against its schema: a mismatch is a bug (500), never sent half-right.
+  const body = route.response.parse(answer.body);
+  res.status(answer.status ?? route.status ?? 200).json(body);
+}
+
+function handler(route: RouteSpec, services: ApiServices) {
+  return async (req: Authed, res: Response, next: NextFunction) => {
+    try {
+      const params = parsePart(route.params, req.params, 'path');
+      const query = parsePart(route.query, req.query, 'query');
+      const body = parsePart(route.body, req.body, 'body');
+      const answer = await route.handle({ params, query, body, caller: req.caller as Caller }, services);
+      send(res, route, answer);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function accessLog(log: Logger) {
+  return (req: Authed, res: Response, next: NextFunction) => {
+    const start = performance.now();
+    res.on('finish', () => {
+      log.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - start) * 1000) / 1000,
+          token: req.caller?.name ?? null,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function rateLimiter(perMinute: number) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req: Request) => `token:${(req as Authed).caller?.name ?? 'none'}`,
+    handler: (_req, _res, next) =>
+      next(
+        new ApiError('RATE_LIMITED', `more than ${perMinute} requests a minute for this token; slow down`),
+      ),
+  });
+}
+
+function mountHealth(app: express.Express, options: ApiOptions): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    try {
+      await options.services.store.listMonthCloses();
+      const last = options.lastSweepAt?.() ?? null;
+      const stale =
+        options.lastSweepAt !== undefined &&
+        options.staleAfterMs !== undefined &&
+        (last === null || options.services.now().getTime() - last > options.staleAfterMs);
+      if (stale)
+        throw new ApiError(
+          'NOT_AVAILABLE',
+          last === null
+            ? 'no sweep has finished yet'
+            : `the last sweep ended at ${new Date(last).toISOString()}`,
+        );
+      res.json({ status: 'ready', lastSweep: last === null ? null : new Date(last).toISOString() });
+    } catch (error) {
+      const failure = httpFailure(error);
+      res
+        .status(503)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: `urn:avma:error:${failure.code}`,
+            title: 'Service Unavailable',
+            status: 503,
+            detail: failure.status >= 500 ? failure.detail : failure.detail,
+          }),
+        );
+      void req;
+    }
+  });
+}
+
+/** The express application; mount it on an http(s) server (server.ts). */
+export function createApiApp(options: ApiOptions): express.Express {
+  const { services, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(accessLog(log));
+  app.use(helmet());
+  mountHealth(app, options);
+  const document = openApiDocument(API_ROUTES, services.version);
+  mountDocs(app, document);
+  const auth = authenticate(services);
+  const limiter = rateLimiter(options.rateLimitPerMinute ?? 6000);
+  if (options.metrics !== undefined) {
+    const metrics = options.metrics;
+    const guard = options.metricsPublic === true ? [] : [auth, limiter];
+    app.get('/metrics', ...guard, async (_req, res, next) => {
+      try {
+        const { contentType, body } = await metrics.render();
+        res.type(contentType).send(body);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+  app.use('/api/v1', auth, limiter, express.json({ limit: BODY_LIMIT, strict: true }));
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  for (const route of API_ROUTES)
+    app[route.method](expressPath(route.path), requireRole(route), handler(route, services));
+  app.use('/api', (_req, _res, next) =>
+    next(new ApiError('NOT_FOUND', 'no such API path; see /api/v1/openapi.json')),
+  );
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const typed = error as { type?: string; status?: number };
+    if (typed.type === 'entity.too.large')
+      return sendProblem(res, new ApiError('PAYLOAD_TOO_LARGE', `body: larger than ${BODY_LIMIT}`), log, req);
+    if (typed.type === 'entity.parse.failed')
+      return sendProblem(res, new ApiError('BAD_PARAMETER', 'body: not valid JSON'), log, req);
+    sendProblem(res, error, log, req);
+  });
+  return app;
+}

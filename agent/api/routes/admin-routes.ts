@@ -1,0 +1,89 @@
+/** Tokens (admin) and "sweep now" (operator). */
+import { z } from 'zod';
+import { ApiError } from '../api-error.js';
+import { type ApiServices, json, type RouteSpec, type TokenAdmin } from '../route.js';
+import { SweepStarted, TokenCreateBody, TokenCreated, type TokenInfo, TokenList } from '../schemas.js';
+
+function tokensOf(services: ApiServices): TokenAdmin {
+  if (services.tokens === undefined) throw new ApiError('NOT_AVAILABLE', 'this store keeps no tokens');
+  return services.tokens;
+}
+
+export const ADMIN_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v1/tokens',
+    role: 'admin',
+    operationId: 'listTokens',
+    summary: 'Tokens: name, role, created, expires, revoked, last used (never the token)',
+    response: TokenList,
+    async handle(_request, services) {
+      return json({ items: await tokensOf(services).list() });
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tokens',
+    role: 'admin',
+    operationId: 'createToken',
+    status: 201,
+    summary: 'Create a token; the answer shows it once, only its SHA-256 is stored',
+    body: TokenCreateBody,
+    response: TokenCreated,
+    async handle({ body, caller }, services) {
+      const request = body as z.infer<typeof TokenCreateBody>;
+      const created = await tokensOf(services).create({
+        name: request.name,
+        role: request.role,
+        expiresAt: request.expires === undefined ? null : new Date(request.expires),
+        actor: caller.name,
+        at: services.now(),
+      });
+      return json(created, 201);
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/tokens/{name}',
+    role: 'admin',
+    operationId: 'revokeToken',
+    summary: 'Revoke a token: it is refused from now on (401)',
+    params: z.strictObject({ name: z.string().min(1).max(64) }),
+    response: z.object({ name: z.string(), revoked: z.boolean() }).meta({ id: 'TokenRevoked' }),
+    async handle({ params, caller }, services) {
+      const revoked = await tokensOf(services).revoke(params.name, {
+        actor: caller.name,
+        at: services.now(),
+        reason: 'revoked through the API',
+      });
+      if (
+        !revoked &&
+        !(await tokensOf(services).list()).some((t: z.infer<typeof TokenInfo>) => t.name === params.name)
+      ) {
+        throw new ApiError('NOT_FOUND', `name: no token named ${JSON.stringify(params.name)}`);
+      }
+      return json({ name: params.name, revoked });
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sweep',
+    role: 'operator',
+    operationId: 'sweepNow',
+    summary: 'Sweep every host now (only in `avma run`; `avma serve` runs no sweep)',
+    response: SweepStarted,
+    async handle({ caller }, services) {
+      if (services.sweepNow === undefined) {
+        throw new ApiError(
+          'NOT_AVAILABLE',
+          'this server runs no sweep (avma serve); use the agent that sweeps',
+        );
+      }
+      const at = services.now();
+      await services.store.transaction((tx) =>
+        tx.audit({ at, actor: caller.name, action: 'sweep-now', reason: 'requested through the API' }),
+      );
+      return json({ report: await services.sweepNow() });
+    },
+  },
+];

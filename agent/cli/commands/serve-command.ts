@@ -1,0 +1,60 @@
+/** `avma serve`: the API, /metrics and the docs over a store, with no sweep. */
+import { startApi } from '../../api/api-host.js';
+import { openStore } from '../../store/index.js';
+import { AGENT_VERSION } from '../../version.js';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { requiredString } from '../options.js';
+import { API_OPTIONS, apiSettings } from './api-options.js';
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+function stopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function serve(context: CommandContext): Promise<number> {
+  const settings = apiSettings(context);
+  const db = requiredString(context, 'db', 'the path of the agent database');
+  // Not a sweeping writer: the server writes only tokens' last use, operator actions and month closes.
+  const store = await openStore(db, { create: false });
+  try {
+    const server = await startApi({
+      store,
+      version: AGENT_VERSION,
+      listen: settings.listen,
+      metricsPublic: settings.metricsPublic,
+      warn: (line) => context.io.stderr(`avma serve: ${line}\n`),
+      ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+    });
+    context.io.stderr(
+      `avma serve: ${server.url} over ${db} (no sweep); API docs at ${server.url}/api/docs\n`,
+    );
+    await stopped();
+    context.io.stderr('avma serve: stopping: in-flight requests finish first\n');
+    await server.close();
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export const serveCommand: CommandSpec = {
+  path: ['serve'],
+  summary: 'Serve the API, /metrics and the API docs over a database, without sweeping',
+  details:
+    'Every /api/v1 call needs "Authorization: Bearer <token>" (avma token create). SIGINT/SIGTERM stop it\n' +
+    'after the requests in flight. The sweeping agent (avma run) serves the same by itself.',
+  options: {
+    db: { type: 'string', valueName: 'FILE', description: 'the agent database (never created here)' },
+    ...API_OPTIONS,
+  },
+  positionals: [],
+  run: serve,
+};

@@ -1,0 +1,289 @@
+/** The API over real HTTP on a lab-filled store: authentication, roles, validation, answers, audit. */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../../agent/api/routes/index.js';
+import { type ApiKit, apiKit, HOSTILE } from './api-kit.js';
+
+/** A concrete URL for a route, with valid path values. */
+function sample(path: string, vmId: string): string {
+  return path.replace('{id}', vmId).replace('{month}', '2026-11').replace('{name}', 'grafana');
+}
+
+const WRITE_BODIES: Record<string, unknown> = {
+  optOutVm: { reason: 'test' },
+  optInVm: { reason: 'test' },
+  allowAvmaVm: { reason: 'test' },
+  createToken: { name: 'x1', role: 'reader' },
+};
+
+describe('agent/api/app', () => {
+  let api: ApiKit;
+  let vmId: string;
+  beforeAll(async () => {
+    api = await apiKit();
+    const [first] = await api.store.listVmStatus();
+    vmId = first?.id ?? '';
+  }, 60_000);
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('refuses every API route without a token, with a wrong, an expired and a revoked one: 401 problem+json', async () => {
+    for (const route of API_ROUTES) {
+      for (const token of [null, 'avma_wrong', api.tokens.expired, api.tokens.revoked]) {
+        const answer = await api.request(sample(route.path, vmId), {
+          method: route.method.toUpperCase(),
+          token,
+        });
+        expect([route.operationId, answer.status]).toEqual([route.operationId, 401]);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        const body = (await answer.json()) as { status: number; title: string; detail: string };
+        expect(body).toMatchObject({ status: 401, title: 'Unauthorized' });
+      }
+    }
+  });
+
+  it('refuses a reader every write (403) and an operator the token routes', async () => {
+    for (const route of API_ROUTES.filter((r) => r.role !== 'reader')) {
+      const body = WRITE_BODIES[route.operationId];
+      const answer = await api.request(sample(route.path, vmId), {
+        method: route.method.toUpperCase(),
+        token: api.tokens.reader,
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+      expect([route.operationId, answer.status]).toEqual([route.operationId, 403]);
+    }
+    const tokens = await api.request('/api/v1/tokens', { token: api.tokens.operator });
+    expect(tokens.status).toBe(403);
+  });
+
+  it('names the bad parameter in a 400 and writes nothing', async () => {
+    const cases: [string, string][] = [
+      ['/api/v1/events?limit=5000', 'limit'],
+      ['/api/v1/events?colour=red', 'unknown parameter "colour"'],
+      ['/api/v1/events?after=eyJ0aW1lIjoxfQ.AAAA', 'after'],
+      ['/api/v1/events?since=yesterday', 'since'],
+      ['/api/v1/usage/2026-13', 'month'],
+      ['/api/v1/months/2026-11/diff?against=2026-00', 'against'],
+    ];
+    for (const [path, named] of cases) {
+      const answer = await api.request(path, { token: api.tokens.reader });
+      const body = (await answer.json()) as { detail: string };
+      expect([path, answer.status]).toEqual([path, 400]);
+      expect(body.detail).toContain(named);
+    }
+    const before = (await api.store.listAudit()).length;
+    const bad = await api.request('/api/v1/vms/not-a-guid/opt-out', {
+      method: 'POST',
+      token: api.tokens.operator,
+      body: JSON.stringify({ reason: 'x' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toMatch(/^id: /);
+    expect((await api.store.listAudit()).length).toBe(before);
+  });
+
+  it('pages events with an opaque cursor: every event once, in order', async () => {
+    const all = await api.store.listEvents();
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const query: string = next === null ? '' : `&after=${encodeURIComponent(next)}`;
+      const answer = await api.request(`/api/v1/events?limit=50${query}`, { token: api.tokens.reader });
+      const page = (await answer.json()) as {
+        items: { recordId: number; source: string; time: string }[];
+        next: string | null;
+      };
+      seen.push(...page.items.map((e) => `${e.time}/${e.source}/${e.recordId}`));
+      next = page.next;
+    } while (next !== null);
+    expect(seen).toEqual(all.map((e) => `${e.time}/${e.source}/${e.recordId}`));
+    const hostOnly = await api.request('/api/v1/events?source=host&eventId=12310&limit=1000', {
+      token: api.tokens.reader,
+    });
+    const hostEvents = ((await hostOnly.json()) as { items: { source: string }[] }).items;
+    expect(hostEvents.length).toBeGreaterThan(0);
+    expect(new Set(hostEvents.map((e) => e.source))).toEqual(new Set(['host']));
+  });
+
+  it('serves the month as JSON and as CSV with a BOM, CRLF, a safe file name and the injection guard', async () => {
+    const json = await api.request('/api/v1/usage/2026-11', { token: api.tokens.reader });
+    expect(json.status).toBe(200);
+    expect(((await json.json()) as { month: string }).month).toBe('2026-11');
+    const csv = await api.request('/api/v1/usage/2026-11?format=csv&table=vms', { token: api.tokens.reader });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="?avma-usage-2026-11-vms\.csv"?$/,
+    );
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('\r\n');
+    // The hostile VM is there, its name and tenant defused: no cell starts with = + - @.
+    expect(text).toContain(HOSTILE.id);
+    const cells = text.split('\r\n').flatMap((line) => line.split(','));
+    expect(cells.some((cell) => /^"?[=+@-]/.test(cell))).toBe(false);
+    const report = (await (
+      await api.request('/api/v1/usage/2026-11', { token: api.tokens.reader })
+    ).json()) as {
+      vms: { id: string; name: string; tenant: string }[];
+    };
+    expect(report.vms.find((vm) => vm.id === HOSTILE.id)).toMatchObject({
+      name: HOSTILE.name,
+      tenant: HOSTILE.tenant,
+    });
+  });
+
+  it('closes a finished month once, audited with the token’s name, and diffs months', async () => {
+    const close = await api.request('/api/v1/months/2026-10/close', {
+      method: 'POST',
+      token: api.tokens.operator,
+    });
+    expect(close.status).toBe(201);
+    expect(((await close.json()) as { sha256: string }).sha256).toMatch(/^[0-9a-f]{64}$/);
+    const again = await api.request('/api/v1/months/2026-10/close', {
+      method: 'POST',
+      token: api.tokens.operator,
+    });
+    expect(again.status).toBe(409);
+    const notOver = await api.request('/api/v1/months/2099-01/close', {
+      method: 'POST',
+      token: api.tokens.operator,
+    });
+    expect(notOver.status).toBe(409);
+    const audit = await api.store.listAudit({ actions: ['month-close'] });
+    expect(audit.map((row) => row.actor)).toEqual(['noc']);
+    const months = (await (await api.request('/api/v1/months', { token: api.tokens.reader })).json()) as {
+      items: { month: string }[];
+    };
+    expect(months.items.map((m) => m.month)).toEqual(['2026-10']);
+    const diff = await api.request('/api/v1/months/2026-11/diff?against=2026-10', {
+      token: api.tokens.reader,
+    });
+    expect(diff.status).toBe(200);
+    expect((await diff.json()) as { from: string; to: string }).toMatchObject({
+      from: '2026-10',
+      to: '2026-11',
+    });
+  });
+
+  it('opts a VM out and in with the token as actor and the reason given; an unknown VM is 404', async () => {
+    const post = (path: string, reason: string) =>
+      api.request(path, {
+        method: 'POST',
+        token: api.tokens.operator,
+        body: JSON.stringify({ reason }),
+        headers: { 'content-type': 'application/json' },
+      });
+    const out = await post(`/api/v1/vms/${vmId}/opt-out`, 'ticket 4711');
+    expect(await out.json()).toMatchObject({
+      id: vmId,
+      action: 'opt-out',
+      changed: true,
+      optedOut: true,
+      actor: 'noc',
+    });
+    expect(
+      ((await (await post(`/api/v1/vms/${vmId}/opt-out`, 'again')).json()) as { changed: boolean }).changed,
+    ).toBe(false);
+    await post(`/api/v1/vms/${vmId}/opt-in`, 'ticket 4712');
+    const audit = await api.store.listAudit({ actions: ['opt-out', 'opt-in'] });
+    expect(audit.filter((row) => row.actor === 'noc').map((row) => [row.action, row.reason])).toEqual([
+      ['opt-out', 'ticket 4711'],
+      ['opt-in', 'ticket 4712'],
+    ]);
+    const missing = await post('/api/v1/vms/00000000-0000-0000-0000-000000000000/opt-out', 'x');
+    expect(missing.status).toBe(404);
+  });
+
+  it('creates, lists and revokes tokens for an admin; the new token works once created and not after revoking', async () => {
+    const created = await api.request('/api/v1/tokens', {
+      method: 'POST',
+      token: api.tokens.admin,
+      body: JSON.stringify({ name: 'ci-bot', role: 'reader' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    expect(token).toMatch(/^avma_/);
+    expect((await api.request('/api/v1/months', { token })).status).toBe(200);
+    const list = (await (await api.request('/api/v1/tokens', { token: api.tokens.admin })).json()) as {
+      items: { name: string }[];
+    };
+    expect(JSON.stringify(list)).not.toContain(token);
+    expect(list.items.map((t) => t.name)).toContain('ci-bot');
+    expect(
+      (await api.request('/api/v1/tokens/ci-bot', { method: 'DELETE', token: api.tokens.admin })).status,
+    ).toBe(200);
+    expect((await api.request('/api/v1/months', { token })).status).toBe(401);
+    expect(
+      (await api.request('/api/v1/tokens/nobody', { method: 'DELETE', token: api.tokens.admin })).status,
+    ).toBe(404);
+  });
+
+  it('answers "sweep now" with 409 when the process runs no sweep', async () => {
+    const answer = await api.request('/api/v1/sweep', { method: 'POST', token: api.tokens.operator });
+    expect(answer.status).toBe(409);
+  });
+
+  it('refuses a body over the limit (413) and one that is not JSON (400), with no stack trace', async () => {
+    const big = await api.request(`/api/v1/vms/${vmId}/opt-out`, {
+      method: 'POST',
+      token: api.tokens.operator,
+      body: JSON.stringify({ reason: 'x'.repeat(20_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(big.status).toBe(413);
+    const broken = await api.request(`/api/v1/vms/${vmId}/opt-out`, {
+      method: 'POST',
+      token: api.tokens.operator,
+      body: '{"reason":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('sends security headers and no CORS header, and logs each request with the token’s name, never the token', async () => {
+    const answer = await api.request('/api/v1/months', {
+      token: api.tokens.reader,
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    const line = api.logLines
+      .map((l) => JSON.parse(l) as { path: string; token: string | null })
+      .findLast((l) => l.path === '/api/v1/months');
+    expect(line?.token).toBe('grafana');
+    expect(api.logLines.join('\n')).not.toContain(api.tokens.reader);
+  });
+
+  it('publishes an OpenAPI 3.1 document that a validator accepts, with exactly the routes that exist', async () => {
+    const answer = await api.request('/api/v1/openapi.json', { token: api.tokens.reader });
+    const document = (await answer.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m} ${path}`),
+    );
+    expect(documented.sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    const docs = await api.request('/api/docs');
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('/api/docs/assets/swagger-ui-bundle.js');
+    expect((await api.request('/api/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
+    expect((await api.request('/api/docs/openapi.json')).status).toBe(200);
+  });
+
+  it('answers /healthz and /readyz without a token', async () => {
+    expect((await api.request('/healthz')).status).toBe(200);
+    expect(await (await api.request('/readyz')).json()).toMatchObject({ status: 'ready' });
+  });
+});
