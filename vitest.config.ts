@@ -10,5 +10,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    // Every agent a test starts (in process or as a child) serves its API on an ephemeral port.
+    env: { AVMA_LISTEN: '127.0.0.1:0' },
   },
 });

@@ -11,6 +11,7 @@ import {
 } from './commands/licensing-commands.js';
 import { powershellScriptCommand } from './commands/powershell-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
+import { serveCommand } from './commands/serve-command.js';
 import { eventsCommand, exportUsageCommand, statusCommand } from './commands/store-commands.js';
 import { vmAllowAvmaCommand, vmOptInCommand, vmOptOutCommand } from './commands/vm-commands.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   runCommand,
   sweepCommand,
   labRunCommand,
+  serveCommand,
   statusCommand,
   eventsCommand,
   exportUsageCommand,

@@ -4,11 +4,20 @@ import { CliError } from '../cli-error.js';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { flag, optionalString } from '../options.js';
 
+/**
+ * Where the server listens unless `--listen` says: `AVMA_LISTEN` from the environment (a service
+ * definition, or a test suite that wants ephemeral ports), else 127.0.0.1:9740.
+ */
+export function defaultListen(): string {
+  const fromEnvironment = process.env.AVMA_LISTEN;
+  return fromEnvironment === undefined || fromEnvironment === '' ? DEFAULT_LISTEN : fromEnvironment;
+}
+
 export const API_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze({
   listen: {
     type: 'string',
     valueName: 'HOST:PORT',
-    description: `where the API, /metrics and the dashboard listen (default ${DEFAULT_LISTEN})`,
+    description: `where the API, /metrics and the dashboard listen (default $AVMA_LISTEN, else ${DEFAULT_LISTEN})`,
   },
   'tls-cert': { type: 'string', valueName: 'FILE', description: 'serve HTTPS with this PEM certificate' },
   'tls-key': { type: 'string', valueName: 'FILE', description: 'the PEM private key of --tls-cert' },
@@ -26,7 +35,7 @@ export interface ApiSettings {
 
 /** The server's settings from the flags; CliError USAGE for a bad --listen or half a TLS pair. */
 export function apiSettings(context: CommandContext): ApiSettings {
-  const listenText = optionalString(context, 'listen') ?? DEFAULT_LISTEN;
+  const listenText = optionalString(context, 'listen') ?? defaultListen();
   let listen: ListenAddress;
   try {
     listen = parseListen(listenText);

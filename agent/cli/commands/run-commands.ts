@@ -1,10 +1,10 @@
 /**
  * `avma run` (the agent loop) and `avma sweep` (one pass), architecture §10. Progress goes to stderr,
  * one line per host per sweep; `avma sweep` prints its summary as JSON on stdout; dry-run scripts go to
- * stdout. `--port` (the REST API) belongs to a later issue and is not accepted yet.
+ * stdout. `avma run` also serves the API (run-server.ts) unless `--no-listen`.
  */
 
-import { runAgentLoop } from '../../runtime/agent-loop.js';
+import { type LoopOptions, roundRunner, runAgentLoop } from '../../runtime/agent-loop.js';
 import { type AgentSession, openSession } from '../../runtime/agent-session.js';
 import { applyConfigOptOuts } from '../../runtime/config-opt-outs.js';
 import { hostLine } from '../../sweep/sweep-report.js';
@@ -12,6 +12,8 @@ import { sweepRound } from '../../sweep/sweep-round.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag } from '../options.js';
 import { AGENT_OPTIONS, type AgentRun, resolveAgentRun } from './agent-options.js';
+import { API_OPTIONS, apiSettings } from './api-options.js';
+import { type RunServer, startRunServer } from './run-server.js';
 import { EXIT_HOSTS_FAILED, everyHostFailed, failureLine } from './sweep-outcome.js';
 
 /** Opens the session of a run as the database's writer `command` (errors are classified by type). */
@@ -61,38 +63,65 @@ function stopOnSignals(context: CommandContext): { signal: AbortSignal; release:
   };
 }
 
+/** The loop's options: progress on stderr, the round runner shared with the API's "sweep now". */
+function loopOptions(context: CommandContext, session: AgentSession, run: AgentRun, signal: AbortSignal) {
+  let server: RunServer | null = null;
+  const options: LoopOptions = {
+    session,
+    intervalMs: run.intervalMs,
+    labSpeed: run.labSpeed,
+    concurrency: run.concurrency,
+    record: !run.dryRun,
+    optOuts: run.optOuts,
+    progress: (line) => context.io.stderr(`${line}\n`),
+    signal,
+    onRound: () => server?.roundEnded(Date.now()),
+    ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
+  };
+  return { options, attach: (s: RunServer) => (server = s) };
+}
+
+/** The exit code of a finished loop; the summary lines go to stderr. */
+function finish(
+  context: CommandContext,
+  run: AgentRun,
+  summary: Awaited<ReturnType<typeof runAgentLoop>>,
+): number {
+  context.io.stderr(
+    `avma run: stopped after ${summary.rounds} sweeps (${summary.failedRounds} not fully recorded); database ${run.session.db}\n`,
+  );
+  const failed = summary.lastReport === null ? null : failureLine('avma run', summary.lastReport);
+  if (failed !== null) context.io.stderr(`${failed}\n`);
+  // Not one host swept in the whole run: an operational failure the caller (a script, a service) must see.
+  if (summary.rounds > 0 && summary.roundsWithoutAHost === summary.rounds) {
+    if (failed === null) context.io.stderr(`avma run: no host was swept in ${summary.rounds} sweeps\n`);
+    return EXIT_HOSTS_FAILED;
+  }
+  return 0;
+}
+
 async function runLoop(context: CommandContext): Promise<number> {
+  const listen = !flag(context, 'no-listen');
+  const settings = listen ? apiSettings(context) : null;
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
   const session = await open(run, 'avma run');
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
   if (session.resumedAt !== null) await session.source.clock.advanceTo(session.resumedAt + run.intervalMs);
   const { signal, release } = stopOnSignals(context);
+  let server: RunServer | null = null;
   try {
     context.io.stderr(where(session, run));
-    const summary = await runAgentLoop({
-      session,
-      intervalMs: run.intervalMs,
-      labSpeed: run.labSpeed,
-      concurrency: run.concurrency,
-      record: !run.dryRun,
-      optOuts: run.optOuts,
-      progress: (line) => context.io.stderr(`${line}\n`),
-      signal,
-      ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
-    });
-    context.io.stderr(
-      `avma run: stopped after ${summary.rounds} sweeps (${summary.failedRounds} not fully recorded); database ${run.session.db}\n`,
-    );
-    const failed = summary.lastReport === null ? null : failureLine('avma run', summary.lastReport);
-    if (failed !== null) context.io.stderr(`${failed}\n`);
-    // Not one host swept in the whole run: an operational failure the caller (a script, a service) must see.
-    if (summary.rounds > 0 && summary.roundsWithoutAHost === summary.rounds) {
-      if (failed === null) context.io.stderr(`avma run: no host was swept in ${summary.rounds} sweeps\n`);
-      return EXIT_HOSTS_FAILED;
+    const loop = loopOptions(context, session, run, signal);
+    const runner = roundRunner(loop.options);
+    if (settings !== null) {
+      const realIntervalMs = session.source.clock.realWait(run.intervalMs, run.labSpeed, 0);
+      server = loop.attach(await startRunServer(context, session, settings, { runner, realIntervalMs }));
     }
-    return 0;
+    return finish(context, run, await runAgentLoop({ ...loop.options, runner }));
   } finally {
     release();
+    // In-flight requests finish before the store closes; the loop has finished its round by now.
+    await server?.close();
     await session.close();
   }
 }
@@ -121,6 +150,8 @@ export const runCommand: CommandSpec = {
       description: 'lab: simulated seconds per real second (default 60)',
     },
     once: { type: 'boolean', description: 'one sweep, then stop' },
+    ...API_OPTIONS,
+    'no-listen': { type: 'boolean', description: 'sweep only: no API, /metrics or dashboard' },
   },
   positionals: [],
   run: runLoop,

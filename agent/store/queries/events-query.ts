@@ -83,7 +83,17 @@ export async function listEventsPage(
   const afterId = after === null ? 0 : checkInteger(after.id, 'after.id', 0, NO_UPPER_BOUND);
   const source = filter.source === undefined ? null : checkOneOf(filter.source, 'source', EVENT_SOURCES);
   const host = filter.host === undefined ? null : checkText(filter.host, 'host', 253);
-  const rows = await conn.all(EVENTS_SQL, [eventId, vm, since, until, afterTime, afterId, size, source, host]);
+  const rows = await conn.all(EVENTS_SQL, [
+    eventId,
+    vm,
+    since,
+    until,
+    afterTime,
+    afterId,
+    size,
+    source,
+    host,
+  ]);
   const last = rows.at(-1);
   const next =
     rows.length === size && last !== undefined

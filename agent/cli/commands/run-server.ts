@@ -1,0 +1,73 @@
+/**
+ * The server inside `avma run`: the API over the session's store, "sweep now" through the loop's own
+ * round runner (never two rounds at once), /readyz from the last round's end, and on the embedded lab
+ * with a database that has no token yet, a first admin token printed once with the URL, so a newcomer
+ * can use the API at once. Real hosts get no token until `avma token create`.
+ */
+import { startApi } from '../../api/api-host.js';
+import type { MetricsSource } from '../../api/app.js';
+import type { RunningServer } from '../../api/server.js';
+import type { RoundRunner } from '../../runtime/agent-loop.js';
+import type { AgentSession } from '../../runtime/agent-session.js';
+import { AGENT_VERSION } from '../../version.js';
+import type { CommandContext } from '../command.js';
+import type { ApiSettings } from './api-options.js';
+
+export interface RunServer {
+  /** Called after each round, with when it ended (real time). */
+  roundEnded(atMs: number): void;
+  close(): Promise<void>;
+}
+
+async function firstAdminToken(session: AgentSession): Promise<string | null> {
+  if (session.source.kind !== 'lab' || (await session.store.listTokens()).length > 0) return null;
+  const created = await session.store.createToken({
+    name: 'admin',
+    role: 'admin',
+    expiresAt: null,
+    actor: 'avma run (first start on the lab)',
+    at: new Date(),
+  });
+  return created.token;
+}
+
+export async function startRunServer(
+  context: CommandContext,
+  session: AgentSession,
+  settings: ApiSettings,
+  options: {
+    readonly runner: RoundRunner;
+    readonly realIntervalMs: number;
+    readonly metrics?: MetricsSource;
+  },
+): Promise<RunServer> {
+  let lastSweep: number | null = null;
+  const server: RunningServer = await startApi({
+    store: session.store,
+    version: AGENT_VERSION,
+    listen: settings.listen,
+    metricsPublic: settings.metricsPublic,
+    warn: (line) => context.io.stderr(`avma run: ${line}\n`),
+    sweepNow: () => options.runner.run(),
+    lastSweepAt: () => lastSweep,
+    staleAfterMs: Math.max(3 * options.realIntervalMs, 60_000),
+    ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+  });
+  const token = await firstAdminToken(session);
+  context.io.stderr(
+    `  API: ${server.url}/api/v1 (docs ${server.url}/api/docs, metrics ${server.url}/metrics)\n`,
+  );
+  if (token !== null) {
+    context.io.stderr(
+      `  first admin token (shown once; only its hash is stored): ${token}\n` +
+        `    curl -H "Authorization: Bearer ${token}" ${server.url}/api/v1/vms\n`,
+    );
+  }
+  return {
+    roundEnded(atMs) {
+      lastSweep = atMs;
+    },
+    close: () => server.close(),
+  };
+}
