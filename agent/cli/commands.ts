@@ -13,6 +13,7 @@ import { powershellScriptCommand } from './commands/powershell-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
 import { serveCommand } from './commands/serve-command.js';
 import { eventsCommand, exportUsageCommand, statusCommand } from './commands/store-commands.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token-commands.js';
 import { vmAllowAvmaCommand, vmOptInCommand, vmOptOutCommand } from './commands/vm-commands.js';
 
 /** Every `avma` command, in the order `avma --help` lists them (architecture §10). */
@@ -27,6 +28,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
   powershellScriptCommand,
   kvpDecodeCommand,
   kvpIdentifyCommand,

@@ -13,7 +13,8 @@ import { optionalString, requiredString } from '../options.js';
 
 type VmFlagChange = 'opt-out' | 'opt-in' | 'allow-avma';
 
-function actorOf(context: CommandContext): string {
+/** Who asks: `--actor` (at most 128 characters), else the OS user name. Shared by the audited commands. */
+export function actorOf(context: CommandContext): string {
   const given = optionalString(context, 'actor')?.trim();
   if (given !== undefined && given !== '') {
     if (given.length > 128)
