@@ -5,7 +5,9 @@
 export type { HostEvent, HostInfo } from './host.js';
 export {
   isVmId,
+  PROBLEM_CODES,
   type Problem,
+  type ProblemCode,
   type RawVm,
   toVmId,
   VM_ID_FORMAT,

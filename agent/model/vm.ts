@@ -60,9 +60,40 @@ export interface RawVm {
   readonly hostItems: readonly string[];
 }
 
+/**
+ * Codes of the problems the sweep records on a VM's observation (agent/decide/problems.ts makes them,
+ * with their messages). Here, in the bottom layer, so the store can check a `problem` filter by them.
+ */
+export const PROBLEM_CODES = [
+  /** An item of one of the VM's KVP pools is not a valid Msvm_KvpExchangeDataItem; it was ignored. */
+  'KVP_ITEM_INVALID',
+  /** A pool held more items than any Hyper-V guest publishes; the rest were ignored. */
+  'KVP_POOL_TRUNCATED',
+  /** `AvmaAgent.Status` is not a valid protocol message; nothing in it was used. */
+  'STATUS_INVALID',
+  /** An `AvmaAgent.Event.N` slot is not a valid forwarded 12309 event; it was not stored. */
+  'EVENT_INVALID',
+  /** A Windows Server guest whose KVP works never reported `AvmaAgent.Status` for N sweeps. */
+  'GUEST_AGENT_SILENT',
+  /** The guest agent acknowledged our install intent and refused it (its reason is in the message). */
+  'GUEST_REFUSED',
+  /** A host-side KVP write (push, wipe, withdrawal) failed; it is retried at the next sweep. */
+  'KVP_WRITE_FAILED',
+  /** The next intent sequence number would pass the protocol's limit; nothing was sent. */
+  'INTENT_SEQ_EXHAUSTED',
+  /**
+   * The guest agent claims AVMA activation but no host logged a 12310 AVMA success for the VM within
+   * the evidence window: the claim is shown, never counted (licence-evidence.ts).
+   */
+  'GUEST_CLAIM_UNCORROBORATED',
+  /** The store refused part of the VM's data (the message names the field); the VM was recorded without it. */
+  'VM_DATA_REJECTED',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
 /** Something wrong with a VM, recorded on its observation: a closed code and a one-line message. */
 export interface Problem {
-  /** Upper-case code such as `STATUS_INVALID` (agent/decide/problems.ts lists them). */
+  /** Upper-case code such as `STATUS_INVALID` (`PROBLEM_CODES`; older stores may hold retired ones). */
   readonly code: string;
   readonly message: string;
 }

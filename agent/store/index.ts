@@ -11,6 +11,8 @@ export {
 } from './open-store.js';
 export { EVENTS_PAGE_SIZE } from './queries/events-query.js';
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
+export { VM_DETAIL_AUDIT, VM_DETAIL_EVENTS } from './queries/vm-detail-query.js';
+export { MAX_VM_PAGE } from './queries/vm-list-query.js';
 export type * from './read-types.js';
 export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
 export { type SweepVmPart, type SweepVmRejection, sweepVmRejection } from './repos/sweep-vm-check.js';

@@ -9,12 +9,15 @@ import type { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { listAudit } from './queries/audit-query.js';
 import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
+import { getHost, listHosts } from './queries/host-query.js';
 import { getMonthClose, listMonthCloses } from './queries/month-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
 import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
 import { findTokenByDigest, listTokens } from './queries/tokens-query.js';
 import { readUsageInputs } from './queries/usage-query.js';
+import { getVmDetail } from './queries/vm-detail-query.js';
+import { listVmPage } from './queries/vm-list-query.js';
 import type {
   AuditFilter,
   AuditRow,
@@ -22,8 +25,13 @@ import type {
   EventFilter,
   EventPage,
   EventRow,
+  HostRow,
   SweepState,
   UsageInputs,
+  VmCursor,
+  VmDetail,
+  VmListFilter,
+  VmPage,
   VmStatus,
   VmStatusFilter,
 } from './read-types.js';
@@ -120,6 +128,30 @@ export class Store {
   /** One row per VM with its latest observation (deleted VMs only when asked). Never writes. */
   listVmStatus(filter: VmStatusFilter = {}): Promise<VmStatus[]> {
     return this.#read((conn) => listVmStatus(conn, filter));
+  }
+
+  /**
+   * One page of at most `limit` (1..1000) VMs matching the filter, ordered by GUID, after the VM
+   * `after` (null: the first page); `next` is null on the last page. Stable while sweeps insert and
+   * rename VMs between pages. Rejects with INVALID_ARGUMENT naming the bad field. Never writes.
+   */
+  listVmPage(filter: VmListFilter = {}, after: VmCursor | null = null, limit = 1000): Promise<VmPage> {
+    return this.#read((conn) => listVmPage(conn, filter, after, limit));
+  }
+
+  /** The VM with its history, KVP pools, latest events and audit, or null when unknown. Never writes. */
+  getVmDetail(id: string): Promise<VmDetail | null> {
+    return this.#read((conn) => getVmDetail(conn, id));
+  }
+
+  /** Every host with its current facts, live VM counts and event bookmarks, by name. Never writes. */
+  listHosts(): Promise<HostRow[]> {
+    return this.#read((conn) => listHosts(conn));
+  }
+
+  /** The host of that name (case-insensitive), or null when unknown. Never writes. */
+  getHost(name: string): Promise<HostRow | null> {
+    return this.#read((conn) => getHost(conn, name));
   }
 
   /** One page of stored events, oldest first, after `after` (null: the first page). Never writes. */

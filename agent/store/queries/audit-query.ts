@@ -7,11 +7,15 @@ import { checkGuid, checkInteger, checkOneOf, invalid } from '../validate.js';
 
 export const MAX_AUDIT_LISTED = 1_000_000;
 
-const AUDIT_SQL = `
-SELECT a.id, a.at, a.actor, a.action, a.reason, a.details, v.guid AS vm, h.name AS host
+/** The columns `decodeAudit` reads, from actions `a`: append a WHERE clause. */
+export const AUDIT_COLUMNS = `
+  a.id, a.at, a.actor, a.action, a.reason, a.details, v.guid AS vm, h.name AS host
 FROM actions a
 LEFT JOIN vms v ON v.id = a.vm_id
-LEFT JOIN hosts h ON h.id = a.host_id
+LEFT JOIN hosts h ON h.id = a.host_id`;
+
+const AUDIT_SQL = `
+SELECT ${AUDIT_COLUMNS}
 WHERE (?1 IS NULL OR v.guid = ?1)
   AND (?2 IS NULL OR a.action IN (SELECT value FROM json_each(?2)))
   AND (?3 IS NULL OR a.at <= ?3)
@@ -24,7 +28,8 @@ function detailsOrNull(value: unknown): Readonly<Record<string, unknown>> | null
     : null;
 }
 
-function decodeAudit(row: SqlRow): AuditRow {
+/** A row of `AUDIT_COLUMNS`; throws StoreError CORRUPT when it does not decode. */
+export function decodeAudit(row: SqlRow): AuditRow {
   return Object.freeze({
     id: intColumn(row, 'actions', 'id'),
     at: isoTime(intColumn(row, 'actions', 'at')),

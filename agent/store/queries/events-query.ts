@@ -27,13 +27,17 @@ const NO_LOWER_BOUND = -1;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
 // The row-value comparison (e.time, e.id) > (?5, ?6) is a range on the events_time index (time, id).
-const EVENTS_SQL = `
-SELECT e.id, e.source, e.event_id, e.record_id, e.time, e.notification, e.hresult, e.message, e.vm_match,
+/** The columns `decodeEvent` reads, from events `e`: append a WHERE clause. */
+export const EVENT_COLUMNS = `
+  e.id, e.source, e.event_id, e.record_id, e.time, e.notification, e.hresult, e.message, e.vm_match,
   h.name AS host, v.guid AS vm_id,
   (SELECT n.name FROM vm_names n WHERE n.vm_id = e.vm_id ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS vm_name
 FROM events e
 LEFT JOIN hosts h ON h.id = e.host_id
-LEFT JOIN vms v ON v.id = e.vm_id
+LEFT JOIN vms v ON v.id = e.vm_id`;
+
+const EVENTS_SQL = `
+SELECT ${EVENT_COLUMNS}
 WHERE (?1 IS NULL OR e.event_id = ?1)
   AND (?2 IS NULL OR e.vm_id IN (
     SELECT vm_id FROM vm_names WHERE name = ?2 COLLATE NOCASE
@@ -45,7 +49,8 @@ WHERE (?1 IS NULL OR e.event_id = ?1)
 ORDER BY e.time, e.id
 LIMIT ?7`;
 
-function decodeEvent(row: SqlRow): EventRow {
+/** A row of `EVENT_COLUMNS`; throws StoreError CORRUPT when it does not decode. */
+export function decodeEvent(row: SqlRow): EventRow {
   const vmId = optionalTextColumn(row, 'vms', 'vm_id');
   return Object.freeze({
     source: oneOfColumn(row, 'events', 'source', EVENT_SOURCES),

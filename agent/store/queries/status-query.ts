@@ -46,7 +46,8 @@ export function problemsOrNull(value: unknown): Problem[] | null {
   return ok ? (value as Problem[]) : null;
 }
 
-function decodeStatus(row: SqlRow): VmStatus {
+/** A row of the status columns (see STATUS_SQL) as a VmStatus; throws StoreError CORRUPT when it does not decode. */
+export function decodeStatus(row: SqlRow): VmStatus {
   const observed = row.observation !== null;
   const deletedAt = optionalIntColumn(row, 'vms', 'deleted_at');
   return Object.freeze({

@@ -139,7 +139,8 @@ export async function readKvp(ctx: TxContext, guid: string, pool: KvpPool): Prom
   return row === undefined ? null : jsonColumn(row, 'kvp_latest', 'items', itemsOrNull);
 }
 
-function itemsOrNull(value: unknown): KvpItemRecord[] | null {
+/** A parsed `items` column when it is an array of {name, data}, else null (caller reports CORRUPT). */
+export function itemsOrNull(value: unknown): KvpItemRecord[] | null {
   if (!Array.isArray(value)) return null;
   const ok = value.every((item) => typeof item?.name === 'string' && typeof item?.data === 'string');
   return ok ? (value as KvpItemRecord[]) : null;
