@@ -6,7 +6,8 @@ import { type ApiKit, apiKit, HOSTILE } from './api-kit.js';
 
 /** A concrete URL for a route, with valid path values. */
 function sample(path: string, vmId: string): string {
-  return path.replace('{id}', vmId).replace('{month}', '2026-11').replace('{name}', 'grafana');
+  const name = path.startsWith('/api/v1/hosts') ? 'HV01' : 'grafana';
+  return path.replace('{id}', vmId).replace('{month}', '2026-11').replace('{name}', name);
 }
 
 const WRITE_BODIES: Record<string, unknown> = {
@@ -280,6 +281,89 @@ describe('agent/api/app', () => {
     expect(await docs.text()).toContain('/api/docs/assets/swagger-ui-bundle.js');
     expect((await api.request('/api/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
     expect((await api.request('/api/docs/openapi.json')).status).toBe(200);
+  });
+
+  it('lists VMs by filter, pages with a cursor that holds while VMs are added, and returns tenant text exactly', async () => {
+    const get = async (query: string) => {
+      const answer = await api.request(`/api/v1/vms?${query}`, { token: api.tokens.reader });
+      expect([query, answer.status]).toEqual([query, 200]);
+      return (await answer.json()) as {
+        items: {
+          id: string;
+          name: string;
+          host: string;
+          eligible: boolean;
+          reasons: string[];
+          tenant: string;
+        }[];
+        next: string | null;
+      };
+    };
+    const onHv01 = await get('host=hv01&limit=1000');
+    expect(onHv01.items.length).toBeGreaterThan(5);
+    expect(new Set(onHv01.items.map((vm) => vm.host))).toEqual(new Set(['HV01']));
+    const eligible = await get('eligible=true&limit=1000');
+    expect(eligible.items.every((vm) => vm.eligible)).toBe(true);
+    const tenantKey = await get('reason=TENANT_KEY&limit=1000');
+    expect(tenantKey.items.length).toBeGreaterThan(0);
+    expect(tenantKey.items.every((vm) => vm.reasons.includes('TENANT_KEY'))).toBe(true);
+    const hostile = await get(`q=${encodeURIComponent('<script>')}`);
+    expect(hostile.items.map((vm) => [vm.id, vm.name, vm.tenant])).toEqual([
+      [HOSTILE.id, HOSTILE.name, HOSTILE.tenant],
+    ]);
+    for (const [query, named] of [
+      ['eligible=maybe', 'eligible'],
+      ['reason=NOPE', 'reason'],
+      ['limit=0', 'limit'],
+      ['cursor=abc', 'cursor'],
+    ]) {
+      const answer = await api.request(`/api/v1/vms?${query}`, { token: api.tokens.reader });
+      expect([query, answer.status]).toEqual([query, 400]);
+      expect(((await answer.json()) as { detail: string }).detail).toMatch(new RegExp(`^${named}: `));
+    }
+    const before = (await get('limit=1000')).items.map((vm) => vm.id);
+    const seen: string[] = [];
+    let next: string | null = null;
+    let added = 0;
+    do {
+      const page = await get(`limit=7${next === null ? '' : `&cursor=${encodeURIComponent(next)}`}`);
+      seen.push(...page.items.map((vm) => vm.id));
+      next = page.next;
+      // A sweep inserts VMs between two page reads, before and after the cursor.
+      const id = `${added % 2 === 0 ? '00000000' : 'ffffffff'}-0000-4000-8000-${String(added).padStart(12, '0')}`;
+      await api.store.transaction((tx) =>
+        tx.upsertVm({ id, tenant: null }, new Date('2026-11-03T00:00:00Z')),
+      );
+      added += 1;
+    } while (next !== null);
+    expect(seen.filter((id) => before.includes(id))).toEqual(before);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('shows a VM with its history and a host with its facts; unknown ones are 404', async () => {
+    const answer = await api.request(`/api/v1/vms/${HOSTILE.id.toUpperCase()}`, { token: api.tokens.reader });
+    expect(answer.status).toBe(200);
+    const detail = (await answer.json()) as {
+      id: string;
+      names: { name: string }[];
+      hosts: { host: string }[];
+    };
+    expect(detail.id).toBe(HOSTILE.id);
+    expect(detail.names.map((n) => n.name)).toEqual([HOSTILE.name]);
+    expect(detail.hosts.map((h) => h.host)).toEqual(['HV01']);
+    const missing = await api.request('/api/v1/vms/00000000-0000-0000-0000-00000000dead', {
+      token: api.tokens.reader,
+    });
+    expect(missing.status).toBe(404);
+    const hosts = (await (await api.request('/api/v1/hosts', { token: api.tokens.reader })).json()) as {
+      items: { name: string }[];
+    };
+    expect(hosts.items.map((h) => h.name)).toEqual(['HV01', 'HV02', 'HV03', 'HV04', 'HV05', 'HV06']);
+    const hv05 = (await (await api.request('/api/v1/hosts/hv05', { token: api.tokens.reader })).json()) as {
+      facts: { edition: string };
+    };
+    expect(hv05.facts.edition).toBe('standard');
+    expect((await api.request('/api/v1/hosts/HV99', { token: api.tokens.reader })).status).toBe(404);
   });
 
   it('answers /healthz and /readyz without a token', async () => {
