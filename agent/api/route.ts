@@ -78,7 +78,36 @@ export interface RouteSpec {
   readonly status?: 200 | 201;
   /** The route can also answer `text/csv` (`format=csv`). */
   readonly csv?: boolean;
-  handle(request: ValidatedRequest<any, any, any>, services: ApiServices): Promise<RouteAnswer>;
+  handle(request: ValidatedRequest<unknown, unknown, unknown>, services: ApiServices): Promise<RouteAnswer>;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** A route whose handler sees its parameters, query and body as its schemas parse them. */
+export interface RouteDefinition<
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+> extends Omit<RouteSpec, 'params' | 'query' | 'body' | 'handle'> {
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  handle(
+    request: ValidatedRequest<Parsed<P>, Parsed<Q>, Parsed<B>>,
+    services: ApiServices,
+  ): Promise<RouteAnswer>;
+}
+
+/**
+ * Types a route's handler from its schemas. The router parses every part with those same schemas
+ * before calling it (app.ts), which is what makes the widening to `RouteSpec` sound.
+ */
+export function defineRoute<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(definition: RouteDefinition<P, Q, B>): RouteSpec {
+  return definition as unknown as RouteSpec;
 }
 
 /** Express's path form of an OpenAPI path: `{id}` -> `:id`. */

@@ -1,7 +1,7 @@
 /** Tokens (admin) and "sweep now" (operator). */
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
-import { type ApiServices, json, type RouteSpec, type TokenAdmin } from '../route.js';
+import { type ApiServices, defineRoute, json, type RouteSpec, type TokenAdmin } from '../route.js';
 import { SweepStarted, TokenCreateBody, TokenCreated, type TokenInfo, TokenList } from '../schemas.js';
 
 function tokensOf(services: ApiServices): TokenAdmin {
@@ -10,7 +10,7 @@ function tokensOf(services: ApiServices): TokenAdmin {
 }
 
 export const ADMIN_ROUTES: readonly RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/api/v1/tokens',
     role: 'admin',
@@ -20,8 +20,8 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
     async handle(_request, services) {
       return json({ items: await tokensOf(services).list() });
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/api/v1/tokens',
     role: 'admin',
@@ -31,7 +31,7 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
     body: TokenCreateBody,
     response: TokenCreated,
     async handle({ body, caller }, services) {
-      const request = body as z.infer<typeof TokenCreateBody>;
+      const request = body;
       const created = await tokensOf(services).create({
         name: request.name,
         role: request.role,
@@ -41,8 +41,8 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
       });
       return json(created, 201);
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'delete',
     path: '/api/v1/tokens/{name}',
     role: 'admin',
@@ -64,8 +64,8 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
       }
       return json({ name: params.name, revoked });
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/api/v1/sweep',
     role: 'operator',
@@ -85,5 +85,5 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
       );
       return json({ report: await services.sweepNow() });
     },
-  },
+  }),
 ];

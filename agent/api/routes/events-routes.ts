@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { EventCursor } from '../../store/index.js';
 import { ApiError } from '../api-error.js';
-import { json, type RouteSpec } from '../route.js';
+import { defineRoute, json, type RouteSpec } from '../route.js';
 import { EventPage, EventQuery } from '../schemas.js';
 
 const Position = z.object({ time: z.int(), id: z.int() });
@@ -18,7 +18,7 @@ function position(
 }
 
 export const EVENT_ROUTES: readonly RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/api/v1/events',
     role: 'reader',
@@ -27,7 +27,7 @@ export const EVENT_ROUTES: readonly RouteSpec[] = [
     query: EventQuery,
     response: EventPage,
     async handle({ query }, services) {
-      const q = query as z.infer<typeof EventQuery>;
+      const q = query;
       const page = await services.store.listEventsPage(
         {
           ...(q.vm === undefined ? {} : { vm: q.vm }),
@@ -42,5 +42,5 @@ export const EVENT_ROUTES: readonly RouteSpec[] = [
       );
       return json({ items: page.rows, next: page.next === null ? null : services.cursors.encode(page.next) });
     },
-  },
+  }),
 ];

@@ -1,14 +1,14 @@
 /** Hosts and VMs: `GET /api/v1/hosts[/{name}]`, `GET /api/v1/vms` (filters, cursor), `GET /api/v1/vms/{id}`. */
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
-import { json, type RouteSpec } from '../route.js';
+import { defineRoute, json, type RouteSpec } from '../route.js';
 import { VmIdParam } from '../schemas.js';
 import { Host, HostList, VmDetail, VmListQuery, VmPage } from '../schemas-inventory.js';
 
 const VmPosition = z.object({ vm: VmIdParam });
 
 export const INVENTORY_ROUTES: readonly RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/api/v1/hosts',
     role: 'reader',
@@ -18,8 +18,8 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     async handle(_request, services) {
       return json({ items: await services.store.listHosts() });
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/hosts/{name}',
     role: 'reader',
@@ -33,8 +33,8 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
         throw new ApiError('NOT_FOUND', `name: no host ${JSON.stringify(params.name)} in the store`);
       return json(host);
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/vms',
     role: 'reader',
@@ -43,7 +43,7 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     query: VmListQuery,
     response: VmPage,
     async handle({ query }, services) {
-      const q = query as z.infer<typeof VmListQuery>;
+      const q = query;
       const after = q.cursor === undefined ? null : VmPosition.safeParse(services.cursors.decode(q.cursor));
       if (after !== null && !after.success)
         throw new ApiError('BAD_PARAMETER', 'cursor: not a cursor of the VM list');
@@ -58,8 +58,8 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
         next: page.next === null ? null : services.cursors.encode({ vm: page.next }),
       });
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/vms/{id}',
     role: 'reader',
@@ -74,5 +74,5 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
         throw new ApiError('NOT_FOUND', `id: no VM ${params.id.toLowerCase()} in the store`);
       return json(detail);
     },
-  },
+  }),
 ];

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { buildUsageMonth, closeMonth, diffMonths, readClosedMonth, usageCsv } from '../../usage/index.js';
-import { json, type RouteSpec } from '../route.js';
+import { defineRoute, json, type RouteSpec } from '../route.js';
 import { MonthClose, MonthDiff, MonthList, MonthParam, UsageMonth, UsageQuery } from '../schemas.js';
 
 const MonthPath = z.strictObject({ month: MonthParam });
@@ -18,7 +18,7 @@ async function reportOf(services: Parameters<RouteSpec['handle']>[1], month: str
 }
 
 export const USAGE_ROUTES: readonly RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/api/v1/usage/{month}',
     role: 'reader',
@@ -29,7 +29,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     response: UsageMonth,
     csv: true,
     async handle({ params, query }, services) {
-      const q = query as z.infer<typeof UsageQuery>;
+      const q = query;
       const report = await buildUsageMonth(services.store, params.month, {
         ...(q.tenant === undefined ? {} : { tenant: q.tenant }),
       });
@@ -41,8 +41,8 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
         body: usageCsv(report, table),
       };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/months',
     role: 'reader',
@@ -53,8 +53,8 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
       const closes = await services.store.listMonthCloses();
       return json({ items: closes.map(({ month, closedAt, sha256 }) => ({ month, closedAt, sha256 })) });
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/api/v1/months/{month}/close',
     role: 'operator',
@@ -77,8 +77,8 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
       );
       return json({ month: closed.month, closedAt: closed.closedAt, sha256: closed.sha256 }, 201);
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/months/{month}/diff',
     role: 'reader',
@@ -88,9 +88,9 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     query: z.strictObject({ against: MonthParam }),
     response: MonthDiff,
     async handle({ params, query }, services) {
-      const before = await reportOf(services, (query as { against: string }).against);
+      const before = await reportOf(services, query.against);
       const after = await reportOf(services, params.month);
       return json(diffMonths(before, after));
     },
-  },
+  }),
 ];

@@ -5,14 +5,14 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
-import { json, type RouteSpec } from '../route.js';
+import { defineRoute, json, type RouteSpec } from '../route.js';
 import { VmActionBody, VmActionResult, VmIdParam } from '../schemas.js';
 
 const ACTIONS = ['opt-out', 'opt-in', 'allow-avma'] as const;
 type VmAction = (typeof ACTIONS)[number];
 
 function actionRoute(action: VmAction): RouteSpec {
-  return {
+  return defineRoute({
     method: 'post',
     path: `/api/v1/vms/{id}/${action}`,
     role: 'operator',
@@ -29,7 +29,7 @@ function actionRoute(action: VmAction): RouteSpec {
       const id = params.id.toLowerCase();
       const [vm] = await services.store.listVmStatus({ includeDeleted: true, vm: id });
       if (vm === undefined) throw new ApiError('NOT_FOUND', `id: no VM ${id} in the store`);
-      const request = { at: services.now(), actor: caller.name, reason: (body as { reason: string }).reason };
+      const request = { at: services.now(), actor: caller.name, reason: body.reason };
       const changed = await services.store.transaction((tx) =>
         action === 'allow-avma'
           ? tx.setAvmaBlocked(id, false, request)
@@ -45,7 +45,7 @@ function actionRoute(action: VmAction): RouteSpec {
         actor: caller.name,
       });
     },
-  };
+  });
 }
 
 export const VM_ACTION_ROUTES: readonly RouteSpec[] = ACTIONS.map(actionRoute);
