@@ -12,6 +12,7 @@ import { ApiError } from './api-error.js';
 import { mountDocs } from './docs.js';
 import { httpFailure } from './http-status.js';
 import { openApiDocument } from './openapi.js';
+import { ResponseCache } from './response-cache.js';
 import {
   type ApiServices,
   type Caller,
@@ -96,6 +97,12 @@ function requireRole(route: RouteSpec) {
   };
 }
 
+/** The JSON text of an answer, checked against the route's schema. */
+function jsonText(route: RouteSpec, answer: RouteAnswer & { kind: 'json' }): string {
+  // Every JSON answer is checked against its schema: a mismatch is a bug (500), never sent half-right.
+  return JSON.stringify(route.response.parse(answer.body));
+}
+
 function send(res: Response, route: RouteSpec, answer: RouteAnswer): void {
   if (answer.kind === 'csv') {
     const safeName = answer.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -104,19 +111,45 @@ function send(res: Response, route: RouteSpec, answer: RouteAnswer): void {
     else answer.body.pipe(res);
     return;
   }
-  // Every JSON answer is checked against its schema: a mismatch is a bug (500), never sent half-right.
-  const body = route.response.parse(answer.body);
-  res.status(answer.status ?? route.status ?? 200).json(body);
+  res
+    .status(answer.status ?? route.status ?? 200)
+    .type('application/json')
+    .send(jsonText(route, answer));
 }
 
-function handler(route: RouteSpec, services: ApiServices) {
+/** A cacheable read: the kept answer while the database is unchanged, else a fresh one kept. */
+async function cachedRead(
+  req: Authed,
+  res: Response,
+  route: RouteSpec,
+  services: ApiServices,
+  cache: ResponseCache,
+  answer: () => Promise<RouteAnswer>,
+): Promise<void> {
+  const key = `${route.operationId} ${req.originalUrl}`;
+  const stamp = await services.store.changeStamp();
+  const kept = cache.get(key, stamp);
+  if (kept !== undefined) {
+    res.status(kept.status).type('application/json').send(kept.body);
+    return;
+  }
+  const fresh = await answer();
+  if (fresh.kind !== 'json') return send(res, route, fresh);
+  const status = fresh.status ?? route.status ?? 200;
+  const body = jsonText(route, fresh);
+  cache.set(key, { stamp, status, body });
+  res.status(status).type('application/json').send(body);
+}
+
+function handler(route: RouteSpec, services: ApiServices, cache: ResponseCache) {
   return async (req: Authed, res: Response, next: NextFunction) => {
     try {
       const params = parsePart(route.params, req.params, 'path');
       const query = parsePart(route.query, req.query, 'query');
       const body = parsePart(route.body, req.body, 'body');
-      const answer = await route.handle({ params, query, body, caller: req.caller as Caller }, services);
-      send(res, route, answer);
+      const run = () => route.handle({ params, query, body, caller: req.caller as Caller }, services);
+      if (route.cache === true) await cachedRead(req, res, route, services, cache, run);
+      else send(res, route, await run());
     } catch (error) {
       next(error);
     }
@@ -223,8 +256,9 @@ export function createApiApp(options: ApiOptions): express.Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(document);
   });
+  const cache = new ResponseCache();
   for (const route of API_ROUTES)
-    app[route.method](expressPath(route.path), requireRole(route), handler(route, services));
+    app[route.method](expressPath(route.path), requireRole(route), handler(route, services, cache));
   app.use('/api', (_req, _res, next) =>
     next(new ApiError('NOT_FOUND', 'no such API path; see /api/v1/openapi.json')),
   );

@@ -78,6 +78,8 @@ export interface RouteSpec {
   readonly status?: 200 | 201;
   /** The route can also answer `text/csv` (`format=csv`). */
   readonly csv?: boolean;
+  /** A read whose JSON answer depends on the database only: kept until the database changes. */
+  readonly cache?: boolean;
   handle(request: ValidatedRequest<unknown, unknown, unknown>, services: ApiServices): Promise<RouteAnswer>;
 }
 

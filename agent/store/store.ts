@@ -59,6 +59,8 @@ export class Store {
   readonly settings: StoreSettings;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Transactions this store committed: with SQLite's data_version, what `changeStamp` reports. */
+  #commits = 0;
 
   /** Use `openStore`; the constructor expects a checked, migrated connection. */
   constructor(conn: Connection, settings: StoreSettings, writerLock: WriterLock | null = null) {
@@ -104,12 +106,26 @@ export class Store {
         const result = await work(tx);
         tx.finish();
         await this.#conn.exec('COMMIT');
+        this.#commits += 1;
         return result;
       } catch (error) {
         tx.finish();
         await this.#conn.exec('ROLLBACK').catch(() => undefined);
         throw error;
       }
+    });
+  }
+
+  /**
+   * A stamp that changes whenever the database changed: this store's own commits, and any other
+   * connection's or process's (SQLite's `PRAGMA data_version`, which changes on their commits). Readers
+   * that cache an answer (the API) keep it while the stamp stays the same. Never writes.
+   */
+  changeStamp(): Promise<string> {
+    return this.#exclusive(async () => {
+      const row = await this.#conn.get('PRAGMA data_version');
+      const version = row === undefined ? '' : String(Object.values(row)[0]);
+      return `${this.#commits}.${version}`;
     });
   }
 

@@ -23,6 +23,7 @@ export const EVENT_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/events',
     role: 'reader',
     operationId: 'listEvents',
+    cache: true,
     summary: 'Stored events (host 12310, guest 12309, agent audit), oldest first; `next` pages on',
     query: EventQuery,
     response: EventPage,

@@ -13,6 +13,7 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/hosts',
     role: 'reader',
     operationId: 'listHosts',
+    cache: true,
     summary: 'Every host: current facts, VM counts, last sweep, event bookmarks',
     response: HostList,
     async handle(_request, services) {
@@ -24,6 +25,7 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/hosts/{name}',
     role: 'reader',
     operationId: 'getHost',
+    cache: true,
     summary: 'One host (name case-insensitive)',
     params: z.strictObject({ name: z.string().min(1).max(253) }),
     response: Host,
@@ -39,6 +41,7 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/vms',
     role: 'reader',
     operationId: 'listVms',
+    cache: true,
     summary: 'VMs ordered by id, filtered; `next` is the cursor of the following page',
     query: VmListQuery,
     response: VmPage,
@@ -64,6 +67,7 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/vms/{id}',
     role: 'reader',
     operationId: 'getVm',
+    cache: true,
     summary:
       'One VM with its history: names, hosts, licence states and evidence, KVP identity and items, events, audit',
     params: z.strictObject({ id: VmIdParam }),

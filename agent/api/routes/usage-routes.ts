@@ -23,6 +23,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/usage/{month}',
     role: 'reader',
     operationId: 'getUsage',
+    cache: true,
     summary: 'The SPLA month per host, VM and tenant (JSON, or one table as CSV)',
     params: MonthPath,
     query: UsageQuery,
@@ -47,6 +48,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/months',
     role: 'reader',
     operationId: 'listMonths',
+    cache: true,
     summary: 'Closed months with their SHA-256',
     response: MonthList,
     async handle(_request, services) {
@@ -83,6 +85,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     path: '/api/v1/months/{month}/diff',
     role: 'reader',
     operationId: 'diffMonths',
+    cache: true,
     summary: 'What changed per host and tenant from another month (`against`) to this one',
     params: MonthPath,
     query: z.strictObject({ against: MonthParam }),

@@ -2,6 +2,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../../agent/api/routes/index.js';
+import { openStore } from '../../../agent/store/index.js';
 import { type ApiKit, apiKit, HOSTILE } from './api-kit.js';
 
 /** A concrete URL for a route, with valid path values. */
@@ -364,6 +365,24 @@ describe('agent/api/app', () => {
     };
     expect(hv05.facts.edition).toBe('standard');
     expect((await api.request('/api/v1/hosts/HV99', { token: api.tokens.reader })).status).toBe(404);
+  });
+
+  it('serves a kept answer only while the database is unchanged, whoever changed it', async () => {
+    const read = async () =>
+      (
+        (await (await api.request(`/api/v1/vms/${HOSTILE.id}`, { token: api.tokens.reader })).json()) as {
+          optedOut: boolean;
+        }
+      ).optedOut;
+    expect(await read()).toBe(false);
+    expect(await read()).toBe(false);
+    // Another process's connection (the sweeping agent, an operator's CLI) opts the VM out.
+    const other = await openStore(api.store.path, { create: false });
+    await other.transaction((tx) =>
+      tx.setOptOut(HOSTILE.id, true, { at: new Date(), actor: 'cli', reason: 'r' }),
+    );
+    await other.close();
+    expect(await read()).toBe(true);
   });
 
   it('answers /healthz and /readyz without a token', async () => {
