@@ -5,7 +5,7 @@
  * leaves only `avma_store_up 0` instead of figures that look current.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { HostCount, MetricsSnapshot } from '../store/index.js';
+import { EVENT_NOTIFICATIONS, type HostCount, type MetricsSnapshot } from '../store/index.js';
 
 export interface StoreMetrics {
   /** Replaces the store's series with the snapshot's, or clears them when the store could not be read. */
@@ -14,6 +14,9 @@ export interface StoreMetrics {
 
 /** Label value of a fact the store does not know (a release or edition outside the vocabulary). */
 const UNKNOWN = 'unknown';
+
+/** Event ids of the AVMA guest (12309) and host (12310) records `avma_events_total` counts. */
+const AVMA_EVENT_IDS = ['12309', '12310'] as const;
 
 function hostGauges(registers: Registry[]) {
   return {
@@ -82,8 +85,46 @@ function storeGauges(registers: Registry[]) {
   };
 }
 
+type HostMetrics = ReturnType<typeof hostGauges>;
+type FleetMetrics = ReturnType<typeof fleetGauges>;
+type EventsCounter = ReturnType<typeof storeGauges>['events'];
+
+function showHosts(metrics: HostMetrics, snapshot: MetricsSnapshot): void {
+  for (const facts of snapshot.hosts) {
+    const { version, edition, cluster } = facts;
+    const labels = { version: version ?? UNKNOWN, edition: edition ?? UNKNOWN, cluster: cluster ?? '' };
+    metrics.info.set({ host: facts.host, ...labels }, 1);
+    metrics.activated.set({ host: facts.host }, facts.activated ? 1 : 0);
+  }
+}
+
 function showCounts(gauge: Gauge<'host' | 'reason'>, counts: readonly HostCount<string>[]): void {
   for (const row of counts) gauge.set({ host: row.host, reason: row.value }, row.count);
+}
+
+function showFleet(metrics: FleetMetrics, snapshot: MetricsSnapshot): void {
+  for (const row of snapshot.vms) {
+    const labels = { host: row.host, license_status: row.licenseStatus, eligible: String(row.eligible) };
+    metrics.vms.set(labels, row.count);
+  }
+  showCounts(metrics.reasons, snapshot.reasons);
+  showCounts(metrics.avmaGuestReasons, snapshot.avmaGuestReasons);
+  for (const row of snapshot.problems)
+    metrics.problems.set({ host: row.host, problem: row.value }, row.count);
+}
+
+function showEvents(events: EventsCounter, snapshot: MetricsSnapshot): void {
+  // Every outcome of every host starts at 0, so a host's first failure shows as an increase.
+  for (const { host } of snapshot.hosts) {
+    for (const event_id of AVMA_EVENT_IDS) {
+      for (const outcome of EVENT_NOTIFICATIONS) events.inc({ host, event_id, outcome }, 0);
+    }
+  }
+  for (const row of snapshot.events) {
+    // A null and an `unknown` notification are one outcome: inc adds them up.
+    const outcome = row.notification ?? UNKNOWN;
+    events.inc({ host: row.host ?? '', event_id: String(row.eventId), outcome }, row.count);
+  }
 }
 
 /** Registers the store's metrics in `registry` and returns what refreshes them. */
@@ -99,25 +140,9 @@ export function createStoreMetrics(registry: Registry): StoreMetrics {
       store.up.set(snapshot === null ? 0 : 1);
       store.readSeconds.set(readSeconds);
       if (snapshot === null) return;
-      for (const facts of snapshot.hosts) {
-        const { version, edition, cluster } = facts;
-        const labels = { version: version ?? UNKNOWN, edition: edition ?? UNKNOWN, cluster: cluster ?? '' };
-        host.info.set({ host: facts.host, ...labels }, 1);
-        host.activated.set({ host: facts.host }, facts.activated ? 1 : 0);
-      }
-      for (const row of snapshot.vms) {
-        const labels = { host: row.host, license_status: row.licenseStatus, eligible: String(row.eligible) };
-        fleet.vms.set(labels, row.count);
-      }
-      showCounts(fleet.reasons, snapshot.reasons);
-      showCounts(fleet.avmaGuestReasons, snapshot.avmaGuestReasons);
-      for (const row of snapshot.problems)
-        fleet.problems.set({ host: row.host, problem: row.value }, row.count);
-      for (const row of snapshot.events) {
-        // A null and an `unknown` notification are one outcome: inc adds them up.
-        const outcome = row.notification ?? UNKNOWN;
-        store.events.inc({ host: row.host ?? '', event_id: String(row.eventId), outcome }, row.count);
-      }
+      showHosts(host, snapshot);
+      showFleet(fleet, snapshot);
+      showEvents(store.events, snapshot);
     },
   };
 }

@@ -205,8 +205,13 @@ describe('agent/metrics/agent-metrics', () => {
       });
       const metrics = createAgentMetrics({ store, version: '1.2.3' });
       const all = samples((await metrics.render()).body);
-      expect(sampleValue(all, 'avma_events_total', { host: 'HV01', outcome: 'unknown' })).toBe(2);
-      expect(sampleValue(all, 'avma_events_total', { host: '', outcome: 'unknown' })).toBe(1);
+      const unknown = { host: 'HV01', event_id: '12310', outcome: 'unknown' };
+      expect(sampleValue(all, 'avma_events_total', unknown)).toBe(2);
+      expect(sampleValue(all, 'avma_events_total', { ...unknown, host: '' })).toBe(1);
+      // Every outcome of a known host is there from 0, so its first failure is an increase.
+      expect(pick(all, 'avma_events_total', { host: 'HV01' })).toHaveLength(10);
+      const denied = { host: 'HV01', event_id: '12309', outcome: 'activation-denied' };
+      expect(sampleValue(all, 'avma_events_total', denied)).toBe(0);
       expect(sampleValue(all, 'avma_host_activated', { host: 'HV01' })).toBe(0);
       expect(sampleValue(all, 'avma_host_info', { host: 'HV01', edition: 'standard' })).toBe(1);
     } finally {
