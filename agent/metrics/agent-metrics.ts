@@ -43,12 +43,23 @@ function registerBuildInfo(registry: Registry, version: string): void {
   info.set({ version, node: process.version }, 1);
 }
 
+/**
+ * prom-client's default gauges named like counters: `promtool check metrics` refuses them, and each is
+ * the sum of a per-type gauge that stays (`nodejs_active_handles{type}` ...).
+ */
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** A metrics instance over `store`. Registers Node's default process metrics in its own registry. */
 export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   const now = options.now ?? Date.now;
   const registry = new Registry();
   registerBuildInfo(registry, options.version);
   collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const sweep = createSweepMetrics(registry);
   const stored = createStoreMetrics(registry);
   // One scrape at a time: a scrape replaces the store's series and then serialises them, and a second

@@ -51,7 +51,7 @@ function fleetGauges(registers: Registry[]) {
     }),
     avmaGuestReasons: new Gauge({
       name: 'avma_avma_guest_reasons',
-      help: 'VMs whose concluded or claimed key channel is AVMA, by the reason AVMA cannot serve them.',
+      help: 'VMs not deleted whose concluded or claimed key channel is AVMA, by the reason AVMA cannot serve them.',
       labelNames: ['host', 'reason'] as const,
       registers,
     }),
