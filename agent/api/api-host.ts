@@ -4,6 +4,7 @@
  * (with the sweep) and `avma serve` (the store alone).
  */
 import pino, { type Logger } from 'pino';
+import { createAgentMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import { createApiApp, type MetricsSource } from './app.js';
 import { CursorCodec } from './cursor.js';
@@ -56,7 +57,8 @@ export function startApi(options: ApiHostOptions): Promise<RunningServer> {
   const app = createApiApp({
     services: apiServices(options),
     log: options.log ?? pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }),
-    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    // Without a sweep in this process (`avma serve`), the store's figures alone.
+    metrics: options.metrics ?? createAgentMetrics({ store: options.store, version: options.version }),
     ...(options.metricsPublic === undefined ? {} : { metricsPublic: options.metricsPublic }),
     ...(options.lastSweepAt === undefined ? {} : { lastSweepAt: options.lastSweepAt }),
     ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),

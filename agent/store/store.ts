@@ -10,6 +10,7 @@ import { StoreError, toStoreError } from './errors.js';
 import { listAudit } from './queries/audit-query.js';
 import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
 import { getHost, listHosts } from './queries/host-query.js';
+import { readMetricsSnapshot } from './queries/metrics-query.js';
 import { getMonthClose, listMonthCloses } from './queries/month-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
@@ -26,6 +27,7 @@ import type {
   EventPage,
   EventRow,
   HostRow,
+  MetricsSnapshot,
   SweepState,
   UsageInputs,
   VmCursor,
@@ -210,6 +212,15 @@ export class Store {
   /** Hosts' last sightings and every VM's flags, latest observation and last intent seq. Never writes. */
   readSweepState(): Promise<SweepState> {
     return this.#read((conn) => readSweepState(conn));
+  }
+
+  /**
+   * The fleet in aggregate for a metrics scrape (host facts; VM counts by licence state, reason and
+   * problem; stored 12309/12310 events by outcome), read in one snapshot. Its size grows with hosts ×
+   * vocabularies, never with VMs. Never writes.
+   */
+  metricsSnapshot(): Promise<MetricsSnapshot> {
+    return this.#read((conn) => readMetricsSnapshot(conn));
   }
 
   /** Everything the SPLA month report needs for [from, to), read in one snapshot. Never writes. */

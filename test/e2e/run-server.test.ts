@@ -44,6 +44,10 @@ describe('e2e/run-server', () => {
     expect(sweep.status).toBe(200);
     const { report } = (await sweep.json()) as { report: { hosts: unknown[] } };
     expect(report.hosts).toHaveLength(6);
+    // The rounds' own collector timings reach /metrics.
+    const metrics = await (await fetch(`${base}/metrics`, { headers: auth })).text();
+    expect(metrics).toMatch(/^avma_collector_success\{host="HV01",collector="vm-inventory"\} 1$/m);
+    expect(metrics).toMatch(/^avma_last_sweep_timestamp_seconds\{host="HV06"\} \d/m);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toContain('avma run: stopped after');

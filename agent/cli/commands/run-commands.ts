@@ -75,7 +75,7 @@ function loopOptions(context: CommandContext, session: AgentSession, run: AgentR
     optOuts: run.optOuts,
     progress: (line) => context.io.stderr(`${line}\n`),
     signal,
-    onRound: () => server?.roundEnded(Date.now()),
+    onRound: (report) => server?.roundEnded(report, Date.now()),
     ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
   };
   return { options, attach: (s: RunServer) => (server = s) };

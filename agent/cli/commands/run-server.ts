@@ -5,17 +5,18 @@
  * can use the API at once. Real hosts get no token until `avma token create`.
  */
 import { startApi } from '../../api/api-host.js';
-import type { MetricsSource } from '../../api/app.js';
 import type { RunningServer } from '../../api/server.js';
+import { createAgentMetrics } from '../../metrics/index.js';
 import type { RoundRunner } from '../../runtime/agent-loop.js';
 import type { AgentSession } from '../../runtime/agent-session.js';
+import type { SweepReport } from '../../sweep/sweep-report.js';
 import { AGENT_VERSION } from '../../version.js';
 import type { CommandContext } from '../command.js';
 import type { ApiSettings } from './api-options.js';
 
 export interface RunServer {
-  /** Called after each round, with when it ended (real time). */
-  roundEnded(atMs: number): void;
+  /** Called after each round with its report and when it ended (real time): metrics and /readyz. */
+  roundEnded(report: SweepReport, atMs: number): void;
   close(): Promise<void>;
 }
 
@@ -38,10 +39,10 @@ export async function startRunServer(
   options: {
     readonly runner: RoundRunner;
     readonly realIntervalMs: number;
-    readonly metrics?: MetricsSource;
   },
 ): Promise<RunServer> {
   let lastSweep: number | null = null;
+  const metrics = createAgentMetrics({ store: session.store, version: AGENT_VERSION });
   const server: RunningServer = await startApi({
     store: session.store,
     version: AGENT_VERSION,
@@ -52,7 +53,7 @@ export async function startRunServer(
     lastSweepAt: () => lastSweep,
     staleAfterMs: Math.max(3 * options.realIntervalMs, 60_000),
     ...(settings.tls === undefined ? {} : { tls: settings.tls }),
-    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    metrics,
   });
   const token = await firstAdminToken(session);
   context.io.stderr(
@@ -65,7 +66,8 @@ export async function startRunServer(
     );
   }
   return {
-    roundEnded(atMs) {
+    roundEnded(report, atMs) {
+      metrics.observeRound(report);
       lastSweep = atMs;
     },
     close: () => server.close(),

@@ -385,6 +385,17 @@ describe('agent/api/app', () => {
     expect(await read()).toBe(true);
   });
 
+  it('serves /metrics in the Prometheus text format to a token, never a VM id in it', async () => {
+    expect((await api.request('/metrics')).status).toBe(401);
+    const answer = await api.request('/metrics', { token: api.tokens.reader });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await answer.text();
+    expect(text).toContain('avma_build_info{version="0.0.0-test"');
+    expect(text).toMatch(/^avma_vms\{host="HV01",license_status="licensed",eligible="true"\} \d+$/m);
+    expect(text).not.toContain(HOSTILE.id);
+  });
+
   it('answers /healthz and /readyz without a token', async () => {
     expect((await api.request('/healthz')).status).toBe(200);
     expect(await (await api.request('/readyz')).json()).toMatchObject({ status: 'ready' });

@@ -1,0 +1,142 @@
+/**
+ * The metrics scrape's one read: the fleet in aggregate (host facts, VM counts by licence state,
+ * eligibility reason and problem, stored 12309/12310 events by outcome), grouped in SQL so that what
+ * crosses into JavaScript grows with hosts × vocabularies, never with VMs or events.
+ */
+import { HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
+import { REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
+import type { Connection, SqlRow } from '../connection.js';
+import {
+  boolColumn,
+  intColumn,
+  oneOfColumn,
+  optionalOneOfColumn,
+  optionalTextColumn,
+  textColumn,
+} from '../decode.js';
+import { StoreError } from '../errors.js';
+import type { EventCount, HostCount, HostMetricFacts, MetricsSnapshot } from '../read-types.js';
+import { EVENT_NOTIFICATIONS, LICENSE_STATUS_VALUES } from '../types.js';
+import { describeValue } from '../validate.js';
+
+/** Windows event ids of AVMA's guest (12309) and host (12310) records (shared/avma's catalogue). */
+const AVMA_EVENT_IDS = [12309, 12310] as const;
+
+/** The same rule the observations repository writes problem codes with. */
+const PROBLEM_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+const HOSTS_SQL = `
+SELECT h.name AS host, f.version, f.edition, f.cluster, f.activated
+FROM hosts h
+JOIN host_facts f ON f.id =
+  (SELECT id FROM host_facts WHERE host_id = h.id ORDER BY valid_from DESC, id DESC LIMIT 1)
+ORDER BY h.name COLLATE NOCASE`;
+
+/** Every VM not marked deleted with its latest observation (the one `avma status` shows). */
+const LATEST = `
+WITH latest AS (
+  SELECT v.id AS vm, h.name AS host, o.license_status, o.eligible, o.reasons, o.problems,
+    (o.channel = 'avma' OR coalesce(o.claimed_channel, '') = 'avma') AS avma_guest
+  FROM vms v
+  JOIN observations o ON o.id =
+    (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
+  JOIN hosts h ON h.id = o.host_id
+  WHERE v.deleted_at IS NULL
+)`;
+
+const VMS_SQL = `${LATEST}
+SELECT host, license_status, eligible, count(*) AS n FROM latest
+GROUP BY host, license_status, eligible ORDER BY host, license_status, eligible`;
+
+const REASONS_SQL = `${LATEST}
+SELECT l.host, r.value AS reason, l.avma_guest, count(*) AS n FROM latest l, json_each(l.reasons) r
+GROUP BY l.host, r.value, l.avma_guest ORDER BY l.host, r.value, l.avma_guest`;
+
+const PROBLEMS_SQL = `${LATEST}
+SELECT l.host, json_extract(p.value, '$.code') AS problem, count(DISTINCT l.vm) AS n
+FROM latest l, json_each(l.problems) p
+GROUP BY l.host, problem ORDER BY l.host, problem`;
+
+/** Grouped before the join: the events table is the store's largest and only its groups need a name. */
+const EVENTS_SQL = `
+SELECT h.name AS host, g.event_id, g.notification, g.n FROM
+  (SELECT host_id, event_id, notification, count(*) AS n FROM events
+    WHERE event_id IN (${AVMA_EVENT_IDS.join(', ')}) GROUP BY host_id, event_id, notification) g
+LEFT JOIN hosts h ON h.id = g.host_id
+ORDER BY h.name, g.event_id, g.notification`;
+
+function decodeHost(row: SqlRow): HostMetricFacts {
+  return Object.freeze({
+    host: textColumn(row, 'hosts', 'host'),
+    version: optionalOneOfColumn(row, 'host_facts', 'version', HOST_VERSIONS),
+    edition: optionalOneOfColumn(row, 'host_facts', 'edition', HOST_EDITIONS),
+    cluster: optionalTextColumn(row, 'host_facts', 'cluster'),
+    activated: boolColumn(row, 'host_facts', 'activated'),
+  });
+}
+
+function count<K extends string>(row: SqlRow, value: K): HostCount<K> {
+  return Object.freeze({ host: textColumn(row, 'hosts', 'host'), value, count: intColumn(row, 'vms', 'n') });
+}
+
+/** Sums the per-(host, reason, AVMA guest) groups into all VMs and the AVMA guests among them. */
+function splitReasons(rows: readonly SqlRow[]): Pick<MetricsSnapshot, 'reasons' | 'avmaGuestReasons'> {
+  const all = new Map<string, HostCount<ReasonCode>>();
+  const avma: HostCount<ReasonCode>[] = [];
+  for (const row of rows) {
+    const group = count(row, oneOfColumn(row, 'observations', 'reason', REASON_CODES));
+    const key = JSON.stringify([group.host, group.value]);
+    const sum = all.get(key);
+    all.set(key, sum === undefined ? group : Object.freeze({ ...group, count: sum.count + group.count }));
+    if (boolColumn(row, 'observations', 'avma_guest')) avma.push(group);
+  }
+  return { reasons: Object.freeze([...all.values()]), avmaGuestReasons: Object.freeze(avma) };
+}
+
+function decodeProblem(row: SqlRow): HostCount<string> {
+  const code = textColumn(row, 'observations', 'problem');
+  // A code outside the rule it was written with would be an unbounded label: the row was edited by hand.
+  if (!PROBLEM_CODE.test(code)) {
+    throw new StoreError(
+      'CORRUPT',
+      `observations.problems holds the code ${describeValue(code)}, expected an upper-case code; ` +
+        'the database was changed outside avma-agent',
+    );
+  }
+  return count(row, code);
+}
+
+function decodeEvent(row: SqlRow): EventCount {
+  return Object.freeze({
+    host: optionalTextColumn(row, 'hosts', 'host'),
+    // The query filters on these ids, so the column can hold nothing else.
+    eventId: intColumn(row, 'events', 'event_id'),
+    notification: optionalOneOfColumn(row, 'events', 'notification', EVENT_NOTIFICATIONS),
+    count: intColumn(row, 'events', 'n'),
+  });
+}
+
+/** The aggregate snapshot. Rejects with StoreError CORRUPT for rows outside the schema's vocabularies. */
+export async function readMetricsSnapshot(conn: Connection): Promise<MetricsSnapshot> {
+  const hosts = await conn.all(HOSTS_SQL);
+  const vms = await conn.all(VMS_SQL);
+  const reasons = await conn.all(REASONS_SQL);
+  const problems = await conn.all(PROBLEMS_SQL);
+  const events = await conn.all(EVENTS_SQL);
+  return Object.freeze({
+    hosts: Object.freeze(hosts.map(decodeHost)),
+    vms: Object.freeze(
+      vms.map((row) =>
+        Object.freeze({
+          host: textColumn(row, 'hosts', 'host'),
+          licenseStatus: oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES),
+          eligible: boolColumn(row, 'observations', 'eligible'),
+          count: intColumn(row, 'vms', 'n'),
+        }),
+      ),
+    ),
+    ...splitReasons(reasons),
+    problems: Object.freeze(problems.map(decodeProblem)),
+    events: Object.freeze(events.map(decodeEvent)),
+  });
+}
