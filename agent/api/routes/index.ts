@@ -3,6 +3,7 @@ import type { RouteSpec } from '../route.js';
 import { ADMIN_ROUTES } from './admin-routes.js';
 import { EVENT_ROUTES } from './events-routes.js';
 import { INVENTORY_ROUTES } from './inventory-routes.js';
+import { REPORT_ROUTES } from './report-routes.js';
 import { USAGE_ROUTES } from './usage-routes.js';
 import { VM_ACTION_ROUTES } from './vm-action-routes.js';
 
@@ -10,6 +11,7 @@ export const API_ROUTES: readonly RouteSpec[] = Object.freeze([
   ...INVENTORY_ROUTES,
   ...EVENT_ROUTES,
   ...USAGE_ROUTES,
+  ...REPORT_ROUTES,
   ...VM_ACTION_ROUTES,
   ...ADMIN_ROUTES,
 ]);

@@ -7,7 +7,11 @@ import { type ApiKit, apiKit, HOSTILE } from './api-kit.js';
 
 /** A concrete URL for a route, with valid path values. */
 function sample(path: string, vmId: string): string {
-  const name = path.startsWith('/api/v1/hosts') ? 'HV01' : 'grafana';
+  const name = path.startsWith('/api/v1/hosts')
+    ? 'HV01'
+    : path.startsWith('/api/v1/reports')
+      ? 'licence-states'
+      : 'grafana';
   return path.replace('{id}', vmId).replace('{month}', '2026-11').replace('{name}', name);
 }
 
@@ -394,6 +398,20 @@ describe('agent/api/app', () => {
     expect(text).toContain('avma_build_info{version="0.0.0-test"');
     expect(text).toMatch(/^avma_vms\{host="HV01",license_status="licensed",eligible="true"\} \d+$/m);
     expect(text).not.toContain(HOSTILE.id);
+  });
+
+  it('serves the licence-state report from evidence, and 404 for a report it does not know', async () => {
+    const answer = await api.request('/api/v1/reports/licence-states', { token: api.tokens.reader });
+    const report = (await answer.json()) as {
+      rows: { licenseStatus: string; channel: string; evidence: string; vms: number }[];
+    };
+    const live = await api.store.listVmStatus();
+    expect(report.rows.reduce((sum, row) => sum + row.vms, 0)).toBe(live.length);
+    const avmaByHost = report.rows.filter((row) => row.channel === 'avma' && row.evidence === 'host');
+    expect(avmaByHost.reduce((sum, row) => sum + row.vms, 0)).toBe(
+      live.filter((vm) => vm.channel === 'avma' && vm.evidence === 'host').length,
+    );
+    expect((await api.request('/api/v1/reports/nope', { token: api.tokens.reader })).status).toBe(404);
   });
 
   it('answers /healthz and /readyz without a token', async () => {
