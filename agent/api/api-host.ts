@@ -12,7 +12,10 @@ import type { ApiServices, TokenAdmin } from './route.js';
 import { type ListenAddress, type RunningServer, startServer } from './server.js';
 
 export interface ApiHostOptions {
+  /** The writable store: operator actions, month closes, tokens. */
   readonly store: Store;
+  /** A read-only store on the same database for the reads (default: `store`). */
+  readonly readStore?: Store;
   readonly version: string;
   readonly listen: ListenAddress;
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
@@ -43,7 +46,8 @@ export function storeTokens(store: Store): TokenAdmin {
 
 export function apiServices(options: ApiHostOptions): ApiServices {
   return {
-    store: options.store,
+    store: options.readStore ?? options.store,
+    writer: options.store,
     cursors: new CursorCodec(),
     version: options.version,
     tokens: storeTokens(options.store),
@@ -58,7 +62,9 @@ export function startApi(options: ApiHostOptions): Promise<RunningServer> {
     services: apiServices(options),
     log: options.log ?? pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }),
     // Without a sweep in this process (`avma serve`), the store's figures alone.
-    metrics: options.metrics ?? createAgentMetrics({ store: options.store, version: options.version }),
+    metrics:
+      options.metrics ??
+      createAgentMetrics({ store: options.readStore ?? options.store, version: options.version }),
     ...(options.metricsPublic === undefined ? {} : { metricsPublic: options.metricsPublic }),
     ...(options.lastSweepAt === undefined ? {} : { lastSweepAt: options.lastSweepAt }),
     ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),

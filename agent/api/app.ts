@@ -4,6 +4,7 @@
  * problem bodies, helmet's headers, a body size limit, a per-token rate limit, no CORS, and an access
  * log line per request (JSON, pino) naming the token's name, never the token.
  */
+import { gzipSync } from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -12,7 +13,7 @@ import { ApiError } from './api-error.js';
 import { mountDocs } from './docs.js';
 import { httpFailure } from './http-status.js';
 import { openApiDocument } from './openapi.js';
-import { ResponseCache } from './response-cache.js';
+import { type CachedAnswer, ResponseCache } from './response-cache.js';
 import {
   type ApiServices,
   type Caller,
@@ -129,16 +130,45 @@ async function cachedRead(
   const key = `${route.operationId} ${req.originalUrl}`;
   const stamp = await services.store.changeStamp();
   const kept = cache.get(key, stamp);
-  if (kept !== undefined) {
-    res.status(kept.status).type('application/json').send(kept.body);
-    return;
+  if (kept !== undefined) return sendKept(req, res, kept);
+  // Requests for the same answer while it is being made wait for that one (after a sweep, a dashboard
+  // of several viewers asks at once): one query, not one per request.
+  const flight = `${key} ${stamp}`;
+  let making = cache.pending.get(flight);
+  if (making === undefined) {
+    making = makeAnswer(route, stamp, answer).finally(() => cache.pending.delete(flight));
+    cache.pending.set(flight, making);
   }
+  const made = await making;
+  if ('kind' in made) return send(res, route, made as RouteAnswer);
+  cache.set(key, made);
+  sendKept(req, res, made);
+}
+
+/** A fresh answer, validated, serialised and (when large) compressed once per change. */
+async function makeAnswer(
+  route: RouteSpec,
+  stamp: string,
+  answer: () => Promise<RouteAnswer>,
+): Promise<CachedAnswer | RouteAnswer> {
   const fresh = await answer();
-  if (fresh.kind !== 'json') return send(res, route, fresh);
+  if (fresh.kind !== 'json') return fresh;
   const status = fresh.status ?? route.status ?? 200;
-  const body = jsonText(route, fresh);
-  cache.set(key, { stamp, status, body });
-  res.status(status).type('application/json').send(body);
+  const body = Buffer.from(jsonText(route, fresh), 'utf8');
+  const gzipped = body.length >= GZIP_FROM ? gzipSync(body, { level: 6 }) : undefined;
+  return { stamp, status, body, ...(gzipped === undefined ? {} : { gzipped }) };
+}
+
+/** Answers larger than this are kept gzip-compressed too, for clients that accept it. */
+const GZIP_FROM = 8 * 1024;
+
+function sendKept(req: Request, res: Response, kept: CachedAnswer): void {
+  res.status(kept.status).type('application/json').vary('Accept-Encoding');
+  if (kept.gzipped !== undefined && req.acceptsEncodings('gzip') === 'gzip') {
+    res.set('Content-Encoding', 'gzip').send(kept.gzipped);
+  } else {
+    res.send(kept.body);
+  }
 }
 
 function handler(route: RouteSpec, services: ApiServices, cache: ResponseCache) {

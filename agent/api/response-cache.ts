@@ -4,13 +4,24 @@
  * decode, a schema check and a serialisation. Bounded by entries and by bytes; least recently used
  * goes first. Every body in it was validated against its route's schema when it was made.
  */
+import type { RouteAnswer } from './route.js';
+
 export interface CachedAnswer {
   readonly stamp: string;
   readonly status: number;
-  readonly body: string;
+  /** UTF-8 bytes (a kept answer is sent as is, never encoded again), or text. */
+  readonly body: Buffer | string;
+  /** The body gzip-compressed, for clients that accept it (large answers only). */
+  readonly gzipped?: Buffer;
+}
+
+function size(answer: CachedAnswer): number {
+  return answer.body.length + (answer.gzipped?.length ?? 0);
 }
 
 export class ResponseCache {
+  /** Answers being made now, by key and stamp (app.ts waits on them instead of making another). */
+  readonly pending = new Map<string, Promise<CachedAnswer | RouteAnswer>>();
   readonly #entries = new Map<string, CachedAnswer>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
@@ -27,7 +38,7 @@ export class ResponseCache {
     if (entry === undefined) return undefined;
     this.#entries.delete(key);
     if (entry.stamp !== stamp) {
-      this.#bytes -= entry.body.length;
+      this.#bytes -= size(entry);
       return undefined;
     }
     this.#entries.set(key, entry);
@@ -38,15 +49,15 @@ export class ResponseCache {
     const previous = this.#entries.get(key);
     if (previous !== undefined) {
       this.#entries.delete(key);
-      this.#bytes -= previous.body.length;
+      this.#bytes -= size(previous);
     }
-    if (answer.body.length > this.#maxBytes / 4) return;
+    if (size(answer) > this.#maxBytes / 4) return;
     this.#entries.set(key, answer);
-    this.#bytes += answer.body.length;
+    this.#bytes += size(answer);
     for (const [oldest, entry] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
       this.#entries.delete(oldest);
-      this.#bytes -= entry.body.length;
+      this.#bytes -= size(entry);
     }
   }
 

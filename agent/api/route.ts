@@ -21,7 +21,13 @@ export interface Caller {
 
 /** What the server offers the handlers besides the store. */
 export interface ApiServices {
+  /**
+   * Where reads go: in `avma run` a read-only connection of its own on the same file (SQLite WAL
+   * readers see every commit and never wait for the sweep's transaction, nor make it wait).
+   */
   readonly store: Store;
+  /** Where writes go (operator actions, month closes, tokens, audit): the agent's writable store. */
+  readonly writer: Store;
   readonly cursors: CursorCodec;
   readonly version: string;
   /** Runs a sweep now and resolves to its report; absent under `avma serve` (no sweep in that process). */

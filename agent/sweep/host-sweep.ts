@@ -20,6 +20,7 @@ import { COLLECTORS } from './collectors/registry.js';
 import type { Inventory } from './collectors/vm-inventory.js';
 import type { SweepCache } from './sweep-cache.js';
 import { type SweptVm, sweepVm } from './vm-sweep.js';
+import { yieldEverySlice } from './yield-point.js';
 
 /** Which tenant a VM belongs to (the lab: its scenario; real hosts: the configuration's mapping). */
 export type TenantOf = (host: string, vm: { readonly id: string; readonly name: string }) => string | null;
@@ -103,7 +104,8 @@ async function sweepVms(
   context: HostSweepContext,
 ): Promise<SweptVm[]> {
   const swept: SweptVm[] = [];
-  for (const vm of inventory.vms) {
+  for (const [index, vm] of inventory.vms.entries()) {
+    await yieldEverySlice(index);
     const report = reports.get(vm.id) ?? readGuestReport(vm.pools.guest.items);
     const memory = context.vmMemory.get(vm.id) ?? null;
     swept.push(

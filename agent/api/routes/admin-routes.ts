@@ -80,7 +80,7 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
         );
       }
       const at = services.now();
-      await services.store.transaction((tx) =>
+      await services.writer.transaction((tx) =>
         tx.audit({ at, actor: caller.name, action: 'sweep-now', reason: 'requested through the API' }),
       );
       return json({ report: await services.sweepNow() });

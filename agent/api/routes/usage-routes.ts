@@ -67,8 +67,8 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     response: MonthClose,
     async handle({ params, caller }, services) {
       const at = services.now();
-      const closed = await closeMonth(services.store, params.month, { now: at });
-      await services.store.transaction((tx) =>
+      const closed = await closeMonth(services.writer, params.month, { now: at });
+      await services.writer.transaction((tx) =>
         tx.audit({
           at,
           actor: caller.name,

@@ -30,12 +30,12 @@ function actionRoute(action: VmAction): RouteSpec {
       const [vm] = await services.store.listVmStatus({ includeDeleted: true, vm: id });
       if (vm === undefined) throw new ApiError('NOT_FOUND', `id: no VM ${id} in the store`);
       const request = { at: services.now(), actor: caller.name, reason: body.reason };
-      const changed = await services.store.transaction((tx) =>
+      const changed = await services.writer.transaction((tx) =>
         action === 'allow-avma'
           ? tx.setAvmaBlocked(id, false, request)
           : tx.setOptOut(id, action === 'opt-out', request),
       );
-      const [after] = await services.store.listVmStatus({ includeDeleted: true, vm: id });
+      const [after] = await services.writer.listVmStatus({ includeDeleted: true, vm: id });
       return json({
         id,
         action,

@@ -9,6 +9,7 @@ import type { RunningServer } from '../../api/server.js';
 import { createAgentMetrics } from '../../metrics/index.js';
 import type { RoundRunner } from '../../runtime/agent-loop.js';
 import type { AgentSession } from '../../runtime/agent-session.js';
+import { openStore } from '../../store/index.js';
 import type { SweepReport } from '../../sweep/sweep-report.js';
 import { AGENT_VERSION } from '../../version.js';
 import type { CommandContext } from '../command.js';
@@ -42,9 +43,13 @@ export async function startRunServer(
   },
 ): Promise<RunServer> {
   let lastSweep: number | null = null;
-  const metrics = createAgentMetrics({ store: session.store, version: AGENT_VERSION });
+  // The API reads through its own read-only connection: a slow client never holds up the sweep's
+  // transaction, and the sweep's transaction never holds up a read (SQLite WAL readers).
+  const reads = await openStore(session.store.path, { readOnly: true });
+  const metrics = createAgentMetrics({ store: reads, version: AGENT_VERSION });
   const server: RunningServer = await startApi({
     store: session.store,
+    readStore: reads,
     version: AGENT_VERSION,
     listen: settings.listen,
     metricsPublic: settings.metricsPublic,
@@ -70,6 +75,9 @@ export async function startRunServer(
       metrics.observeRound(report);
       lastSweep = atMs;
     },
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      await reads.close();
+    },
   };
 }

@@ -20,6 +20,7 @@ import { isVmId } from '../../model/index.js';
 import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
+import { yieldEverySlice } from '../yield-point.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
 export const MAX_POOL_ITEMS = 1024;
@@ -158,7 +159,8 @@ export async function collectInventory(
   const seen = new Set<string>();
   const vms: InventoryVm[] = [];
   const skipped: string[] = [];
-  for (const raw of listed) {
+  for (const [index, raw] of listed.entries()) {
+    await yieldEverySlice(index);
     if (!isVmId(raw.id) || seen.has(raw.id.toLowerCase())) {
       skipped.push(String(raw.id).slice(0, 40));
       continue;
