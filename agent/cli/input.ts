@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { firstInvalidUtf8Byte } from 'hyperv-kvp';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './command.js';
 
@@ -7,38 +8,6 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 /** How input bytes become text: `lenient` replaces invalid UTF-8 with U+FFFD, `strict` refuses it. */
 export type InputDecoding = 'lenient' | 'strict';
-
-/**
- * The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no
- * overlong forms, no surrogates, nothing past U+10FFFF), or -1 when every byte does. Never throws.
- */
-export function invalidUtf8Offset(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i] as number;
-    if (lead < 0x80) {
-      i++;
-      continue;
-    }
-    const length =
-      lead >= 0xc2 && lead <= 0xdf
-        ? 2
-        : lead >= 0xe0 && lead <= 0xef
-          ? 3
-          : lead >= 0xf0 && lead <= 0xf4
-            ? 4
-            : 0;
-    if (length === 0 || i + length > bytes.length) return i;
-    // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and > U+10FFFF (F4).
-    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
-    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
-    const second = bytes[i + 1] as number;
-    if (second < low || second > high) return i;
-    for (let k = 2; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
-    i += length;
-  }
-  return -1;
-}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -54,7 +23,7 @@ function decodeInput(
   try {
     return strictUtf8.decode(input);
   } catch {
-    const offset = invalidUtf8Offset(input);
+    const offset = firstInvalidUtf8Byte(input);
     throw new CliError('INPUT', `${where} is not valid UTF-8 (byte offset ${offset}); expected ${expected}`);
   }
 }

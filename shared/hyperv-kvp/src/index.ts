@@ -24,4 +24,5 @@ export {
 export * from './limits.js';
 export * from './mapping.js';
 export * from './pool-file.js';
+export { firstInvalidUtf8Byte } from './utf8.js';
 export * from './windows-release.js';
