@@ -155,7 +155,7 @@ async function makeAnswer(
   if (fresh.kind !== 'json') return fresh;
   const status = fresh.status ?? route.status ?? 200;
   const body = Buffer.from(jsonText(route, fresh), 'utf8');
-  const gzipped = body.length >= GZIP_FROM ? gzipSync(body, { level: 6 }) : undefined;
+  const gzipped = body.length >= GZIP_FROM ? gzipSync(body, { level: 1 }) : undefined;
   return { stamp, status, body, ...(gzipped === undefined ? {} : { gzipped }) };
 }
 

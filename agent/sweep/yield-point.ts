@@ -5,7 +5,7 @@
  */
 
 /** VMs handled between two yields: small enough to keep each slice to a few milliseconds. */
-export const VMS_PER_SLICE = 64;
+export const VMS_PER_SLICE = 32;
 
 /** Resolves on the next turn of the event loop (after pending I/O callbacks). */
 export function yieldToEventLoop(): Promise<void> {
