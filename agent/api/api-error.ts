@@ -16,6 +16,8 @@ export const API_ERROR_CODES = [
   'RATE_LIMITED',
   /** This process cannot do that: e.g. sweep now under `avma serve`, which runs no sweep. */
   'NOT_AVAILABLE',
+  /** The server could not listen where asked (address in use, no permission, no such address). */
+  'LISTEN_FAILED',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

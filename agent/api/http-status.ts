@@ -15,6 +15,7 @@ const API_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze({
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   NOT_AVAILABLE: 409,
+  LISTEN_FAILED: 500,
 });
 
 /** Codes of other layers whose status is more precise than their kind's. */

@@ -73,7 +73,22 @@ export async function startServer(app: Express, options: ServerOptions): Promise
       `warning: the API listens on ${options.listen.host} without TLS: bearer tokens cross the network in clear; use --tls-cert/--tls-key or listen on 127.0.0.1 behind a TLS proxy`,
     );
   }
-  const bound = await listening(server, options.listen);
+  const bound = await listening(server, options.listen).catch((error: NodeJS.ErrnoException) => {
+    const where = `${options.listen.host}:${options.listen.port}`;
+    const why =
+      error.code === 'EADDRINUSE'
+        ? 'the address is in use (another avma run?)'
+        : error.code === 'EACCES'
+          ? 'permission denied'
+          : `${error.code ?? 'error'}: ${error.message}`;
+    throw new ApiError(
+      'LISTEN_FAILED',
+      `cannot listen on ${where}: ${why}; choose another with --listen, or --no-listen`,
+      {
+        cause: error,
+      },
+    );
+  });
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return {
     url: `${tls === undefined ? 'http' : 'https'}://${host}:${bound.port}`,

@@ -61,6 +61,8 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     PAYLOAD_TOO_LARGE: BAD_INPUT,
     RATE_LIMITED: BAD_INPUT,
     NOT_AVAILABLE: BAD_INPUT,
+    // Port taken or not ours to bind: the environment's trouble (exit 1), named in one line.
+    LISTEN_FAILED: OPERATIONAL,
   },
   cli: { USAGE: BAD_INPUT, INPUT: BAD_INPUT, UNREADABLE_FILE: BAD_INPUT },
   config: { UNREADABLE: BAD_INPUT, NOT_JSON: BAD_INPUT, INVALID: BAD_INPUT },

@@ -41,6 +41,21 @@ describe('agent/api/server', () => {
     ]).toEqual([true, true, true, false]);
   });
 
+  it('says in one line why it cannot listen, and where', async () => {
+    const app = express();
+    const first = await startServer(app, { listen: { host: '127.0.0.1', port: 0 }, warn: () => undefined });
+    const port = Number(new URL(first.url).port);
+    try {
+      await expect(
+        startServer(app, { listen: { host: '127.0.0.1', port }, warn: () => undefined }),
+      ).rejects.toThrow(
+        `cannot listen on 127.0.0.1:${port}: the address is in use (another avma run?); choose another with --listen, or --no-listen`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+
   it.skipIf(!haveOpenssl && process.env.CI !== 'true')(
     `serves HTTPS with a certificate and key${haveOpenssl ? '' : ' (skipped: openssl not installed)'}`,
     async () => {
