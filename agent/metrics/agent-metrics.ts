@@ -18,7 +18,17 @@ export interface AgentMetricsOptions {
   readonly now?: () => number;
   /** Told why the store could not be read at a scrape (the scrape still answers, `avma_store_up 0`). */
   readonly onStoreError?: (error: unknown) => void;
+  /** How long one AVMA activation stays valid: 7 days, UNCONFIRMED (licence-evidence.ts). */
+  readonly activationValidityMs?: number;
+  /**
+   * `avma_avma_activations_expiring` counts activations that end within this (default 3 days) unless
+   * renewed. Not 7: an AVMA activation is valid for about 7 days itself, so "within 7 days" would be
+   * every AVMA guest; guests renew daily, so 3 days left means several renewals have failed.
+   */
+  readonly expiringWithinMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A scrape's answer: the Prometheus text exposition and its content type. */
 export interface MetricsExposition {
@@ -68,7 +78,9 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
 
   async function scrape(): Promise<MetricsExposition> {
     const start = performance.now();
-    const snapshot = await options.store.metricsSnapshot().catch((error: unknown) => {
+    const validity = options.activationValidityMs ?? 7 * DAY_MS;
+    const renewedBefore = new Date(now() - (validity - (options.expiringWithinMs ?? 3 * DAY_MS)));
+    const snapshot = await options.store.metricsSnapshot(renewedBefore).catch((error: unknown) => {
       options.onStoreError?.(error);
       return null;
     });

@@ -61,6 +61,14 @@ function fleetGauges(registers: Registry[]) {
       labelNames: ['host', 'problem'] as const,
       registers,
     }),
+    expiringAvma: new Gauge({
+      name: 'avma_avma_activations_expiring',
+      help:
+        "VMs licensed through AVMA on the host's own 12310 whose last host-granted renewal is old enough " +
+        'that the activation ends within the expiry horizon unless renewed.',
+      labelNames: ['host'] as const,
+      registers,
+    }),
   };
 }
 
@@ -111,6 +119,9 @@ function showFleet(metrics: FleetMetrics, snapshot: MetricsSnapshot): void {
   showCounts(metrics.avmaGuestReasons, snapshot.avmaGuestReasons);
   for (const row of snapshot.problems)
     metrics.problems.set({ host: row.host, problem: row.value }, row.count);
+  // Every known host shows a value (0 too), so the alert sees a host whose guests stop renewing.
+  for (const { host } of snapshot.hosts) metrics.expiringAvma.set({ host }, 0);
+  for (const row of snapshot.expiringAvma) metrics.expiringAvma.set({ host: row.host }, row.count);
 }
 
 function showEvents(events: EventsCounter, snapshot: MetricsSnapshot): void {

@@ -47,4 +47,6 @@ export interface MetricsSnapshot {
   /** VMs with at least one problem of the code (a VM counts once per code). */
   readonly problems: readonly HostCount<string>[];
   readonly events: readonly EventCount[];
+  /** Host-granted AVMA activations not renewed since the snapshot's `renewedBefore`, by host. */
+  readonly expiringAvma: readonly HostCount<'avma'>[];
 }

@@ -219,8 +219,8 @@ export class Store {
    * problem; stored 12309/12310 events by outcome), read in one snapshot. Its size grows with hosts ×
    * vocabularies, never with VMs. Never writes.
    */
-  metricsSnapshot(): Promise<MetricsSnapshot> {
-    return this.#read((conn) => readMetricsSnapshot(conn));
+  metricsSnapshot(renewedBefore: Date = new Date(0)): Promise<MetricsSnapshot> {
+    return this.#read((conn) => readMetricsSnapshot(conn, renewedBefore));
   }
 
   /** Everything the SPLA month report needs for [from, to), read in one snapshot. Never writes. */

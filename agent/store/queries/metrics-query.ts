@@ -35,7 +35,7 @@ ORDER BY h.name COLLATE NOCASE`;
 /** Every VM not marked deleted with its latest observation (the one `avma status` shows). */
 const LATEST = `
 WITH latest AS (
-  SELECT v.id AS vm, h.name AS host, o.license_status, o.eligible, o.reasons, o.problems,
+  SELECT v.id AS vm, h.name AS host, o.license_status, o.channel, o.evidence, o.eligible, o.reasons, o.problems,
     (o.channel = 'avma' OR coalesce(o.claimed_channel, '') = 'avma') AS avma_guest
   FROM vms v
   JOIN observations o ON o.id =
@@ -56,6 +56,17 @@ const PROBLEMS_SQL = `${LATEST}
 SELECT l.host, json_extract(p.value, '$.code') AS problem, count(DISTINCT l.vm) AS n
 FROM latest l, json_each(l.problems) p
 GROUP BY l.host, problem ORDER BY l.host, problem`;
+
+/**
+ * AVMA activations the host itself granted (the conclusion rests on a 12310) whose latest 12310 AVMA
+ * success is older than ?1: unless renewed, they end within the activation's validity from then.
+ */
+const EXPIRING_SQL = `${LATEST}
+SELECT l.host, count(*) AS n FROM latest l
+WHERE l.license_status = 'licensed' AND l.channel = 'avma' AND l.evidence IN ('host', 'host+guest')
+  AND (SELECT max(e.time) FROM events e WHERE e.vm_id = l.vm AND e.source = 'host' AND e.event_id = 12310
+    AND e.notification = 'avma-success') < ?1
+GROUP BY l.host ORDER BY l.host`;
 
 /** Grouped before the join: the events table is the store's largest and only its groups need a name. */
 const EVENTS_SQL = `
@@ -116,13 +127,17 @@ function decodeEvent(row: SqlRow): EventCount {
   });
 }
 
-/** The aggregate snapshot. Rejects with StoreError CORRUPT for rows outside the schema's vocabularies. */
-export async function readMetricsSnapshot(conn: Connection): Promise<MetricsSnapshot> {
+/**
+ * The aggregate snapshot; `renewedBefore`: AVMA activations whose last host-granted renewal is older
+ * count as expiring (`expiringAvma`). Rejects with StoreError CORRUPT for rows outside the vocabularies.
+ */
+export async function readMetricsSnapshot(conn: Connection, renewedBefore: Date): Promise<MetricsSnapshot> {
   const hosts = await conn.all(HOSTS_SQL);
   const vms = await conn.all(VMS_SQL);
   const reasons = await conn.all(REASONS_SQL);
   const problems = await conn.all(PROBLEMS_SQL);
   const events = await conn.all(EVENTS_SQL);
+  const expiring = await conn.all(EXPIRING_SQL, [renewedBefore.getTime()]);
   return Object.freeze({
     hosts: Object.freeze(hosts.map(decodeHost)),
     vms: Object.freeze(
@@ -138,5 +153,6 @@ export async function readMetricsSnapshot(conn: Connection): Promise<MetricsSnap
     ...splitReasons(reasons),
     problems: Object.freeze(problems.map(decodeProblem)),
     events: Object.freeze(events.map(decodeEvent)),
+    expiringAvma: Object.freeze(expiring.map((row) => count(row, 'avma' as const))),
   });
 }

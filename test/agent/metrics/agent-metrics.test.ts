@@ -180,6 +180,22 @@ describe('agent/metrics/agent-metrics', () => {
     expect(sampleValue(all, 'avma_guest_problems', uncorroborated)).toBe(1);
   });
 
+  it('counts AVMA activations the host granted as expiring once their last renewal is 4 days old', async () => {
+    subject = await fleet(scenario([AVMA_GUEST]));
+    await subject.roundAt(10);
+    const { store } = subject;
+    const scrapeAt = async (daysAfterStart: number) => {
+      const now = () => Date.parse(START) + daysAfterStart * 24 * 3_600_000;
+      const metrics = createAgentMetrics({ store, version: '1.2.3', now });
+      return sampleValue(samples((await metrics.render()).body), 'avma_avma_activations_expiring', {
+        host: 'HV02',
+      });
+    };
+    // Activated by HV02 at boot (12310 AVMA Success): fresh for 4 days, then within 3 days of its end.
+    expect(await scrapeAt(1)).toBe(0);
+    expect(await scrapeAt(5)).toBe(1);
+  });
+
   it('counts unclassified events as outcome unknown, events of no host without a host, and host facts', async () => {
     const dir = await tempDir();
     const store = await storeWithHosts(dir, ['HV01']);

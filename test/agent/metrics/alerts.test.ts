@@ -27,6 +27,7 @@ describe('agent/metrics/alerts.yml', () => {
       'AvmaHostNotActivated',
       'AvmaGuestsOnUnsupportedHost',
       'AvmaGuestsInGrace',
+      'AvmaActivationsExpiring',
       'AvmaGuestAgentSilent',
       'AvmaGuestClaimUncorroborated',
       'AvmaCollectorFailing',

@@ -66,7 +66,7 @@ describe('agent/metrics with promtool', () => {
 
   it('check rules: the alert rules file is valid', async () => {
     const run = await promtool(['check', 'rules', RULES]);
-    expect(run.output).toContain('SUCCESS: 10 rules found');
+    expect(run.output).toContain('SUCCESS: 11 rules found');
     expect(run.status).toBe(0);
   });
 

@@ -34,7 +34,14 @@ describe('agent/store/queries/metrics-query', () => {
       { host: 'HV01', version: '2022', edition: 'datacenter', cluster: 'CL1', activated: true },
       { host: 'HV02', version: '2022', edition: 'datacenter', cluster: 'CL1', activated: true },
     ]);
-    expect(snapshot).toMatchObject({ vms: [], reasons: [], avmaGuestReasons: [], problems: [], events: [] });
+    expect(snapshot).toMatchObject({
+      vms: [],
+      reasons: [],
+      avmaGuestReasons: [],
+      problems: [],
+      events: [],
+      expiringAvma: [],
+    });
   });
 
   it('labels a host with its latest facts, not the ones it had before', async () => {
@@ -93,6 +100,36 @@ describe('agent/store/queries/metrics-query', () => {
       { host: 'HV01', value: 'TENANT_KEY', count: 1 },
     ]);
     expect(snapshot.avmaGuestReasons).toEqual([{ host: 'HV01', value: 'HOST_NOT_DATACENTER', count: 2 }]);
+  });
+
+  it('counts host-granted AVMA activations not renewed since a time as expiring, by host', async () => {
+    const renewed = (recordId: number, vm: string, hours: number) => ({
+      recordId,
+      eventId: 12310,
+      time: hoursAfter(START, hours),
+      vm,
+      notification: 'avma-success' as const,
+    });
+    await store.transaction(async (tx) => {
+      for (const n of [1, 2, 3]) await tx.upsertVm({ id: vmGuid(n), tenant: null }, START);
+      // 1: host evidence, last renewed at hour 1; 2: renewed at hour 100; 3: the guest's word only.
+      await tx.recordObservation(vmGuid(1), START, observed({ evidence: 'host' }));
+      await tx.recordObservation(vmGuid(2), START, observed({ evidence: 'host+guest' }));
+      await tx.recordObservation(vmGuid(3), START, observed({ evidence: 'guest' }));
+      await tx.recordHostEvents(
+        'HV01',
+        'Application',
+        [renewed(1, vmGuid(1), 1), renewed(2, vmGuid(2), 100)],
+        START,
+      );
+    });
+    expect((await store.metricsSnapshot(hoursAfter(START, 50))).expiringAvma).toEqual([
+      { host: 'HV01', value: 'avma', count: 1 },
+    ]);
+    expect((await store.metricsSnapshot(hoursAfter(START, 200))).expiringAvma).toEqual([
+      { host: 'HV01', value: 'avma', count: 2 },
+    ]);
+    expect((await store.metricsSnapshot(START)).expiringAvma).toEqual([]);
   });
 
   it('counts a VM once per problem code, however many problems of that code it has', async () => {
