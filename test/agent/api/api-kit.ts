@@ -19,6 +19,8 @@ export const HOSTILE = Object.freeze({
   id: '0badc0de-0000-4000-8000-00000000beef',
   name: '=cmd|\' /C calc\'!A0 "<script>alert(1)</script>"\r\nX\uD800',
   tenant: "@SUM(1+1)*cmd|'/C calc'!A0",
+  /** What the tenant wrote into its Guest pool: quotes, markup, CR/LF, a lone surrogate. */
+  kvp: { name: 'AvmaAgent.Status', data: '{"v":1,"x":"</script><script>alert(\'k\')</script>\r\n\uDC00"}' },
 });
 
 /** Records the hostile VM running on HV01 for an hour on 2026-11-02. */
@@ -29,6 +31,7 @@ async function addHostileVm(store: Store): Promise<void> {
     await tx.upsertVm({ id: HOSTILE.id, tenant: HOSTILE.tenant }, from);
     await tx.recordVmName(HOSTILE.id, from, HOSTILE.name);
     for (const at of [from, until]) await tx.recordObservation(HOSTILE.id, at, observed({ host: 'HV01' }));
+    await tx.recordKvp(HOSTILE.id, 'guest', [HOSTILE.kvp], until);
   });
 }
 

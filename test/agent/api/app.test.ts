@@ -312,6 +312,15 @@ describe('agent/api/app', () => {
     const tenantKey = await get('reason=TENANT_KEY&limit=1000');
     expect(tenantKey.items.length).toBeGreaterThan(0);
     expect(tenantKey.items.every((vm) => vm.reasons.includes('TENANT_KEY'))).toBe(true);
+    const byTenant = await get(`tenant=${encodeURIComponent(HOSTILE.tenant)}`);
+    expect(byTenant.items.map((vm) => vm.id)).toEqual([HOSTILE.id]);
+    const licensed = await get('licenseStatus=licensed&limit=1000');
+    expect(licensed.items.length).toBeGreaterThan(0);
+    expect(
+      licensed.items.every((vm) => (vm as unknown as { licenseStatus: string }).licenseStatus === 'licensed'),
+    ).toBe(true);
+    const silent = await get('problem=GUEST_AGENT_SILENT&limit=1000');
+    expect(silent.items.length).toBeGreaterThan(0);
     const hostile = await get(`q=${encodeURIComponent('<script>')}`);
     expect(hostile.items.map((vm) => [vm.id, vm.name, vm.tenant])).toEqual([
       [HOSTILE.id, HOSTILE.name, HOSTILE.tenant],
@@ -352,8 +361,11 @@ describe('agent/api/app', () => {
       id: string;
       names: { name: string }[];
       hosts: { host: string }[];
+      kvp: { guest: { name: string; data: string }[] };
     };
     expect(detail.id).toBe(HOSTILE.id);
+    // Tenant text comes back byte for byte (JSON escapes it; nothing is dropped or replaced).
+    expect(detail.kvp.guest).toEqual([HOSTILE.kvp]);
     expect(detail.names.map((n) => n.name)).toEqual([HOSTILE.name]);
     expect(detail.hosts.map((h) => h.host)).toEqual(['HV01']);
     const missing = await api.request('/api/v1/vms/00000000-0000-0000-0000-00000000dead', {
