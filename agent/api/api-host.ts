@@ -36,7 +36,7 @@ export function storeTokens(store: Store): TokenAdmin {
   return {
     async authenticate(token, at) {
       const record = await store.authenticateToken(token, at);
-      return record === null ? null : { name: record.name, role: record.role };
+      return record === null ? null : { name: record.name, role: record.role, expiresAt: record.expiresAt };
     },
     list: () => store.listTokens(),
     create: (request) => store.createToken(request),

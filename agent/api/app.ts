@@ -10,6 +10,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error.js';
+import { AuthCache } from './auth-cache.js';
 import { mountDocs } from './docs.js';
 import { httpFailure } from './http-status.js';
 import { openApiDocument } from './openapi.js';
@@ -46,7 +47,7 @@ export interface ApiOptions {
 const BODY_LIMIT = '16kb';
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/=]{1,512})$/;
 
-type Authed = Request & { caller?: Caller };
+type Authed = Request & { caller?: Caller; stamp?: string };
 
 function sendProblem(res: Response, error: unknown, log: Logger, req: Request): void {
   const failure = httpFailure(error);
@@ -69,14 +70,24 @@ function sendProblem(res: Response, error: unknown, log: Logger, req: Request): 
 }
 
 function authenticate(services: ApiServices) {
+  const known = new AuthCache();
   return async (req: Authed, _res: Response, next: NextFunction) => {
     try {
       const match = BEARER.exec(req.get('authorization') ?? '');
       if (match?.[1] === undefined)
         throw new ApiError('UNAUTHORIZED', 'Authorization: expected "Bearer <token>"');
-      const caller =
-        services.tokens === undefined ? null : await services.tokens.authenticate(match[1], services.now());
-      if (caller === null) throw new ApiError('UNAUTHORIZED', 'the token is unknown, expired or revoked');
+      const token = match[1];
+      const now = services.now();
+      // One look at the database per request: the stamp serves the token check and the answer cache.
+      const stamp = await services.store.changeStamp();
+      req.stamp = stamp;
+      let caller: Caller | undefined = known.get(token, stamp, now.getTime());
+      if (caller === undefined) {
+        const found = services.tokens === undefined ? null : await services.tokens.authenticate(token, now);
+        if (found === null) throw new ApiError('UNAUTHORIZED', 'the token is unknown, expired or revoked');
+        caller = { name: found.name, role: found.role };
+        known.set(token, stamp, caller, found.expiresAt);
+      }
       req.caller = caller;
       next();
     } catch (error) {
@@ -128,7 +139,7 @@ async function cachedRead(
   answer: () => Promise<RouteAnswer>,
 ): Promise<void> {
   const key = `${route.operationId} ${req.originalUrl}`;
-  const stamp = await services.store.changeStamp();
+  const stamp = req.stamp ?? (await services.store.changeStamp());
   const kept = cache.get(key, stamp);
   if (kept !== undefined) return sendKept(req, res, kept);
   // Requests for the same answer while it is being made wait for that one (after a sweep, a dashboard

@@ -19,6 +19,11 @@ export interface Caller {
   readonly role: ApiRole;
 }
 
+/** An authenticated token: who calls, and until when the token holds (ISO time, or null). */
+export interface Authenticated extends Caller {
+  readonly expiresAt: string | null;
+}
+
 /** What the server offers the handlers besides the store. */
 export interface ApiServices {
   /**
@@ -48,7 +53,7 @@ export interface TokenInfo {
 }
 
 export interface TokenAdmin {
-  authenticate(token: string, at: Date): Promise<Caller | null>;
+  authenticate(token: string, at: Date): Promise<Authenticated | null>;
   list(): Promise<TokenInfo[]>;
   create(request: { name: string; role: ApiRole; expiresAt: Date | null; actor: string; at: Date }): Promise<{
     token: string;
