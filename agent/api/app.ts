@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { ApiError } from './api-error.js';
 import { AuthCache } from './auth-cache.js';
 import { mountDocs } from './docs.js';
-import { httpFailure } from './http-status.js';
+import { type HttpFailure, httpFailure } from './http-status.js';
 import { openApiDocument } from './openapi.js';
 import { type CachedAnswer, ResponseCache } from './response-cache.js';
 import {
@@ -49,6 +49,15 @@ const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/=]{1,512})$/;
 
 type Authed = Request & { caller?: Caller; stamp?: string };
 
+/** Writes an RFC 9457 problem; `status` overrides the failure's own (readiness always says 503). */
+function writeProblem(res: Response, failure: HttpFailure, status = failure.status): void {
+  const title = status === failure.status ? failure.title : 'Service Unavailable';
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: `urn:avma:error:${failure.code}`, title, status, detail: failure.detail }));
+}
+
 function sendProblem(res: Response, error: unknown, log: Logger, req: Request): void {
   const failure = httpFailure(error);
   if (failure.status >= 500)
@@ -56,17 +65,7 @@ function sendProblem(res: Response, error: unknown, log: Logger, req: Request): 
       { err: error instanceof Error ? error.message : String(error), code: failure.code, path: req.path },
       'request failed',
     );
-  res
-    .status(failure.status)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: `urn:avma:error:${failure.code}`,
-        title: failure.title,
-        status: failure.status,
-        detail: failure.detail,
-      }),
-    );
+  writeProblem(res, failure);
 }
 
 function authenticate(services: ApiServices) {
@@ -234,36 +233,24 @@ function mountHealth(app: express.Express, options: ApiOptions): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (req, res) => {
+  app.get('/readyz', async (_req, res) => {
     try {
-      await options.services.store.listMonthCloses();
+      await options.services.store.changeStamp();
       const last = options.lastSweepAt?.() ?? null;
       const stale =
         options.lastSweepAt !== undefined &&
         options.staleAfterMs !== undefined &&
         (last === null || options.services.now().getTime() - last > options.staleAfterMs);
-      if (stale)
-        throw new ApiError(
-          'NOT_AVAILABLE',
+      if (stale) {
+        const detail =
           last === null
             ? 'no sweep has finished yet'
-            : `the last sweep ended at ${new Date(last).toISOString()}`,
-        );
+            : `the last sweep ended at ${new Date(last).toISOString()}`;
+        throw new ApiError('NOT_AVAILABLE', detail);
+      }
       res.json({ status: 'ready', lastSweep: last === null ? null : new Date(last).toISOString() });
     } catch (error) {
-      const failure = httpFailure(error);
-      res
-        .status(503)
-        .type('application/problem+json')
-        .send(
-          JSON.stringify({
-            type: `urn:avma:error:${failure.code}`,
-            title: 'Service Unavailable',
-            status: 503,
-            detail: failure.status >= 500 ? failure.detail : failure.detail,
-          }),
-        );
-      void req;
+      writeProblem(res, httpFailure(error), 503);
     }
   });
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS, REASON_CODES } from '../../shared/avma/index.js';
-import { VM_STATES } from '../model/index.js';
+import { isVmId, VM_ID_FORMAT, VM_STATES } from '../model/index.js';
 import {
   EVENT_NOTIFICATIONS,
   EVENT_SOURCES,
@@ -12,10 +12,10 @@ import {
   LICENSE_STATUS_VALUES,
   VM_MATCHES,
 } from '../store/index.js';
+import { isTokenName, TOKEN_NAME_RULE } from '../tokens/index.js';
 import { USAGE_MONTH_SCHEMA } from '../usage/index.js';
 import { API_ROLES } from './route.js';
 
-const VM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export const ProblemDetails = z
@@ -30,7 +30,7 @@ export const ProblemDetails = z
 
 export const Limit = z.coerce.number().int().min(1).max(1000).default(100);
 export const Cursor = z.string().min(1).max(512);
-export const VmIdParam = z.string().regex(VM_ID, 'expected a VM GUID (8-4-4-4-12 hexadecimal digits)');
+export const VmIdParam = z.string().refine(isVmId, `expected a VM GUID: ${VM_ID_FORMAT}`);
 export const MonthParam = z.string().regex(MONTH, 'expected a month YYYY-MM (month 01..12)');
 const IsoTime = z.iso.datetime({ offset: true });
 const Text = (max: number) => z.string().min(1).max(max);
@@ -151,7 +151,7 @@ export const TokenInfo = z
 export const TokenList = z.object({ items: z.array(TokenInfo) }).meta({ id: 'TokenList' });
 export const TokenCreateBody = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'expected 1..64 letters, digits, ".", "_", "-" or "@"'),
+    name: z.string().refine(isTokenName, `expected ${TOKEN_NAME_RULE}`),
     role: z.enum(API_ROLES),
     expires: IsoTime.optional(),
   })
