@@ -14,11 +14,11 @@ import {
 } from '../../shared/avma/index.js';
 import { type GuestEvent, quoteUntrusted } from '../../shared/protocol/index.js';
 import type { HostEvent } from '../model/index.js';
-import { toVmId, VM_IDS_IN_TEXT } from '../model/index.js';
+import { AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID, toVmId, VM_IDS_IN_TEXT } from '../model/index.js';
 import type { EventInput, EventNotification, HostEventInput, VmMatch } from '../store/index.js';
 
-export const AVMA_GUEST_EVENT = 12309;
-export const AVMA_HOST_EVENT = 12310;
+export const AVMA_GUEST_EVENT = AVMA_GUEST_EVENT_ID;
+export const AVMA_HOST_EVENT = AVMA_HOST_EVENT_ID;
 /** The log the host events are read from (bookmark key). */
 export const HOST_EVENT_LOG = 'Application';
 

@@ -5,6 +5,7 @@
  * leaves only `avma_store_up 0` instead of figures that look current.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID } from '../model/index.js';
 import { EVENT_NOTIFICATIONS, type HostCount, type MetricsSnapshot } from '../store/index.js';
 
 export interface StoreMetrics {
@@ -15,8 +16,8 @@ export interface StoreMetrics {
 /** Label value of a fact the store does not know (a release or edition outside the vocabulary). */
 const UNKNOWN = 'unknown';
 
-/** Event ids of the AVMA guest (12309) and host (12310) records `avma_events_total` counts. */
-const AVMA_EVENT_IDS = ['12309', '12310'] as const;
+/** Event ids of the AVMA guest and host records `avma_events_total` counts, as label values. */
+const AVMA_EVENT_IDS = [String(AVMA_GUEST_EVENT_ID), String(AVMA_HOST_EVENT_ID)] as const;
 
 function hostGauges(registers: Registry[]) {
   return {

@@ -1,6 +1,10 @@
 /** The host vocabulary every layer shares: a host's facts and a record of its Application log. */
 import type { HostEdition, HostVersion } from 'hyperv-kvp';
 
+/** The AVMA pair of Windows events (Application log): the guest's outcome and the host's record. */
+export const AVMA_GUEST_EVENT_ID = 12309;
+export const AVMA_HOST_EVENT_ID = 12310;
+
 export interface HostInfo {
   /** Host computer name (NetBIOS), as Hyper-V reports it in `Guest\Parameters\PhysicalHostName`. */
   readonly name: string;

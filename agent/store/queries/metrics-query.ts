@@ -5,6 +5,7 @@
  */
 import { HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
 import { REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
+import { AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID } from '../../model/index.js';
 import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
@@ -19,8 +20,7 @@ import type { EventCount, HostCount, HostMetricFacts, MetricsSnapshot } from '..
 import { EVENT_NOTIFICATIONS, LICENSE_STATUS_VALUES } from '../types.js';
 import { describeValue } from '../validate.js';
 
-/** Windows event ids of AVMA's guest (12309) and host (12310) records (shared/avma's catalogue). */
-const AVMA_EVENT_IDS = [12309, 12310] as const;
+const AVMA_EVENT_IDS = [AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID] as const;
 
 /** The same rule the observations repository writes problem codes with. */
 const PROBLEM_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -64,7 +64,7 @@ GROUP BY l.host, problem ORDER BY l.host, problem`;
 const EXPIRING_SQL = `${LATEST}
 SELECT l.host, count(*) AS n FROM latest l
 WHERE l.license_status = 'licensed' AND l.channel = 'avma' AND l.evidence IN ('host', 'host+guest')
-  AND (SELECT max(e.time) FROM events e WHERE e.vm_id = l.vm AND e.source = 'host' AND e.event_id = 12310
+  AND (SELECT max(e.time) FROM events e WHERE e.vm_id = l.vm AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
     AND e.notification = 'avma-success') < ?1
 GROUP BY l.host ORDER BY l.host`;
 

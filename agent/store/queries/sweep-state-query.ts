@@ -4,7 +4,7 @@
  * intent `seq` the audit trail holds for it (so a restarted agent continues the guest's sequence).
  */
 import { CHANNELS } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../model/index.js';
+import { AVMA_HOST_EVENT_ID, VM_STATES } from '../../model/index.js';
 import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
@@ -22,9 +22,6 @@ import { problemsOrNull } from './status-query.js';
 
 /** Audit actions whose `details.seq` is an intent sequence number sent to the guest. */
 const INTENT_ACTIONS = "('push-key', 'send-intent', 'send-wipe')";
-
-/** Windows event id of the host's AVMA record (shared/avma's catalogue). */
-const AVMA_HOST_EVENT_ID = 12310;
 
 const VMS_SQL = `
 SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
