@@ -22,6 +22,8 @@ export interface CloseMonthOptions {
   /** The closing time (default: now); the month must have ended by then. */
   readonly now?: Date;
   readonly minCoresPerServer?: 0 | 16;
+  /** Who closes it: audited `month-close` in the same transaction as the close, so neither stands alone. */
+  readonly actor?: string;
 }
 
 function sha256(text: string): string {
@@ -65,7 +67,19 @@ export async function closeMonth(
   const json = JSON.stringify(report);
   const hash = sha256(json);
   try {
-    await store.transaction((tx) => tx.insertMonthClose(range.month, now, json, hash));
+    await store.transaction(async (tx) => {
+      await tx.insertMonthClose(range.month, now, json, hash);
+      if (options.actor !== undefined) {
+        const reason = `closed ${range.month}`;
+        await tx.audit({
+          at: now,
+          actor: options.actor,
+          action: 'month-close',
+          reason,
+          details: { sha256: hash },
+        });
+      }
+    });
   } catch (error) {
     if (error instanceof StoreError && error.code === 'CONFLICT')
       throw await alreadyClosed(store, range.month, error);

@@ -67,16 +67,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     response: MonthClose,
     async handle({ params, caller }, services) {
       const at = services.now();
-      const closed = await closeMonth(services.writer, params.month, { now: at });
-      await services.writer.transaction((tx) =>
-        tx.audit({
-          at,
-          actor: caller.name,
-          action: 'month-close',
-          reason: `closed ${closed.month}`,
-          details: { sha256: closed.sha256 },
-        }),
-      );
+      const closed = await closeMonth(services.writer, params.month, { now: at, actor: caller.name });
       return json({ month: closed.month, closedAt: closed.closedAt, sha256: closed.sha256 }, 201);
     },
   }),
