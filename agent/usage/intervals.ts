@@ -19,12 +19,19 @@ export function clip(span: Span, startMs: number, endMs: number): Span {
   return { fromMs: Math.max(span.fromMs, startMs), untilMs: Math.min(span.untilMs, endMs) };
 }
 
+/** The largest number of spans covering one instant, and the first instant it was reached. */
+export interface HighWaterMark {
+  readonly peak: number;
+  /** `null` when no span was given (peak 0). */
+  readonly firstAtMs: number | null;
+}
+
 /**
- * The largest number of spans covering one instant (sweep line over the span ends). A span ending at
- * t and another starting at t do not overlap: a VM whose interval was split by a field change at t is
- * one VM, not two. A single sighting counts at its instant.
+ * The high-water mark of concurrency (sweep line over the span ends). A span ending at t and another
+ * starting at t do not overlap: a VM whose interval was split by a field change at t is one VM, not
+ * two. A single sighting counts at its instant.
  */
-export function peakConcurrency(spans: readonly Span[]): number {
+export function highWaterMark(spans: readonly Span[]): HighWaterMark {
   // [time, order, delta]: at equal times, ends (0) before starts (1) before single-sighting ends (2).
   const edges: [number, number, number][] = [];
   for (const span of spans) {
@@ -34,11 +41,20 @@ export function peakConcurrency(spans: readonly Span[]): number {
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;
   let peak = 0;
-  for (const [, , delta] of edges) {
+  let firstAtMs: number | null = null;
+  for (const [at, , delta] of edges) {
     current += delta;
-    peak = Math.max(peak, current);
+    if (current > peak) {
+      peak = current;
+      firstAtMs = at;
+    }
   }
-  return peak;
+  return { peak, firstAtMs };
+}
+
+/** The largest number of spans covering one instant (see `highWaterMark`). */
+export function peakConcurrency(spans: readonly Span[]): number {
+  return highWaterMark(spans).peak;
 }
 
 /** Milliseconds to hours with two decimals (36-second resolution), as the report prints them. */
