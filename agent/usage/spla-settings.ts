@@ -46,6 +46,23 @@ function settingPath(path: readonly PropertyKey[]): string {
     .slice(1);
 }
 
+/** One line naming the setting, the value when it is a whole setting, and what is expected. */
+function describeIssue(issue: z.core.$ZodIssue | undefined, settings: Record<string, unknown>): string {
+  if (issue === undefined) return 'the SPLA settings are invalid';
+  const path = settingPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const key = JSON.stringify(issue.keys[0]?.slice(0, 40));
+    return path === ''
+      ? `unknown setting ${key}, expected ${Object.keys(SPLA_SETTINGS_SCHEMA.shape).join(', ')}`
+      : `${path}: unknown product ${key}, expected ${SPLA_PRODUCTS.join(', ')}`;
+  }
+  if (issue.path.length === 1) {
+    const shown = JSON.stringify(settings[String(issue.path[0])])?.slice(0, 60) ?? 'undefined';
+    return `${path} is ${shown}, ${issue.message}`;
+  }
+  return `${path}: ${issue.message}`;
+}
+
 /**
  * The settings of `options` with the defaults filled in. Throws UsageError INVALID_OPTION naming the
  * first setting that is wrong, with the value and what is expected.
@@ -54,12 +71,7 @@ export function resolveSplaSettings(options: UsageOptions): SplaSettings {
   const { tenant: _tenant, timeZone: _timeZone, ...settings } = options;
   const parsed = SPLA_SETTINGS_SCHEMA.safeParse(settings);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = settingPath(issue?.path ?? []);
-    const value = path === '' ? undefined : (settings as Record<string, unknown>)[String(issue?.path[0])];
-    const shown = issue?.path.length === 1 ? ` is ${JSON.stringify(value)?.slice(0, 60)},` : ':';
-    const what = issue?.code === 'unrecognized_keys' ? `unknown setting ${issue.keys[0]}` : path;
-    throw new UsageError('INVALID_OPTION', `${what}${shown} ${issue?.message ?? 'invalid'}`);
+    throw new UsageError('INVALID_OPTION', describeIssue(parsed.error.issues[0], settings));
   }
   const given = parsed.data;
   return Object.freeze({
