@@ -6,10 +6,9 @@
  * was read before). A host whose facts were never read has one configuration of unknown edition: no
  * licences are guessed for it.
  */
-import { TENANT_CHANNELS } from '../../shared/avma/index.js';
 import type { HostFactsInterval, UsageHost } from '../store/index.js';
 import { clip, highWaterMark, hoursOf, type Span, touches } from './intervals.js';
-import { isWindowsServer, type MonthRuns, type Run } from './month-runs.js';
+import { isWindowsServer, type MonthRuns, onTenantLicence, type Run } from './month-runs.js';
 import { configurationLicences, highestPerProduct } from './spla-rules.js';
 import type { SplaSettings, UsageHostConfiguration } from './usage-types.js';
 
@@ -35,11 +34,6 @@ function configurationKey(facts: HostFactsInterval | null): string {
   return facts === null
     ? 'unknown'
     : JSON.stringify([facts.edition, facts.version, facts.sockets, facts.coresPerSocket]);
-}
-
-/** A run on the tenant's own licence (a key the tenant installed: MAK, retail or OEM). */
-export function onTenantLicence(run: Run): boolean {
-  return TENANT_CHANNELS.includes(run.channel);
 }
 
 function runsWithin(runs: readonly Run[], spans: readonly Span[]): Run[] {

@@ -45,6 +45,11 @@ export interface UsageHostRow {
   readonly edition: HostEdition | null;
   readonly sockets: number | null;
   readonly physicalCores: number | null;
+  /**
+   * The host's month in the reseller table: core licences and 2-core packs of its contributing
+   * configurations (null when no edition was ever read). Months closed before configurations existed
+   * hold one set of the largest hardware here.
+   */
   readonly coreLicenses: number | null;
   readonly twoCorePacks: number | null;
   readonly avmaGuests: number;

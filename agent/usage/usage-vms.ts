@@ -1,8 +1,14 @@
 /** VM and tenant rows of the month report. */
 import type { UsageInterval } from '../store/index.js';
-import { onTenantLicence } from './host-configurations.js';
 import { hoursOf } from './intervals.js';
-import { compareNames, groupBy, hostConfirmedAvma, isWindowsServer, type MonthRuns } from './month-runs.js';
+import {
+  compareNames,
+  groupBy,
+  hostConfirmedAvma,
+  isWindowsServer,
+  type MonthRuns,
+  onTenantLicence,
+} from './month-runs.js';
 import type { UsageTenantRow, UsageVmRow } from './usage-types.js';
 
 function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInterval) => T | null): T | null {
