@@ -36,11 +36,17 @@ function configurationKey(facts: HostFactsInterval | null): string {
     : JSON.stringify([facts.edition, facts.version, facts.sockets, facts.coresPerSocket]);
 }
 
-function runsWithin(runs: readonly Run[], spans: readonly Span[]): Run[] {
+/** The runs that touch any of `spans` (unclipped: for who ran and on which licence). */
+function runsTouching(runs: readonly Run[], spans: readonly Span[]): Run[] {
+  return runs.filter((run) => spans.some((span) => touches(run, span.fromMs, span.untilMs)));
+}
+
+/** The parts of `runs` inside `spans`, for concurrency within the configuration. */
+function clippedTo(runs: readonly Run[], spans: readonly Span[]): Span[] {
   return spans.flatMap((span) =>
     runs
       .filter((run) => touches(run, span.fromMs, span.untilMs))
-      .map((run) => ({ ...run, ...clip(run, span.fromMs, span.untilMs) })),
+      .map((run) => clip(run, span.fromMs, span.untilMs)),
   );
 }
 
@@ -62,13 +68,13 @@ function configuration(
   settings: SplaSettings,
 ): Unpriced {
   const facts = segments[0]?.facts ?? null;
-  const within = runsWithin(runs, segments);
+  const within = runsTouching(runs, segments);
   const windowsServer = within.filter((run) => isWindowsServer(month.vms.get(run.vm)));
   const counted =
     facts?.edition === 'standard' && settings.excludeTenantLicensedFromStandard
       ? windowsServer.filter((run) => !onTenantLicence(run))
       : windowsServer;
-  const mark = highWaterMark(counted);
+  const mark = highWaterMark(clippedTo(counted, segments));
   const edition = facts?.edition ?? null;
   const licences =
     facts === null || edition === null

@@ -32,18 +32,27 @@ export interface HighWaterMark {
  * two. A single sighting counts at its instant.
  */
 export function highWaterMark(spans: readonly Span[]): HighWaterMark {
-  // [time, order, delta]: at equal times, ends (0) before starts (1) before single-sighting ends (2).
-  const edges: [number, number, number][] = [];
-  for (const span of spans) {
-    edges.push([span.fromMs, 1, 1]);
-    edges.push(span.untilMs > span.fromMs ? [span.untilMs, 0, -1] : [span.fromMs, 2, -1]);
-  }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // Three sorted number arrays instead of one array of edge tuples: a month of a large host has tens
+  // of thousands of spans, and sorting numbers allocates nothing per span.
+  const starts = Float64Array.from(spans, (span) => span.fromMs).sort();
+  const ends = Float64Array.from(
+    spans.filter((span) => span.untilMs > span.fromMs),
+    (span) => span.untilMs,
+  ).sort();
+  const sightings = Float64Array.from(
+    spans.filter((span) => span.untilMs <= span.fromMs),
+    (span) => span.fromMs,
+  ).sort();
   let current = 0;
   let peak = 0;
   let firstAtMs: number | null = null;
-  for (const [at, , delta] of edges) {
-    current += delta;
+  let e = 0;
+  let s = 0;
+  for (const at of starts) {
+    // At one instant: span ends first, then starts, then single sightings end.
+    for (; e < ends.length && (ends[e] as number) <= at; e++) current -= 1;
+    for (; s < sightings.length && (sightings[s] as number) < at; s++) current -= 1;
+    current += 1;
     if (current > peak) {
       peak = current;
       firstAtMs = at;
