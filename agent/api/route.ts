@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Store } from '../store/index.js';
 import type { TokenRole } from '../tokens/index.js';
+import type { UsageOptions } from '../usage/index.js';
 import type { CursorCodec } from './cursor.js';
 
 // One definition of the roles (agent/tokens): admin ⊃ operator ⊃ reader.
@@ -40,6 +41,8 @@ export interface ApiServices {
   /** Token administration; absent when the store has no tokens (see tokens routes). */
   readonly tokens?: TokenAdmin;
   readonly now: () => Date;
+  /** The SPLA rules of the loaded configuration (`spla` section) for month reports and closes. */
+  readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
 }
 
 export interface TokenInfo {

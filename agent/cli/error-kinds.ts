@@ -100,6 +100,7 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     MONTH_ALREADY_CLOSED: BAD_INPUT,
     MONTH_NOT_CLOSED: BAD_INPUT,
     TAMPERED: OPERATIONAL,
+    INCONSISTENT_REPORT: 'internal',
   },
   driver: {
     UNSUPPORTED: BAD_INPUT,

@@ -8,12 +8,14 @@
  *   "staleAfter": 600, "silentAfterSweeps": 3, "concurrency": 4,
  *   "tenants": [{ "prefix": "contoso-", "tenant": "contoso" }, { "regex": "^fab\\d+$", "tenant": "fabrikam" }],
  *   "optOuts": [{ "vm": "sql01", "reason": "tenant brings its own licence" }],
- *   "powershell": { "executable": "pwsh", "timeoutMs": 120000 } }
+ *   "powershell": { "executable": "pwsh", "timeoutMs": 120000 },
+ *   "spla": { "standardVmsPerLicenceSet": 1, "skus": { "Windows Server Standard": "SKU-FROM-PRICE-LIST" } } }
  * ```
  */
 import { z } from 'zod';
 import { MAX_TENANT } from '../store/repos/vms-repo.js';
 import { storeText } from '../store/store-text.js';
+import { SPLA_SETTINGS_SCHEMA } from '../usage/spla-settings.js';
 
 const MAX_PATH = 4096;
 /** DNS host names and `localhost` / `.` (the local host). */
@@ -104,5 +106,10 @@ export const AgentConfig = z.strictObject({
       correlationToleranceSeconds: z.int().min(0).max(86_400).optional(),
     })
     .optional(),
+  /**
+   * The SPLA month report's rules (agent/usage/spla-settings.ts; README "SPLA month report"), used by
+   * `avma export usage --config` and the API of `avma run`; recorded in every report.
+   */
+  spla: SPLA_SETTINGS_SCHEMA.optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;

@@ -1,42 +1,32 @@
 /** The SPLA month report, as pure functions over the store's reads. */
-import { VM_STATES, type VmState } from '../model/index.js';
 import type { Store, UsageInputs } from '../store/index.js';
 import { observedMsByHost } from './coverage.js';
 import { UsageError } from './errors.js';
 import { parseMonth } from './month.js';
 import { monthRuns } from './month-runs.js';
+import { reportWarnings, resellerRows } from './reseller.js';
+import { resolveSplaSettings } from './spla-settings.js';
 import { hostRows } from './usage-hosts.js';
-import type { UsageMonth, UsageOptions } from './usage-types.js';
+import type { SplaSettings, UsageMonth, UsageOptions } from './usage-types.js';
 import { tenantRows, vmRows } from './usage-vms.js';
 
 interface CheckedOptions {
   readonly tenant: string | undefined;
-  readonly minCoresPerServer: 0 | 16;
-  readonly runningStates: readonly VmState[];
+  readonly settings: SplaSettings;
 }
 
 function checkOptions(options: UsageOptions): CheckedOptions {
-  const { tenant, minCoresPerServer = 0, timeZone = 'UTC', runningStates = ['Running'] } = options;
+  const { tenant, timeZone = 'UTC' } = options;
   if (timeZone !== 'UTC') {
     throw new UsageError(
       'INVALID_OPTION',
       `timeZone is ${JSON.stringify(timeZone)}, expected UTC (the only one supported)`,
     );
   }
-  if (minCoresPerServer !== 0 && minCoresPerServer !== 16) {
-    throw new UsageError(
-      'INVALID_OPTION',
-      `minCoresPerServer is ${String(minCoresPerServer)}, expected 0 or 16`,
-    );
-  }
   if (tenant !== undefined && (typeof tenant !== 'string' || tenant === '' || tenant.length > 256)) {
     throw new UsageError('INVALID_OPTION', 'tenant must be a non-empty string of at most 256 characters');
   }
-  const unknown = runningStates.find((state) => !VM_STATES.includes(state));
-  if (unknown !== undefined || runningStates.length === 0) {
-    throw new UsageError('INVALID_OPTION', `runningStates must be VM states (${VM_STATES.join(', ')})`);
-  }
-  return { tenant, minCoresPerServer, runningStates };
+  return { tenant, settings: resolveSplaSettings(options) };
 }
 
 /**
@@ -53,17 +43,22 @@ export function usageMonthFromInputs(
   if (inputs.fromMs !== range.start.getTime() || inputs.toMs !== range.end.getTime()) {
     throw new UsageError('INVALID_OPTION', `the store inputs do not cover exactly ${range.month}`);
   }
-  const runs = monthRuns(inputs, checked.runningStates, checked.tenant);
+  const { settings } = checked;
+  const runs = monthRuns(inputs, settings.runningStates, checked.tenant);
+  const hosts = hostRows(inputs.hosts, runs, {
+    tenantFiltered: checked.tenant !== undefined,
+    settings,
+    // Coverage is about the agent watching the host, whoever's VMs it counts.
+    observedMs: observedMsByHost(inputs),
+  });
   return Object.freeze({
     month: range.month,
-    hosts: hostRows(inputs.hosts, runs, {
-      tenantFiltered: checked.tenant !== undefined,
-      minCoresPerServer: checked.minCoresPerServer,
-      // Coverage is about the agent watching the host, whoever's VMs it counts.
-      observedMs: observedMsByHost(inputs),
-    }),
+    settings,
+    hosts,
     vms: vmRows(runs),
     tenants: tenantRows(runs),
+    reseller: resellerRows({ month: range.month, endMs: range.end.getTime() }, hosts, settings),
+    warnings: reportWarnings(hosts, settings),
   });
 }
 

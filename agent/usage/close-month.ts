@@ -9,7 +9,7 @@ import { buildUsageMonth } from './build-usage-month.js';
 import { UsageError } from './errors.js';
 import { parseMonth } from './month.js';
 import { USAGE_MONTH_SCHEMA } from './usage-schema.js';
-import type { UsageMonth } from './usage-types.js';
+import type { UsageMonth, UsageOptions } from './usage-types.js';
 
 export interface ClosedMonth {
   readonly month: string;
@@ -22,6 +22,8 @@ export interface CloseMonthOptions {
   /** The closing time (default: now); the month must have ended by then. */
   readonly now?: Date;
   readonly minCoresPerServer?: 0 | 16;
+  /** The SPLA rules to close with (the configuration's `spla` section); recorded in the report. */
+  readonly settings?: Omit<UsageOptions, 'tenant'>;
   /** Who closes it: audited `month-close` in the same transaction as the close, so neither stands alone. */
   readonly actor?: string;
 }
@@ -61,8 +63,10 @@ export async function closeMonth(
     );
   }
   if ((await store.getMonthClose(range.month)) !== null) throw await alreadyClosed(store, range.month, null);
+  // Spread from a typed object without `tenant`: a close always covers every tenant.
   const report = await buildUsageMonth(store, range.month, {
-    minCoresPerServer: options.minCoresPerServer ?? 0,
+    ...options.settings,
+    ...(options.minCoresPerServer === undefined ? {} : { minCoresPerServer: options.minCoresPerServer }),
   });
   const json = JSON.stringify(report);
   const hash = sha256(json);

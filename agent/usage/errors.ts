@@ -18,6 +18,8 @@ export const USAGE_ERROR_CODES = [
   'MONTH_NOT_CLOSED',
   /** A stored close no longer matches its hash, or is not a month report. */
   'TAMPERED',
+  /** The report's reseller table does not add up to its host rows: a defect, never handed out. */
+  'INCONSISTENT_REPORT',
 ] as const;
 export type UsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
 

@@ -11,6 +11,8 @@ export {
 } from './diff-months.js';
 export { USAGE_ERROR_CODES, UsageError, type UsageErrorCode } from './errors.js';
 export { type MonthRange, parseMonth, previousMonth } from './month.js';
+export { configurationLicences, licenceSets, PRODUCT_OF_EDITION } from './spla-rules.js';
+export { DEFAULT_SPLA_SETTINGS, resolveSplaSettings, SPLA_SETTINGS_SCHEMA } from './spla-settings.js';
 export {
   csvCell,
   USAGE_CSV_TABLES,

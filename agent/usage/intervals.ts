@@ -19,26 +19,51 @@ export function clip(span: Span, startMs: number, endMs: number): Span {
   return { fromMs: Math.max(span.fromMs, startMs), untilMs: Math.min(span.untilMs, endMs) };
 }
 
+/** The largest number of spans covering one instant, and the first instant it was reached. */
+export interface HighWaterMark {
+  readonly peak: number;
+  /** `null` when no span was given (peak 0). */
+  readonly firstAtMs: number | null;
+}
+
 /**
- * The largest number of spans covering one instant (sweep line over the span ends). A span ending at
- * t and another starting at t do not overlap: a VM whose interval was split by a field change at t is
- * one VM, not two. A single sighting counts at its instant.
+ * The high-water mark of concurrency (sweep line over the span ends). A span ending at t and another
+ * starting at t do not overlap: a VM whose interval was split by a field change at t is one VM, not
+ * two. A single sighting counts at its instant.
  */
-export function peakConcurrency(spans: readonly Span[]): number {
-  // [time, order, delta]: at equal times, ends (0) before starts (1) before single-sighting ends (2).
-  const edges: [number, number, number][] = [];
-  for (const span of spans) {
-    edges.push([span.fromMs, 1, 1]);
-    edges.push(span.untilMs > span.fromMs ? [span.untilMs, 0, -1] : [span.fromMs, 2, -1]);
-  }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+export function highWaterMark(spans: readonly Span[]): HighWaterMark {
+  // Three sorted number arrays instead of one array of edge tuples: a month of a large host has tens
+  // of thousands of spans, and sorting numbers allocates nothing per span.
+  const starts = Float64Array.from(spans, (span) => span.fromMs).sort();
+  const ends = Float64Array.from(
+    spans.filter((span) => span.untilMs > span.fromMs),
+    (span) => span.untilMs,
+  ).sort();
+  const sightings = Float64Array.from(
+    spans.filter((span) => span.untilMs <= span.fromMs),
+    (span) => span.fromMs,
+  ).sort();
   let current = 0;
   let peak = 0;
-  for (const [, , delta] of edges) {
-    current += delta;
-    peak = Math.max(peak, current);
+  let firstAtMs: number | null = null;
+  let e = 0;
+  let s = 0;
+  for (const at of starts) {
+    // At one instant: span ends first, then starts, then single sightings end.
+    for (; e < ends.length && (ends[e] as number) <= at; e++) current -= 1;
+    for (; s < sightings.length && (sightings[s] as number) < at; s++) current -= 1;
+    current += 1;
+    if (current > peak) {
+      peak = current;
+      firstAtMs = at;
+    }
   }
-  return peak;
+  return { peak, firstAtMs };
+}
+
+/** The largest number of spans covering one instant (see `highWaterMark`). */
+export function peakConcurrency(spans: readonly Span[]): number {
+  return highWaterMark(spans).peak;
 }
 
 /** Milliseconds to hours with two decimals (36-second resolution), as the report prints them. */

@@ -3,6 +3,7 @@
  * and what the store knew about each VM. Built once from the store's usage inputs.
  */
 
+import { TENANT_CHANNELS } from '../../shared/avma/index.js';
 import type { VmState } from '../model/index.js';
 import type { UsageInputs, UsageInterval, UsageVm } from '../store/index.js';
 import { clip, type Span, touches } from './intervals.js';
@@ -22,6 +23,14 @@ export interface Run extends Span {
  */
 export function hostConfirmedAvma(run: Run): boolean {
   return run.channel === 'avma' && (run.evidence === 'host' || run.evidence === 'host+guest');
+}
+
+/**
+ * A run on the tenant's own licence: a key the tenant installed (channel MAK, retail or OEM), as the
+ * observation of that stretch concluded it.
+ */
+export function onTenantLicence(run: Run): boolean {
+  return TENANT_CHANNELS.includes(run.channel);
 }
 
 export interface MonthRuns {

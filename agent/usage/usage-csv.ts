@@ -1,6 +1,7 @@
 /**
  * CSV export of the month report, one table per file: `hosts` (default), `vms` (flat: one row per VM
- * and host it ran on, so a spreadsheet can pivot hours by host or tenant) or `tenants`. Single tables
+ * and host it ran on, so a spreadsheet can pivot hours by host or tenant), `tenants`, `configurations`
+ * (one row per host and configuration, with its licences) or `reseller` (the usage form's lines). Single tables
  * open cleanly in Excel; several blocks in one file do not. Format: UTF-8 with a byte-order mark (Excel
  * reads BOM-less CSV in the legacy code page and garbles non-ASCII tenant names), a header row,
  * RFC 4180 quoting (§2.6: fields with comma, double quote, CR or LF are quoted; §2.7: quotes doubled),
@@ -8,7 +9,7 @@
  */
 import type { UsageMonth } from './usage-types.js';
 
-export const USAGE_CSV_TABLES = ['hosts', 'vms', 'tenants'] as const;
+export const USAGE_CSV_TABLES = ['hosts', 'vms', 'tenants', 'configurations', 'reseller'] as const;
 export type UsageCsvTable = (typeof USAGE_CSV_TABLES)[number];
 
 export interface UsageCsvOptions {
@@ -16,7 +17,7 @@ export interface UsageCsvOptions {
   readonly bom?: boolean;
 }
 
-type Cell = string | number | null;
+type Cell = string | number | boolean | null;
 
 /**
  * Cells a spreadsheet would run as a formula: =, +, -, @ (OWASP CSV Injection; CWE-1236), and tab,
@@ -28,7 +29,7 @@ const FORMULA_TRIGGER = /^[=+\-@\t\r\0]/;
 /** One cell: text that could start a formula gets a leading apostrophe, then RFC 4180 quoting. */
 export function csvCell(value: Cell): string {
   if (value === null) return '';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = FORMULA_TRIGGER.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -69,6 +70,7 @@ const VM_COLUMNS = [
   'channel',
   'licenseStatus',
   'evidence',
+  'tenantLicensed',
 ];
 const TENANT_COLUMNS = ['tenant', 'vms', 'windowsServerVms', 'avmaActivatedVms'] as const;
 
@@ -85,11 +87,42 @@ function vmCells(report: UsageMonth): Cell[][] {
       vm.channel,
       vm.licenseStatus,
       vm.evidence,
+      vm.tenantLicensed ?? null,
     ]),
   );
 }
 
-/** Renders one table of the report as CSV text (the JSON report's columns; `vms` adds `host`, `hours`). */
+const CONFIGURATION_COLUMNS = [
+  'edition',
+  'version',
+  'sockets',
+  'physicalCores',
+  'hours',
+  'coreLicensesPerSet',
+  'sets',
+  'coreLicenses',
+  'twoCorePacks',
+  'highWaterMark',
+  'highWaterMarkAt',
+  'distinctVms',
+  'windowsServerVms',
+  'product',
+  'quantity',
+  'superseded',
+] as const;
+const RESELLER_COLUMNS = ['period', 'product', 'sku', 'quantity'] as const;
+
+function configurationCells(report: UsageMonth): Cell[][] {
+  return report.hosts.flatMap((host) =>
+    (host.configurations ?? []).map((c) => [host.name, ...CONFIGURATION_COLUMNS.map((column) => c[column])]),
+  );
+}
+
+/**
+ * Renders one table of the report as CSV text (the JSON report's columns; `vms` adds `host`, `hours`,
+ * `configurations` adds `host`). A report closed before configurations and the reseller table existed
+ * renders those two as a header alone.
+ */
 export function usageCsv(
   report: UsageMonth,
   table: UsageCsvTable = 'hosts',
@@ -108,6 +141,14 @@ export function usageCsv(
       return render(
         TENANT_COLUMNS,
         report.tenants.map((t) => TENANT_COLUMNS.map((column) => t[column])),
+        options,
+      );
+    case 'configurations':
+      return render(['host', ...CONFIGURATION_COLUMNS], configurationCells(report), options);
+    case 'reseller':
+      return render(
+        RESELLER_COLUMNS,
+        (report.reseller ?? []).map((row) => RESELLER_COLUMNS.map((column) => row[column])),
         options,
       );
   }

@@ -1,11 +1,11 @@
 /**
- * Host rows of the month report: hardware and SPLA core licences from the facts in force during the
- * month, and what ran on the host.
+ * Host rows of the month report: the host's configurations with their licences (host-configurations.ts),
+ * the host's contribution to the reseller table, its hardware at its largest, and what ran on it.
  */
 import { compareServerVersions } from 'hyperv-kvp';
-import { splaCoreLicenses } from '../../shared/avma/index.js';
 import type { HostFactsInterval, UsageHost } from '../store/index.js';
 import { monthHoursOf } from './coverage.js';
+import { hostConfigurations } from './host-configurations.js';
 import { hoursOf, peakConcurrency } from './intervals.js';
 import {
   compareNames,
@@ -15,37 +15,27 @@ import {
   type MonthRuns,
   type Run,
 } from './month-runs.js';
-import type { UsageHostRow } from './usage-types.js';
+import type { SplaSettings, UsageHostConfiguration, UsageHostRow } from './usage-types.js';
 
-type Hardware = Pick<
-  UsageHostRow,
-  'version' | 'edition' | 'sockets' | 'physicalCores' | 'coreLicenses' | 'twoCorePacks'
->;
+type Hardware = Pick<UsageHostRow, 'version' | 'edition' | 'sockets' | 'physicalCores'>;
 
 const UNKNOWN_HARDWARE: Hardware = Object.freeze({
   version: null,
   edition: null,
   sockets: null,
   physicalCores: null,
-  coreLicenses: null,
-  twoCorePacks: null,
 });
 
 /**
- * Hardware and licences from the facts in force during the month. When they changed mid-month (a CPU
- * upgrade, an edition change) the report takes the maximum: every physical core of the server must be
- * licensed while it runs, and the month's figure is the highest of the month (spla-and-peers §1.2, the
- * "highest number during the month" reading, UNCONFIRMED as SPUR text), so under-reporting is never
- * the outcome. Sockets and cores come from the same facts as the largest licence count; the edition is
- * Datacenter if the host was Datacenter at any time in the month, the version the newest seen.
+ * The host's hardware at its largest in the month (the most physical cores), the newest version, and
+ * Datacenter if it was Datacenter at any time: a one-line summary; the configurations carry each state.
  */
-function hardwareOf(facts: readonly HostFactsInterval[], minCoresPerServer: number): Hardware {
-  let best: (Hardware & { coreLicenses: number }) | null = null;
+function hardwareOf(facts: readonly HostFactsInterval[]): Hardware {
+  let best: Hardware | null = null;
   for (const fact of facts) {
-    const licences = splaCoreLicenses({ coresPerProcessor: fact.coresPerSocket, minCoresPerServer });
-    if (best === null || licences.coreLicenses > best.coreLicenses) {
-      const physicalCores = fact.coresPerSocket.reduce((sum, cores) => sum + cores, 0);
-      best = { ...UNKNOWN_HARDWARE, sockets: fact.sockets, physicalCores, ...licences };
+    const physicalCores = fact.coresPerSocket.reduce((sum, cores) => sum + cores, 0);
+    if (best === null || physicalCores > (best.physicalCores ?? 0)) {
+      best = { ...UNKNOWN_HARDWARE, sockets: fact.sockets, physicalCores };
     }
   }
   if (best === null) return UNKNOWN_HARDWARE;
@@ -56,29 +46,45 @@ function hardwareOf(facts: readonly HostFactsInterval[], minCoresPerServer: numb
   return { ...best, version, edition };
 }
 
+/** The host's contribution: the contributing configurations' licences and packs (null if all unknown). */
+function contributionOf(
+  configurations: readonly UsageHostConfiguration[],
+): Pick<UsageHostRow, 'coreLicenses' | 'twoCorePacks'> {
+  const known = configurations.filter((c) => c.quantity !== null);
+  if (known.length === 0) return { coreLicenses: null, twoCorePacks: null };
+  const contributing = known.filter((c) => (c.quantity ?? 0) > 0);
+  return {
+    coreLicenses: contributing.reduce((sum, c) => sum + (c.coreLicenses ?? 0), 0),
+    twoCorePacks: contributing.reduce((sum, c) => sum + (c.quantity ?? 0), 0),
+  };
+}
+
 interface HostRowOptions {
   readonly tenantFiltered: boolean;
-  readonly minCoresPerServer: number;
+  readonly settings: SplaSettings;
   /** Milliseconds of the month each host was observed (coverage.ts). */
   readonly observedMs: ReadonlyMap<string, number>;
 }
 
 function hostRow(
   name: string,
-  facts: readonly HostFactsInterval[],
+  host: UsageHost | undefined,
   runs: readonly Run[],
   month: MonthRuns,
   options: HostRowOptions,
 ) {
   const windowsServerRuns = runs.filter((run) => isWindowsServer(month.vms.get(run.vm)));
+  const configurations = hostConfigurations(host, runs, month, options.settings);
   const row: UsageHostRow = {
     name,
-    ...hardwareOf(facts, options.minCoresPerServer),
+    ...hardwareOf(host?.facts ?? []),
+    ...contributionOf(configurations),
     avmaGuests: new Set(runs.filter(hostConfirmedAvma).map((run) => run.vm)).size,
     peakConcurrentWindowsServerVms: peakConcurrency(windowsServerRuns),
     distinctVms: new Set(runs.map((run) => run.vm)).size,
     monthHours: monthHoursOf(month.startMs, month.endMs),
     observedHours: hoursOf(options.observedMs.get(name) ?? 0),
+    configurations,
   };
   return Object.freeze(row);
 }
@@ -93,7 +99,7 @@ export function hostRows(
   options: HostRowOptions,
 ): UsageHostRow[] {
   const runsByHost = groupBy(month.runs, (run) => run.host);
-  const factsByHost = new Map(hosts.map((host) => [host.name, host.facts]));
+  const byName = new Map(hosts.map((host) => [host.name, host]));
   const names = new Set(runsByHost.keys());
   if (!options.tenantFiltered) {
     for (const host of hosts) {
@@ -102,5 +108,5 @@ export function hostRows(
   }
   return [...names]
     .sort(compareNames)
-    .map((name) => hostRow(name, factsByHost.get(name) ?? [], runsByHost.get(name) ?? [], month, options));
+    .map((name) => hostRow(name, byName.get(name), runsByHost.get(name) ?? [], month, options));
 }

@@ -1,7 +1,14 @@
 /** VM and tenant rows of the month report. */
 import type { UsageInterval } from '../store/index.js';
 import { hoursOf } from './intervals.js';
-import { compareNames, groupBy, hostConfirmedAvma, isWindowsServer, type MonthRuns } from './month-runs.js';
+import {
+  compareNames,
+  groupBy,
+  hostConfirmedAvma,
+  isWindowsServer,
+  type MonthRuns,
+  onTenantLicence,
+} from './month-runs.js';
 import type { UsageTenantRow, UsageVmRow } from './usage-types.js';
 
 function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInterval) => T | null): T | null {
@@ -21,14 +28,18 @@ function byName(a: { name: string | null; id: string }, b: { name: string | null
 /**
  * One row per VM that ran in the month, by name: every host it ran on with its hours there (a VM that
  * migrated lists each host), the guest version and edition last identified, and the channel and
- * licence status last concluded in the month with the evidence it rests on.
+ * licence status last concluded in the month with the evidence it rests on, and whether it ran on the
+ * tenant's own licence (MAK, retail, OEM) at some time in the month. The operator's AVMA block is not
+ * used for that flag: it is today's setting, not history, so a month read years later could not say
+ * when it applied; the key the tenant installed shows in the channel of each stretch.
  */
 export function vmRows(month: MonthRuns): UsageVmRow[] {
   const runsByVm = groupBy(month.runs, (run) => run.vm);
   const rows: UsageVmRow[] = [];
   for (const [id, vm] of month.vms) {
     const msByHost = new Map<string, number>();
-    for (const run of runsByVm.get(id) ?? []) {
+    const runs = runsByVm.get(id) ?? [];
+    for (const run of runs) {
       msByHost.set(run.host, (msByHost.get(run.host) ?? 0) + run.untilMs - run.fromMs);
     }
     const seen = month.observations.get(id) ?? [];
@@ -46,6 +57,7 @@ export function vmRows(month: MonthRuns): UsageVmRow[] {
         channel: last?.channel ?? 'unknown',
         licenseStatus: last?.licenseStatus ?? 'unknown',
         evidence: last?.evidence ?? 'none',
+        tenantLicensed: runs.some(onTenantLicence),
       }),
     );
   }

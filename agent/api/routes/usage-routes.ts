@@ -9,11 +9,11 @@ import { MonthClose, MonthDiff, MonthList, MonthParam, UsageMonth, UsageQuery } 
 
 const MonthPath = z.strictObject({ month: MonthParam });
 
-/** A closed month's report, or the live one when the month is not closed. */
+/** A closed month's report, or the live one (by the configuration's SPLA rules) when it is not closed. */
 async function reportOf(services: Parameters<RouteSpec['handle']>[1], month: string) {
   const closed = await services.store.getMonthClose(month);
   return closed === null
-    ? buildUsageMonth(services.store, month)
+    ? buildUsageMonth(services.store, month, services.splaSettings)
     : (await readClosedMonth(services.store, month)).report;
 }
 
@@ -32,6 +32,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     async handle({ params, query }, services) {
       const q = query;
       const report = await buildUsageMonth(services.store, params.month, {
+        ...services.splaSettings,
         ...(q.tenant === undefined ? {} : { tenant: q.tenant }),
       });
       if (q.format === 'json') return json(report);
@@ -67,7 +68,11 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     response: MonthClose,
     async handle({ params, caller }, services) {
       const at = services.now();
-      const closed = await closeMonth(services.writer, params.month, { now: at, actor: caller.name });
+      const closed = await closeMonth(services.writer, params.month, {
+        now: at,
+        actor: caller.name,
+        ...(services.splaSettings === undefined ? {} : { settings: services.splaSettings }),
+      });
       return json({ month: closed.month, closedAt: closed.closedAt, sha256: closed.sha256 }, 201);
     },
   }),

@@ -8,6 +8,7 @@ import type { AgentConfig, OptOut } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { SessionOptions } from '../../runtime/agent-session.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
+import type { UsageOptions } from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { flag, integerOption, optionalString } from '../options.js';
@@ -56,6 +57,8 @@ export interface AgentRun {
   readonly concurrency: number;
   readonly dryRun: boolean;
   readonly optOuts: readonly OptOut[];
+  /** The `spla` section: the rules of month reports and closes made through the API. */
+  readonly spla: Omit<UsageOptions, 'tenant'>;
 }
 
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
@@ -130,5 +133,6 @@ export async function resolveAgentRun(
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     dryRun,
     optOuts: config.optOuts ?? [],
+    spla: config.spla ?? {},
   };
 }

@@ -11,6 +11,7 @@ import type { RoundRunner } from '../../runtime/agent-loop.js';
 import type { AgentSession } from '../../runtime/agent-session.js';
 import { openStore } from '../../store/index.js';
 import type { SweepReport } from '../../sweep/sweep-report.js';
+import type { UsageOptions } from '../../usage/index.js';
 import { AGENT_VERSION } from '../../version.js';
 import type { CommandContext } from '../command.js';
 import type { ApiSettings } from './api-options.js';
@@ -40,6 +41,7 @@ export async function startRunServer(
   options: {
     readonly runner: RoundRunner;
     readonly realIntervalMs: number;
+    readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
   },
 ): Promise<RunServer> {
   let lastSweep: number | null = null;
@@ -58,6 +60,7 @@ export async function startRunServer(
     lastSweepAt: () => lastSweep,
     staleAfterMs: Math.max(3 * options.realIntervalMs, 60_000),
     ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+    ...(options.splaSettings === undefined ? {} : { splaSettings: options.splaSettings }),
     metrics,
   });
   const token = await firstAdminToken(session);

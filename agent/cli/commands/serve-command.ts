@@ -1,9 +1,10 @@
 /** `avma serve`: the API, /metrics and the docs over a store, with no sweep. */
 import { startApi } from '../../api/api-host.js';
+import { loadConfig } from '../../config/load-config.js';
 import { openStore } from '../../store/index.js';
 import { AGENT_VERSION } from '../../version.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import { requiredString } from '../options.js';
+import { optionalString, requiredString } from '../options.js';
 import { API_OPTIONS, apiSettings } from './api-options.js';
 
 /** Resolves when SIGINT or SIGTERM arrives. */
@@ -21,7 +22,13 @@ function stopped(): Promise<void> {
 
 async function serve(context: CommandContext): Promise<number> {
   const settings = apiSettings(context);
-  const db = requiredString(context, 'db', 'the path of the agent database');
+  const file = optionalString(context, 'config');
+  // The agent's configuration: its `spla` rules for month reports and closes, and its `db`.
+  const config = file === undefined ? {} : await loadConfig(file);
+  const db =
+    optionalString(context, 'db') ??
+    config.db ??
+    requiredString(context, 'db', 'the path of the agent database');
   // Not a sweeping writer: the server writes only tokens' last use, operator actions and month closes.
   const store = await openStore(db, { create: false });
   try {
@@ -32,6 +39,7 @@ async function serve(context: CommandContext): Promise<number> {
       metricsPublic: settings.metricsPublic,
       warn: (line) => context.io.stderr(`avma serve: ${line}\n`),
       ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+      ...(config.spla === undefined ? {} : { splaSettings: config.spla }),
     });
     context.io.stderr(
       `avma serve: ${server.url} over ${db} (no sweep); API docs at ${server.url}/api/docs\n`,
@@ -52,7 +60,16 @@ export const serveCommand: CommandSpec = {
     'Every /api/v1 call needs "Authorization: Bearer <token>" (avma token create). SIGINT/SIGTERM stop it\n' +
     'after the requests in flight. The sweeping agent (avma run) serves the same by itself.',
   options: {
-    db: { type: 'string', valueName: 'FILE', description: 'the agent database (never created here)' },
+    db: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'the agent database (never created here; default: the config’s db)',
+    },
+    config: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'the agent configuration: its "spla" month report rules and db',
+    },
     ...API_OPTIONS,
   },
   positionals: [],

@@ -3,9 +3,16 @@
  * `avma events`, `avma export usage`. They open the file read-only, never create or migrate it, and
  * report a missing, damaged or newer database in one line (exit 2).
  */
+import { loadConfig } from '../../config/load-config.js';
 import { parseIsoTime } from '../../lab/scenario-schema.js';
 import { EVENTS_PAGE_SIZE, openStore, type Store } from '../../store/index.js';
-import { buildUsageMonth, USAGE_CSV_TABLES, type UsageCsvTable, usageCsv } from '../../usage/index.js';
+import {
+  buildUsageMonth,
+  USAGE_CSV_TABLES,
+  type UsageCsvTable,
+  type UsageOptions,
+  usageCsv,
+} from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString, requiredString } from '../options.js';
@@ -19,8 +26,15 @@ const DB_OPTION = {
 } as const;
 
 /** Runs `work` on the database opened read-only; store and usage errors reach the CLI as they are. */
-async function withDatabase<T>(context: CommandContext, work: (store: Store) => Promise<T>): Promise<T> {
-  const path = requiredString(context, 'db', 'the path of the agent database');
+async function withDatabase<T>(
+  context: CommandContext,
+  work: (store: Store) => Promise<T>,
+  configDb?: string,
+): Promise<T> {
+  const path =
+    optionalString(context, 'db') ??
+    configDb ??
+    requiredString(context, 'db', 'the path of the agent database');
   const store = await openStore(path, { readOnly: true });
   try {
     return await work(store);
@@ -137,31 +151,62 @@ function usageFormat(context: CommandContext): 'csv' | 'json' {
   if (format !== 'csv' && format !== 'json')
     throw new CliError('USAGE', `--format is "${format}", expected csv or json`);
   if (format === 'json' && optionalString(context, 'table') !== undefined) {
-    throw new CliError('USAGE', '--table applies to --format csv; JSON holds all three tables');
+    throw new CliError('USAGE', '--table applies to --format csv; JSON holds every table');
   }
   return format;
 }
 
+/**
+ * The report's options: the `spla` section of `--config FILE` (the agent's configuration, loaded as
+ * `avma run` loads it), `--min-cores-per-server` over it, and `--tenant`. A bad file or setting is a
+ * one-line error naming it.
+ */
+async function usageOptions(context: CommandContext): Promise<{ options: UsageOptions; db?: string }> {
+  const file = optionalString(context, 'config');
+  const config = file === undefined ? {} : await loadConfig(file);
+  const min = integerOption(context, 'min-cores-per-server', 0, 16);
+  if (min !== undefined && min !== 0 && min !== 16)
+    throw new CliError('USAGE', `--min-cores-per-server is ${min}, expected 0 or 16`);
+  const tenant = optionalString(context, 'tenant');
+  const options: UsageOptions = {
+    ...config.spla,
+    ...(min === undefined ? {} : { minCoresPerServer: min }),
+    ...(tenant === undefined ? {} : { tenant }),
+  };
+  return config.db === undefined ? { options } : { options, db: config.db };
+}
+
 export const exportUsageCommand: CommandSpec = {
   path: ['export', 'usage'],
-  summary: 'The SPLA month report: per host, per VM (hours on each host) and per tenant',
+  summary: 'The SPLA month report: per host and configuration, per VM, per tenant, and the reseller table',
   details:
-    'JSON: {"month","hosts":[...],"vms":[...],"tenants":[...]}. CSV: one table per run (--table hosts,\n' +
-    'vms or tenants; vms has one row per VM and host), UTF-8 with a byte-order mark for Excel, CRLF.\n' +
-    'With --tenant only that tenant’s VMs and the hosts they ran on, counted for that tenant. A month or\n' +
-    'tenant without data still prints the empty report (exit 0) and says so on stderr.\n' +
-    'Coverage: each host row has monthHours and observedHours (the hours of the month the agent observed\n' +
-    'the host), so a partly recorded month shows. Hours are rounded to 2 decimals (36 s).',
+    'JSON: {"month","settings","hosts":[...],"vms":[...],"tenants":[...],"reseller":[...],"warnings"}.\n' +
+    'CSV: one table per run (--table hosts, vms, tenants, configurations or reseller; vms has one row per\n' +
+    'VM and host, configurations one per host and configuration), UTF-8 with a byte-order mark, CRLF.\n' +
+    'The SPLA rules come from the "spla" section of --config FILE (defaults otherwise; README "SPLA month\n' +
+    'report") and are recorded in the report. With --tenant only that tenant’s VMs and the hosts they ran\n' +
+    'on, counted for that tenant. A month or tenant without data still prints the zero report (exit 0)\n' +
+    'and says so on stderr. Coverage: each host row has monthHours and observedHours. Hours are rounded\n' +
+    'to 2 decimals (36 s).',
   options: {
-    db: DB_OPTION,
+    db: { ...DB_OPTION, description: 'the agent database (never created here; default: the config’s db)' },
+    config: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'the agent configuration: its "spla" rules and db',
+    },
     month: { type: 'string', valueName: 'YYYY-MM', description: 'the month, boundaries in UTC' },
     format: { type: 'string', valueName: 'csv|json', description: 'output format' },
     tenant: { type: 'string', valueName: 'T', description: 'only this tenant' },
-    table: { type: 'string', valueName: 'hosts|vms|tenants', description: 'CSV table (default hosts)' },
+    table: {
+      type: 'string',
+      valueName: USAGE_CSV_TABLES.join('|'),
+      description: 'CSV table (default hosts)',
+    },
     'min-cores-per-server': {
       type: 'string',
       valueName: '0|16',
-      description: 'per-server floor (default 0)',
+      description: 'per-server floor (default: the config’s, else 0)',
     },
     'no-bom': { type: 'boolean', description: 'CSV without the UTF-8 byte-order mark' },
   },
@@ -170,18 +215,13 @@ export const exportUsageCommand: CommandSpec = {
     const month = requiredString(context, 'month', 'a month as YYYY-MM');
     const format = usageFormat(context);
     const table = format === 'csv' ? csvTable(context) : 'hosts';
-    const min = integerOption(context, 'min-cores-per-server', 0, 16) ?? 0;
-    if (min !== 0 && min !== 16)
-      throw new CliError('USAGE', `--min-cores-per-server is ${min}, expected 0 or 16`);
-    const tenant = optionalString(context, 'tenant');
-    const report = await withDatabase(context, (store) =>
-      buildUsageMonth(store, month, { minCoresPerServer: min, ...(tenant === undefined ? {} : { tenant }) }),
-    );
+    const { options, db } = await usageOptions(context);
+    const report = await withDatabase(context, (store) => buildUsageMonth(store, month, options), db);
     // An empty report is valid output, but a wrong month or tenant must not pass for "no usage".
-    if (report.vms.length === 0 && (tenant !== undefined || report.hosts.length === 0)) {
-      const whose = tenant === undefined ? '' : ` of tenant ${JSON.stringify(tenant)}`;
+    if (report.vms.length === 0 && (options.tenant !== undefined || report.hosts.length === 0)) {
+      const whose = options.tenant === undefined ? '' : ` of tenant ${JSON.stringify(options.tenant)}`;
       context.io.stderr(
-        `avma export usage: no VM${whose} ran in ${report.month} in this database; the report is empty\n`,
+        `avma export usage: no VM${whose} ran in ${report.month} in this database; the report is a zero report\n`,
       );
     }
     if (format === 'json') printJson(context.io, report);

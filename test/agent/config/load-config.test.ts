@@ -33,11 +33,20 @@ describe('agent/config/load-config', () => {
         ],
         optOuts: [{ vm: 'sql01', reason: 'own licence' }, { vm: '6a3f5c2e-0b1d-4e8f-9a7b-000000000001' }],
         powershell: { executable: 'pwsh', timeoutMs: 120000, jobTimeoutSeconds: 60, kvpWriteApi: 'cim' },
+        spla: {
+          standardVmsPerLicenceSet: 1,
+          reportHostsWithoutWindowsServerVms: true,
+          minCoresPerServer: 0,
+          excludeTenantLicensedFromStandard: false,
+          skus: { 'Windows Server Datacenter': 'DC-0001', 'Windows Server Standard': 'STD-0001' },
+          runningStates: ['Running'],
+        },
       }),
       'agent.json',
     );
     expect(config.hosts).toHaveLength(3);
     expect(config.powershell?.kvpWriteApi).toBe('cim');
+    expect(config.spla?.skus?.['Windows Server Standard']).toBe('STD-0001');
   });
 
   it.each([
@@ -64,6 +73,22 @@ describe('agent/config/load-config', () => {
     ],
     ['{"powershell": {"timeoutMs": 5}}', 'INVALID', /^agent\.json: powershell\.timeoutMs: /],
     ['[1, 2]', 'INVALID', /^agent\.json: \(top level\): /],
+    [
+      '{"spla": {"standardVmsPerLicenceSet": 3}}',
+      'INVALID',
+      'agent.json: spla.standardVmsPerLicenceSet: expected 1 or 2',
+    ],
+    ['{"spla": {"minCoresPerServer": 8}}', 'INVALID', 'agent.json: spla.minCoresPerServer: expected 0 or 16'],
+    [
+      '{"spla": {"skus": {"Windows Server Standard": "=HYPERLINK(1)"}}}',
+      'INVALID',
+      /^agent\.json: spla\.skus\.Windows Server Standard: expected a SKU/,
+    ],
+    [
+      '{"spla": {"vmsPerSet": 2}}',
+      'INVALID',
+      'agent.json: spla: unknown field "vmsPerSet", expected only the documented fields',
+    ],
     ['{"interval": 60,}', 'NOT_JSON', 'agent.json: not valid JSON; expected a JSON object of agent settings'],
   ])('refuses %s in one line naming the path', (text, code, message) => {
     const refused = refusal(text);

@@ -123,6 +123,7 @@ describe('agent/usage/build-usage-month', () => {
       channel: 'avma',
       licenseStatus: 'licensed',
       evidence: 'host+guest',
+      tenantLicensed: false,
     });
   });
 
@@ -144,21 +145,53 @@ describe('agent/usage/build-usage-month', () => {
     expect(hv03).toMatchObject({ peakConcurrentWindowsServerVms: 3, distinctVms: 5, avmaGuests: 4 });
   });
 
-  it('takes the largest core count when the hardware changed mid-month', async () => {
+  it('reports a host whose cores changed mid-month as two configurations, the larger one contributing', async () => {
     const report = await buildUsageMonth(store, '2026-11');
-    expect(report.hosts.find((host) => host.name === 'HV03')).toMatchObject({
-      version: '2022',
+    const hv03 = report.hosts.find((host) => host.name === 'HV03');
+    // 1 x 6 cores until the 15th (336 h): max(8, 6) = 8 per set; a, b and c ran together from the 8th,
+    //   3 sets = 24 licences = 12 packs. 1 x 10 cores from the 15th (384 h): a, c and e, 3 sets x 10 =
+    //   30 licences = 15 packs. Standard's month figure is the highest: 15 packs; the first row gives 0.
+    expect(
+      hv03?.configurations?.map((c) => [c.physicalCores, c.hours, c.coreLicensesPerSet, c.sets]),
+    ).toEqual([
+      [6, 336, 8, 3],
+      [10, 384, 10, 3],
+    ]);
+    expect(hv03?.configurations?.[0]).toMatchObject({
+      coreLicenses: 24,
+      twoCorePacks: 12,
+      highWaterMark: 3,
+      highWaterMarkAt: '2026-11-08T00:00:00.000Z',
+      distinctVms: 5,
+      windowsServerVms: 4,
+      product: 'Windows Server Standard',
+      quantity: 0,
+      superseded: true,
+    });
+    expect(hv03?.configurations?.[1]).toMatchObject({
+      coreLicenses: 30,
+      twoCorePacks: 15,
+      highWaterMarkAt: '2026-11-15T00:00:00.000Z',
+      distinctVms: 4,
+      windowsServerVms: 3,
+      quantity: 15,
+      superseded: false,
+    });
+    expect(hv03).toMatchObject({
       edition: 'standard',
       sockets: 1,
       physicalCores: 10,
-      coreLicenses: 10,
-      twoCorePacks: 5,
+      coreLicenses: 30,
+      twoCorePacks: 15,
     });
+    // The 16-core floor makes both 3 x 16 = 48 licences (24 packs): the earlier one contributes.
     const floor = await buildUsageMonth(store, '2026-11', { minCoresPerServer: 16 });
-    expect(floor.hosts.find((host) => host.name === 'HV03')).toMatchObject({
-      coreLicenses: 16,
-      twoCorePacks: 8,
-    });
+    const floored = floor.hosts.find((host) => host.name === 'HV03');
+    expect(floored?.configurations?.map((c) => [c.twoCorePacks, c.quantity, c.superseded])).toEqual([
+      [24, 24, false],
+      [24, 0, true],
+    ]);
+    expect(floored).toMatchObject({ coreLicenses: 48, twoCorePacks: 24 });
   });
 
   it('produces the full month report: every host, VMs that ran, tenant totals', async () => {
@@ -169,7 +202,7 @@ describe('agent/usage/build-usage-month', () => {
     ).toEqual([
       ['HV01', 32, 16, 2, 2],
       ['HV02', 32, 16, 1, 1],
-      ['HV03', 10, 5, 5, 4],
+      ['HV03', 30, 15, 5, 4],
       ['HV04', 32, 16, 1, 0],
     ]);
     expect(report.vms.map((vm) => vm.name)).toEqual(['a', 'app01', 'b', 'c', 'd', 'e', 'tmp01', 'web01']);
@@ -202,13 +235,13 @@ describe('agent/usage/build-usage-month', () => {
     ]);
   });
 
-  it('reports a month without activity as empty', async () => {
-    expect(await buildUsageMonth(store, '2026-09')).toEqual({
-      month: '2026-09',
-      hosts: [],
-      vms: [],
-      tenants: [],
-    });
+  it('reports a month without activity as a zero report', async () => {
+    const report = await buildUsageMonth(store, '2026-09');
+    expect(report).toMatchObject({ month: '2026-09', hosts: [], vms: [], tenants: [] });
+    expect(report.reseller).toEqual([
+      { period: '2026-09-30', product: 'Windows Server Datacenter', sku: null, quantity: 0 },
+      { period: '2026-09-30', product: 'Windows Server Standard', sku: null, quantity: 0 },
+    ]);
   });
 
   it('splits a run across months at midnight UTC', async () => {

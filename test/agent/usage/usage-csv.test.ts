@@ -80,6 +80,7 @@ const REPORT: UsageMonth = {
       channel: 'avma',
       licenseStatus: 'licensed',
       evidence: 'host+guest',
+      tenantLicensed: true,
     },
   ],
   tenants: [{ tenant: 'Müller & Söhne GmbH', vms: 1, windowsServerVms: 1, avmaActivatedVms: 1 }],
@@ -96,9 +97,9 @@ describe('agent/usage/usage-csv', () => {
 
   it('writes one row per VM and host it ran on, quoting commas and quotes as RFC 4180 §2.6-2.7 say', () => {
     expect(usageCsv(REPORT, 'vms', { bom: false })).toBe(
-      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus,evidence\r\n' +
-        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV01,240,avma,licensed,host+guest\r\n' +
-        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV02,479.5,avma,licensed,host+guest\r\n',
+      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus,evidence,tenantLicensed\r\n' +
+        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV01,240,avma,licensed,host+guest,true\r\n' +
+        '6a3f5c2e-0b1d-4e8f-9a7b-000000000001,"web01, ""shop""",Müller & Söhne GmbH,2019,standard,HV02,479.5,avma,licensed,host+guest,true\r\n',
     );
   });
 
@@ -106,6 +107,54 @@ describe('agent/usage/usage-csv', () => {
     expect(usageCsv(REPORT, 'tenants', { bom: false })).toBe(
       'tenant,vms,windowsServerVms,avmaActivatedVms\r\nMüller & Söhne GmbH,1,1,1\r\n',
     );
+  });
+
+  it('writes one row per host configuration and the reseller table, empty cells for unknowns', () => {
+    const configured: UsageMonth = {
+      ...REPORT,
+      hosts: [
+        {
+          ...(REPORT.hosts[0] as UsageMonth['hosts'][number]),
+          name: '=HV01',
+          configurations: [
+            {
+              edition: 'datacenter',
+              version: '2022',
+              sockets: 2,
+              physicalCores: 32,
+              hours: 720,
+              coreLicensesPerSet: 32,
+              sets: 1,
+              coreLicenses: 32,
+              twoCorePacks: 16,
+              highWaterMark: 2,
+              highWaterMarkAt: '2026-11-03T00:00:00.000Z',
+              distinctVms: 2,
+              windowsServerVms: 2,
+              product: 'Windows Server Datacenter',
+              quantity: 16,
+              superseded: false,
+            },
+          ],
+        },
+      ],
+      reseller: [
+        { period: '2026-11-30', product: 'Windows Server Datacenter', sku: 'ABC-00001', quantity: 16 },
+        { period: '2026-11-30', product: 'Windows Server Standard', sku: null, quantity: 0 },
+      ],
+    };
+    expect(usageCsv(configured, 'configurations', { bom: false })).toBe(
+      'host,edition,version,sockets,physicalCores,hours,coreLicensesPerSet,sets,coreLicenses,twoCorePacks,' +
+        'highWaterMark,highWaterMarkAt,distinctVms,windowsServerVms,product,quantity,superseded\r\n' +
+        "'=HV01,datacenter,2022,2,32,720,32,1,32,16,2,2026-11-03T00:00:00.000Z,2,2,Windows Server Datacenter,16,false\r\n",
+    );
+    expect(usageCsv(configured, 'reseller', { bom: false })).toBe(
+      'period,product,sku,quantity\r\n' +
+        '2026-11-30,Windows Server Datacenter,ABC-00001,16\r\n' +
+        '2026-11-30,Windows Server Standard,,0\r\n',
+    );
+    // A month closed before these tables existed renders them as a header alone.
+    expect(usageCsv(REPORT, 'reseller', { bom: false })).toBe('period,product,sku,quantity\r\n');
   });
 
   it('quotes the RFC 4180 example fields exactly as the RFC shows them', () => {

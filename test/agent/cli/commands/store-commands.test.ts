@@ -194,7 +194,15 @@ describe('agent/cli/commands/store-commands', () => {
     const expected = await buildUsageMonth(store, '2026-11');
     await store.close();
     expect(JSON.parse(run.stdout)).toEqual(expected);
-    expect(Object.keys(JSON.parse(run.stdout))).toEqual(['month', 'hosts', 'vms', 'tenants']);
+    expect(Object.keys(JSON.parse(run.stdout))).toEqual([
+      'month',
+      'settings',
+      'hosts',
+      'vms',
+      'tenants',
+      'reseller',
+      'warnings',
+    ]);
   });
 
   it('exports CSV tables, with a BOM by default and injection defused', async () => {
@@ -216,7 +224,7 @@ describe('agent/cli/commands/store-commands', () => {
       '--no-bom',
     ]);
     expect(vms.stdout.split('\r\n')[0]).toBe(
-      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus,evidence',
+      'id,name,tenant,guestVersion,guestEdition,host,hours,channel,licenseStatus,evidence,tenantLicensed',
     );
     expect(vms.stdout).toContain(`${vmGuid(2)},"'=HYPERLINK(""http://x"")"`);
     const tenant = await avma([
@@ -242,12 +250,12 @@ describe('agent/cli/commands/store-commands', () => {
     expect(october.code).toBe(0);
     expect(JSON.parse(october.stdout)).toMatchObject({ month: '2026-10', hosts: [], vms: [], tenants: [] });
     expect(october.stderr).toBe(
-      'avma export usage: no VM ran in 2026-10 in this database; the report is empty\n',
+      'avma export usage: no VM ran in 2026-10 in this database; the report is a zero report\n',
     );
     const nobody = await usage('--month', '2026-11', '--tenant', 'nobody');
     expect(nobody.code).toBe(0);
     expect(nobody.stderr).toBe(
-      'avma export usage: no VM of tenant "nobody" ran in 2026-11 in this database; the report is empty\n',
+      'avma export usage: no VM of tenant "nobody" ran in 2026-11 in this database; the report is a zero report\n',
     );
     const november = await usage('--month', '2026-11');
     expect(november.stderr).toBe('');
