@@ -29,6 +29,8 @@ export interface ApiHostOptions {
   readonly staleAfterMs?: number;
   readonly rateLimitPerMinute?: number;
   readonly now?: () => Date;
+  /** The reports' clock and AVMA validity (see ApiServices.reports). */
+  readonly reports?: ApiServices['reports'];
 }
 
 /** The store's tokens as the API's token administration. */
@@ -53,6 +55,7 @@ export function apiServices(options: ApiHostOptions): ApiServices {
     tokens: storeTokens(options.store),
     now: options.now ?? (() => new Date()),
     ...(options.sweepNow === undefined ? {} : { sweepNow: options.sweepNow }),
+    ...(options.reports === undefined ? {} : { reports: options.reports }),
   };
 }
 

@@ -40,6 +40,11 @@ export interface ApiServices {
   /** Token administration; absent when the store has no tokens (see tokens routes). */
   readonly tokens?: TokenAdmin;
   readonly now: () => Date;
+  /**
+   * The reports' clock and AVMA validity when they differ from the defaults (real time, 7 days): `avma
+   * run` on the lab passes the lab clock and the session's evidence window.
+   */
+  readonly reports?: { readonly now: () => Date; readonly avmaValidityMs: number };
 }
 
 export interface TokenInfo {

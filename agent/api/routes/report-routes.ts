@@ -47,7 +47,10 @@ export const REPORT_ROUTES: readonly RouteSpec[] = [
       const { format, ...rest } = query as { format: 'json' | 'csv' } & Record<string, string | undefined>;
       const given: Record<string, string> = {};
       for (const [name, value] of Object.entries(rest)) if (value !== undefined) given[name] = value;
-      const report = await runReport(services.store, params.name, given, { now: services.now() });
+      const report = await runReport(services.store, params.name, given, {
+        now: services.reports?.now() ?? services.now(),
+        ...(services.reports === undefined ? {} : { avmaValidityMs: services.reports.avmaValidityMs }),
+      });
       if (format === 'json') return json(report);
       return { kind: 'csv', fileName: `avma-report-${report.name}.csv`, body: reportCsv(report) };
     },

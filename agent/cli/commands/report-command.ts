@@ -5,6 +5,7 @@
  * line (exit 2), as is a bad value. `avma report --help` lists every report with its parameters.
  */
 
+import { loadConfig } from '../../config/load-config.js';
 import {
   allReportParams,
   findReport,
@@ -24,6 +25,11 @@ const OWN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   db: { type: 'string', valueName: 'FILE', description: 'the agent database (never created here)' },
   format: { type: 'string', valueName: 'json|csv', description: 'output format (default json)' },
   'no-bom': { type: 'boolean', description: 'CSV without the UTF-8 byte-order mark' },
+  config: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'agent config: evidence.hostWindowHours is the AVMA validity (default 168, UNCONFIRMED)',
+  },
 };
 
 function paramOptions(): Record<string, OptionSpec> {
@@ -65,9 +71,17 @@ export const reportCommand: CommandSpec = {
     // Checked before the database is opened: a wrong report or parameter is named whatever the file.
     parseReportParams(findReport(name), given);
     const path = requiredString(context, 'db', 'the path of the agent database');
+    const configFile = optionalString(context, 'config');
+    const hours =
+      configFile === undefined ? undefined : (await loadConfig(configFile)).evidence?.hostWindowHours;
     const store = await openStore(path, { readOnly: true });
     try {
-      const report = await runReport(store, name, given);
+      const report = await runReport(
+        store,
+        name,
+        given,
+        hours === undefined ? {} : { avmaValidityMs: hours * 3_600_000 },
+      );
       if (format === 'json') printJson(context.io, report);
       else context.io.stdout(reportCsv(report, { bom: !flag(context, 'no-bom') }));
     } finally {

@@ -27,6 +27,8 @@ beforeAll(async () => {
     listen: { host: '127.0.0.1', port: 0 },
     warn: () => undefined,
     log: pino({ level: 'silent' }),
+    // As `avma run` on the lab: reports follow the driver's clock, not the wall clock.
+    reports: { now: () => new Date(AT), avmaValidityMs: 7 * 86_400_000 },
   });
 });
 afterAll(async () => {
@@ -48,6 +50,19 @@ describe('GET /api/v1/reports/{name}', () => {
     expect(report.rows.map((r) => [r.name, r.daysLeft])).toEqual([
       ['app01', 5],
       ['grace03', 6],
+    ]);
+  });
+
+  it('computes reports about "from now" on the clock the server was given', async () => {
+    const report = (await (await get('/api/v1/reports/expiring?kind=avma-renewal-due')).json()) as {
+      generatedAt: string;
+      rows: { range: string; vms: number }[];
+    };
+    expect(report.generatedAt).toBe('2026-11-10T00:00:00.000Z');
+    // From 11-10: app02 ended 11-09 12:00; app01 (11-15) and grace03 (11-16) within 7 days.
+    expect(report.rows.filter((r) => r.vms > 0).map((r) => [r.range, r.vms])).toEqual([
+      ['ended', 1],
+      ['7d', 2],
     ]);
   });
 

@@ -2,6 +2,7 @@
  * `avma report` over the hand-made fleet (test/agent/reports/report-fixture.ts): the same rows as the
  * registry in JSON and CSV, help listing every report with its parameters, bad input in one line.
  */
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORTS } from '../../../../agent/reports/index.js';
 import { AT, ID, reportFleet } from '../../reports/report-fixture.js';
@@ -62,6 +63,26 @@ describe('avma report', () => {
         '"guest claim: oob-grace, graceMinutes 2880 in the status stored 2026-11-09T00:00:00.000Z"\r\n',
     );
     expect((await avma(args)).stdout.startsWith('\uFEFFid,name,')).toBe(true);
+  });
+
+  it('takes the AVMA validity from the config (evidence.hostWindowHours)', async () => {
+    const config = dir.file('agent.json');
+    await writeFile(config, JSON.stringify({ evidence: { hostWindowHours: 24 } }));
+    const args = ['report', 'expiring-vms', '--kind', 'avma-renewal-due', '--at', AT, '--db', db];
+    const days = (run: Awaited<ReturnType<typeof avma>>) =>
+      run.json<{ rows: { name: string; daysLeft: number }[] }>().rows.map((r) => [r.name, r.daysLeft]);
+    // 7 days by default: app02 11-09 12:00, app01 11-15, grace03 11-16 (from AT 11-10).
+    expect(days(await avma(args))).toEqual([
+      ['app02', -0.5],
+      ['app01', 5],
+      ['grace03', 6],
+    ]);
+    // 24 hours: app02 11-03 12:00, app01 11-09, grace03 11-10.
+    expect(days(await avma([...args, '--config', config]))).toEqual([
+      ['app02', -6.5],
+      ['app01', -1],
+      ['grace03', 0],
+    ]);
   });
 
   it('--help lists every report with its parameters', async () => {
