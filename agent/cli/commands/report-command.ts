@@ -55,7 +55,7 @@ export const reportCommand: CommandSpec = {
   summary: 'A licence report by name (SCCM family and our own), JSON or CSV',
   details:
     'Reports (parameters as options; the API takes them as query strings of the same names):\n' +
-    `${reportCatalogue()}\n` +
+    `${reportCatalogue()}\n\n` +
     'Every row says where its figures come from (evidence, source); a guest claim is never counted as\n' +
     'host evidence. CSV: UTF-8 with a byte-order mark, CRLF, cells that would start a formula neutralised.',
   options: { ...OWN_OPTIONS, ...paramOptions() },
