@@ -6,7 +6,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi } from '../../../../agent/api/api-host.js';
 import type { RunningServer } from '../../../../agent/api/server.js';
+import { REPORT_NAMES } from '../../../../agent/reports/index.js';
 import type { Store } from '../../../../agent/store/index.js';
+import { avma } from '../../cli/cli-harness.js';
 import { AT, reportFleet } from '../../reports/report-fixture.js';
 import { type TempDir, tempDir } from '../../store/store-test-kit.js';
 
@@ -51,6 +53,32 @@ describe('GET /api/v1/reports/{name}', () => {
       ['app01', 5],
       ['grace03', 6],
     ]);
+  });
+
+  it('serves every report with the rows `avma report` prints for the same parameters', async () => {
+    const samples: Record<string, Record<string, string>> = {
+      expiring: { at: AT },
+      'expiring-vms': { at: AT, kind: 'avma-renewal-due' },
+      vm: { vm: 'kms-legacy' },
+      'licence-states': {},
+      'licence-status-vms': { status: 'licensed', channel: 'avma' },
+      products: {},
+      'product-vms': { edition: 'datacenter' },
+      'kms-hosts': { at: AT },
+      'placement-risk': { cluster: 'CL1' },
+      'activation-timeline': { tenant: 'fabrikam' },
+    };
+    expect(Object.keys(samples).sort()).toEqual([...REPORT_NAMES].sort());
+    for (const [name, params] of Object.entries(samples)) {
+      const answer = await get(`/api/v1/reports/${name}?${new URLSearchParams(params)}`);
+      expect(answer.status, name).toBe(200);
+      const api = (await answer.json()) as { rows: unknown[]; params: object };
+      const options = Object.entries(params).flatMap(([key, value]) => [`--${key}`, value]);
+      const cli = (await avma(['report', name, ...options, '--db', store.path])).json<{ rows: unknown[] }>();
+      expect(api.params, name).toEqual(params);
+      expect(api.rows.length, name).toBeGreaterThan(0);
+      expect(api.rows, name).toEqual(cli.rows);
+    }
   });
 
   it('computes reports about "from now" on the clock the server was given', async () => {
