@@ -9,7 +9,7 @@
  */
 
 import type { GuestIdentity as KvpGuestIdentity } from 'hyperv-kvp';
-import { HOST_EDITIONS, type HostEdition, isHostVersion } from 'hyperv-kvp';
+import { HOST_EDITIONS, type HostEdition, isHostVersion, isServerVersion } from 'hyperv-kvp';
 import { z } from 'zod';
 import type { EligibilityResult } from '../../shared/avma/index.js';
 import { vmEligibility } from '../decide/vm-eligibility.js';
@@ -23,11 +23,14 @@ const clusterParam: ReportParam<string> = {
   description: 'only this cluster (case-insensitive)',
 };
 
+/** The VM's identity as the sweep judged it: its latest observation (from its intrinsic KVP items). */
 function identityOf(vm: ReportVm): KvpGuestIdentity | null {
   if (vm.os === 'unknown') return null;
+  const version = vm.guestVersion;
   return {
     os: vm.os,
-    version: vm.guestVersion,
+    // A version outside the vocabulary is unknown here, as it was to the sweep's eligibility.
+    version: version !== null && isServerVersion(version) ? version : null,
     build: null,
     edition: vm.guestEdition,
     evaluation: vm.evaluation,
@@ -35,7 +38,7 @@ function identityOf(vm: ReportVm): KvpGuestIdentity | null {
     ipv4: [],
     ipv6: [],
     architecture: null,
-  } as unknown as KvpGuestIdentity;
+  };
 }
 
 function judge(vm: ReportVm, node: ReportHost): EligibilityResult {

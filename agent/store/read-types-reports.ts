@@ -1,4 +1,5 @@
 /** Records of the store reads behind the licence report family (agent/reports). Times are ISO-8601 UTC. */
+import type { Edition } from 'hyperv-kvp';
 import type { Channel } from '../../shared/avma/index.js';
 import type { VmListRow } from './read-types-api.js';
 import type { Evidence, GuestOs, ObservedLicenseStatus, VmMatch } from './types.js';
@@ -17,7 +18,7 @@ export interface ReportVm extends VmListRow {
   readonly os: GuestOs;
   /** The guest's version and edition as its intrinsic KVP items told (scenario vocabulary), or null. */
   readonly guestVersion: string | null;
-  readonly guestEdition: string | null;
+  readonly guestEdition: Edition | null;
   readonly evaluation: boolean | null;
   readonly dataExchange: boolean;
   /** When the latest observation interval started, or null before the first one. */

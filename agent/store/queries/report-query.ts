@@ -4,6 +4,7 @@
  * (cluster, version, edition, activation); a VM's licence history. Each read is one snapshot; the
  * reports compute their rows from these records, so no SQL leaves the store.
  */
+import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS } from '../../../shared/avma/index.js';
 import { STATUS_ITEM } from '../../../shared/protocol/index.js';
 import { AVMA_HOST_EVENT_ID } from '../../model/index.js';
@@ -16,6 +17,7 @@ import {
   oneOfColumn,
   optionalBoolColumn,
   optionalIntColumn,
+  optionalOneOfColumn,
   optionalTextColumn,
   textColumn,
 } from '../decode.js';
@@ -90,7 +92,7 @@ function decodeVm(row: SqlRow): ReportVm {
     ...decodeListRow(parseRow(row)),
     os: observed ? oneOfColumn(row, 'observations', 'os', GUEST_OS_VALUES) : 'unknown',
     guestVersion: optionalTextColumn(row, 'observations', 'guest_version'),
-    guestEdition: optionalTextColumn(row, 'observations', 'guest_edition'),
+    guestEdition: optionalOneOfColumn(row, 'observations', 'guest_edition', EDITIONS),
     evaluation: optionalBoolColumn(row, 'observations', 'evaluation'),
     dataExchange: observed && boolColumn(row, 'observations', 'data_exchange'),
     observedSince: observed ? isoTime(intColumn(row, 'observations', 'observed_since')) : null,
