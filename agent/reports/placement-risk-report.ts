@@ -7,9 +7,13 @@
  * current facts (edition, activation, version) and the VM's own (guest version and edition from its
  * intrinsic KVP items, Data Exchange, tenant key, opt-out).
  */
-
-import type { GuestIdentity as KvpGuestIdentity } from 'hyperv-kvp';
-import { HOST_EDITIONS, type HostEdition, isHostVersion, isServerVersion } from 'hyperv-kvp';
+import {
+  HOST_EDITIONS,
+  type HostEdition,
+  isHostVersion,
+  isServerVersion,
+  type GuestIdentity as KvpGuestIdentity,
+} from 'hyperv-kvp';
 import { z } from 'zod';
 import type { EligibilityResult } from '../../shared/avma/index.js';
 import { vmEligibility } from '../decide/vm-eligibility.js';
