@@ -32,6 +32,8 @@ export interface ApiHostOptions {
   readonly now?: () => Date;
   /** The SPLA rules of the configuration (`spla` section); defaults without. */
   readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
+  /** The reports' clock and AVMA validity (see ApiServices.reports). */
+  readonly reports?: ApiServices['reports'];
 }
 
 /** The store's tokens as the API's token administration. */
@@ -57,6 +59,7 @@ export function apiServices(options: ApiHostOptions): ApiServices {
     now: options.now ?? (() => new Date()),
     ...(options.sweepNow === undefined ? {} : { sweepNow: options.sweepNow }),
     ...(options.splaSettings === undefined ? {} : { splaSettings: options.splaSettings }),
+    ...(options.reports === undefined ? {} : { reports: options.reports }),
   };
 }
 

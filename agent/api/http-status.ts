@@ -29,6 +29,8 @@ const PRECISE_STATUS: Readonly<Record<string, number>> = Object.freeze({
   'usage/MONTH_NOT_OVER': 409,
   'usage/MONTH_NOT_CLOSED': 404,
   'driver/HOST_UNAVAILABLE': 503,
+  'report/UNKNOWN_REPORT': 404,
+  'report/NOT_FOUND': 404,
 });
 
 const KIND_STATUS = Object.freeze({ 'bad-input': 400, operational: 503, internal: 500 });

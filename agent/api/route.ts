@@ -43,6 +43,11 @@ export interface ApiServices {
   readonly now: () => Date;
   /** The SPLA rules of the loaded configuration (`spla` section) for month reports and closes. */
   readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
+  /**
+   * The reports' clock and AVMA validity when they differ from the defaults (real time, 7 days): `avma
+   * run` on the lab passes the lab clock and the session's evidence window.
+   */
+  readonly reports?: { readonly now: () => Date; readonly avmaValidityMs: number };
 }
 
 export interface TokenInfo {

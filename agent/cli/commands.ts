@@ -10,6 +10,7 @@ import {
   unattendCommand,
 } from './commands/licensing-commands.js';
 import { powershellScriptCommand } from './commands/powershell-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
 import { serveCommand } from './commands/serve-command.js';
 import { eventsCommand, exportUsageCommand, statusCommand } from './commands/store-commands.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   eventsCommand,
   exportUsageCommand,
+  reportCommand,
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,

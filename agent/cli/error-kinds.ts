@@ -16,6 +16,7 @@ import type { ApiErrorCode } from '../api/api-error.js';
 import type { ConfigErrorCode } from '../config/config-error.js';
 import type { DriverErrorCode } from '../driver/driver-error.js';
 import type { LabErrorCode } from '../lab/lab-error.js';
+import type { ReportErrorCode } from '../reports/report-error.js';
 import type { RuntimeErrorCode } from '../runtime/runtime-error.js';
 import type { StoreErrorCode } from '../store/errors.js';
 import type { SweepErrorCode } from '../sweep/sweep-error.js';
@@ -36,6 +37,7 @@ export interface LayerCodes {
   readonly sweep: SweepErrorCode;
   readonly store: StoreErrorCode;
   readonly usage: UsageErrorCode;
+  readonly report: ReportErrorCode;
   readonly driver: DriverErrorCode;
   readonly lab: LabErrorCode;
   readonly protocol: ProtocolProblemCode;
@@ -102,6 +104,7 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     TAMPERED: OPERATIONAL,
     INCONSISTENT_REPORT: 'internal',
   },
+  report: { UNKNOWN_REPORT: BAD_INPUT, BAD_PARAMETER: BAD_INPUT, NOT_FOUND: BAD_INPUT },
   driver: {
     UNSUPPORTED: BAD_INPUT,
     HOST_UNAVAILABLE: OPERATIONAL,

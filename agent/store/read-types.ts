@@ -226,3 +226,4 @@ export interface SweepState {
 
 export type * from './read-types-api.js';
 export type * from './read-types-metrics.js';
+export type * from './read-types-reports.js';

@@ -12,6 +12,7 @@ import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
 import { getHost, listHosts } from './queries/host-query.js';
 import { readMetricsSnapshot } from './queries/metrics-query.js';
 import { getMonthClose, listMonthCloses } from './queries/month-query.js';
+import { findVmsByName, readLicenceHistory, readReportInputs } from './queries/report-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
 import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
@@ -28,6 +29,8 @@ import type {
   EventRow,
   HostRow,
   MetricsSnapshot,
+  ReportInputs,
+  ReportLicenceSpan,
   SweepState,
   UsageInputs,
   VmCursor,
@@ -226,6 +229,24 @@ export class Store {
   /** Everything the SPLA month report needs for [from, to), read in one snapshot. Never writes. */
   readUsageInputs(from: Date, to: Date): Promise<UsageInputs> {
     return this.#read((conn) => readUsageInputs(conn, from, to));
+  }
+
+  /**
+   * What the licence reports read, in one snapshot: live VMs with their latest observation, guest
+   * status item and latest host-granted AVMA success; hosts with their current facts. Never writes.
+   */
+  readReportInputs(): Promise<ReportInputs> {
+    return this.#read((conn) => readReportInputs(conn));
+  }
+
+  /** Observation intervals of live VMs (or of the VM `vm`, a GUID), by VM then time. Never writes. */
+  readLicenceHistory(vm: string | null = null): Promise<ReportLicenceSpan[]> {
+    return this.#read((conn) => readLicenceHistory(conn, vm));
+  }
+
+  /** GUIDs of the VMs that are or were called `name` (case-insensitive). Never writes. */
+  findVmsByName(name: string): Promise<string[]> {
+    return this.#read((conn) => findVmsByName(conn, name));
   }
 
   /** The closed month, or null when it was not closed. Never writes. */

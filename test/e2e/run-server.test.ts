@@ -1,7 +1,8 @@
 /**
  * `avma run` serves the API beside the sweep: on a new lab database it prints the URL and a first admin
  * token once; the token works, "sweep now" runs a round through the loop, /readyz turns ready after a
- * round, SIGTERM stops the server and the sweep cleanly; a second start prints no new token.
+ * round, reports follow the lab clock, SIGTERM stops the server and the sweep cleanly; a second start
+ * prints no new token.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,9 @@ describe('e2e/run-server', () => {
     expect(sweep.status).toBe(200);
     const { report } = (await sweep.json()) as { report: { hosts: unknown[] } };
     expect(report.hosts).toHaveLength(6);
+    // Reports about "from now" follow the lab clock (the scenario starts 2026-11-01), not the wall clock.
+    const expiring = await fetch(`${base}/api/v1/reports/expiring`, { headers: auth });
+    expect(((await expiring.json()) as { generatedAt: string }).generatedAt).toMatch(/^2026-11-01T/);
     // The rounds' own collector timings reach /metrics.
     const metrics = await (await fetch(`${base}/metrics`, { headers: auth })).text();
     expect(metrics).toMatch(/^avma_collector_success\{host="HV01",collector="vm-inventory"\} 1$/m);

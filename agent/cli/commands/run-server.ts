@@ -57,6 +57,9 @@ export async function startRunServer(
     metricsPublic: settings.metricsPublic,
     warn: (line) => context.io.stderr(`avma run: ${line}\n`),
     sweepNow: () => options.runner.run(),
+    // Reports about "from now" follow the driver's clock (the lab's simulated time) and the session's
+    // AVMA validity (config evidence.hostWindowHours, or the lab's setting).
+    reports: { now: () => session.now(), avmaValidityMs: session.settings.evidenceWindowMs },
     lastSweepAt: () => lastSweep,
     staleAfterMs: Math.max(3 * options.realIntervalMs, 60_000),
     ...(settings.tls === undefined ? {} : { tls: settings.tls }),
