@@ -5,9 +5,13 @@
 export { AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID, type HostEvent, type HostInfo } from './host.js';
 export {
   isVmId,
+  MAX_VM_MEMORY_BYTES,
+  MAX_VM_PROCESSORS,
+  memoryBytesOrNull,
   PROBLEM_CODES,
   type Problem,
   type ProblemCode,
+  processorCountOrNull,
   type RawVm,
   toVmId,
   VM_ID_FORMAT,
