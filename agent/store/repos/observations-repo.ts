@@ -5,7 +5,7 @@
  */
 import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../model/index.js';
+import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS, VM_STATES } from '../../model/index.js';
 import type { SqlRow, SqlValue } from '../connection.js';
 import {
   EVIDENCE_VALUES,
@@ -19,6 +19,7 @@ import {
 import {
   boolToInt,
   checkBoolean,
+  checkInteger,
   checkOneOf,
   checkOptionalOneOf,
   checkText,
@@ -51,6 +52,8 @@ const COLUMNS = [
   'evidence',
   'claimed_license_status',
   'claimed_channel',
+  'processor_count',
+  'memory_assigned_bytes',
 ] as const;
 
 /** Reasons in the contract's fixed order, without duplicates, so equal sets compare equal. */
@@ -78,6 +81,11 @@ function problemsJson(problems: unknown): string {
   return JSON.stringify(clean);
 }
 
+/** null/undefined (unknown) -> null, else an integer 1..max. */
+function optionalInteger(value: unknown, field: string, max: number): number | null {
+  return value === null || value === undefined ? null : checkInteger(value, field, 1, max);
+}
+
 /** The fields as the column values they are stored and compared as (host id excluded); validates every field. */
 export function fieldColumns(fields: ObservationFields): SqlValue[] {
   if (typeof fields !== 'object' || fields === null) throw invalid('fields', fields, 'an object');
@@ -100,6 +108,8 @@ export function fieldColumns(fields: ObservationFields): SqlValue[] {
     checkOneOf(fields.evidence, 'fields.evidence', EVIDENCE_VALUES),
     checkOptionalOneOf(fields.claimedLicenseStatus, 'fields.claimedLicenseStatus', LICENSE_STATUS_VALUES),
     checkOptionalOneOf(fields.claimedChannel, 'fields.claimedChannel', CHANNELS),
+    optionalInteger(fields.processorCount, 'fields.processorCount', MAX_VM_PROCESSORS),
+    optionalInteger(fields.memoryAssignedBytes, 'fields.memoryAssignedBytes', MAX_VM_MEMORY_BYTES),
   ];
 }
 

@@ -46,6 +46,35 @@ describe('agent/store/migrate', () => {
     expect(await pragmaNumber(conn, 'user_version')).toBe(MIGRATIONS.length + 1);
   });
 
+  it('keeps every observation recorded before VM sizes, with the size unknown (NULL)', async () => {
+    await applyMigrations(conn, MIGRATIONS.slice(0, 3));
+    await conn.exec(`
+      INSERT INTO hosts (id, name, first_seen, last_seen) VALUES (1, 'HV01', 0, 0);
+      INSERT INTO vms (id, guid, first_seen, last_seen) VALUES (1, 'a', 0, 0);
+      INSERT INTO observations (vm_id, host_id, valid_from, last_seen, valid_to, state, data_exchange, os,
+        license_status, channel, eligible, reasons, key_pushed, kvp_wiped, problems, evidence)
+      VALUES (1, 1, 0, 10, 10, 'Running', 1, 'windows-server', 'licensed', 'avma', 1, '[]', 0, 0, '[]', 'host'),
+             (1, 1, 10, 20, NULL, 'Off', 1, 'windows-server', 'licensed', 'avma', 1, '[]', 0, 0, '[]', 'host');`);
+    await applyMigrations(conn, MIGRATIONS);
+    const rows = await queryOnce(
+      dir.file('m.db'),
+      'SELECT valid_from, state, evidence, processor_count, memory_assigned_bytes FROM observations ORDER BY id',
+    );
+    expect(rows).toEqual([
+      {
+        valid_from: 0,
+        state: 'Running',
+        evidence: 'host',
+        processor_count: null,
+        memory_assigned_bytes: null,
+      },
+      { valid_from: 10, state: 'Off', evidence: 'host', processor_count: null, memory_assigned_bytes: null },
+    ]);
+    await expect(conn.exec('UPDATE observations SET processor_count = 0 WHERE id = 1')).rejects.toThrow(
+      'CHECK constraint failed',
+    );
+  });
+
   it('marks observations recorded before licence evidence as the guest’s word, never as host evidence', async () => {
     await applyMigrations(conn, MIGRATIONS.slice(0, 1));
     await conn.exec(`

@@ -105,6 +105,33 @@ describe('agent/store/repos/observations-repo', () => {
     expect(await record(new Date(START.getTime() + 10 * 60_000), observed())).toBe('unchanged');
   });
 
+  it('opens a new interval when the VM is resized, and keeps "unknown" size as null', async () => {
+    const size = (processorCount: number | null, gib: number | null) =>
+      observed({ processorCount, memoryAssignedBytes: gib === null ? null : gib * 2 ** 30 });
+    await record(START, size(2, 4));
+    expect(await record(hoursAfter(START, 0.1), size(2, 4))).toBe('unchanged');
+    expect(await record(hoursAfter(START, 0.15), size(4, 4))).toBe('changed');
+    expect(await record(hoursAfter(START, 0.2), size(4, 16))).toBe('changed');
+    expect(await record(hoursAfter(START, 0.25), observed())).toBe('changed');
+    const inputs = await store.readUsageInputs(START, MONTH_END);
+    expect(inputs.intervals.map((i) => [i.processorCount, i.memoryAssignedBytes])).toEqual([
+      [2, 4 * 2 ** 30],
+      [4, 4 * 2 ** 30],
+      [4, 16 * 2 ** 30],
+      [null, null],
+    ]);
+  });
+
+  it('refuses a vCPU count or memory size no Hyper-V VM can have, naming the field', async () => {
+    await expect(record(START, observed({ processorCount: 0 }))).rejects.toThrow(
+      'fields.processorCount is 0, expected an integer 1..2048',
+    );
+    await expect(record(START, observed({ memoryAssignedBytes: 1.5 }))).rejects.toThrow(
+      'fields.memoryAssignedBytes is 1.5, expected an integer 1..281474976710656',
+    );
+    expect((await store.tableSizes()).rows.observations).toBe(0);
+  });
+
   it('refuses an observation older than the last sighting', async () => {
     await record(hoursAfter(START, 1), observed());
     await expect(record(START, observed())).rejects.toThrow(
