@@ -13,7 +13,7 @@ import {
   VM_MATCHES,
 } from '../store/index.js';
 import { isTokenName, TOKEN_NAME_RULE } from '../tokens/index.js';
-import { USAGE_MONTH_SCHEMA } from '../usage/index.js';
+import { USAGE_CSV_TABLES, USAGE_MONTH_SCHEMA } from '../usage/index.js';
 import { API_ROLES } from './route.js';
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -95,7 +95,7 @@ export const EventQuery = z.strictObject({
 export const UsageMonth = USAGE_MONTH_SCHEMA.meta({ id: 'UsageMonth' });
 export const UsageQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
-  table: z.enum(['hosts', 'vms', 'tenants']).optional(),
+  table: z.enum(USAGE_CSV_TABLES).optional(),
   tenant: Text(256).optional(),
 });
 

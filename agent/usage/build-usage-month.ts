@@ -54,6 +54,7 @@ export function usageMonthFromInputs(
     throw new UsageError('INVALID_OPTION', `the store inputs do not cover exactly ${range.month}`);
   }
   const runs = monthRuns(inputs, checked.runningStates, checked.tenant);
+  const vms = vmRows(runs);
   return Object.freeze({
     month: range.month,
     hosts: hostRows(inputs.hosts, runs, {
@@ -62,8 +63,8 @@ export function usageMonthFromInputs(
       // Coverage is about the agent watching the host, whoever's VMs it counts.
       observedMs: observedMsByHost(inputs),
     }),
-    vms: vmRows(runs),
-    tenants: tenantRows(runs),
+    vms,
+    tenants: tenantRows(runs, vms),
   });
 }
 

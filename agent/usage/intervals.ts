@@ -20,16 +20,21 @@ export function clip(span: Span, startMs: number, endMs: number): Span {
 }
 
 /**
- * The largest number of spans covering one instant (sweep line over the span ends). A span ending at
- * t and another starting at t do not overlap: a VM whose interval was split by a field change at t is
- * one VM, not two. A single sighting counts at its instant.
+ * The largest number of spans covering one instant (sweep line over the span ends), or with `weight`
+ * the largest sum of their weights (vCPUs running at once). A span ending at t and another starting at
+ * t do not overlap: a VM whose interval was split by a field change at t is one VM, not two. A single
+ * sighting counts at its instant.
  */
-export function peakConcurrency(spans: readonly Span[]): number {
+export function peakConcurrency<T extends Span>(
+  spans: readonly T[],
+  weight: (span: T) => number = () => 1,
+): number {
   // [time, order, delta]: at equal times, ends (0) before starts (1) before single-sighting ends (2).
   const edges: [number, number, number][] = [];
   for (const span of spans) {
-    edges.push([span.fromMs, 1, 1]);
-    edges.push(span.untilMs > span.fromMs ? [span.untilMs, 0, -1] : [span.fromMs, 2, -1]);
+    const w = weight(span);
+    edges.push([span.fromMs, 1, w]);
+    edges.push(span.untilMs > span.fromMs ? [span.untilMs, 0, -w] : [span.fromMs, 2, -w]);
   }
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;

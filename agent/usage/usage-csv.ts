@@ -1,6 +1,7 @@
 /**
  * CSV export of the month report, one table per file: `hosts` (default), `vms` (flat: one row per VM
- * and host it ran on, so a spreadsheet can pivot hours by host or tenant) or `tenants`. Single tables
+ * and host it ran on, so a spreadsheet can pivot hours by host or tenant), `tenants`, or `billing`
+ * (one row per VM with its billing figures, which add up to the tenant rows). Single tables
  * open cleanly in Excel; several blocks in one file do not. Format: UTF-8 with a byte-order mark (Excel
  * reads BOM-less CSV in the legacy code page and garbles non-ASCII tenant names), a header row,
  * RFC 4180 quoting (§2.6: fields with comma, double quote, CR or LF are quoted; §2.7: quotes doubled),
@@ -8,7 +9,7 @@
  */
 import type { UsageMonth } from './usage-types.js';
 
-export const USAGE_CSV_TABLES = ['hosts', 'vms', 'tenants'] as const;
+export const USAGE_CSV_TABLES = ['hosts', 'vms', 'tenants', 'billing'] as const;
 export type UsageCsvTable = (typeof USAGE_CSV_TABLES)[number];
 
 export interface UsageCsvOptions {
@@ -70,7 +71,26 @@ const VM_COLUMNS = [
   'licenseStatus',
   'evidence',
 ];
-const TENANT_COLUMNS = ['tenant', 'vms', 'windowsServerVms', 'avmaActivatedVms'] as const;
+/** Tenant billing figures (usage-billing.ts); empty cells for a month closed before they existed. */
+const BILLING_COLUMNS = [
+  'vmHours',
+  'vcpuHours',
+  'unknownVcpuHours',
+  'peakVcpus',
+  'windowsServerVmHours',
+  'avmaActivatedVmHours',
+  'memoryGbHours',
+  'unknownMemoryHours',
+] as const;
+const TENANT_COLUMNS = [
+  'tenant',
+  'vms',
+  'windowsServerVms',
+  'avmaActivatedVms',
+  // Billing, added after the first columns (CSV consumers read columns by name or position).
+  ...BILLING_COLUMNS,
+] as const;
+const BILLING_TABLE_COLUMNS = ['id', 'name', 'tenant', ...BILLING_COLUMNS] as const;
 
 function vmCells(report: UsageMonth): Cell[][] {
   return report.vms.flatMap((vm) =>
@@ -107,7 +127,13 @@ export function usageCsv(
     case 'tenants':
       return render(
         TENANT_COLUMNS,
-        report.tenants.map((t) => TENANT_COLUMNS.map((column) => t[column])),
+        report.tenants.map((t) => TENANT_COLUMNS.map((column) => t[column] ?? null)),
+        options,
+      );
+    case 'billing':
+      return render(
+        BILLING_TABLE_COLUMNS,
+        report.vms.map((vm) => BILLING_TABLE_COLUMNS.map((column) => vm[column] ?? null)),
         options,
       );
   }

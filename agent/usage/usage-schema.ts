@@ -9,6 +9,19 @@ import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES } from '../store/index.js';
 
 const count = z.number().int().nonnegative();
 const nullableCount = count.nullable();
+const hours = z.number().nonnegative();
+
+/** Tenant billing figures (usage-billing.ts), added later: months closed before carry none. */
+const BILLING = {
+  vmHours: hours.optional(),
+  vcpuHours: hours.optional(),
+  unknownVcpuHours: hours.optional(),
+  peakVcpus: count.nullable().optional(),
+  windowsServerVmHours: hours.optional(),
+  avmaActivatedVmHours: hours.optional(),
+  memoryGbHours: hours.optional(),
+  unknownMemoryHours: hours.optional(),
+};
 
 export const USAGE_MONTH_SCHEMA = z.strictObject({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
@@ -40,6 +53,7 @@ export const USAGE_MONTH_SCHEMA = z.strictObject({
       channel: z.enum(CHANNELS),
       licenseStatus: z.enum(LICENSE_STATUS_VALUES),
       evidence: z.enum(EVIDENCE_VALUES),
+      ...BILLING,
     }),
   ),
   tenants: z.array(
@@ -48,6 +62,7 @@ export const USAGE_MONTH_SCHEMA = z.strictObject({
       vms: count,
       windowsServerVms: count,
       avmaActivatedVms: count,
+      ...BILLING,
     }),
   ),
 });

@@ -2,6 +2,7 @@
 import type { UsageInterval } from '../store/index.js';
 import { hoursOf } from './intervals.js';
 import { compareNames, groupBy, hostConfirmedAvma, isWindowsServer, type MonthRuns } from './month-runs.js';
+import { type BillingFigures, tenantBilling, vmBilling } from './usage-billing.js';
 import type { UsageTenantRow, UsageVmRow } from './usage-types.js';
 
 function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInterval) => T | null): T | null {
@@ -13,6 +14,9 @@ function lastNonNull<T>(intervals: readonly UsageInterval[], pick: (i: UsageInte
   return null;
 }
 
+/** A VM row as built now: with its billing figures. */
+export type BilledVmRow = UsageVmRow & BillingFigures;
+
 function byName(a: { name: string | null; id: string }, b: { name: string | null; id: string }): number {
   const order = compareNames(a.name ?? '', b.name ?? '');
   return order !== 0 ? order : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -20,12 +24,13 @@ function byName(a: { name: string | null; id: string }, b: { name: string | null
 
 /**
  * One row per VM that ran in the month, by name: every host it ran on with its hours there (a VM that
- * migrated lists each host), the guest version and edition last identified, and the channel and
- * licence status last concluded in the month with the evidence it rests on.
+ * migrated lists each host), the guest version and edition last identified, the channel and licence
+ * status last concluded in the month with the evidence it rests on, and its billing figures
+ * (usage-billing.ts).
  */
-export function vmRows(month: MonthRuns): UsageVmRow[] {
+export function vmRows(month: MonthRuns): BilledVmRow[] {
   const runsByVm = groupBy(month.runs, (run) => run.vm);
-  const rows: UsageVmRow[] = [];
+  const rows: BilledVmRow[] = [];
   for (const [id, vm] of month.vms) {
     const msByHost = new Map<string, number>();
     for (const run of runsByVm.get(id) ?? []) {
@@ -46,6 +51,7 @@ export function vmRows(month: MonthRuns): UsageVmRow[] {
         channel: last?.channel ?? 'unknown',
         licenseStatus: last?.licenseStatus ?? 'unknown',
         evidence: last?.evidence ?? 'none',
+        ...vmBilling(vm, runsByVm.get(id) ?? []),
       }),
     );
   }
@@ -55,23 +61,31 @@ export function vmRows(month: MonthRuns): UsageVmRow[] {
 /**
  * One row per tenant (null: VMs without a tenant, listed last): VMs that ran, those identified as
  * Windows Server, and those activated by AVMA (licensed through AVMA on the host's own evidence while
- * running) in the month.
+ * running) in the month, and its billing figures: the sums of its rows in `vmRowsOfMonth` and its peak of
+ * vCPUs running at once.
  */
-export function tenantRows(month: MonthRuns): UsageTenantRow[] {
+export function tenantRows(month: MonthRuns, vmRowsOfMonth: readonly BilledVmRow[]): UsageTenantRow[] {
   const avmaActivated = new Set(
     month.runs
       .filter((run) => hostConfirmedAvma(run) && run.licenseStatus === 'licensed')
       .map((run) => run.vm),
   );
   const byTenant = groupBy([...month.vms.values()], (vm) => JSON.stringify(vm.tenant));
+  const rowById = new Map(vmRowsOfMonth.map((row) => [row.id, row]));
+  const runsByVm = groupBy(month.runs, (run) => run.vm);
   return [...byTenant.values()]
-    .map((vms) =>
-      Object.freeze({
+    .map((vms) => {
+      const rows = vms.flatMap((vm) => rowById.get(vm.id) ?? []);
+      return Object.freeze({
         tenant: vms[0]?.tenant ?? null,
         vms: vms.length,
         windowsServerVms: vms.filter(isWindowsServer).length,
         avmaActivatedVms: vms.filter((vm) => avmaActivated.has(vm.id)).length,
-      }),
-    )
+        ...tenantBilling(
+          rows,
+          vms.flatMap((vm) => runsByVm.get(vm.id) ?? []),
+        ),
+      });
+    })
     .sort((a, b) => (a.tenant === null ? 1 : b.tenant === null ? -1 : compareNames(a.tenant, b.tenant)));
 }

@@ -157,7 +157,11 @@ export const exportUsageCommand: CommandSpec = {
     month: { type: 'string', valueName: 'YYYY-MM', description: 'the month, boundaries in UTC' },
     format: { type: 'string', valueName: 'csv|json', description: 'output format' },
     tenant: { type: 'string', valueName: 'T', description: 'only this tenant' },
-    table: { type: 'string', valueName: 'hosts|vms|tenants', description: 'CSV table (default hosts)' },
+    table: {
+      type: 'string',
+      valueName: 'hosts|vms|tenants|billing',
+      description: 'CSV table (default hosts)',
+    },
     'min-cores-per-server': {
       type: 'string',
       valueName: '0|16',
