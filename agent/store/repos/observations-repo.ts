@@ -113,8 +113,18 @@ export function fieldColumns(fields: ObservationFields): SqlValue[] {
   ];
 }
 
-function sameColumns(open: SqlRow, values: readonly SqlValue[]): boolean {
-  return COLUMNS.every((column, i) => open[column] === values[i]);
+/** Assigned memory is the same within `ratio` of the recorded value; to or from unknown is a change. */
+function sameMemory(recorded: unknown, seen: SqlValue | undefined, ratio: number): boolean {
+  if (typeof recorded !== 'number' || typeof seen !== 'number') return recorded === seen;
+  return Math.abs(seen - recorded) <= recorded * ratio;
+}
+
+function sameColumns(open: SqlRow, values: readonly SqlValue[], memoryChangeRatio: number): boolean {
+  return COLUMNS.every((column, i) =>
+    column === 'memory_assigned_bytes'
+      ? sameMemory(open[column], values[i], memoryChangeRatio)
+      : open[column] === values[i],
+  );
 }
 
 /** The stored column values of an observation, host id first; validates every field. */
@@ -126,7 +136,8 @@ export async function observationValues(ctx: TxContext, fields: ObservationField
 export const OPEN_INTERVAL_COLUMNS = `id, vm_id, last_seen, ${COLUMNS.join(', ')}`;
 
 /**
- * What recording `values` at `atMs` does to a VM's open interval (pure). Throws INVALID_ARGUMENT
+ * What recording `values` at `atMs` does to a VM's open interval (pure). Assigned memory within
+ * `memoryChangeRatio` of the recorded value is no change (open-store.ts). Throws INVALID_ARGUMENT
  * for a time before the last sighting.
  */
 export function decideObservation(
@@ -134,6 +145,7 @@ export function decideObservation(
   atMs: number,
   values: readonly SqlValue[],
   staleAfterMs: number,
+  memoryChangeRatio: number,
 ): ObservationChange {
   if (open === undefined) return 'opened';
   const lastSeen = Number(open.last_seen);
@@ -145,7 +157,7 @@ export function decideObservation(
     );
   }
   if (atMs - lastSeen > staleAfterMs) return 'resumed';
-  return sameColumns(open, values) ? 'unchanged' : 'changed';
+  return sameColumns(open, values, memoryChangeRatio) ? 'unchanged' : 'changed';
 }
 
 /** Writes a decision other than `unchanged`: closes the open interval if any, opens the new one. */
@@ -227,7 +239,7 @@ export async function recordObservation(
     `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE vm_id = ? AND valid_to IS NULL`,
     [vmId],
   );
-  const change = decideObservation(open, atMs, values, ctx.staleAfterMs);
+  const change = decideObservation(open, atMs, values, ctx.staleAfterMs, ctx.memoryChangeRatio);
   if (change === 'unchanged') {
     await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id = ?', [atMs, Number(open?.id)]);
   } else {

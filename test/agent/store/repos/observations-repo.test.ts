@@ -122,6 +122,38 @@ describe('agent/store/repos/observations-repo', () => {
     ]);
   });
 
+  it('keeps the interval while Dynamic Memory moves assigned memory within 5%, not a row per sweep', async () => {
+    const memory = (mib: number) => observed({ processorCount: 2, memoryAssignedBytes: mib * 2 ** 20 });
+    await record(START, memory(8192));
+    expect(await record(hoursAfter(START, 0.1), memory(8400))).toBe('unchanged');
+    expect(await record(hoursAfter(START, 0.12), memory(7800))).toBe('unchanged');
+    expect(await record(hoursAfter(START, 0.15), memory(9216))).toBe('changed');
+    const inputs = await store.readUsageInputs(START, MONTH_END);
+    expect(inputs.intervals.map((i) => i.memoryAssignedBytes)).toEqual([8192 * 2 ** 20, 9216 * 2 ** 20]);
+  });
+
+  it('records every memory change with memoryChangeRatio 0, and refuses a ratio above 0.5', async () => {
+    const exact = await storeWithHosts(dir, ['HV01'], START, { memoryChangeRatio: 0 }, 'exact.db');
+    try {
+      await exact.transaction((tx) => tx.upsertVm({ id: VM, tenant: null }, START));
+      const at = (hours: number, mib: number) =>
+        exact.transaction((tx) =>
+          tx.recordObservation(
+            VM,
+            hoursAfter(START, hours),
+            observed({ memoryAssignedBytes: mib * 2 ** 20 }),
+          ),
+        );
+      await at(0, 8192);
+      expect(await at(0.1, 8194)).toBe('changed');
+    } finally {
+      await exact.close();
+    }
+    await expect(storeWithHosts(dir, ['HV01'], START, { memoryChangeRatio: 0.6 }, 'bad.db')).rejects.toThrow(
+      'memoryChangeRatio is 0.6, expected a number 0..0.5',
+    );
+  });
+
   it('refuses a vCPU count or memory size no Hyper-V VM can have, naming the field', async () => {
     await expect(record(START, observed({ processorCount: 0 }))).rejects.toThrow(
       'fields.processorCount is 0, expected an integer 1..2048',
