@@ -75,6 +75,11 @@ export const AgentConfig = z.strictObject({
     .min(1)
     .max(31 * 86_400)
     .optional(),
+  /**
+   * Tenant billing: a VM's assigned memory moving by at most this percentage keeps its observation
+   * interval (Dynamic Memory moves it at nearly every sweep). Default 5 (UNCONFIRMED); 0 records every change.
+   */
+  memoryChangePercent: z.number().min(0).max(50).optional(),
   /** Sweeps without a guest agent report before GUEST_AGENT_SILENT is recorded. */
   silentAfterSweeps: z.int().min(1).max(10_000).optional(),
   /** Hosts swept at the same time. */

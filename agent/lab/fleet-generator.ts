@@ -3,8 +3,8 @@
  * a scenario (validate it with `validateScenario`) whose mix resembles a hosting operator's: mostly
  * activated Datacenter hosts of recent versions in clusters of up to 16 nodes (a Hyper-V failover
  * cluster's maximum is 64; 16 keeps names short), and guests that are mostly Windows Server with every
- * key channel, some Linux and Windows client guests, some VMs off and a few with Data Exchange off.
- * The same options always give the same fleet.
+ * key channel, some Linux and Windows client guests, some VMs off and a few with Data Exchange off,
+ * in a spread of sizes (1 to 8 vCPUs, 2 to 16 GB). The same options always give the same fleet.
  */
 import type { HostVersion } from 'hyperv-kvp';
 import { LabError } from './lab-error.js';
@@ -28,6 +28,19 @@ const CLUSTER_SIZE = 16;
 const HOST_VERSIONS: readonly HostVersion[] = ['2022', '2022', '2019', '2025', '2016'];
 
 type GuestInput = ScenarioInput['vms'][number]['guest'];
+
+/**
+ * Hosting plans [vCPUs, MiB] dealt in turn by VM number, not drawn from the generator, so fleets of
+ * a given seed keep the guests, states and tenants they had before sizes existed (illustrative sizes).
+ */
+const SIZES: readonly (readonly [number, number])[] = [
+  [2, 4096],
+  [4, 8192],
+  [2, 8192],
+  [8, 16384],
+  [1, 2048],
+  [4, 16384],
+];
 
 /** Windows Server guest mixes: [version, edition, key, licence status]. */
 const SERVER_GUESTS: readonly (readonly [string, string, string, string])[] = [
@@ -99,14 +112,18 @@ export function generateFleet(options: FleetOptions): ScenarioInput {
     Array.from({ length: options.vmsPerHost }, (_, index) => {
       const guest = guestFor(prng);
       const roll = prng.nextInt(100);
+      const number = hostIndex * options.vmsPerHost + index;
+      const [vcpus, memoryMb] = SIZES[number % SIZES.length] as readonly [number, number];
       return {
-        name: `vm-${String(hostIndex * options.vmsPerHost + index + 1).padStart(6, '0')}`,
+        name: `vm-${String(number + 1).padStart(6, '0')}`,
         host: host.name,
         tenant: `tenant-${String(prng.nextInt(200) + 1).padStart(3, '0')}`,
         state: roll < 10 ? ('off' as const) : ('running' as const),
         dataExchange: roll < 10 || roll >= 13,
         guestAgent: options.guestAgents === true && guest.os !== 'linux',
         guest,
+        vcpus,
+        memoryMb,
       };
     }),
   );

@@ -19,6 +19,18 @@ const VM_STATE: Readonly<Record<ScenarioVmState, VmState>> = Object.freeze({
   paused: 'Paused',
 });
 
+/**
+ * Size of a VM whose scenario entry names none, by guest OS: [vCPUs, MiB]. Illustrative, chosen as
+ * common hosting plans above each OS's documented minimum (Windows Server 2 GB with Desktop Experience,
+ * Windows 10/11 2 GB for 64-bit, 4 GB for 11), not taken from any operator's data.
+ */
+export const DEFAULT_VM_SIZE: Readonly<Record<ScenarioGuest['os'], readonly [number, number]>> =
+  Object.freeze({
+    'windows-server': [4, 8192],
+    'windows-client': [2, 4096],
+    linux: [2, 2048],
+  });
+
 /** A DNS label from free text: lower case, letters, digits and hyphens, at most 63 characters. */
 export function dnsLabel(text: string): string {
   const label = text
@@ -88,5 +100,7 @@ export function buildVm(spec: ScenarioVm, hostName: string, context: BuildContex
     tenant: spec.tenant ?? null,
     guest: buildGuest(spec, hostName, context),
     guestAgent: spec.guestAgent,
+    vcpus: spec.vcpus ?? DEFAULT_VM_SIZE[spec.guest.os][0],
+    memoryMb: spec.memoryMb ?? DEFAULT_VM_SIZE[spec.guest.os][1],
   });
 }

@@ -4,11 +4,13 @@
  * checked afterwards by scenario-check.ts, because they depend on the order of timed events.
  *
  * Extensions to the documented format, all optional: `settings` (lab-settings.ts), host `fqdn`, a
- * literal product key wherever a key word is accepted, and `key` on `set-edition`.
+ * literal product key wherever a key word is accepted, `key` on `set-edition`, a VM's `vcpus` and
+ * `memoryMb` (defaults by guest OS in lab-build.ts) and the `resize-vm` event.
  */
 import { CLIENT_VERSIONS, HOST_EDITIONS, HOST_VERSIONS, SERVER_VERSIONS } from 'hyperv-kvp';
 import { z } from 'zod';
 import { LICENSE_STATUSES } from '../../shared/avma/index.js';
+import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS } from '../model/index.js';
 import { storeText } from '../store/store-text.js';
 import { labSettingsSchema } from './lab-settings.js';
 
@@ -83,6 +85,16 @@ const ipv6 = z
   .max(39)
   .regex(/^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*$/, 'expected an IPv6 address');
 
+/** Virtual processors of a VM: 1 to Hyper-V's maximum. */
+const vcpus = z.number().int().min(1).max(MAX_VM_PROCESSORS);
+/** Static memory in MiB: Hyper-V takes at least 32 MB, in multiples of 2 MB. */
+const memoryMb = z
+  .number()
+  .int()
+  .min(32)
+  .max(MAX_VM_MEMORY_BYTES / 2 ** 20)
+  .refine((mb) => mb % 2 === 0, 'expected a multiple of 2 MB (Hyper-V assigns memory in 2 MB units)');
+
 export const keySpecSchema = z
   .string()
   .refine((text) => (KEY_WORDS as readonly string[]).includes(text) || LITERAL_KEY.test(text), {
@@ -140,6 +152,10 @@ export const vmSchema = z.strictObject({
   dataExchange: z.boolean().default(true),
   guestAgent: z.boolean().default(false),
   guest: guestSchema,
+  /** Virtual processors; default by guest OS (lab-build.ts). */
+  vcpus: vcpus.optional(),
+  /** Static memory in MiB, assigned while the VM runs; default by guest OS (lab-build.ts). */
+  memoryMb: memoryMb.optional(),
 });
 
 export const hostSchema = z.strictObject({
@@ -204,6 +220,17 @@ export const eventSchema = z.discriminatedUnion('type', [
     key: keySpecSchema.optional(),
   }),
   z.strictObject({ ...at, type: z.literal('rename-vm'), vm: vmRef, name: vmName }),
+  z
+    .strictObject({
+      ...at,
+      type: z.literal('resize-vm'),
+      vm: vmRef,
+      vcpus: vcpus.optional(),
+      memoryMb: memoryMb.optional(),
+    })
+    .refine((event) => event.vcpus !== undefined || event.memoryMb !== undefined, {
+      message: 'expected vcpus, memoryMb or both',
+    }),
   z.strictObject({ ...at, type: z.literal('create-vm'), vm: vmSchema }),
   z.strictObject({
     ...at,
@@ -233,6 +260,7 @@ export const EVENT_TYPES = [
   'replace-key',
   'set-edition',
   'rename-vm',
+  'resize-vm',
   'create-vm',
   'corrupt-kvp',
   'activate-host',

@@ -113,6 +113,34 @@ function migrate(lab: Lab, vm: LabVm, to: string): Result {
   return applied(`${kind} from ${source.name} to ${target.name}`);
 }
 
+/**
+ * Hyper-V changes a VM's processor count only while it is off (Set-VMProcessor), so a running VM is
+ * shut down, resized and started again, as an operator would; memory alone is resized live (runtime
+ * memory resize of static memory, Windows Server 2016 and later; a 2012 R2 host restarts it too).
+ * A Saved or Paused VM holds its configuration in use: refused.
+ */
+function resize(lab: Lab, vm: LabVm, event: Extract<ScenarioEvent, { type: 'resize-vm' }>): Result {
+  const vcpus = event.vcpus ?? vm.vcpus;
+  const memoryMb = event.memoryMb ?? vm.memoryMb;
+  const what = `${vm.vcpus} -> ${vcpus} vCPUs, ${vm.memoryMb} -> ${memoryMb} MB`;
+  if (vcpus === vm.vcpus && memoryMb === vm.memoryMb)
+    return skipped(`already ${vcpus} vCPUs, ${memoryMb} MB`);
+  if (vm.state !== 'Running' && vm.state !== 'Off') {
+    return refused(`${vm.name} is ${vm.state}; start or stop it first`);
+  }
+  const restart =
+    vm.state === 'Running' && (vcpus !== vm.vcpus || lab.host(vm.hostName).version === '2012R2');
+  if (!restart) {
+    vm.resize(vcpus, memoryMb);
+    const how = vm.state === 'Running' ? 'live' : `while ${vm.state}`;
+    return applied(`resized ${how}: ${what}`);
+  }
+  lab.stop(vm, 'Off');
+  vm.resize(vcpus, memoryMb);
+  lab.boot(vm);
+  return applied(`shut down, resized and started: ${what}`);
+}
+
 function setDataExchange(lab: Lab, vm: LabVm, enabled: boolean): Result {
   if (vm.dataExchange === enabled) return skipped(`Data Exchange is already ${enabled ? 'on' : 'off'}`);
   lab.setDataExchange(vm, enabled);
@@ -161,6 +189,8 @@ function vmEvent(lab: Lab, vm: LabVm, event: VmEvent): Result {
       if (vm.exchanging) vm.syncFromHost(lab.host(vm.hostName));
       return applied(`renamed ${old} to ${event.name}`);
     }
+    case 'resize-vm':
+      return resize(lab, vm, event);
     case 'corrupt-kvp':
       if (vm.state !== 'Running') return refused(`${vm.name} is not running`);
       vm.writeGuestItem(event.item, event.value);

@@ -24,7 +24,24 @@ export interface LabVmInit {
   readonly tenant: string | null;
   readonly guest: LabGuest;
   readonly guestAgent: boolean;
+  /** Configured virtual processors. */
+  readonly vcpus: number;
+  /** Configured (static) memory in MiB: what the VM is assigned while it holds memory. */
+  readonly memoryMb: number;
 }
+
+/** States in which a VM holds its memory (Get-VM MemoryAssigned > 0); Off and Saved hold none. */
+const HOLDS_MEMORY: ReadonlySet<VmState> = new Set([
+  'Running',
+  'Paused',
+  'Starting',
+  'Stopping',
+  'Saving',
+  'Pausing',
+  'Resuming',
+  'Reset',
+]);
+const MIB = 1024 * 1024;
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
@@ -57,6 +74,8 @@ export class LabVm {
   #hostName: string;
   #state: VmState;
   #dataExchange: boolean;
+  #vcpus: number;
+  #memoryMb: number;
   readonly #hostItems = new Map<string, string>();
   readonly #external = new Map<string, string>();
   readonly #guestPool = new Map<string, string>();
@@ -72,6 +91,8 @@ export class LabVm {
     this.#hostName = init.hostName;
     this.#state = init.state;
     this.#dataExchange = init.dataExchange;
+    this.#vcpus = init.vcpus;
+    this.#memoryMb = init.memoryMb;
     this.tenant = init.tenant;
     this.guest = init.guest;
     this.guestAgentInstalled = init.guestAgent;
@@ -92,6 +113,21 @@ export class LabVm {
 
   get dataExchange(): boolean {
     return this.#dataExchange;
+  }
+
+  get vcpus(): number {
+    return this.#vcpus;
+  }
+
+  get memoryMb(): number {
+    return this.#memoryMb;
+  }
+
+  /** Reconfigures processors and memory (the caller enforces Hyper-V's rules on when it may). */
+  resize(vcpus: number, memoryMb: number): void {
+    this.#vcpus = vcpus;
+    this.#memoryMb = memoryMb;
+    this.#raw = null;
   }
 
   /** Running with Data Exchange on: the KVP service moves data both ways. */
@@ -194,6 +230,8 @@ export class LabVm {
       intrinsicItems: exchanging ? (this.#intrinsicXml as readonly string[]) : EMPTY,
       guestItems: exchanging ? (this.#guestXml as readonly string[]) : EMPTY,
       hostItems: this.#hostXml,
+      processorCount: this.#vcpus,
+      memoryAssignedBytes: HOLDS_MEMORY.has(this.#state) ? this.#memoryMb * MIB : null,
     });
     return this.#raw;
   }

@@ -7,9 +7,13 @@ export { AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID, type HostEvent, type HostInfo 
 export { SPLA_PRODUCTS, type SplaProduct } from './spla-product.js';
 export {
   isVmId,
+  MAX_VM_MEMORY_BYTES,
+  MAX_VM_PROCESSORS,
+  memoryBytesOrNull,
   PROBLEM_CODES,
   type Problem,
   type ProblemCode,
+  processorCountOrNull,
   type RawVm,
   toVmId,
   VM_ID_FORMAT,

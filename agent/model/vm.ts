@@ -58,6 +58,36 @@ export interface RawVm {
   readonly guestItems: readonly string[];
   /** `HostExchangeItems`: what the host pushed (Source 0). */
   readonly hostItems: readonly string[];
+  /**
+   * Virtual processors the VM is configured with (Get-VM `ProcessorCount`), whatever its state;
+   * `null` when the driver cannot tell. Billing counts it only while the VM runs.
+   */
+  readonly processorCount: number | null;
+  /**
+   * Memory the host has assigned to the VM now, in bytes (Get-VM `MemoryAssigned`): what a running (or
+   * paused) VM holds, changing over time under Dynamic Memory. `null` when none is assigned (an Off or
+   * Saved VM reports 0) or the driver cannot tell: "unknown", never zero.
+   */
+  readonly memoryAssignedBytes: number | null;
+}
+
+/** Most virtual processors a Hyper-V VM can have (2,048 on Windows Server 2025 generation 2 VMs). */
+export const MAX_VM_PROCESSORS = 2048;
+/** Most memory a Hyper-V VM can be assigned (240 TB on Windows Server 2025); a round bound above it. */
+export const MAX_VM_MEMORY_BYTES = 2 ** 48;
+
+/** The processor count when it is a plausible one (1..MAX_VM_PROCESSORS), else `null`. Never throws. */
+export function processorCountOrNull(value: unknown): number | null {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_VM_PROCESSORS
+    ? (value as number)
+    : null;
+}
+
+/** Assigned memory in bytes when plausible (1..MAX_VM_MEMORY_BYTES), else `null`. Never throws. */
+export function memoryBytesOrNull(value: unknown): number | null {
+  return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= MAX_VM_MEMORY_BYTES
+    ? (value as number)
+    : null;
 }
 
 /**

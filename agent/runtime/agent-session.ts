@@ -40,6 +40,8 @@ export interface SessionOptions {
    */
   readonly command?: string;
   readonly staleAfterMs: number;
+  /** See `StoreOptions.memoryChangeRatio`; default the store's. */
+  readonly memoryChangeRatio?: number;
   readonly busyTimeoutMs?: number;
   readonly silentAfterMs: number;
   /** How long a host 12310 AVMA success corroborates a VM's activation; default: the lab's AVMA
@@ -98,6 +100,7 @@ async function openAgentStore(options: SessionOptions): Promise<{ store: Store; 
       readOnly: target.readOnly,
       ...(options.dryRun === undefined ? { writer: { command: options.command ?? 'avma' } } : {}),
       staleAfterMs: options.staleAfterMs,
+      ...(options.memoryChangeRatio === undefined ? {} : { memoryChangeRatio: options.memoryChangeRatio }),
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     });
     return { store, scratch: target.scratch };

@@ -27,6 +27,21 @@ export function optionalIntColumn(row: SqlRow, table: string, column: string): n
   return row[column] === null ? null : intColumn(row, table, column);
 }
 
+/** The column as an integer min..max or null; throws StoreError CORRUPT for any other value. */
+export function optionalBoundedIntColumn(
+  row: SqlRow,
+  table: string,
+  column: string,
+  min: number,
+  max: number,
+): number | null {
+  const value = optionalIntColumn(row, table, column);
+  if (value !== null && (value < min || value > max)) {
+    throw corrupt(table, column, value, `an integer ${min}..${max} or NULL`);
+  }
+  return value;
+}
+
 /** The column as text; throws StoreError CORRUPT when it is not text. */
 export function textColumn(row: SqlRow, table: string, column: string): string {
   const value = row[column];

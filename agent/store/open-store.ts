@@ -10,7 +10,7 @@ import { StoreError, toStoreError } from './errors.js';
 import { applyMigrations, pragmaNumber } from './migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
 import { Store, type StoreSettings } from './store.js';
-import { checkInteger } from './validate.js';
+import { checkInteger, invalid } from './validate.js';
 import { claimWriterLock, type WriterLock } from './writer-lock.js';
 
 /** `PRAGMA application_id` of an avma-agent database: 'AVMA' in ASCII (set by migration 1). */
@@ -34,6 +34,13 @@ export interface StoreOptions {
    * sweep intervals.
    */
   readonly staleAfterMs?: number;
+  /**
+   * Under Dynamic Memory a VM's assigned memory moves at nearly every sweep; a new interval each time
+   * would add a row per VM per sweep. A change of at most this fraction of the recorded value keeps the
+   * interval and its recorded value, so memory GB-hours are within this fraction of what was assigned.
+   * Default 0.05 (UNCONFIRMED how often Dynamic Memory moves by more; 0 records every change).
+   */
+  readonly memoryChangeRatio?: number;
   /**
    * Open as the database's one writer, the agent that sweeps (`avma run`, `avma sweep`, `avma lab run`):
    * rejects with WRITER_BUSY, naming the holder, while another store holds it; released by `close`.
@@ -213,8 +220,19 @@ function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings 
       1,
       366 * 86_400_000,
     ),
+    memoryChangeRatio: checkRatio(options.memoryChangeRatio ?? DEFAULT_MEMORY_CHANGE_RATIO),
     readOnly,
   };
+}
+
+/** See `StoreOptions.memoryChangeRatio`. */
+export const DEFAULT_MEMORY_CHANGE_RATIO = 0.05;
+
+function checkRatio(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 0.5) {
+    throw invalid('memoryChangeRatio', value, 'a number 0..0.5');
+  }
+  return value;
 }
 
 /**

@@ -132,6 +132,10 @@ export interface UsageInterval {
   readonly licenseStatus: ObservedLicenseStatus;
   readonly channel: Channel;
   readonly evidence: Evidence;
+  /** Configured virtual processors; `null`: unknown (not listed, or recorded before migration 4). */
+  readonly processorCount: number | null;
+  /** Memory the host assigned, in bytes; `null`: none assigned or unknown. */
+  readonly memoryAssignedBytes: number | null;
 }
 
 export interface UsageInputs {

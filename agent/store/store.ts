@@ -49,6 +49,7 @@ import type { WriterLock } from './writer-lock.js';
 export interface StoreSettings {
   readonly busyTimeoutMs: number;
   readonly staleAfterMs: number;
+  readonly memoryChangeRatio: number;
   readonly readOnly: boolean;
 }
 
@@ -106,7 +107,7 @@ export class Store {
     }
     return this.#exclusive(async () => {
       await this.#conn.exec('BEGIN IMMEDIATE');
-      const tx = new Transaction(this.#conn, this.settings.staleAfterMs);
+      const tx = new Transaction(this.#conn, this.settings.staleAfterMs, this.settings.memoryChangeRatio);
       try {
         const result = await work(tx);
         tx.finish();

@@ -41,8 +41,8 @@ export class Transaction {
   readonly #ctx: TxContext;
   #active = true;
 
-  constructor(conn: Connection, staleAfterMs: number) {
-    this.#ctx = { conn, staleAfterMs, hostIds: new Map(), vmIds: new Map() };
+  constructor(conn: Connection, staleAfterMs: number, memoryChangeRatio: number) {
+    this.#ctx = { conn, staleAfterMs, memoryChangeRatio, hostIds: new Map(), vmIds: new Map() };
   }
 
   /** Called by the store at COMMIT or ROLLBACK. */

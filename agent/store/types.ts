@@ -118,6 +118,13 @@ export interface ObservationFields {
   readonly keyPushed: boolean;
   readonly kvpWiped: boolean;
   readonly problems: readonly Problem[];
+  /**
+   * Configured virtual processors (1..MAX_VM_PROCESSORS); absent or `null`: unknown (the driver could
+   * not tell, or a row from before migration 4).
+   */
+  readonly processorCount?: number | null;
+  /** Memory assigned now in bytes (1..MAX_VM_MEMORY_BYTES); absent or `null`: none assigned or unknown. */
+  readonly memoryAssignedBytes?: number | null;
 }
 
 /** What `recordObservation` did: the stored interval count grows only for `opened`, `changed`, `resumed`. */

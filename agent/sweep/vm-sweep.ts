@@ -105,6 +105,8 @@ function observation(
     keyPushed: after.has(KEY_ITEM),
     kvpWiped: decision.blocked && agentNames(after).length === 0 && guestSideClean(vm, report),
     problems: capProblems([...vm.problems, ...decision.problems, ...problems]),
+    processorCount: vm.processorCount,
+    memoryAssignedBytes: vm.memoryAssignedBytes,
   };
 }
 

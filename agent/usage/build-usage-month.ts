@@ -45,6 +45,7 @@ export function usageMonthFromInputs(
   }
   const { settings } = checked;
   const runs = monthRuns(inputs, settings.runningStates, checked.tenant);
+  const vms = vmRows(runs);
   const hosts = hostRows(inputs.hosts, runs, {
     tenantFiltered: checked.tenant !== undefined,
     settings,
@@ -55,8 +56,8 @@ export function usageMonthFromInputs(
     month: range.month,
     settings,
     hosts,
-    vms: vmRows(runs),
-    tenants: tenantRows(runs),
+    vms,
+    tenants: tenantRows(runs, vms),
     reseller: resellerRows({ month: range.month, endMs: range.end.getTime() }, hosts, settings),
     warnings: reportWarnings(hosts, settings),
   });

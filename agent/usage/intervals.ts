@@ -61,9 +61,27 @@ export function highWaterMark(spans: readonly Span[]): HighWaterMark {
   return { peak, firstAtMs };
 }
 
-/** The largest number of spans covering one instant (see `highWaterMark`). */
-export function peakConcurrency(spans: readonly Span[]): number {
-  return highWaterMark(spans).peak;
+/**
+ * The largest number of spans covering one instant (see `highWaterMark`), or with `weight` the largest
+ * sum of their weights (vCPUs running at once), with the same rule at equal instants.
+ */
+export function peakConcurrency<T extends Span>(spans: readonly T[], weight?: (span: T) => number): number {
+  if (weight === undefined) return highWaterMark(spans).peak;
+  // [time, order, delta]: at equal times, ends (0) before starts (1) before single-sighting ends (2).
+  const edges: [number, number, number][] = [];
+  for (const span of spans) {
+    const w = weight(span);
+    edges.push([span.fromMs, 1, w]);
+    edges.push(span.untilMs > span.fromMs ? [span.untilMs, 0, -w] : [span.fromMs, 2, -w]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let current = 0;
+  let peak = 0;
+  for (const [, , delta] of edges) {
+    current += delta;
+    if (current > peak) peak = current;
+  }
+  return peak;
 }
 
 /** Milliseconds to hours with two decimals (36-second resolution), as the report prints them. */

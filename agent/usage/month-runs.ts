@@ -15,6 +15,10 @@ export interface Run extends Span {
   readonly channel: UsageInterval['channel'];
   readonly licenseStatus: UsageInterval['licenseStatus'];
   readonly evidence: UsageInterval['evidence'];
+  /** Virtual processors during the run; `null`: unknown. */
+  readonly processorCount: number | null;
+  /** Memory assigned during the run, bytes; `null`: unknown. */
+  readonly memoryAssignedBytes: number | null;
 }
 
 /**
@@ -64,8 +68,18 @@ export function monthRuns(
     observations.set(interval.vm, [...(observations.get(interval.vm) ?? []), interval]);
     if (!runningStates.includes(interval.state)) continue;
     const { fromMs, untilMs } = clip(interval, startMs, endMs);
-    const { vm, host, channel, licenseStatus, evidence } = interval;
-    runs.push({ vm, host, fromMs, untilMs, channel, licenseStatus, evidence });
+    const { vm, host, channel, licenseStatus, evidence, processorCount, memoryAssignedBytes } = interval;
+    runs.push({
+      vm,
+      host,
+      fromMs,
+      untilMs,
+      channel,
+      licenseStatus,
+      evidence,
+      processorCount,
+      memoryAssignedBytes,
+    });
   }
   const ran = new Set(runs.map((run) => run.vm));
   const vms = new Map([...selected].filter(([id]) => ran.has(id)));

@@ -1,6 +1,7 @@
 /**
  * CSV export of the month report, one table per file: `hosts` (default), `vms` (flat: one row per VM
- * and host it ran on, so a spreadsheet can pivot hours by host or tenant), `tenants`, `configurations`
+ * and host it ran on, so a spreadsheet can pivot hours by host or tenant), `tenants`, `billing`
+ * (one row per VM with its billing figures, which add up to the tenant rows), `configurations`
  * (one row per host and configuration, with its licences) or `reseller` (the usage form's lines). Single tables
  * open cleanly in Excel; several blocks in one file do not. Format: UTF-8 with a byte-order mark (Excel
  * reads BOM-less CSV in the legacy code page and garbles non-ASCII tenant names), a header row,
@@ -9,7 +10,7 @@
  */
 import type { UsageMonth } from './usage-types.js';
 
-export const USAGE_CSV_TABLES = ['hosts', 'vms', 'tenants', 'configurations', 'reseller'] as const;
+export const USAGE_CSV_TABLES = ['hosts', 'vms', 'tenants', 'billing', 'configurations', 'reseller'] as const;
 export type UsageCsvTable = (typeof USAGE_CSV_TABLES)[number];
 
 export interface UsageCsvOptions {
@@ -72,7 +73,26 @@ const VM_COLUMNS = [
   'evidence',
   'tenantLicensed',
 ];
-const TENANT_COLUMNS = ['tenant', 'vms', 'windowsServerVms', 'avmaActivatedVms'] as const;
+/** Tenant billing figures (usage-billing.ts); empty cells for a month closed before they existed. */
+const BILLING_COLUMNS = [
+  'vmHours',
+  'vcpuHours',
+  'unknownVcpuHours',
+  'peakVcpus',
+  'windowsServerVmHours',
+  'avmaActivatedVmHours',
+  'memoryGbHours',
+  'unknownMemoryHours',
+] as const;
+const TENANT_COLUMNS = [
+  'tenant',
+  'vms',
+  'windowsServerVms',
+  'avmaActivatedVms',
+  // Billing, added after the first columns (CSV consumers read columns by name or position).
+  ...BILLING_COLUMNS,
+] as const;
+const BILLING_TABLE_COLUMNS = ['id', 'name', 'tenant', ...BILLING_COLUMNS] as const;
 
 function vmCells(report: UsageMonth): Cell[][] {
   return report.vms.flatMap((vm) =>
@@ -140,7 +160,13 @@ export function usageCsv(
     case 'tenants':
       return render(
         TENANT_COLUMNS,
-        report.tenants.map((t) => TENANT_COLUMNS.map((column) => t[column])),
+        report.tenants.map((t) => TENANT_COLUMNS.map((column) => t[column] ?? null)),
+        options,
+      );
+    case 'billing':
+      return render(
+        BILLING_TABLE_COLUMNS,
+        report.vms.map((vm) => BILLING_TABLE_COLUMNS.map((column) => vm[column] ?? null)),
         options,
       );
     case 'configurations':

@@ -10,6 +10,19 @@ import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES } from '../store/index.js';
 
 const count = z.number().int().nonnegative();
 const nullableCount = count.nullable();
+const hours = z.number().nonnegative();
+
+/** Tenant billing figures (usage-billing.ts), added later: months closed before carry none. */
+const BILLING = {
+  vmHours: hours.optional(),
+  vcpuHours: hours.optional(),
+  unknownVcpuHours: hours.optional(),
+  peakVcpus: count.nullable().optional(),
+  windowsServerVmHours: hours.optional(),
+  avmaActivatedVmHours: hours.optional(),
+  memoryGbHours: hours.optional(),
+  unknownMemoryHours: hours.optional(),
+};
 
 const SETTINGS = z.strictObject({
   standardVmsPerLicenceSet: z.union([z.literal(1), z.literal(2)]),
@@ -80,6 +93,7 @@ export const USAGE_MONTH_SCHEMA = z.strictObject({
       licenseStatus: z.enum(LICENSE_STATUS_VALUES),
       evidence: z.enum(EVIDENCE_VALUES),
       tenantLicensed: z.boolean().optional(),
+      ...BILLING,
     }),
   ),
   tenants: z.array(
@@ -88,6 +102,7 @@ export const USAGE_MONTH_SCHEMA = z.strictObject({
       vms: count,
       windowsServerVms: count,
       avmaActivatedVms: count,
+      ...BILLING,
     }),
   ),
   reseller: z.array(RESELLER_ROW).optional(),

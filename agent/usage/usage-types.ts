@@ -95,6 +95,24 @@ export interface UsageVmRow {
    * running time in the month. Absent in reports closed before the flag was added.
    */
   readonly tenantLicensed?: boolean;
+  // Billing figures (usage-billing.ts): every report built now has them; only reports of months closed
+  // before tenant billing was added lack them.
+  /** Hours the VM ran in the month, on any host (a VM that migrated counts once). */
+  readonly vmHours?: number;
+  /** Σ running hours × virtual processors, over the hours whose processor count is known. */
+  readonly vcpuHours?: number;
+  /** Running hours whose processor count is unknown (never guessed into `vcpuHours`). */
+  readonly unknownVcpuHours?: number;
+  /** Largest processor count while running; `null` when none is known. */
+  readonly peakVcpus?: number | null;
+  /** `vmHours` when the VM was identified as Windows Server, else 0. */
+  readonly windowsServerVmHours?: number;
+  /** Running hours licensed through AVMA on the host's own evidence (a guest's claim never counts). */
+  readonly avmaActivatedVmHours?: number;
+  /** Σ running hours × assigned memory in GB (1024³ bytes), over the hours it is known. */
+  readonly memoryGbHours?: number;
+  /** Running hours whose assigned memory is unknown. */
+  readonly unknownMemoryHours?: number;
 }
 
 export interface UsageTenantRow {
@@ -102,6 +120,17 @@ export interface UsageTenantRow {
   readonly vms: number;
   readonly windowsServerVms: number;
   readonly avmaActivatedVms: number;
+  // Billing figures: the sums of the tenant's VM rows, except `peakVcpus`; absent from reports of months
+  // closed before tenant billing was added.
+  readonly vmHours?: number;
+  readonly vcpuHours?: number;
+  readonly unknownVcpuHours?: number;
+  /** The most vCPUs of the tenant's VMs running at one instant; `null` when none is known. */
+  readonly peakVcpus?: number | null;
+  readonly windowsServerVmHours?: number;
+  readonly avmaActivatedVmHours?: number;
+  readonly memoryGbHours?: number;
+  readonly unknownMemoryHours?: number;
 }
 
 /** One line of the reseller's usage form. */

@@ -108,6 +108,9 @@ export async function resolveAgentRun(
     staleAfterMs: staleAfter * 1000,
     silentAfterMs: (config.silentAfterSweeps ?? DEFAULT_SILENT_AFTER_SWEEPS) * interval * 1000,
     tenants: config.tenants ?? [],
+    ...(config.memoryChangePercent === undefined
+      ? {}
+      : { memoryChangeRatio: config.memoryChangePercent / 100 }),
     ...(config.disabledCollectors === undefined ? {} : { disabledCollectors: config.disabledCollectors }),
     ...(config.evidence?.hostWindowHours === undefined
       ? {}

@@ -1,7 +1,13 @@
 import { KVP_MAX_ITEM_XML_CHARS } from 'hyperv-kvp';
+import {
+  MAX_VM_MEMORY_BYTES,
+  MAX_VM_PROCESSORS,
+  memoryBytesOrNull,
+  processorCountOrNull,
+} from '../../model/index.js';
 import { DriverError } from '../driver-error.js';
 import type { RawVm, VmState } from '../hyperv-driver.js';
-import { Inventory, InventoryVm } from './schemas.js';
+import { Inventory, InventoryVm, MemoryAssigned, ProcessorCount } from './schemas.js';
 import { describeIssue, parseStrict } from './validate.js';
 
 /** Something odd in one VM of an inventory: reported, and that VM (or item) left out. */
@@ -91,6 +97,51 @@ function itemList(
   return kept;
 }
 
+/** Echo of a refused value for a one-line reason: JSON, cut short. */
+function echo(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * One billing figure of a VM: absent (a recording from before it was listed) or `zero` (MemoryAssigned
+ * "0": the VM holds no memory, i.e. is not running) is unknown without a report; a value that fails its
+ * schema or `plausible` is refused, reported in one line naming the field, and unknown: never guessed.
+ */
+function billingFigure(
+  field: 'ProcessorCount' | 'MemoryAssigned',
+  value: unknown,
+  plausible: (n: number) => number | null,
+  note: (problem: string) => void,
+): number | null {
+  if (value === undefined) return null;
+  const parsed = (field === 'ProcessorCount' ? ProcessorCount : MemoryAssigned).safeParse(value);
+  if (parsed.success && parsed.data === '0') return null;
+  const figure = parsed.success ? plausible(Number(parsed.data)) : null;
+  if (figure === null) {
+    const limit = field === 'ProcessorCount' ? MAX_VM_PROCESSORS : MAX_VM_MEMORY_BYTES;
+    const expected = parsed.success
+      ? `expected at most ${limit} (Hyper-V's maximum)`
+      : (parsed.error.issues[0]?.message ?? 'invalid');
+    note(`${field} is ${echo(value)}: ${expected}; taken as unknown`);
+  }
+  return figure;
+}
+
+/** The VM's vCPUs and assigned memory (see `billingFigure`). */
+function billingFigures(
+  vm: InventoryVm,
+  index: number,
+  id: string,
+  report: Report,
+): Pick<RawVm, 'processorCount' | 'memoryAssignedBytes'> {
+  const note = (reason: string) => report({ index, vmId: id, reason });
+  return {
+    processorCount: billingFigure('ProcessorCount', vm.ProcessorCount, processorCountOrNull, note),
+    memoryAssignedBytes: billingFigure('MemoryAssigned', vm.MemoryAssigned, memoryBytesOrNull, note),
+  };
+}
+
 function toRawVm(vm: InventoryVm, index: number, report: Report): RawVm {
   const id = vm.Id.toLowerCase();
   if (vm.DataExchange === 'unknown') {
@@ -108,6 +159,7 @@ function toRawVm(vm: InventoryVm, index: number, report: Report): RawVm {
     intrinsicItems: Object.freeze(itemList(vm.IntrinsicItems, 'IntrinsicItems', index, id, report)),
     guestItems: Object.freeze(itemList(vm.GuestItems, 'GuestItems', index, id, report)),
     hostItems: Object.freeze(itemList(vm.HostItems, 'HostItems', index, id, report)),
+    ...billingFigures(vm, index, id, report),
   });
 }
 

@@ -10,6 +10,13 @@ import { isVmId } from '../../model/index.js';
 const digits = z.string().regex(/^\d{1,19}$/, 'expected a decimal number as a string');
 const optionalDigits = z.union([z.literal(''), digits]);
 
+const PROCESSOR_COUNT = 'expected a processor count as a decimal string';
+/** A VM's virtual processor count as list-vms prints it (Get-VM ProcessorCount). */
+export const ProcessorCount = z.string({ error: PROCESSOR_COUNT }).regex(/^[1-9]\d{0,3}$/, PROCESSOR_COUNT);
+const BYTE_COUNT = 'expected a byte count as a decimal string';
+/** A VM's assigned memory in bytes as list-vms prints it (Get-VM MemoryAssigned; "0" when not running). */
+export const MemoryAssigned = z.string({ error: BYTE_COUNT }).regex(/^\d{1,16}$/, BYTE_COUNT);
+
 /**
  * A JSON array as Windows PowerShell 5.1 may print it: as an array, as `null` (empty), or wrapped as
  * `{"value": [...], "Count": n}` when the array was a PSObject (5.1's ETS Count property).
@@ -73,6 +80,10 @@ export const InventoryVm = z
     IntrinsicItems: psArray(z.unknown()),
     GuestItems: psArray(z.unknown()),
     HostItems: psArray(z.unknown()),
+    // Billing figures, checked one by one in inventory.ts: a bad one is refused and reported, the VM
+    // stays (its other fields decide AVMA). Absent from recordings made before they were listed.
+    ProcessorCount: z.unknown().optional(),
+    MemoryAssigned: z.unknown().optional(),
   })
   .strict();
 export type InventoryVm = z.infer<typeof InventoryVm>;

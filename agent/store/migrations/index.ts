@@ -6,6 +6,7 @@
 import { MIGRATION_0001_INIT } from './0001-init.js';
 import { MIGRATION_0002_LICENCE_EVIDENCE } from './0002-licence-evidence.js';
 import { MIGRATION_0003_TOKENS } from './0003-tokens.js';
+import { MIGRATION_0004_VM_SIZE } from './0004-vm-size.js';
 
 export interface Migration {
   /** 1-based; stored in `PRAGMA user_version` once applied. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ version: 1, name: '0001-init', sql: MIGRATION_0001_INIT }),
   Object.freeze({ version: 2, name: '0002-licence-evidence', sql: MIGRATION_0002_LICENCE_EVIDENCE }),
   Object.freeze({ version: 3, name: '0003-tokens', sql: MIGRATION_0003_TOKENS }),
+  Object.freeze({ version: 4, name: '0004-vm-size', sql: MIGRATION_0004_VM_SIZE }),
 ]);
 
 /** The schema version this build writes: the number of the newest migration. */

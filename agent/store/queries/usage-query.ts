@@ -4,13 +4,14 @@
  */
 import { EDITIONS, HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
 import { CHANNELS } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../model/index.js';
+import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS, VM_STATES } from '../../model/index.js';
 import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
   jsonColumn,
   oneOfColumn,
+  optionalBoundedIntColumn,
   optionalIntColumn,
   optionalOneOfColumn,
   optionalTextColumn,
@@ -38,10 +39,12 @@ const INTERVAL_COLUMNS = [
   'license_status',
   'channel',
   'evidence',
+  'processor_count',
+  'memory_assigned_bytes',
 ] as const;
 const INTERVALS_SQL = `
 SELECT v.guid AS vm, h.name AS host, o.valid_from, COALESCE(o.valid_to, o.last_seen) AS until, o.state,
-  o.version, o.edition, o.license_status, o.channel, o.evidence
+  o.version, o.edition, o.license_status, o.channel, o.evidence, o.processor_count, o.memory_assigned_bytes
 FROM observations o JOIN vms v ON v.id = o.vm_id JOIN hosts h ON h.id = o.host_id
 WHERE ${TOUCHES}
 ORDER BY v.guid, o.valid_from, o.id`;
@@ -99,6 +102,14 @@ function decodeInterval(row: SqlRow): UsageInterval {
     licenseStatus: oneOfColumn(row, 'observations', 'license_status', LICENSE_STATUS_VALUES),
     channel: oneOfColumn(row, 'observations', 'channel', CHANNELS),
     evidence: oneOfColumn(row, 'observations', 'evidence', EVIDENCE_VALUES),
+    processorCount: optionalBoundedIntColumn(row, 'observations', 'processor_count', 1, MAX_VM_PROCESSORS),
+    memoryAssignedBytes: optionalBoundedIntColumn(
+      row,
+      'observations',
+      'memory_assigned_bytes',
+      1,
+      MAX_VM_MEMORY_BYTES,
+    ),
   });
 }
 

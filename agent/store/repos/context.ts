@@ -10,6 +10,8 @@ import { checkGuid, checkText } from '../validate.js';
 export interface TxContext {
   readonly conn: Connection;
   readonly staleAfterMs: number;
+  /** A VM's assigned memory moving by at most this fraction keeps its interval (open-store.ts). */
+  readonly memoryChangeRatio: number;
   readonly hostIds: Map<string, number>;
   readonly vmIds: Map<string, number>;
 }

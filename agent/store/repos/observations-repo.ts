@@ -5,7 +5,7 @@
  */
 import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
-import { VM_STATES } from '../../model/index.js';
+import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS, VM_STATES } from '../../model/index.js';
 import type { SqlRow, SqlValue } from '../connection.js';
 import {
   EVIDENCE_VALUES,
@@ -19,6 +19,7 @@ import {
 import {
   boolToInt,
   checkBoolean,
+  checkInteger,
   checkOneOf,
   checkOptionalOneOf,
   checkText,
@@ -51,6 +52,8 @@ const COLUMNS = [
   'evidence',
   'claimed_license_status',
   'claimed_channel',
+  'processor_count',
+  'memory_assigned_bytes',
 ] as const;
 
 /** Reasons in the contract's fixed order, without duplicates, so equal sets compare equal. */
@@ -78,6 +81,11 @@ function problemsJson(problems: unknown): string {
   return JSON.stringify(clean);
 }
 
+/** null/undefined (unknown) -> null, else an integer 1..max. */
+function optionalInteger(value: unknown, field: string, max: number): number | null {
+  return value === null || value === undefined ? null : checkInteger(value, field, 1, max);
+}
+
 /** The fields as the column values they are stored and compared as (host id excluded); validates every field. */
 export function fieldColumns(fields: ObservationFields): SqlValue[] {
   if (typeof fields !== 'object' || fields === null) throw invalid('fields', fields, 'an object');
@@ -100,11 +108,23 @@ export function fieldColumns(fields: ObservationFields): SqlValue[] {
     checkOneOf(fields.evidence, 'fields.evidence', EVIDENCE_VALUES),
     checkOptionalOneOf(fields.claimedLicenseStatus, 'fields.claimedLicenseStatus', LICENSE_STATUS_VALUES),
     checkOptionalOneOf(fields.claimedChannel, 'fields.claimedChannel', CHANNELS),
+    optionalInteger(fields.processorCount, 'fields.processorCount', MAX_VM_PROCESSORS),
+    optionalInteger(fields.memoryAssignedBytes, 'fields.memoryAssignedBytes', MAX_VM_MEMORY_BYTES),
   ];
 }
 
-function sameColumns(open: SqlRow, values: readonly SqlValue[]): boolean {
-  return COLUMNS.every((column, i) => open[column] === values[i]);
+/** Assigned memory is the same within `ratio` of the recorded value; to or from unknown is a change. */
+function sameMemory(recorded: unknown, seen: SqlValue | undefined, ratio: number): boolean {
+  if (typeof recorded !== 'number' || typeof seen !== 'number') return recorded === seen;
+  return Math.abs(seen - recorded) <= recorded * ratio;
+}
+
+function sameColumns(open: SqlRow, values: readonly SqlValue[], memoryChangeRatio: number): boolean {
+  return COLUMNS.every((column, i) =>
+    column === 'memory_assigned_bytes'
+      ? sameMemory(open[column], values[i], memoryChangeRatio)
+      : open[column] === values[i],
+  );
 }
 
 /** The stored column values of an observation, host id first; validates every field. */
@@ -116,7 +136,8 @@ export async function observationValues(ctx: TxContext, fields: ObservationField
 export const OPEN_INTERVAL_COLUMNS = `id, vm_id, last_seen, ${COLUMNS.join(', ')}`;
 
 /**
- * What recording `values` at `atMs` does to a VM's open interval (pure). Throws INVALID_ARGUMENT
+ * What recording `values` at `atMs` does to a VM's open interval (pure). Assigned memory within
+ * `memoryChangeRatio` of the recorded value is no change (open-store.ts). Throws INVALID_ARGUMENT
  * for a time before the last sighting.
  */
 export function decideObservation(
@@ -124,6 +145,7 @@ export function decideObservation(
   atMs: number,
   values: readonly SqlValue[],
   staleAfterMs: number,
+  memoryChangeRatio: number,
 ): ObservationChange {
   if (open === undefined) return 'opened';
   const lastSeen = Number(open.last_seen);
@@ -135,7 +157,7 @@ export function decideObservation(
     );
   }
   if (atMs - lastSeen > staleAfterMs) return 'resumed';
-  return sameColumns(open, values) ? 'unchanged' : 'changed';
+  return sameColumns(open, values, memoryChangeRatio) ? 'unchanged' : 'changed';
 }
 
 /** Writes a decision other than `unchanged`: closes the open interval if any, opens the new one. */
@@ -217,7 +239,7 @@ export async function recordObservation(
     `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE vm_id = ? AND valid_to IS NULL`,
     [vmId],
   );
-  const change = decideObservation(open, atMs, values, ctx.staleAfterMs);
+  const change = decideObservation(open, atMs, values, ctx.staleAfterMs, ctx.memoryChangeRatio);
   if (change === 'unchanged') {
     await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id = ?', [atMs, Number(open?.id)]);
   } else {

@@ -143,7 +143,7 @@ async function recordObservations(
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
     const current = open.get(vmId);
-    const change = decideObservation(current, atMs, vm.values, ctx.staleAfterMs);
+    const change = decideObservation(current, atMs, vm.values, ctx.staleAfterMs, ctx.memoryChangeRatio);
     counts[change]++;
     if (change === 'unchanged') unchanged.push(Number(current?.id));
     else writes.push({ vmId, open: current, values: vm.values, change });

@@ -16,7 +16,7 @@ import {
 import { problem } from '../../decide/problems.js';
 import type { HypervDriver } from '../../driver/hyperv-driver.js';
 import type { RawVm, VmState } from '../../model/index.js';
-import { isVmId } from '../../model/index.js';
+import { isVmId, memoryBytesOrNull, processorCountOrNull } from '../../model/index.js';
 import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
@@ -38,6 +38,10 @@ export interface InventoryVm {
   readonly pools: Readonly<Record<KvpPool, DecodedPool>>;
   /** HostExchangeItems by name. */
   readonly hostItems: ReadonlyMap<string, string>;
+  /** Configured virtual processors; `null` when unknown (billing: agent/usage). */
+  readonly processorCount: number | null;
+  /** Memory assigned now in bytes; `null` when none is assigned (not running) or unknown. */
+  readonly memoryAssignedBytes: number | null;
   readonly problems: readonly Problem[];
 }
 
@@ -142,6 +146,9 @@ export function inventoryVm(raw: RawVm, cache: SweepCache | null = null): Invent
     identity: identityOf(intrinsic),
     pools: Object.freeze({ intrinsic, guest, host }),
     hostItems: new Map(host.items.map((item) => [item.name, item.data])),
+    // Drivers validate these; a value out of range from any driver is unknown, never stored.
+    processorCount: processorCountOrNull(raw.processorCount),
+    memoryAssignedBytes: memoryBytesOrNull(raw.memoryAssignedBytes),
     problems: Object.freeze([...intrinsic.problems, ...guest.problems, ...host.problems]),
   });
 }

@@ -27,6 +27,7 @@ describe('agent/config/load-config', () => {
         silentAfterSweeps: 3,
         concurrency: 4,
         labSpeed: 60,
+        memoryChangePercent: 2.5,
         tenants: [
           { prefix: 'contoso-', tenant: 'contoso' },
           { regex: '^fab\\d+$', tenant: 'fabrikam' },
@@ -47,6 +48,7 @@ describe('agent/config/load-config', () => {
     expect(config.hosts).toHaveLength(3);
     expect(config.powershell?.kvpWriteApi).toBe('cim');
     expect(config.spla?.skus?.['Windows Server Standard']).toBe('STD-0001');
+    expect(config.memoryChangePercent).toBe(2.5);
   });
 
   it.each([
@@ -56,6 +58,7 @@ describe('agent/config/load-config', () => {
       'agent.json: (top level): unknown field "colour", expected only the documented fields',
     ],
     ['{"interval": 0}', 'INVALID', /^agent\.json: interval: /],
+    ['{"memoryChangePercent": 80}', 'INVALID', /^agent\.json: memoryChangePercent: /],
     ['{"driver": "vmware"}', 'INVALID', /^agent\.json: driver: /],
     ['{"hosts": ["HV01; Remove-Item C:"]}', 'INVALID', 'agent.json: hosts[0]: expected a host name'],
     ['{"tenants": [{"regex": "(", "tenant": "x"}]}', 'INVALID', /^agent\.json: tenants\[0\]/],

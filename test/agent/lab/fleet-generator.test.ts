@@ -22,6 +22,8 @@ describe('agent/lab/fleet-generator', () => {
     expect(keys).toEqual(new Set(['avma', 'gvlk', 'mak', 'retail', 'oem', 'none']));
     expect(vms.some((vm) => vm.state === 'off')).toBe(true);
     expect(vms.some((vm) => vm.state === 'running' && !vm.dataExchange)).toBe(true);
+    const sizes = new Set(vms.map((vm) => `${vm.vcpus}/${vm.memoryMb}`));
+    expect(sizes).toEqual(new Set(['2/4096', '4/8192', '2/8192', '8/16384', '1/2048', '4/16384']));
   });
 
   it('builds a 1,024-VM host the lab driver lists in full', async () => {

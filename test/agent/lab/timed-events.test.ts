@@ -172,6 +172,62 @@ describe('agent/lab/timed-events', () => {
     expect(renamed.parameters.get('VirtualMachineName')).toBe('frontend');
   });
 
+  it("lists each VM's vCPUs and memory: by guest OS unless the scenario says, none assigned when Off", async () => {
+    const lab = await run(
+      [
+        avmaGuest('a'),
+        avmaGuest('b', 'HV01', { vcpus: 16, memoryMb: 65536 }),
+        avmaGuest('c', 'HV01', { state: 'off', vcpus: 2 }),
+        vm('l', 'HV01', { os: 'linux' }),
+      ],
+      [],
+    );
+    const listed = await new LabDriver(lab, 'HV01').listVms();
+    expect(listed.map((raw) => [raw.name, raw.processorCount, raw.memoryAssignedBytes])).toEqual([
+      ['a', 4, 8192 * 2 ** 20],
+      ['b', 16, 65536 * 2 ** 20],
+      ['c', 2, null],
+      ['l', 2, 2048 * 2 ** 20],
+    ]);
+  });
+
+  it('resize-vm restarts a running VM for new vCPUs, resizes memory live, skips a same size, refuses a saved VM', async () => {
+    const lab = await run(
+      [
+        avmaGuest('a', 'HV01', { vcpus: 2 }),
+        avmaGuest('b', 'HV01', { memoryMb: 4096 }),
+        avmaGuest('c', 'HV01', { state: 'saved' }),
+      ],
+      [
+        { at: T(2), type: 'resize-vm', vm: 'a', vcpus: 4 },
+        { at: T(2), type: 'resize-vm', vm: 'b', memoryMb: 16384 },
+        { at: T(2, 1), type: 'resize-vm', vm: 'b', vcpus: 4 },
+        { at: T(2, 2), type: 'resize-vm', vm: 'c', vcpus: 8 },
+      ],
+    );
+    expect(entry(lab, 0)).toMatchObject({
+      outcome: 'applied',
+      detail: 'shut down, resized and started: 2 -> 4 vCPUs, 8192 -> 8192 MB',
+    });
+    expect(entry(lab, 1)).toMatchObject({
+      outcome: 'applied',
+      detail: 'resized live: 4 -> 4 vCPUs, 4096 -> 16384 MB',
+    });
+    expect(entry(lab, 2)).toMatchObject({ outcome: 'skipped', detail: 'already 4 vCPUs, 16384 MB' });
+    expect(entry(lab, 3)).toMatchObject({ outcome: 'refused', detail: 'c is Saved; start or stop it first' });
+    expect(lab.vmByName('a').state).toBe('Running');
+    expect(lab.vmByName('a').raw()).toMatchObject({ processorCount: 4, memoryAssignedBytes: 8192 * 2 ** 20 });
+  });
+
+  it('refuses a resize-vm that names neither vCPUs nor memory, or an odd memory size', async () => {
+    await expect(async () =>
+      labOf({ hosts: HOSTS, vms: [avmaGuest('a')], events: [{ at: T(2), type: 'resize-vm', vm: 'a' }] }),
+    ).rejects.toThrow('expected vcpus, memoryMb or both');
+    await expect(async () =>
+      labOf({ hosts: HOSTS, vms: [avmaGuest('a', 'HV01', { memoryMb: 1023 })], events: [] }),
+    ).rejects.toThrow('vms[0].memoryMb: expected a multiple of 2 MB');
+  });
+
   it('create-vm adds a VM with a fresh GUID that boots when running', async () => {
     const created = vm('new01', 'HV02', server('2022', 'standard'));
     const lab = await run([avmaGuest('a')], [{ at: T(2), type: 'create-vm', vm: created }]);

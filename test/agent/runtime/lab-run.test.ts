@@ -146,3 +146,64 @@ describe('agent/runtime/lab-run', () => {
     }
   });
 });
+
+describe('agent/runtime/lab-run: VM sizes', () => {
+  it('records a mid-run resize as two size intervals of the VM, meeting at the resize', async () => {
+    const db = join(await mkdtemp(join(tmpdir(), 'lab-run-size-')), 'avma.sqlite');
+    const resized = validateScenario(
+      scenario(
+        [
+          {
+            name: 'web01',
+            host: 'HV01',
+            vcpus: 2,
+            memoryMb: 4096,
+            guest: server('2022', 'datacenter', 'avma', 'licensed'),
+          },
+        ],
+        [{ at: '2026-11-01T10:00:00Z', type: 'resize-vm', vm: 'web01', vcpus: 4 }],
+      ),
+    );
+    const session = await openSession({
+      driver: 'lab',
+      scenario: resized,
+      db,
+      staleAfterMs: 3 * HOUR,
+      silentAfterMs: 3 * HOUR,
+    });
+    try {
+      await runLabWithAgent({
+        session,
+        end: Date.parse('2026-11-01T15:00:00Z'),
+        sweepIntervalMs: HOUR,
+        concurrency: 1,
+      });
+    } finally {
+      await session.close();
+    }
+    const raw = await openRaw(db);
+    try {
+      const sizes = await raw.all(
+        `SELECT processor_count AS vcpus, memory_assigned_bytes AS memory,
+           min(valid_from) AS first, max(COALESCE(valid_to, last_seen)) AS last
+         FROM observations GROUP BY processor_count, memory_assigned_bytes ORDER BY first`,
+      );
+      expect(sizes).toEqual([
+        {
+          vcpus: 2,
+          memory: 4096 * 2 ** 20,
+          first: Date.parse('2026-11-01T00:00:00Z'),
+          last: Date.parse('2026-11-01T10:00:00Z'),
+        },
+        {
+          vcpus: 4,
+          memory: 4096 * 2 ** 20,
+          first: Date.parse('2026-11-01T10:00:00Z'),
+          last: Date.parse('2026-11-01T15:00:00Z'),
+        },
+      ]);
+    } finally {
+      await raw.close();
+    }
+  });
+});

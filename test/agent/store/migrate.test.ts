@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../../agent/store/connection.js';
 import { applyMigrations, pragmaNumber } from '../../../agent/store/migrate.js';
 import { MIGRATIONS } from '../../../agent/store/migrations/index.js';
+import { openStore } from '../../../agent/store/open-store.js';
+import { buildUsageMonth } from '../../../agent/usage/index.js';
 import { queryOnce } from './raw-sqlite.js';
 import { type TempDir, tempDir } from './store-test-kit.js';
 
@@ -44,6 +46,44 @@ describe('agent/store/migrate', () => {
     await applyMigrations(conn, [...MIGRATIONS, counter]);
     expect(await queryOnce(dir.file('m.db'), 'SELECT count(*) AS n FROM runs')).toEqual([{ n: 1 }]);
     expect(await pragmaNumber(conn, 'user_version')).toBe(MIGRATIONS.length + 1);
+  });
+
+  it('keeps every observation recorded before VM sizes, their size unknown, billed as unknown hours', async () => {
+    const nov = Date.parse('2026-11-01T00:00:00Z');
+    const h10 = nov + 10 * 3_600_000;
+    await applyMigrations(conn, MIGRATIONS.slice(0, 3));
+    await conn.exec(`
+      INSERT INTO hosts (id, name, first_seen, last_seen) VALUES (1, 'HV01', ${nov}, ${h10});
+      INSERT INTO vms (id, guid, tenant, first_seen, last_seen) VALUES (1, 'a', 'contoso', ${nov}, ${h10});
+      INSERT INTO observations (vm_id, host_id, valid_from, last_seen, valid_to, state, data_exchange, os,
+        license_status, channel, eligible, reasons, key_pushed, kvp_wiped, problems, evidence)
+      VALUES (1, 1, ${nov}, ${h10}, ${h10}, 'Running', 1, 'windows-server', 'licensed', 'avma', 1, '[]', 0, 0, '[]', 'host'),
+             (1, 1, ${h10}, ${h10}, NULL, 'Off', 1, 'windows-server', 'licensed', 'avma', 1, '[]', 0, 0, '[]', 'host');`);
+    await applyMigrations(conn, MIGRATIONS);
+    const rows = await queryOnce(
+      dir.file('m.db'),
+      'SELECT state, evidence, processor_count, memory_assigned_bytes FROM observations ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { state: 'Running', evidence: 'host', processor_count: null, memory_assigned_bytes: null },
+      { state: 'Off', evidence: 'host', processor_count: null, memory_assigned_bytes: null },
+    ]);
+    await expect(conn.exec('UPDATE observations SET processor_count = 0 WHERE id = 1')).rejects.toThrow(
+      'CHECK constraint failed',
+    );
+    const store = await openStore(dir.file('m.db'), { readOnly: true });
+    try {
+      const [vm] = (await buildUsageMonth(store, '2026-11')).vms;
+      expect([
+        vm?.vmHours,
+        vm?.vcpuHours,
+        vm?.unknownVcpuHours,
+        vm?.peakVcpus,
+        vm?.avmaActivatedVmHours,
+      ]).toEqual([10, 0, 10, null, 10]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('marks observations recorded before licence evidence as the guest’s word, never as host evidence', async () => {

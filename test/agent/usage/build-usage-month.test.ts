@@ -20,6 +20,20 @@ const LINUX = {
 } as const;
 const OFF = { state: 'Off' } as const;
 
+/** Billing figures of running hours recorded with no size (as before migration 4): all unknown. */
+function unsized(vmHours: number, windowsServerVmHours: number, avmaActivatedVmHours: number) {
+  return {
+    vmHours,
+    vcpuHours: 0,
+    unknownVcpuHours: vmHours,
+    peakVcpus: null,
+    windowsServerVmHours,
+    avmaActivatedVmHours,
+    memoryGbHours: 0,
+    unknownMemoryHours: vmHours,
+  };
+}
+
 /**
  * November 2026, hourly sweeps:
  * - web01 (contoso) runs on HV01 until the 11th 00:00, then live-migrates to HV02: 240 h + 480 h.
@@ -124,6 +138,7 @@ describe('agent/usage/build-usage-month', () => {
       licenseStatus: 'licensed',
       evidence: 'host+guest',
       tenantLicensed: false,
+      ...unsized(720, 720, 720),
     });
   });
 
@@ -206,10 +221,11 @@ describe('agent/usage/build-usage-month', () => {
       ['HV04', 32, 16, 1, 0],
     ]);
     expect(report.vms.map((vm) => vm.name)).toEqual(['a', 'app01', 'b', 'c', 'd', 'e', 'tmp01', 'web01']);
+    // Hours: contoso 720 + 359, fabrikam 696 (not AVMA), tailspin a 720, b 120, c 288, d 720 (Linux), e 504.
     expect(report.tenants).toEqual([
-      { tenant: 'contoso', vms: 2, windowsServerVms: 2, avmaActivatedVms: 2 },
-      { tenant: 'fabrikam', vms: 1, windowsServerVms: 1, avmaActivatedVms: 0 },
-      { tenant: 'tailspin', vms: 5, windowsServerVms: 4, avmaActivatedVms: 4 },
+      { tenant: 'contoso', vms: 2, windowsServerVms: 2, avmaActivatedVms: 2, ...unsized(1079, 1079, 1079) },
+      { tenant: 'fabrikam', vms: 1, windowsServerVms: 1, avmaActivatedVms: 0, ...unsized(696, 696, 0) },
+      { tenant: 'tailspin', vms: 5, windowsServerVms: 4, avmaActivatedVms: 4, ...unsized(2352, 1632, 1632) },
     ]);
   });
 

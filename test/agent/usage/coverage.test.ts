@@ -20,6 +20,8 @@ function interval(vm: string, host: string, from: number, until: number): UsageI
     licenseStatus: 'licensed',
     channel: 'avma',
     evidence: 'host+guest',
+    processorCount: 2,
+    memoryAssignedBytes: null,
   };
 }
 

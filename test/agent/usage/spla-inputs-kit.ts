@@ -69,6 +69,9 @@ export function ran(
     channel: 'avma',
     evidence: 'host+guest',
     ...more,
+    // Sizes are unknown unless a test gives them (the SPLA rules never read them).
+    processorCount: more.processorCount ?? null,
+    memoryAssignedBytes: more.memoryAssignedBytes ?? null,
   };
 }
 

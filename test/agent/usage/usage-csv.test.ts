@@ -103,9 +103,57 @@ describe('agent/usage/usage-csv', () => {
     );
   });
 
-  it('writes the tenants table', () => {
+  it('writes the tenants table, billing cells empty for a month closed before billing existed', () => {
     expect(usageCsv(REPORT, 'tenants', { bom: false })).toBe(
-      'tenant,vms,windowsServerVms,avmaActivatedVms\r\nMüller & Söhne GmbH,1,1,1\r\n',
+      'tenant,vms,windowsServerVms,avmaActivatedVms,vmHours,vcpuHours,unknownVcpuHours,peakVcpus,' +
+        'windowsServerVmHours,avmaActivatedVmHours,memoryGbHours,unknownMemoryHours\r\n' +
+        'Müller & Söhne GmbH,1,1,1,,,,,,,,\r\n',
+    );
+  });
+
+  it('writes the billing table, one row per VM, defusing a hostile VM name', () => {
+    const billed: UsageMonth = {
+      ...REPORT,
+      vms: REPORT.vms.map((vm) => ({
+        ...vm,
+        name: '=HYPERLINK("http://x")',
+        vmHours: 10.5,
+        vcpuHours: 42,
+        unknownVcpuHours: 0,
+        peakVcpus: 4,
+        windowsServerVmHours: 10.5,
+        avmaActivatedVmHours: 0,
+        memoryGbHours: 84,
+        unknownMemoryHours: 0,
+      })),
+    };
+    const rows = parseCsv(usageCsv(billed, 'billing', { bom: false }));
+    expect(rows[0]).toEqual([
+      'id',
+      'name',
+      'tenant',
+      'vmHours',
+      'vcpuHours',
+      'unknownVcpuHours',
+      'peakVcpus',
+      'windowsServerVmHours',
+      'avmaActivatedVmHours',
+      'memoryGbHours',
+      'unknownMemoryHours',
+    ]);
+    expect(rows.slice(1).map((row) => row.slice(1))).toEqual(
+      billed.vms.map((vm) => [
+        `'=HYPERLINK("http://x")`,
+        vm.tenant ?? '',
+        '10.5',
+        '42',
+        '0',
+        '4',
+        '10.5',
+        '0',
+        '84',
+        '0',
+      ]),
     );
   });
 

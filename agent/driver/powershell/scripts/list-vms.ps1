@@ -7,6 +7,8 @@
 # State is projected BY NAME ($vm.State.ToString()): the enum's numbers differ between releases.
 # Data Exchange comes from the setting data's EnabledState (2 enabled, 3 disabled), the value
 # Get-VMIntegrationService shows as Enabled, so no localised service name is involved.
+# ProcessorCount (configured virtual processors) and MemoryAssigned (bytes the host assigned now; 0
+# when the VM is not running) are Get-VM properties of the same objects, so billing costs no query.
 $ErrorActionPreference = 'Stop';
 $components = @{};
 foreach ($component in @(Get-CimInstance -Namespace $avmaNamespace -ClassName Msvm_KvpExchangeComponent)) {
@@ -55,6 +57,8 @@ foreach ($vm in @(Get-VM)) {
         IntrinsicItems = [string[]]$intrinsicItems;
         GuestItems = [string[]]$guestItems;
         HostItems = [string[]]$hostItems;
+        ProcessorCount = [string]$vm.ProcessorCount;
+        MemoryAssigned = [string]$vm.MemoryAssigned;
     }));
 }
 $inventory = New-Object -TypeName PSObject -Property @{ Vms = $rows.ToArray() };

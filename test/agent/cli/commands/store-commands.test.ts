@@ -239,7 +239,7 @@ describe('agent/cli/commands/store-commands', () => {
       '--tenant',
       'contoso',
     ]);
-    expect(JSON.parse(tenant.stdout).tenants).toEqual([
+    expect(JSON.parse(tenant.stdout).tenants).toMatchObject([
       { tenant: 'contoso', vms: 1, windowsServerVms: 1, avmaActivatedVms: 1 },
     ]);
   });

@@ -78,6 +78,37 @@ describe('agent/driver/powershell/inventory', () => {
     ]);
   });
 
+  it("reads each VM's vCPUs and assigned memory; a VM not running holds none (unknown, not zero)", () => {
+    const { vms } = read(inventory);
+    expect(vms.map((vm) => [vm.name, vm.processorCount, vm.memoryAssignedBytes])).toEqual([
+      ['DemoVM', 4, 8 * 1024 ** 3],
+      ['tvmdemo1', 2, 2 * 1024 ** 3],
+      ['Vm1', 1, null],
+      ['FreeBSD-9.1_x64', 2, null],
+    ]);
+  });
+
+  it('refuses a bad vCPU or memory value in one line naming the field, and keeps the VM', () => {
+    const bad = { ...demo, ProcessorCount: '-4', MemoryAssigned: 8.5 };
+    const { vms, problems } = read({ Vms: [bad, { ...linux, ProcessorCount: '4096' }] });
+    expect(vms.map((vm) => [vm.name, vm.processorCount, vm.memoryAssignedBytes])).toEqual([
+      ['DemoVM', null, null],
+      ['tvmdemo1', null, 2 * 1024 ** 3],
+    ]);
+    expect(problems.map((problem) => problem.reason)).toEqual([
+      'ProcessorCount is "-4": expected a processor count as a decimal string; taken as unknown',
+      'MemoryAssigned is 8.5: expected a byte count as a decimal string; taken as unknown',
+      'ProcessorCount is "4096": expected at most 2048 (Hyper-V\'s maximum); taken as unknown',
+    ]);
+    expect(problems.every((problem) => !problem.reason.includes('\n'))).toBe(true);
+  });
+
+  it('takes the figures as unknown, without a problem, in a listing made before they were listed', () => {
+    const { ProcessorCount: _p, MemoryAssigned: _m, ...older } = demo;
+    const { vms, problems } = read({ Vms: [older] });
+    expect([vms[0]?.processorCount, vms[0]?.memoryAssignedBytes, problems]).toEqual([null, null, []]);
+  });
+
   it('keeps the first of two VMs with the same id and reports the second', () => {
     const { vms, problems } = read({ Vms: [demo, { ...demo, Name: 'impostor' }] });
     expect(vms.map((vm) => vm.name)).toEqual(['DemoVM']);

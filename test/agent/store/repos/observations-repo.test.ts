@@ -105,6 +105,65 @@ describe('agent/store/repos/observations-repo', () => {
     expect(await record(new Date(START.getTime() + 10 * 60_000), observed())).toBe('unchanged');
   });
 
+  it('opens a new interval when the VM is resized, and keeps "unknown" size as null', async () => {
+    const size = (processorCount: number | null, gib: number | null) =>
+      observed({ processorCount, memoryAssignedBytes: gib === null ? null : gib * 2 ** 30 });
+    await record(START, size(2, 4));
+    expect(await record(hoursAfter(START, 0.1), size(2, 4))).toBe('unchanged');
+    expect(await record(hoursAfter(START, 0.15), size(4, 4))).toBe('changed');
+    expect(await record(hoursAfter(START, 0.2), size(4, 16))).toBe('changed');
+    expect(await record(hoursAfter(START, 0.25), observed())).toBe('changed');
+    const inputs = await store.readUsageInputs(START, MONTH_END);
+    expect(inputs.intervals.map((i) => [i.processorCount, i.memoryAssignedBytes])).toEqual([
+      [2, 4 * 2 ** 30],
+      [4, 4 * 2 ** 30],
+      [4, 16 * 2 ** 30],
+      [null, null],
+    ]);
+  });
+
+  it('keeps the interval while Dynamic Memory moves assigned memory within 5%, not a row per sweep', async () => {
+    const memory = (mib: number) => observed({ processorCount: 2, memoryAssignedBytes: mib * 2 ** 20 });
+    await record(START, memory(8192));
+    expect(await record(hoursAfter(START, 0.1), memory(8400))).toBe('unchanged');
+    expect(await record(hoursAfter(START, 0.12), memory(7800))).toBe('unchanged');
+    expect(await record(hoursAfter(START, 0.15), memory(9216))).toBe('changed');
+    const inputs = await store.readUsageInputs(START, MONTH_END);
+    expect(inputs.intervals.map((i) => i.memoryAssignedBytes)).toEqual([8192 * 2 ** 20, 9216 * 2 ** 20]);
+  });
+
+  it('records every memory change with memoryChangeRatio 0, and refuses a ratio above 0.5', async () => {
+    const exact = await storeWithHosts(dir, ['HV01'], START, { memoryChangeRatio: 0 }, 'exact.db');
+    try {
+      await exact.transaction((tx) => tx.upsertVm({ id: VM, tenant: null }, START));
+      const at = (hours: number, mib: number) =>
+        exact.transaction((tx) =>
+          tx.recordObservation(
+            VM,
+            hoursAfter(START, hours),
+            observed({ memoryAssignedBytes: mib * 2 ** 20 }),
+          ),
+        );
+      await at(0, 8192);
+      expect(await at(0.1, 8194)).toBe('changed');
+    } finally {
+      await exact.close();
+    }
+    await expect(storeWithHosts(dir, ['HV01'], START, { memoryChangeRatio: 0.6 }, 'bad.db')).rejects.toThrow(
+      'memoryChangeRatio is 0.6, expected a number 0..0.5',
+    );
+  });
+
+  it('refuses a vCPU count or memory size no Hyper-V VM can have, naming the field', async () => {
+    await expect(record(START, observed({ processorCount: 0 }))).rejects.toThrow(
+      'fields.processorCount is 0, expected an integer 1..2048',
+    );
+    await expect(record(START, observed({ memoryAssignedBytes: 1.5 }))).rejects.toThrow(
+      'fields.memoryAssignedBytes is 1.5, expected an integer 1..281474976710656',
+    );
+    expect((await store.tableSizes()).rows.observations).toBe(0);
+  });
+
   it('refuses an observation older than the last sighting', async () => {
     await record(hoursAfter(START, 1), observed());
     await expect(record(START, observed())).rejects.toThrow(

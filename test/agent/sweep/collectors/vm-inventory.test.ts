@@ -28,6 +28,8 @@ function raw(overrides: Partial<RawVm> = {}): RawVm {
     intrinsicItems: INTRINSIC,
     guestItems: [encodeKvpItem({ name: 'AvmaAgent.Status', data: '{}', source: 1 })],
     hostItems: [encodeKvpItem({ name: 'Name', data: 'Data', source: 0 })],
+    processorCount: 2,
+    memoryAssignedBytes: 4 * 1024 ** 3,
     ...overrides,
   };
 }
