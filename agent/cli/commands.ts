@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command.js';
+import { dbPruneCommand } from './commands/db-commands.js';
 import { eligibilityCommand } from './commands/eligibility-command.js';
 import { keyAvmaCommand, keyCheckCommand } from './commands/key-commands.js';
 import { kvpDecodeCommand, kvpEncodeCommand, kvpIdentifyCommand } from './commands/kvp-commands.js';
@@ -9,6 +10,12 @@ import {
   splaCommand,
   unattendCommand,
 } from './commands/licensing-commands.js';
+import {
+  monthCloseCommand,
+  monthDiffCommand,
+  monthListCommand,
+  monthVerifyCommand,
+} from './commands/month-commands.js';
 import { powershellScriptCommand } from './commands/powershell-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -25,6 +32,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   eventsCommand,
   exportUsageCommand,
+  monthCloseCommand,
+  monthListCommand,
+  monthDiffCommand,
+  monthVerifyCommand,
+  dbPruneCommand,
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,

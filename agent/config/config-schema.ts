@@ -12,6 +12,8 @@
  * ```
  */
 import { z } from 'zod';
+import { VM_STATES } from '../model/index.js';
+import { MIN_RAW_MONTHS } from '../store/repos/retention-repo.js';
 import { MAX_TENANT } from '../store/repos/vms-repo.js';
 import { storeText } from '../store/store-text.js';
 
@@ -104,5 +106,22 @@ export const AgentConfig = z.strictObject({
       correlationToleranceSeconds: z.int().min(0).max(86_400).optional(),
     })
     .optional(),
+  /**
+   * How the SPLA month report is built (agent/usage): what `avma month close --config` freezes with
+   * each close. minCoresPerServer 0 (SPLA, default) or 16 (the Volume Licensing floor); runningStates:
+   * the VM states that count as running (default ["Running"]; whether SPLA counts Paused is UNCONFIRMED).
+   */
+  usage: z
+    .strictObject({
+      minCoresPerServer: z.union([z.literal(0), z.literal(16)]).optional(),
+      runningStates: z.array(z.enum(VM_STATES)).min(1).max(VM_STATES.length).optional(),
+    })
+    .optional(),
+  /**
+   * Raw events and observations are kept `rawMonths` months (default 60, at least 36: audits reach three
+   * years back), then pruned daily by `avma run` and by `avma db prune`; never data of a month that is
+   * not closed, and never a close.
+   */
+  retention: z.strictObject({ rawMonths: z.int().min(MIN_RAW_MONTHS).max(1200).optional() }).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
