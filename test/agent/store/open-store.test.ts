@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, StoreError } from '../../../agent/store/index.js';
+import { LATEST_SCHEMA_VERSION, openStore, StoreError } from '../../../agent/store/index.js';
 import { openRaw, queryOnce } from './raw-sqlite.js';
 import { HOST_FACTS, observed, type TempDir, tempDir, vmGuid } from './store-test-kit.js';
 
