@@ -7,6 +7,7 @@
 import type { AgentConfig, OptOut } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { SessionOptions } from '../../runtime/agent-session.js';
+import { DEFAULT_RAW_MONTHS } from '../../store/index.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext, OptionSpec } from '../command.js';
@@ -56,6 +57,8 @@ export interface AgentRun {
   readonly concurrency: number;
   readonly dryRun: boolean;
   readonly optOuts: readonly OptOut[];
+  /** Retention of raw events and observations (config `retention.rawMonths`). */
+  readonly rawMonths: number;
 }
 
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
@@ -130,5 +133,6 @@ export async function resolveAgentRun(
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     dryRun,
     optOuts: config.optOuts ?? [],
+    rawMonths: config.retention?.rawMonths ?? DEFAULT_RAW_MONTHS,
   };
 }
