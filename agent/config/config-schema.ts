@@ -8,7 +8,8 @@
  *   "staleAfter": 600, "silentAfterSweeps": 3, "concurrency": 4,
  *   "tenants": [{ "prefix": "contoso-", "tenant": "contoso" }, { "regex": "^fab\\d+$", "tenant": "fabrikam" }],
  *   "optOuts": [{ "vm": "sql01", "reason": "tenant brings its own licence" }],
- *   "powershell": { "executable": "pwsh", "timeoutMs": 120000 } }
+ *   "powershell": { "executable": "pwsh", "timeoutMs": 120000 },
+ *   "usage": { "minCoresPerServer": 0 }, "retention": { "rawMonths": 60 } }
  * ```
  */
 import { z } from 'zod';
