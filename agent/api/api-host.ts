@@ -6,6 +6,7 @@
 import pino, { type Logger } from 'pino';
 import { createAgentMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
+import type { CloseSettings } from '../usage/index.js';
 import { createApiApp, type MetricsSource } from './app.js';
 import { CursorCodec } from './cursor.js';
 import type { ApiServices, TokenAdmin } from './route.js';
@@ -29,6 +30,8 @@ export interface ApiHostOptions {
   readonly staleAfterMs?: number;
   readonly rateLimitPerMinute?: number;
   readonly now?: () => Date;
+  /** Report settings of month closes made through the API (config `usage`). */
+  readonly closeSettings?: CloseSettings;
 }
 
 /** The store's tokens as the API's token administration. */
@@ -53,6 +56,7 @@ export function apiServices(options: ApiHostOptions): ApiServices {
     tokens: storeTokens(options.store),
     now: options.now ?? (() => new Date()),
     ...(options.sweepNow === undefined ? {} : { sweepNow: options.sweepNow }),
+    ...(options.closeSettings === undefined ? {} : { closeSettings: options.closeSettings }),
   };
 }
 

@@ -3,10 +3,12 @@
  * body and answer, and its handler. The express router and the OpenAPI document are both made from the
  * same list (routes/index.ts), so a documented route always exists and every route is documented.
  */
+
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Store } from '../store/index.js';
 import type { TokenRole } from '../tokens/index.js';
+import type { CloseSettings } from '../usage/index.js';
 import type { CursorCodec } from './cursor.js';
 
 // One definition of the roles (agent/tokens): admin ⊃ operator ⊃ reader.
@@ -40,6 +42,8 @@ export interface ApiServices {
   /** Token administration; absent when the store has no tokens (see tokens routes). */
   readonly tokens?: TokenAdmin;
   readonly now: () => Date;
+  /** Report settings month closes are built with (config `usage`; default: SPLA's). */
+  readonly closeSettings?: CloseSettings;
 }
 
 export interface TokenInfo {

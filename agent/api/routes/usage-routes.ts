@@ -109,6 +109,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
         now: services.now(),
         actor: caller.name,
         force: body?.force === true,
+        ...(services.closeSettings === undefined ? {} : { settings: services.closeSettings }),
       });
       const stored = await services.writer.getMonthClose(closed.month);
       return json(stored === null ? null : closeItem(stored), 201);

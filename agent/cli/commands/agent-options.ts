@@ -9,9 +9,11 @@ import { loadConfig } from '../../config/load-config.js';
 import type { SessionOptions } from '../../runtime/agent-session.js';
 import { DEFAULT_RAW_MONTHS } from '../../store/index.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
+import type { CloseSettings } from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { flag, integerOption, optionalString } from '../options.js';
+import { closeSettings } from './month-commands.js';
 
 export const DEFAULT_DB = './avma.sqlite';
 export const DEFAULT_INTERVAL_SECONDS = 60;
@@ -59,6 +61,8 @@ export interface AgentRun {
   readonly optOuts: readonly OptOut[];
   /** Retention of raw events and observations (config `retention.rawMonths`). */
   readonly rawMonths: number;
+  /** Report settings of month closes made through this agent's API (config `usage`). */
+  readonly closeSettings: CloseSettings;
 }
 
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
@@ -134,5 +138,6 @@ export async function resolveAgentRun(
     dryRun,
     optOuts: config.optOuts ?? [],
     rawMonths: config.retention?.rawMonths ?? DEFAULT_RAW_MONTHS,
+    closeSettings: closeSettings(config),
   };
 }

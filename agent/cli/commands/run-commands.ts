@@ -116,7 +116,13 @@ async function runLoop(context: CommandContext): Promise<number> {
     const runner = roundRunner(loop.options);
     if (settings !== null) {
       const realIntervalMs = session.source.clock.realWait(run.intervalMs, run.labSpeed, 0);
-      server = loop.attach(await startRunServer(context, session, settings, { runner, realIntervalMs }));
+      server = loop.attach(
+        await startRunServer(context, session, settings, {
+          runner,
+          realIntervalMs,
+          closeSettings: run.closeSettings,
+        }),
+      );
     }
     return finish(context, run, await runAgentLoop({ ...loop.options, runner }));
   } finally {

@@ -4,6 +4,7 @@
  * closes made before the chain (schema 3) that still verify.
  */
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../../../agent/store/connection.js';
@@ -242,6 +243,20 @@ describe('agent/cli/commands/month-commands', () => {
       expect((await after.getMonthClose('2026-11'))?.report).toBe(frozen);
       expect(JSON.stringify(await buildUsageMonth(after, '2026-11'))).not.toBe(frozen);
       await after.close();
+    });
+
+    it('freezes the report settings of --config and checks drift with them', async () => {
+      const config = dir.file('agent.json');
+      await writeFile(config, JSON.stringify({ usage: { minCoresPerServer: 16 } }));
+      expect((await avma(['month', 'close', '2026-11', '--db', db, '--config', config])).code).toBe(0);
+      const store = await openStore(db, { readOnly: true });
+      const close = await store.getMonthClose('2026-11');
+      const floored = await buildUsageMonth(store, '2026-11', { minCoresPerServer: 16 });
+      await store.close();
+      expect(close?.settings).toBe('{"minCoresPerServer":16}');
+      expect(close?.report).toBe(JSON.stringify(floored));
+      const verify = await avma(['month', 'verify', '--db', db, '--json']);
+      expect(verify.json<{ closes: { drift: { status: string } }[] }>().closes[0]?.drift.status).toBe('none');
     });
 
     it('refuses bad input in one line (exit 2)', async () => {
