@@ -11,7 +11,7 @@ import { listAudit } from './queries/audit-query.js';
 import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
 import { getHost, listHosts } from './queries/host-query.js';
 import { readMetricsSnapshot } from './queries/metrics-query.js';
-import { getMonthClose, listMonthCloses } from './queries/month-query.js';
+import { getMonthClose, listClosedMonths, listMonthCloses } from './queries/month-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
 import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
@@ -240,6 +240,11 @@ export class Store {
   /** The closed month, or null when it was not closed. Never writes. */
   getMonthClose(month: string): Promise<MonthCloseRecord | null> {
     return this.#read((conn) => getMonthClose(conn, month));
+  }
+
+  /** The closed months in closing order, without contents (read each with getMonthClose). Never writes. */
+  listClosedMonths(): Promise<string[]> {
+    return this.#read((conn) => listClosedMonths(conn));
   }
 
   /** Every close in closing order, the order of the hash chain. Never writes. */

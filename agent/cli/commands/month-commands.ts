@@ -18,7 +18,7 @@ import {
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, optionalString, requiredString } from '../options.js';
-import { closeRows, renderCloses, renderMonthsDiff, renderVerification } from './month-views.js';
+import { listCloseRows, renderCloses, renderMonthsDiff, renderVerification } from './month-views.js';
 
 const DB_OPTION = {
   type: 'string',
@@ -121,8 +121,7 @@ export const monthListCommand: CommandSpec = {
   options: { db: DB_OPTION, json: JSON_OPTION },
   positionals: [],
   async run(context) {
-    const closes = await withStore(await readOnly(context), (s) => s.listMonthCloses());
-    const rows = closeRows(closes);
+    const rows = await withStore(await readOnly(context), listCloseRows);
     if (flag(context, 'json')) printJson(context.io, rows);
     else context.io.stdout(renderCloses(rows));
     return 0;

@@ -1,5 +1,5 @@
 /** Text views of `avma month list|diff|verify`. Report text (host names, tenants) is tenant-chosen: sanitised. */
-import type { MonthCloseRecord } from '../../store/index.js';
+import type { MonthCloseRecord, Store } from '../../store/index.js';
 import {
   type DriftLine,
   type MonthDrift,
@@ -33,22 +33,31 @@ function parsedReport(text: string) {
   }
 }
 
-export function closeRows(closes: readonly MonthCloseRecord[]): CloseRow[] {
-  return closes.map((c) => {
-    const report = parsedReport(c.report);
-    return {
-      sequence: c.sequence,
-      month: c.month,
-      closedAt: c.closedAt,
-      actor: c.actor,
-      actorSource: c.actorSource,
-      forced: c.forced,
-      format: c.format,
-      sha256: c.sha256,
-      previousSha256: c.previousSha256,
-      totals: report === null ? null : monthTotals(report),
-    };
-  });
+/** A close as listed; its report is parsed for the totals and then dropped. */
+export function closeRow(c: MonthCloseRecord): CloseRow {
+  const report = parsedReport(c.report);
+  return {
+    sequence: c.sequence,
+    month: c.month,
+    closedAt: c.closedAt,
+    actor: c.actor,
+    actorSource: c.actorSource,
+    forced: c.forced,
+    format: c.format,
+    sha256: c.sha256,
+    previousSha256: c.previousSha256,
+    totals: report === null ? null : monthTotals(report),
+  };
+}
+
+/** Every close as listed, in closing order, one report in memory at a time. */
+export async function listCloseRows(store: Store): Promise<CloseRow[]> {
+  const rows: CloseRow[] = [];
+  for (const month of await store.listClosedMonths()) {
+    const close = await store.getMonthClose(month);
+    if (close !== null) rows.push(closeRow(close));
+  }
+  return rows;
 }
 
 const short = (sha: string | null) => (sha === null ? '-' : sha.slice(0, 12));

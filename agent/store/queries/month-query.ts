@@ -41,6 +41,15 @@ export async function getMonthClose(conn: Connection, month: string): Promise<Mo
   return row === undefined ? null : decodeClose(row);
 }
 
+/**
+ * The closed months in closing order, without their contents: a fleet's report is megabytes, so
+ * walking many closes reads them one at a time. Rejects with StoreError on read failure.
+ */
+export async function listClosedMonths(conn: Connection): Promise<string[]> {
+  const rows = await conn.all('SELECT month FROM month_closes ORDER BY id');
+  return rows.map((row) => textColumn(row, T, 'month'));
+}
+
 /** Every close in closing order (the chain's order). Rejects with StoreError on read failure. */
 export async function listMonthCloses(conn: Connection): Promise<MonthCloseRecord[]> {
   const rows = await conn.all('SELECT * FROM month_closes ORDER BY id');
