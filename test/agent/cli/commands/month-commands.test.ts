@@ -259,6 +259,20 @@ describe('agent/cli/commands/month-commands', () => {
       expect(verify.json<{ closes: { drift: { status: string } }[] }>().closes[0]?.drift.status).toBe('none');
     });
 
+    it('takes the writer lock to close only: beside a running agent, close is refused and the reads work', async () => {
+      const agent = await openStore(db, { create: false, writer: { command: 'avma run' } });
+      try {
+        const close = await avma(['month', 'close', '2026-11', '--db', db]);
+        expect(isOneLineError(close)).toBe(true);
+        expect(close.stderr).toContain('"avma run"');
+        expect((await avma(['month', 'list', '--db', db])).code).toBe(0);
+        expect((await avma(['month', 'verify', '--db', db])).code).toBe(0);
+        expect((await avma(['month', 'diff', '2026-11', '--against', '2026-10', '--db', db])).code).toBe(0);
+      } finally {
+        await agent.close();
+      }
+    });
+
     it('refuses bad input in one line (exit 2)', async () => {
       for (const args of [
         ['month', 'close', '2026-13', '--db', db],
