@@ -37,7 +37,10 @@ export interface CloseMonthOptions {
   readonly actor?: string;
   /** `os-user` when the caller filled in the OS user name for a missing actor (default `given`). */
   readonly actorSource?: ActorSource;
-  /** Close a month that has not ended yet, deliberately; recorded in the close and the audit trail. */
+  /**
+   * Close a month that has not ended yet, deliberately; recorded in the close and the audit trail. On a
+   * month that has ended it changes nothing (the close is not marked forced).
+   */
   readonly force?: boolean;
 }
 
@@ -79,8 +82,9 @@ export async function closeMonth(
 ): Promise<ClosedMonth> {
   const range = parseMonth(month);
   const now = options.now ?? new Date();
-  const forced = options.force === true;
   const early = range.end.getTime() > now.getTime();
+  // Recorded as forced only when the force was needed: `--force` on a finished month changes nothing.
+  const forced = early && options.force === true;
   if (early && !forced) {
     throw new UsageError(
       'MONTH_NOT_OVER',

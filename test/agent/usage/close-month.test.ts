@@ -84,6 +84,8 @@ describe('agent/usage/close-month', () => {
     const [audit] = await store.listAudit({ actions: ['month-close'] });
     expect(audit?.reason).toBe('closed 2026-11 early (forced)');
     expect(audit?.details).toMatchObject({ forced: true, sha256: closed.sha256 });
+    const finished = await closeMonth(store, '2026-10', { now: AFTER_NOVEMBER, force: true });
+    expect(finished.forced).toBe(false);
   });
 
   it('refuses to close a closed month again and keeps the first close, even after history changes', async () => {
