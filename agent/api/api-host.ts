@@ -6,7 +6,7 @@
 import pino, { type Logger } from 'pino';
 import { createAgentMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
-import type { UsageOptions } from '../usage/index.js';
+import type { CloseSettings } from '../usage/index.js';
 import { createApiApp, type MetricsSource } from './app.js';
 import { CursorCodec } from './cursor.js';
 import type { ApiServices, TokenAdmin } from './route.js';
@@ -31,7 +31,7 @@ export interface ApiHostOptions {
   readonly rateLimitPerMinute?: number;
   readonly now?: () => Date;
   /** The SPLA rules of the configuration (`spla` section); defaults without. */
-  readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
+  readonly splaSettings?: CloseSettings;
   /** The reports' clock and AVMA validity (see ApiServices.reports). */
   readonly reports?: ApiServices['reports'];
 }

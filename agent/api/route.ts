@@ -3,11 +3,12 @@
  * body and answer, and its handler. The express router and the OpenAPI document are both made from the
  * same list (routes/index.ts), so a documented route always exists and every route is documented.
  */
+
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Store } from '../store/index.js';
 import type { TokenRole } from '../tokens/index.js';
-import type { UsageOptions } from '../usage/index.js';
+import type { CloseSettings } from '../usage/index.js';
 import type { CursorCodec } from './cursor.js';
 
 // One definition of the roles (agent/tokens): admin ⊃ operator ⊃ reader.
@@ -42,7 +43,7 @@ export interface ApiServices {
   readonly tokens?: TokenAdmin;
   readonly now: () => Date;
   /** The SPLA rules of the loaded configuration (`spla` section) for month reports and closes. */
-  readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
+  readonly splaSettings?: CloseSettings;
   /**
    * The reports' clock and AVMA validity when they differ from the defaults (real time, 7 days): `avma
    * run` on the lab passes the lab clock and the session's evidence window.

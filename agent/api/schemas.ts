@@ -99,10 +99,55 @@ export const UsageQuery = z.strictObject({
   tenant: Text(256).optional(),
 });
 
+/** A close with its place in the hash chain (format 1: closed before the chain, report-only hash). */
 export const MonthClose = z
-  .object({ month: z.string(), closedAt: z.string(), sha256: z.string() })
+  .object({
+    month: z.string(),
+    closedAt: z.string(),
+    sha256: z.string(),
+    sequence: z.number().int(),
+    format: z.union([z.literal(1), z.literal(2)]),
+    previousSha256: z.string().nullable(),
+    actor: z.string().nullable(),
+    actorSource: z.enum(['given', 'os-user']).nullable(),
+    forced: z.boolean(),
+    totals: z.record(z.string(), z.number()).nullable(),
+  })
   .meta({ id: 'MonthClose' });
 export const MonthList = z.object({ items: z.array(MonthClose) }).meta({ id: 'MonthList' });
+export const MonthCloseBody = z
+  .strictObject({ force: z.boolean().optional() })
+  .optional()
+  .meta({ id: 'MonthCloseRequest' });
+
+const DriftLine = z.object({ path: z.string(), frozen: z.unknown(), now: z.unknown() });
+export const MonthDrift = z
+  .object({
+    month: z.string(),
+    status: z.enum(['none', 'drift', 'pruned']),
+    differences: z.array(DriftLine),
+    more: z.number().int(),
+    note: z.string(),
+  })
+  .meta({ id: 'MonthDrift' });
+export const MonthVerification = z
+  .object({
+    ok: z.boolean(),
+    head: z.string().nullable(),
+    problems: z.array(z.string()),
+    closes: z.array(
+      z.object({
+        month: z.string(),
+        sequence: z.number().int(),
+        format: z.union([z.literal(1), z.literal(2)]),
+        closedAt: z.string(),
+        sha256: z.string(),
+        problems: z.array(z.string()),
+        drift: MonthDrift.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'MonthVerification' });
 
 const Delta = z.object({ before: z.number().nullable(), after: z.number().nullable(), delta: z.number() });
 const ChangeKind = z.enum(['added', 'removed', 'changed', 'unchanged']);
@@ -122,6 +167,9 @@ export const MonthDiff = z
       z.object({ tenant: z.string().nullable(), change: ChangeKind, metrics: z.record(z.string(), Delta) }),
     ),
     totals: z.record(z.string(), Delta),
+    /** Added with month closes: each side's report is `closed` (frozen) or `live`. */
+    sources: z.object({ from: z.enum(['closed', 'live']), to: z.enum(['closed', 'live']) }),
+    drift: z.array(MonthDrift),
   })
   .meta({ id: 'MonthDiff' });
 

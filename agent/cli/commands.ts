@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command.js';
+import { dbPruneCommand } from './commands/db-commands.js';
 import { eligibilityCommand } from './commands/eligibility-command.js';
 import { keyAvmaCommand, keyCheckCommand } from './commands/key-commands.js';
 import { kvpDecodeCommand, kvpEncodeCommand, kvpIdentifyCommand } from './commands/kvp-commands.js';
@@ -9,6 +10,12 @@ import {
   splaCommand,
   unattendCommand,
 } from './commands/licensing-commands.js';
+import {
+  monthCloseCommand,
+  monthDiffCommand,
+  monthListCommand,
+  monthVerifyCommand,
+} from './commands/month-commands.js';
 import { powershellScriptCommand } from './commands/powershell-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
@@ -27,6 +34,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   eventsCommand,
   exportUsageCommand,
   reportCommand,
+  monthCloseCommand,
+  monthListCommand,
+  monthDiffCommand,
+  monthVerifyCommand,
+  dbPruneCommand,
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,

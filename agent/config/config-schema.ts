@@ -9,10 +9,12 @@
  *   "tenants": [{ "prefix": "contoso-", "tenant": "contoso" }, { "regex": "^fab\\d+$", "tenant": "fabrikam" }],
  *   "optOuts": [{ "vm": "sql01", "reason": "tenant brings its own licence" }],
  *   "powershell": { "executable": "pwsh", "timeoutMs": 120000 },
- *   "spla": { "standardVmsPerLicenceSet": 1, "skus": { "Windows Server Standard": "SKU-FROM-PRICE-LIST" } } }
+ *   "spla": { "standardVmsPerLicenceSet": 1, "skus": { "Windows Server Standard": "SKU-FROM-PRICE-LIST" } },
+ *   "retention": { "rawMonths": 60 } }
  * ```
  */
 import { z } from 'zod';
+import { MIN_RAW_MONTHS } from '../store/repos/retention-repo.js';
 import { MAX_TENANT } from '../store/repos/vms-repo.js';
 import { storeText } from '../store/store-text.js';
 import { SPLA_SETTINGS_SCHEMA } from '../usage/spla-settings.js';
@@ -116,5 +118,11 @@ export const AgentConfig = z.strictObject({
    * `avma export usage --config` and the API of `avma run`; recorded in every report.
    */
   spla: SPLA_SETTINGS_SCHEMA.optional(),
+  /**
+   * Raw events and observations are kept `rawMonths` months (default 60, at least 36: audits reach three
+   * years back), then pruned daily by `avma run` and by `avma db prune`; never data of a month that is
+   * not closed, and never a close.
+   */
+  retention: z.strictObject({ rawMonths: z.int().min(MIN_RAW_MONTHS).max(1200).optional() }).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;

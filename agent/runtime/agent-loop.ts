@@ -26,6 +26,11 @@ export interface LoopOptions {
   /** One line of progress (no newline). */
   readonly progress: (line: string) => void;
   readonly signal: AbortSignal;
+  /**
+   * Retention in months (config `retention.rawMonths`): when set and recording, raw data past it is
+   * pruned after the first round and then once a day on the driver's clock (never a month not closed).
+   */
+  readonly rawMonths?: number;
   /** Stop after this many rounds (`--once`: 1). */
   readonly maxRounds?: number;
   /** Called with each round's report (metrics, readiness). */
@@ -112,6 +117,32 @@ export function roundRunner(options: LoopOptions): RoundRunner {
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Prunes when a day passed since `lastMs` (driver clock); resolves to the time of the last prune. A
+ * failed prune is reported in one line and tried again the next round: retention must never stop sweeps.
+ */
+async function dailyPrune(options: LoopOptions, lastMs: number): Promise<number> {
+  const { session } = options;
+  const now = session.now();
+  if (options.rawMonths === undefined || !options.record || now.getTime() - lastMs < DAY_MS) return lastMs;
+  try {
+    const pruned = await session.store.pruneRawData({ now, rawMonths: options.rawMonths, actor: 'agent' });
+    if (pruned.events + pruned.observations > 0) {
+      options.progress(
+        `[${now.toISOString()}] retention ${options.rawMonths} months: pruned ${pruned.events} raw event(s) and ${pruned.observations} observation interval(s) before ${pruned.before}`,
+      );
+    }
+    return now.getTime();
+  } catch (error) {
+    options.progress(
+      `[${now.toISOString()}] retention prune failed: ${describeError(error)}; retrying next round`,
+    );
+    return lastMs;
+  }
+}
+
 /** Every host of the round was stale or (when recording) not recorded. */
 function noHostSwept(report: SweepReport, record: boolean): boolean {
   const failed = report.hosts.filter(
@@ -132,6 +163,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   let failedRounds = 0;
   let roundsWithoutAHost = 0;
   let lastReport: SweepReport | null = null;
+  let lastPruneMs = Number.NEGATIVE_INFINITY;
   while (!options.signal.aborted) {
     const started = real();
     await clock.follow(clockStart, started - realStart, options.labSpeed);
@@ -140,6 +172,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
     if (report === null || (options.record && report.totals.notRecorded > 0)) failedRounds += 1;
     if (report === null || noHostSwept(report, options.record)) roundsWithoutAHost += 1;
     lastReport = report ?? lastReport;
+    lastPruneMs = await dailyPrune(options, lastPruneMs);
     if (options.maxRounds !== undefined && rounds >= options.maxRounds) break;
     const wait = clock.realWait(options.intervalMs, options.labSpeed, real() - started);
     await sleep(Math.max(0, wait), options.signal);

@@ -14,6 +14,11 @@ export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-
 export { VM_DETAIL_AUDIT, VM_DETAIL_EVENTS } from './queries/vm-detail-query.js';
 export { MAX_VM_PAGE } from './queries/vm-list-query.js';
 export type * from './read-types.js';
+export {
+  DEFAULT_RAW_MONTHS,
+  MIN_RAW_MONTHS,
+  type RawPruneOptions,
+} from './repos/retention-repo.js';
 export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
 export { type SweepVmPart, type SweepVmRejection, sweepVmRejection } from './repos/sweep-vm-check.js';
 export { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';

@@ -11,7 +11,7 @@ import { listAudit } from './queries/audit-query.js';
 import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
 import { getHost, listHosts } from './queries/host-query.js';
 import { readMetricsSnapshot } from './queries/metrics-query.js';
-import { getMonthClose, listMonthCloses } from './queries/month-query.js';
+import { getMonthClose, listClosedMonths, listMonthCloses } from './queries/month-query.js';
 import { findVmsByName, readLicenceHistory, readReportInputs } from './queries/report-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
@@ -40,9 +40,18 @@ import type {
   VmStatus,
   VmStatusFilter,
 } from './read-types.js';
+import { lastRawPrune, planRawPrune, type RawPruneOptions } from './repos/retention-repo.js';
 import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 import { Transaction } from './transaction.js';
-import type { ChangeRequest, CreatedToken, MonthCloseRecord, TokenInput, TokenRecord } from './types.js';
+import type {
+  ChangeRequest,
+  CreatedToken,
+  MonthCloseRecord,
+  RawPruneRecord,
+  RawPruneResult,
+  TokenInput,
+  TokenRecord,
+} from './types.js';
 import { checkTime } from './validate.js';
 import type { WriterLock } from './writer-lock.js';
 
@@ -255,8 +264,29 @@ export class Store {
     return this.#read((conn) => getMonthClose(conn, month));
   }
 
+  /** The closed months in closing order, without contents (read each with getMonthClose). Never writes. */
+  listClosedMonths(): Promise<string[]> {
+    return this.#read((conn) => listClosedMonths(conn));
+  }
+
+  /** Every close in closing order, the order of the hash chain. Never writes. */
   listMonthCloses(): Promise<MonthCloseRecord[]> {
     return this.#read((conn) => listMonthCloses(conn));
+  }
+
+  /**
+   * Deletes raw host/guest events and closed observation intervals before the retention horizon (the
+   * month `rawMonths` >= 36 before `now`), held back to the first month that is not closed; records the
+   * prune and audits it in the same transaction. With `dryRun` it only counts (works read-only).
+   */
+  pruneRawData(options: RawPruneOptions & { readonly dryRun?: boolean }): Promise<RawPruneResult> {
+    if (options.dryRun === true) return this.#read((conn) => planRawPrune(conn, options));
+    return this.transaction((tx) => tx.pruneRawData(options));
+  }
+
+  /** The latest prune (raw data before its `before` is gone), or null. Never writes. */
+  lastRawPrune(): Promise<RawPruneRecord | null> {
+    return this.#read((conn) => lastRawPrune(conn));
   }
 
   /**

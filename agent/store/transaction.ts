@@ -13,8 +13,9 @@ import type { TxContext } from './repos/context.js';
 import { insertEvents } from './repos/events-repo.js';
 import { recordHostFacts, upsertHost } from './repos/hosts-repo.js';
 import { readKvp, recordKvp } from './repos/kvp-repo.js';
-import { insertMonthClose } from './repos/month-repo.js';
+import { insertMonthClose, lastMonthClose } from './repos/month-repo.js';
 import { recordObservation } from './repos/observations-repo.js';
+import { pruneRawData, type RawPruneOptions } from './repos/retention-repo.js';
 import { recordSweep, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
 import { insertToken, recordTokenUse, revokeToken } from './repos/tokens-repo.js';
 import { markVmDeleted, recordVmName, setAvmaBlocked, setOptOut, upsertVm } from './repos/vms-repo.js';
@@ -27,8 +28,11 @@ import type {
   HostFacts,
   KvpItemRecord,
   KvpPool,
+  MonthCloseInput,
+  MonthCloseRecord,
   ObservationChange,
   ObservationFields,
+  RawPruneResult,
   TokenInput,
   VmInput,
 } from './types.js';
@@ -155,14 +159,22 @@ export class Transaction {
     return listVmStatus(this.#use().conn, filter);
   }
 
-  /** Stores a month close; CONFLICT when the month is already closed. */
-  async insertMonthClose(month: string, closedAt: Date, report: string, sha256: string): Promise<void> {
-    return insertMonthClose(this.#use(), {
-      month,
-      closedAtMs: checkTime(closedAt, 'closedAt'),
-      report,
-      sha256,
-    });
+  /**
+   * Stores a chained month close; CONFLICT when the month is already closed or `previousSha256` is not
+   * the hash of `lastMonthClose()` read in this same transaction.
+   */
+  async insertMonthClose(input: MonthCloseInput): Promise<void> {
+    return insertMonthClose(this.#use(), input);
+  }
+
+  /** The close stored last (the head of the hash chain), or null. */
+  async lastMonthClose(): Promise<MonthCloseRecord | null> {
+    return lastMonthClose(this.#use());
+  }
+
+  /** Prunes raw data past retention (see `Store.pruneRawData`), in this transaction. */
+  async pruneRawData(options: RawPruneOptions): Promise<RawPruneResult> {
+    return pruneRawData(this.#use(), options);
   }
 
   /** Creates an API token (audited); CONFLICT when the name is taken. See `Store.createToken`. */

@@ -1,20 +1,45 @@
 /**
  * The SPLA month: `GET /api/v1/usage/{month}` (JSON, or CSV per table with the CLI's injection guard),
- * `GET /api/v1/months` (closes), `POST /api/v1/months/{month}/close`, `GET .../diff?against=`.
+ * `GET /api/v1/months` (closes with their chain fields), `POST /api/v1/months/{month}/close` (body
+ * `{"force": true}` for an early close), `GET .../diff?against=` (with drift), `GET /api/v1/months/verify`.
+ * The same code as `avma month ...` (agent/usage).
  */
 import { z } from 'zod';
-import { buildUsageMonth, closeMonth, diffMonths, readClosedMonth, usageCsv } from '../../usage/index.js';
+import type { MonthCloseRecord } from '../../store/index.js';
+import {
+  buildUsageMonth,
+  closeMonth,
+  monthsDiff,
+  monthTotals,
+  USAGE_MONTH_SCHEMA,
+  usageCsv,
+  verifyMonths,
+} from '../../usage/index.js';
 import { defineRoute, json, type RouteSpec } from '../route.js';
-import { MonthClose, MonthDiff, MonthList, MonthParam, UsageMonth, UsageQuery } from '../schemas.js';
+import {
+  MonthClose,
+  MonthCloseBody,
+  MonthDiff,
+  MonthList,
+  MonthParam,
+  MonthVerification,
+  UsageMonth,
+  UsageQuery,
+} from '../schemas.js';
 
 const MonthPath = z.strictObject({ month: MonthParam });
 
-/** A closed month's report, or the live one (by the configuration's SPLA rules) when it is not closed. */
-async function reportOf(services: Parameters<RouteSpec['handle']>[1], month: string) {
-  const closed = await services.store.getMonthClose(month);
-  return closed === null
-    ? buildUsageMonth(services.store, month, services.splaSettings)
-    : (await readClosedMonth(services.store, month)).report;
+/** A close as the API lists it; totals from the stored report as it reads (verify checks it). */
+function closeItem(close: MonthCloseRecord) {
+  const { month, closedAt, sha256, sequence, format, previousSha256, actor, actorSource, forced } = close;
+  let totals: Record<string, number> | null = null;
+  try {
+    const report = USAGE_MONTH_SCHEMA.safeParse(JSON.parse(close.report));
+    totals = report.success ? { ...monthTotals(report.data) } : null;
+  } catch {
+    totals = null;
+  }
+  return { month, closedAt, sha256, sequence, format, previousSha256, actor, actorSource, forced, totals };
 }
 
 export const USAGE_ROUTES: readonly RouteSpec[] = [
@@ -50,11 +75,28 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     role: 'reader',
     operationId: 'listMonths',
     cache: true,
-    summary: 'Closed months with their SHA-256',
+    summary: 'Closed months in closing order with their SHA-256, previous hash, actor, forced and totals',
     response: MonthList,
     async handle(_request, services) {
-      const closes = await services.store.listMonthCloses();
-      return json({ items: closes.map(({ month, closedAt, sha256 }) => ({ month, closedAt, sha256 })) });
+      const items = [];
+      // One report in memory at a time: a fleet's closes are megabytes each.
+      for (const month of await services.store.listClosedMonths()) {
+        const close = await services.store.getMonthClose(month);
+        if (close !== null) items.push(closeItem(close));
+      }
+      return json({ items });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/months/verify',
+    role: 'reader',
+    operationId: 'verifyMonths',
+    cache: true,
+    summary: 'Every close’s hash and the chain recomputed (ok false on a mismatch), and drift per month',
+    response: MonthVerification,
+    async handle(_request, services) {
+      return json(await verifyMonths(services.store));
     },
   }),
   defineRoute({
@@ -63,17 +105,20 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     role: 'operator',
     operationId: 'closeMonth',
     status: 201,
-    summary: 'Freeze a finished month: its report and SHA-256, audited with the token as actor',
+    summary:
+      'Freeze a finished month (or, with {"force": true}, one not over yet): its report, CSV tables and chained SHA-256, audited with the token as actor',
     params: MonthPath,
+    body: MonthCloseBody,
     response: MonthClose,
-    async handle({ params, caller }, services) {
-      const at = services.now();
+    async handle({ params, body, caller }, services) {
       const closed = await closeMonth(services.writer, params.month, {
-        now: at,
+        now: services.now(),
         actor: caller.name,
+        force: body?.force === true,
         ...(services.splaSettings === undefined ? {} : { settings: services.splaSettings }),
       });
-      return json({ month: closed.month, closedAt: closed.closedAt, sha256: closed.sha256 }, 201);
+      const stored = await services.writer.getMonthClose(closed.month);
+      return json(stored === null ? null : closeItem(stored), 201);
     },
   }),
   defineRoute({
@@ -82,14 +127,13 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     role: 'reader',
     operationId: 'diffMonths',
     cache: true,
-    summary: 'What changed per host and tenant from another month (`against`) to this one',
+    summary:
+      'What changed per host and tenant between this month and `against` (earlier first), and closed months’ drift',
     params: MonthPath,
     query: z.strictObject({ against: MonthParam }),
     response: MonthDiff,
     async handle({ params, query }, services) {
-      const before = await reportOf(services, query.against);
-      const after = await reportOf(services, params.month);
-      return json(diffMonths(before, after));
+      return json(await monthsDiff(services.store, params.month, query.against));
     },
   }),
 ];

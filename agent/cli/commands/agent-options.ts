@@ -7,8 +7,9 @@
 import type { AgentConfig, OptOut } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { SessionOptions } from '../../runtime/agent-session.js';
+import { DEFAULT_RAW_MONTHS } from '../../store/index.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
-import type { UsageOptions } from '../../usage/index.js';
+import type { CloseSettings } from '../../usage/index.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { flag, integerOption, optionalString } from '../options.js';
@@ -58,7 +59,9 @@ export interface AgentRun {
   readonly dryRun: boolean;
   readonly optOuts: readonly OptOut[];
   /** The `spla` section: the rules of month reports and closes made through the API. */
-  readonly spla: Omit<UsageOptions, 'tenant'>;
+  readonly spla: CloseSettings;
+  /** Retention of raw events and observations (config `retention.rawMonths`). */
+  readonly rawMonths: number;
 }
 
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
@@ -137,5 +140,6 @@ export async function resolveAgentRun(
     dryRun,
     optOuts: config.optOuts ?? [],
     spla: config.spla ?? {},
+    rawMonths: config.retention?.rawMonths ?? DEFAULT_RAW_MONTHS,
   };
 }

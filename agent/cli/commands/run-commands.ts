@@ -73,6 +73,7 @@ function loopOptions(context: CommandContext, session: AgentSession, run: AgentR
     concurrency: run.concurrency,
     record: !run.dryRun,
     optOuts: run.optOuts,
+    rawMonths: run.rawMonths,
     progress: (line) => context.io.stderr(`${line}\n`),
     signal,
     onRound: (report) => server?.roundEnded(report, Date.now()),

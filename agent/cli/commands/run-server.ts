@@ -4,6 +4,7 @@
  * with a database that has no token yet, a first admin token printed once with the URL, so a newcomer
  * can use the API at once. Real hosts get no token until `avma token create`.
  */
+
 import { startApi } from '../../api/api-host.js';
 import type { RunningServer } from '../../api/server.js';
 import { createAgentMetrics } from '../../metrics/index.js';
@@ -11,7 +12,7 @@ import type { RoundRunner } from '../../runtime/agent-loop.js';
 import type { AgentSession } from '../../runtime/agent-session.js';
 import { openStore } from '../../store/index.js';
 import type { SweepReport } from '../../sweep/sweep-report.js';
-import type { UsageOptions } from '../../usage/index.js';
+import type { CloseSettings } from '../../usage/index.js';
 import { AGENT_VERSION } from '../../version.js';
 import type { CommandContext } from '../command.js';
 import type { ApiSettings } from './api-options.js';
@@ -41,7 +42,7 @@ export async function startRunServer(
   options: {
     readonly runner: RoundRunner;
     readonly realIntervalMs: number;
-    readonly splaSettings?: Omit<UsageOptions, 'tenant'>;
+    readonly splaSettings?: CloseSettings;
   },
 ): Promise<RunServer> {
   let lastSweep: number | null = null;

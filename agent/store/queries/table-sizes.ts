@@ -12,6 +12,7 @@ export const STORE_TABLES = [
   'actions',
   'bookmarks',
   'month_closes',
+  'raw_prunes',
   'tokens',
 ] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];

@@ -1,32 +1,55 @@
-/** Closed months: the frozen report and its hash. The schema's triggers refuse UPDATE and DELETE. */
+/**
+ * Closed months: the frozen report, its CSV tables and settings, who closed it, and its place in the
+ * hash chain. The schema's triggers refuse UPDATE and DELETE; this module only ever inserts.
+ */
 import { StoreError } from '../errors.js';
-import { checkText, invalid } from '../validate.js';
+import { decodeClose } from '../queries/month-query.js';
+import type { MonthCloseInput, MonthCloseRecord } from '../types.js';
+import { checkBoolean, checkOneOf, checkText, checkTime, invalid } from '../validate.js';
+import { MAX_ACTOR } from './audit-repo.js';
 import type { TxContext } from './context.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 /** A month report of 8,000 VMs is a few megabytes of JSON; this is far above and far below harm. */
 export const MAX_REPORT_CHARS = 64 * 1024 * 1024;
+const MAX_SETTINGS_CHARS = 64 * 1024;
 
-export interface MonthCloseInput {
-  readonly month: string;
-  readonly closedAtMs: number;
-  readonly report: string;
-  readonly sha256: string;
+function checkSha256(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !SHA256.test(value))
+    throw invalid(field, value, '64 lower-case hex digits');
+  return value;
 }
 
 /**
- * Stores a month close. Rejects with CONFLICT when the month is already closed (a closed month is
- * never replaced), INVALID_ARGUMENT for a bad month, hash or empty report.
+ * The close stored last (the head of the chain), or null when none is. Read inside the closing
+ * transaction, so two closes racing each other chain one after the other.
+ */
+export async function lastMonthClose(ctx: TxContext): Promise<MonthCloseRecord | null> {
+  const row = await ctx.conn.get('SELECT * FROM month_closes ORDER BY id DESC LIMIT 1');
+  return row === undefined ? null : decodeClose(row);
+}
+
+/**
+ * Stores a chained month close. Rejects with CONFLICT when the month is already closed (a closed month
+ * is never replaced) or when `previousSha256` is not the head of the chain (another close came first),
+ * INVALID_ARGUMENT for a bad month, hash, actor or empty text.
  */
 export async function insertMonthClose(ctx: TxContext, input: MonthCloseInput): Promise<void> {
   if (typeof input.month !== 'string' || !MONTH.test(input.month)) {
     throw invalid('month', input.month, 'YYYY-MM');
   }
-  if (typeof input.sha256 !== 'string' || !SHA256.test(input.sha256)) {
-    throw invalid('sha256', input.sha256, '64 lower-case hex digits');
-  }
-  checkText(input.report, 'report', MAX_REPORT_CHARS);
+  const sha256 = checkSha256(input.sha256, 'sha256');
+  const previous = input.previousSha256 === null ? null : checkSha256(input.previousSha256, 'previousSha256');
+  const closedAtMs = checkTime(input.closedAt, 'closedAt');
+  const values = [
+    checkText(input.report, 'report', MAX_REPORT_CHARS),
+    checkText(input.csv, 'csv', MAX_REPORT_CHARS),
+    checkText(input.settings, 'settings', MAX_SETTINGS_CHARS),
+    checkText(input.actor, 'actor', MAX_ACTOR),
+    checkOneOf(input.actorSource, 'actorSource', ['given', 'os-user'] as const),
+    checkBoolean(input.forced, 'forced') ? 1 : 0,
+  ];
   const existing = await ctx.conn.get('SELECT closed_at FROM month_closes WHERE month = ?', [input.month]);
   if (existing !== undefined) {
     const when = new Date(Number(existing.closed_at)).toISOString();
@@ -35,10 +58,17 @@ export async function insertMonthClose(ctx: TxContext, input: MonthCloseInput): 
       `month ${input.month} was already closed at ${when}; a closed month is immutable`,
     );
   }
-  await ctx.conn.run('INSERT INTO month_closes (month, closed_at, report, sha256) VALUES (?, ?, ?, ?)', [
-    input.month,
-    input.closedAtMs,
-    input.report,
-    input.sha256,
-  ]);
+  const head = await lastMonthClose(ctx);
+  if ((head?.sha256 ?? null) !== previous) {
+    throw new StoreError(
+      'CONFLICT',
+      `the close of ${input.month} chains to ${previous ?? 'nothing'}, but the last close is ${head?.sha256 ?? 'none'}`,
+    );
+  }
+  await ctx.conn.run(
+    `INSERT INTO month_closes
+       (month, closed_at, report, csv, settings, actor, actor_source, forced, previous_sha256, sha256, format)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)`,
+    [input.month, closedAtMs, ...values, previous, sha256],
+  );
 }

@@ -176,6 +176,35 @@ describe('agent/api/app', () => {
     });
   });
 
+  it('closes a month early only with {"force": true}, lists the chain and verifies it', async () => {
+    const month = '2099-01';
+    const post = (body?: unknown) =>
+      api.request(`/api/v1/months/${month}/close`, {
+        method: 'POST',
+        token: api.tokens.operator,
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+    expect((await post({ force: false })).status).toBe(409);
+    expect((await post({ force: 'yes' })).status).toBe(400);
+    const forced = await post({ force: true });
+    expect(forced.status).toBe(201);
+    expect(await forced.json()).toMatchObject({ month, forced: true, actor: 'noc', format: 2 });
+    const list = (await (await api.request('/api/v1/months', { token: api.tokens.reader })).json()) as {
+      items: { month: string; sha256: string; previousSha256: string | null; forced: boolean }[];
+    };
+    const [first, second] = list.items;
+    expect(list.items.map((c) => [c.month, c.forced])).toEqual([
+      ['2026-10', false],
+      [month, true],
+    ]);
+    expect(second?.previousSha256).toBe(first?.sha256);
+    const verify = await api.request('/api/v1/months/verify', { token: api.tokens.reader });
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({ ok: true, head: second?.sha256, problems: [] });
+  });
+
   it('opts a VM out and in with the token as actor and the reason given; an unknown VM is 404', async () => {
     const post = (path: string, reason: string) =>
       api.request(path, {

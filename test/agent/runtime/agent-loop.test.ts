@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { abortableSleep, runAgentLoop } from '../../../agent/runtime/agent-loop.js';
 import { type AgentSession, openSession } from '../../../agent/runtime/agent-session.js';
 import { openRaw } from '../store/raw-sqlite.js';
@@ -66,6 +66,33 @@ describe('agent/runtime/agent-loop', () => {
       '[2026-11-01T00:02:00.000Z] HV02',
     ]);
     expect(summary.lastReport?.at).toBe('2026-11-01T00:02:00.000Z');
+  });
+
+  it('prunes past retention after the first round and then once a day of the driver clock, only when recording', async () => {
+    session = await labSession();
+    const prunes = vi.spyOn(session.store, 'pruneRawData');
+    const loop = {
+      session,
+      intervalMs: 12 * 3_600_000,
+      labSpeed: 1_000_000,
+      concurrency: 2,
+      optOuts: [],
+      progress: () => undefined,
+      signal: new AbortController().signal,
+      rawMonths: 48,
+      maxRounds: 4,
+      ...fakeTime(),
+    };
+    await runAgentLoop({ ...loop, record: true });
+    expect(
+      prunes.mock.calls.map(([options]) => [options.now.toISOString(), options.rawMonths, options.actor]),
+    ).toEqual([
+      ['2026-11-01T00:00:00.000Z', 48, 'agent'],
+      ['2026-11-02T00:00:00.000Z', 48, 'agent'],
+    ]);
+    prunes.mockClear();
+    await runAgentLoop({ ...loop, record: false, maxRounds: 1 });
+    expect(prunes).not.toHaveBeenCalled();
   });
 
   it('stops when the signal aborts, after the round in progress', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../../agent/store/connection.js';
 import { applyMigrations, pragmaNumber } from '../../../agent/store/migrate.js';
-import { MIGRATIONS } from '../../../agent/store/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../agent/store/migrations/index.js';
 import { openStore } from '../../../agent/store/open-store.js';
 import { buildUsageMonth } from '../../../agent/usage/index.js';
 import { queryOnce } from './raw-sqlite.js';
@@ -21,14 +21,14 @@ describe('agent/store/migrate', () => {
 
   it('rolls a failing migration back entirely and keeps the previous version', async () => {
     const broken = {
-      version: MIGRATIONS.length + 1,
+      version: LATEST_SCHEMA_VERSION + 1,
       name: 'next-broken',
       sql: 'CREATE TABLE half_done (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);',
     };
     await expect(applyMigrations(conn, [...MIGRATIONS, broken])).rejects.toThrow(
       'no such table: no_such_table',
     );
-    expect(await pragmaNumber(conn, 'user_version')).toBe(MIGRATIONS.length);
+    expect(await pragmaNumber(conn, 'user_version')).toBe(LATEST_SCHEMA_VERSION);
     const tables = await queryOnce(
       dir.file('m.db'),
       "SELECT name FROM sqlite_schema WHERE name = 'half_done'",
@@ -38,14 +38,14 @@ describe('agent/store/migrate', () => {
 
   it('applies each migration once, however often it runs', async () => {
     const counter = {
-      version: MIGRATIONS.length + 1,
+      version: LATEST_SCHEMA_VERSION + 1,
       name: 'next-counter',
       sql: 'CREATE TABLE runs (n INTEGER); INSERT INTO runs VALUES (1);',
     };
     await applyMigrations(conn, [...MIGRATIONS, counter]);
     await applyMigrations(conn, [...MIGRATIONS, counter]);
     expect(await queryOnce(dir.file('m.db'), 'SELECT count(*) AS n FROM runs')).toEqual([{ n: 1 }]);
-    expect(await pragmaNumber(conn, 'user_version')).toBe(MIGRATIONS.length + 1);
+    expect(await pragmaNumber(conn, 'user_version')).toBe(LATEST_SCHEMA_VERSION + 1);
   });
 
   it('keeps every observation recorded before VM sizes, their size unknown, billed as unknown hours', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, StoreError } from '../../../agent/store/index.js';
+import { LATEST_SCHEMA_VERSION, openStore, StoreError } from '../../../agent/store/index.js';
 import { openRaw, queryOnce } from './raw-sqlite.js';
 import { HOST_FACTS, observed, type TempDir, tempDir, vmGuid } from './store-test-kit.js';
 
@@ -51,7 +51,7 @@ describe('agent/store/open-store', () => {
     const store = await openStore(path);
     await store.close();
     const [version] = await queryOnce(path, 'PRAGMA user_version');
-    expect(Object.values(version ?? {})[0]).toBe(MIGRATIONS.length);
+    expect(Object.values(version ?? {})[0]).toBe(LATEST_SCHEMA_VERSION);
     const tables = await queryOnce(path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
     expect(tables.map((t) => t.name)).toEqual([
       'actions',
@@ -62,6 +62,7 @@ describe('agent/store/open-store', () => {
       'kvp_latest',
       'month_closes',
       'observations',
+      'raw_prunes',
       'tokens',
       'vm_names',
       'vms',

@@ -1,12 +1,29 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, StoreError } from '../../../../agent/store/index.js';
+import { type MonthCloseInput, openStore, type Store, StoreError } from '../../../../agent/store/index.js';
 import { openRaw } from '../raw-sqlite.js';
 import { type TempDir, tempDir } from '../store-test-kit.js';
 
 const CLOSED_AT = new Date('2026-12-02T06:00:00Z');
 const REPORT = '{"month":"2026-11","hosts":[],"vms":[],"tenants":[]}';
-const SHA = createHash('sha256').update(REPORT).digest('hex');
+// The store checks the hash's form, not its value: computing it is the usage layer's (close-digest.ts).
+const SHA = 'a'.repeat(64);
+const SHA2 = 'b'.repeat(64);
+
+function close(overrides: Partial<MonthCloseInput> = {}): MonthCloseInput {
+  return {
+    month: '2026-11',
+    closedAt: CLOSED_AT,
+    report: REPORT,
+    csv: '{"hosts":"name\\r\\n"}',
+    settings: '{}',
+    actor: 'alice',
+    actorSource: 'given',
+    forced: false,
+    previousSha256: null,
+    sha256: SHA,
+    ...overrides,
+  };
+}
 
 describe('agent/store/repos/month-repo', () => {
   let dir: TempDir;
@@ -20,21 +37,29 @@ describe('agent/store/repos/month-repo', () => {
     await dir.remove();
   });
 
-  it('stores a month close and reads it back unchanged', async () => {
-    await store.transaction((tx) => tx.insertMonthClose('2026-11', CLOSED_AT, REPORT, SHA));
+  it('stores a month close with its chain fields and reads it back unchanged', async () => {
+    await store.transaction((tx) => tx.insertMonthClose(close()));
     expect(await store.getMonthClose('2026-11')).toEqual({
+      sequence: 1,
       month: '2026-11',
       closedAt: '2026-12-02T06:00:00.000Z',
       report: REPORT,
       sha256: SHA,
+      format: 2,
+      csv: '{"hosts":"name\\r\\n"}',
+      settings: '{}',
+      actor: 'alice',
+      actorSource: 'given',
+      forced: false,
+      previousSha256: null,
     });
     expect(await store.getMonthClose('2026-10')).toBeNull();
   });
 
   it('refuses to close a closed month again, keeping the first close', async () => {
-    await store.transaction((tx) => tx.insertMonthClose('2026-11', CLOSED_AT, REPORT, SHA));
+    await store.transaction((tx) => tx.insertMonthClose(close()));
     const error = await store
-      .transaction((tx) => tx.insertMonthClose('2026-11', new Date(), '{}', SHA))
+      .transaction((tx) => tx.insertMonthClose(close({ report: '{}', previousSha256: SHA, sha256: SHA2 })))
       .catch((e: unknown) => e);
     expect((error as StoreError).code).toBe('CONFLICT');
     expect((error as StoreError).message).toBe(
@@ -43,10 +68,31 @@ describe('agent/store/repos/month-repo', () => {
     expect((await store.listMonthCloses()).map((c) => c.report)).toEqual([REPORT]);
   });
 
+  it('refuses a close that does not chain to the last close stored', async () => {
+    await store.transaction((tx) => tx.insertMonthClose(close()));
+    const error = await store
+      .transaction((tx) =>
+        tx.insertMonthClose(close({ month: '2026-12', previousSha256: null, sha256: SHA2 })),
+      )
+      .catch((e: unknown) => e);
+    expect((error as StoreError).code).toBe('CONFLICT');
+    await store.transaction(async (tx) => {
+      expect((await tx.lastMonthClose())?.sha256).toBe(SHA);
+      await tx.insertMonthClose(close({ month: '2026-12', previousSha256: SHA, sha256: SHA2 }));
+    });
+    expect((await store.listMonthCloses()).map((c) => [c.sequence, c.month, c.previousSha256])).toEqual([
+      [1, '2026-11', null],
+      [2, '2026-12', SHA],
+    ]);
+  });
+
   it('refuses UPDATE and DELETE of a closed month even from outside the agent', async () => {
-    await store.transaction((tx) => tx.insertMonthClose('2026-11', CLOSED_AT, REPORT, SHA));
+    await store.transaction((tx) => tx.insertMonthClose(close()));
     const raw = await openRaw(dir.file('avma.db'));
     await expect(raw.run("UPDATE month_closes SET report = '{}'")).rejects.toThrow(
+      'a closed month is immutable',
+    );
+    await expect(raw.run('UPDATE month_closes SET previous_sha256 = NULL, forced = 1')).rejects.toThrow(
       'a closed month is immutable',
     );
     await expect(raw.run('DELETE FROM month_closes')).rejects.toThrow('a closed month is immutable');
@@ -55,17 +101,14 @@ describe('agent/store/repos/month-repo', () => {
   });
 
   it.each([
-    ['a month that is not YYYY-MM', '2026-13', SHA, 'month is "2026-13", expected YYYY-MM'],
+    ['a month that is not YYYY-MM', { month: '2026-13' }, 'month is "2026-13", expected YYYY-MM'],
     [
       'a hash that is not SHA-256 hex',
-      '2026-11',
-      'abc',
+      { sha256: 'abc' },
       'sha256 is "abc", expected 64 lower-case hex digits',
     ],
-  ])('rejects %s', async (_what, month, sha, message) => {
-    const error = await store
-      .transaction((tx) => tx.insertMonthClose(month, CLOSED_AT, REPORT, sha))
-      .catch((e) => e);
+  ])('rejects %s', async (_what, overrides, message) => {
+    const error = await store.transaction((tx) => tx.insertMonthClose(close(overrides))).catch((e) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toBe(message);
   });
