@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import { buildUsageMonth } from './build-usage-month.js';
-import { readClosedMonth } from './close-month.js';
+import { type CloseSettings, readClosedMonth } from './close-month.js';
 import { diffMonths, type MonthDiff } from './diff-months.js';
 import { parseMonth } from './month.js';
 import { type MonthDrift, monthDrift } from './month-drift.js';
@@ -26,9 +26,11 @@ interface Side {
   readonly drift: MonthDrift | null;
 }
 
-async function side(store: Store, month: string, withDrift: boolean): Promise<Side> {
+async function side(store: Store, month: string, withDrift: boolean, settings: CloseSettings): Promise<Side> {
   const stored = await store.getMonthClose(month);
-  if (stored === null) return { report: await buildUsageMonth(store, month), source: 'live', drift: null };
+  if (stored === null) {
+    return { report: await buildUsageMonth(store, month, settings), source: 'live', drift: null };
+  }
   const { report } = await readClosedMonth(store, month);
   const drift = withDrift ? await monthDrift(store, stored, await store.lastRawPrune()) : null;
   return { report, source: 'closed', drift };
@@ -42,11 +44,13 @@ export async function monthsDiff(
   store: Store,
   month: string,
   against: string,
-  options: { readonly drift?: boolean } = {},
+  /** `settings`: the SPLA rules a month that is not closed is built with (a closed one keeps its own). */
+  options: { readonly drift?: boolean; readonly settings?: CloseSettings } = {},
 ): Promise<MonthsDiff> {
   const [a, b] = [parseMonth(month).month, parseMonth(against).month].sort();
-  const from = await side(store, a as string, options.drift !== false);
-  const to = await side(store, b as string, options.drift !== false);
+  const settings = options.settings ?? {};
+  const from = await side(store, a as string, options.drift !== false, settings);
+  const to = await side(store, b as string, options.drift !== false, settings);
   const diff = diffMonths(from.report, to.report);
   const drift = [from.drift, to.drift].filter((d): d is MonthDrift => d !== null);
   return Object.freeze({ ...diff, sources: { from: from.source, to: to.source }, drift });

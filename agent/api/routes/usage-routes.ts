@@ -133,7 +133,11 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     query: z.strictObject({ against: MonthParam }),
     response: MonthDiff,
     async handle({ params, query }, services) {
-      return json(await monthsDiff(services.store, params.month, query.against));
+      return json(
+        await monthsDiff(services.store, params.month, query.against, {
+          ...(services.splaSettings === undefined ? {} : { settings: services.splaSettings }),
+        }),
+      );
     },
   }),
 ];

@@ -134,6 +134,11 @@ export const monthDiffCommand: CommandSpec = {
   options: {
     db: DB_OPTION,
     against: { type: 'string', valueName: 'YYYY-MM', description: 'the other month' },
+    config: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'agent configuration: its spla section builds a month that is not closed',
+    },
     json: JSON_OPTION,
   },
   positionals: [MONTH_ARG],
@@ -142,7 +147,9 @@ export const monthDiffCommand: CommandSpec = {
     const against = parseMonth(requiredString(context, 'against', 'a month as YYYY-MM')).month;
     if (month === against)
       throw new CliError('USAGE', `--against is ${against}, the same month; expected another`);
-    const diff = await withStore(await readOnly(context), (s) => monthsDiff(s, month, against));
+    const file = optionalString(context, 'config');
+    const settings = closeSettings(file === undefined ? {} : await loadConfig(file));
+    const diff = await withStore(await readOnly(context), (s) => monthsDiff(s, month, against, { settings }));
     if (flag(context, 'json')) printJson(context.io, diff);
     else context.io.stdout(renderMonthsDiff(diff));
     return 0;

@@ -259,6 +259,33 @@ describe('agent/cli/commands/month-commands', () => {
       expect(verify.json<{ closes: { drift: { status: string } }[] }>().closes[0]?.drift.status).toBe('none');
     });
 
+    it('builds a month that is not closed by the spla section of --config in diff', async () => {
+      const config = dir.file('agent.json');
+      await writeFile(
+        config,
+        JSON.stringify({ spla: { runningStates: ['Paused'], reportHostsWithoutWindowsServerVms: false } }),
+      );
+      type Diff = { sources: { from: string; to: string }; totals: { coreLicenses: { after: number } } };
+      const plain = await avma(['month', 'diff', '2026-11', '--against', '2026-10', '--db', db, '--json']);
+      const configured = await avma([
+        'month',
+        'diff',
+        '2026-11',
+        '--against',
+        '2026-10',
+        '--db',
+        db,
+        '--json',
+        '--config',
+        config,
+      ]);
+      expect(plain.json<Diff>().sources).toEqual({ from: 'live', to: 'live' });
+      // HV01 is Datacenter 2 x 16: 32 licences by default. The configuration counts only Paused VMs as
+      // running (none was) and does not report a host without Windows Server VMs: 0.
+      expect(plain.json<Diff>().totals.coreLicenses.after).toBe(32);
+      expect(configured.json<Diff>().totals.coreLicenses.after).toBe(0);
+    });
+
     it('takes the writer lock to close only: beside a running agent, close is refused and the reads work', async () => {
       const agent = await openStore(db, { create: false, writer: { command: 'avma run' } });
       try {
