@@ -1,6 +1,7 @@
 /** SPLA month reports over the store: build, export as CSV, close (frozen and hashed), compare. */
 export { buildUsageMonth, usageMonthFromInputs } from './build-usage-month.js';
 export { type ClosedMonth, type CloseMonthOptions, closeMonth, readClosedMonth } from './close-month.js';
+export { type ConcurrencySeries, concurrencySeries } from './concurrency-series.js';
 export {
   type ChangeKind,
   type Delta,

@@ -3,7 +3,8 @@
  * `GET /api/v1/months` (closes), `POST /api/v1/months/{month}/close`, `GET .../diff?against=`.
  */
 import { z } from 'zod';
-import { buildUsageMonth, closeMonth, diffMonths, readClosedMonth, usageCsv } from '../../usage/index.js';
+import { buildUsageMonth, diffMonths, readClosedMonth, usageCsv } from '../../usage/index.js';
+import { closeMonthAs } from '../operator-actions.js';
 import { defineRoute, json, type RouteSpec } from '../route.js';
 import { MonthClose, MonthDiff, MonthList, MonthParam, UsageMonth, UsageQuery } from '../schemas.js';
 
@@ -66,8 +67,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     params: MonthPath,
     response: MonthClose,
     async handle({ params, caller }, services) {
-      const at = services.now();
-      const closed = await closeMonth(services.writer, params.month, { now: at, actor: caller.name });
+      const closed = await closeMonthAs(services, params.month, caller);
       return json({ month: closed.month, closedAt: closed.closedAt, sha256: closed.sha256 }, 201);
     },
   }),
