@@ -4,6 +4,7 @@
  * (with the sweep) and `avma serve` (the store alone).
  */
 import pino, { type Logger } from 'pino';
+import type { CspReports } from '../dashboard/index.js';
 import { createAgentMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import { createApiApp, type MetricsSource } from './app.js';
@@ -29,6 +30,8 @@ export interface ApiHostOptions {
   readonly staleAfterMs?: number;
   readonly rateLimitPerMinute?: number;
   readonly now?: () => Date;
+  /** Where the dashboard counts CSP violation reports (tests assert none). */
+  readonly cspReports?: CspReports;
 }
 
 /** The store's tokens as the API's token administration. */
@@ -69,6 +72,7 @@ export function startApi(options: ApiHostOptions): Promise<RunningServer> {
     ...(options.lastSweepAt === undefined ? {} : { lastSweepAt: options.lastSweepAt }),
     ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),
     ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+    ...(options.cspReports === undefined ? {} : { dashboard: { cspReports: options.cspReports } }),
   });
   return startServer(app, {
     listen: options.listen,

@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { type DashboardOptions, dashboardRouter } from '../dashboard/index.js';
 import { ApiError } from './api-error.js';
 import { AuthCache } from './auth-cache.js';
 import { mountDocs } from './docs.js';
@@ -42,6 +43,8 @@ export interface ApiOptions {
   readonly lastSweepAt?: () => number | null;
   /** /readyz fails when the last sweep is older than this (default 3 intervals, set by the caller). */
   readonly staleAfterMs?: number;
+  /** The dashboard at `/` (default: served); `false` leaves it out. */
+  readonly dashboard?: Omit<DashboardOptions, 'services' | 'log'> | false;
 }
 
 const BODY_LIMIT = '16kb';
@@ -290,6 +293,17 @@ export function createApiApp(options: ApiOptions): express.Express {
   app.use('/api', (_req, _res, next) =>
     next(new ApiError('NOT_FOUND', 'no such API path; see /api/v1/openapi.json')),
   );
+  if (options.dashboard !== false) {
+    const staleAfterMs = options.staleAfterMs;
+    app.use(
+      dashboardRouter({
+        services,
+        log,
+        ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
+        ...options.dashboard,
+      }),
+    );
+  }
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const typed = error as { type?: string; status?: number };
     if (typed.type === 'entity.too.large')

@@ -1,0 +1,98 @@
+/**
+ * The dashboard's browser-facing rules: a strict Content-Security-Policy (scripts and styles from the
+ * agent only, no inline code, violations reported to the agent and counted), session cookie attributes,
+ * cookie parsing, and the one check every tenant-supplied URL passes before it goes into href/src.
+ */
+import type { Request } from 'express';
+
+export const SESSION_COOKIE = 'avma_session';
+/** The login form's double-submit CSRF cookie (before login there is no session to hold a secret). */
+export const LOGIN_COOKIE = 'avma_login';
+export const CSP_REPORT_PATH = '/csp-report';
+
+/** No inline script or style, nothing from elsewhere, no plugins, no framing, forms post here only. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+  `report-uri ${CSP_REPORT_PATH}`,
+  'report-to csp',
+].join('; ');
+
+/** The Reporting API endpoint named by `report-to csp`. */
+export const REPORTING_ENDPOINTS = `csp="${CSP_REPORT_PATH}"`;
+
+/** Counts CSP violation reports the browser sent (tests assert zero; the log names each). */
+export class CspReports {
+  #count = 0;
+  readonly directives: string[] = [];
+
+  record(directive: string): void {
+    this.#count++;
+    if (this.directives.length < 100) this.directives.push(directive.slice(0, 200));
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+}
+
+/** The cookies of a request, by name (first wins); values are not decoded beyond percent-escapes. */
+export function readCookies(req: Request): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at < 1) continue;
+    const name = part.slice(0, at).trim();
+    if (cookies.has(name)) continue;
+    try {
+      cookies.set(name, decodeURIComponent(part.slice(at + 1).trim()));
+    } catch {
+      // A malformed escape is no cookie of ours.
+    }
+  }
+  return cookies;
+}
+
+/** `Set-Cookie` text: HttpOnly, SameSite=Strict, Path=/, Secure when the request came over TLS. */
+export function cookieText(req: Request, name: string, value: string, maxAgeSeconds?: number): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
+  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
+  if (req.secure) parts.push('Secure');
+  return parts.join('; ');
+}
+
+/**
+ * `text` as a link target only when it is an absolute http(s) URL; anything else (javascript:, data:,
+ * relative paths, control characters) is not a link and is shown as text instead.
+ */
+export function safeHttpUrl(text: string): string | null {
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code <= 0x20 || code === 0x7f || /\s/.test(char)) return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+}
+
+/** A path of the dashboard with a query string; every value is URL-encoded. */
+export function pathWith(path: string, query: Readonly<Record<string, string | number | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
