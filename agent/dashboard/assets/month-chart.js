@@ -27,7 +27,11 @@
       };
       const data = [series.hours, ...series.hosts.map((host) => host.counts)];
       box.replaceChildren();
-      new uPlot(options, data, box);
+      const chart = new uPlot(options, data, box);
+      // The chart follows the page's width (a phone turned, a window resized).
+      window.addEventListener('resize', () =>
+        chart.setSize({ width: Math.max(280, box.clientWidth), height: 320 }),
+      );
       box.dataset.drawn = 'true';
     })
     .catch((error) => {
