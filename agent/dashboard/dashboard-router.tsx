@@ -17,7 +17,7 @@ import { mountAssets } from './assets.js';
 import { DashboardAuth, mountLogin, type ViewerRequest } from './dashboard-auth.js';
 import { mountMonthRoutes } from './month-routes.js';
 import { param, vmQuery } from './query-params.js';
-import { CONTENT_SECURITY_POLICY, CSP_REPORT_PATH, CspReports, REPORTING_ENDPOINTS } from './security.js';
+import { CONTENT_SECURITY_POLICY, CSP_REPORT_PATH, CspReports } from './security.js';
 import { SessionStore } from './session.js';
 import { eventsPage } from './views/events-page.js';
 import { renderPage, type Viewer } from './views/layout.js';
@@ -54,7 +54,6 @@ const ACTION_DONE: Readonly<Record<VmAction, string>> = {
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('Reporting-Endpoints', REPORTING_ENDPOINTS);
   res.setHeader('Cache-Control', 'no-store');
   next();
 }
