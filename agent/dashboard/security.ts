@@ -1,7 +1,8 @@
 /**
  * The dashboard's browser-facing rules: a strict Content-Security-Policy (scripts and styles from the
  * agent only, no inline code, violations reported to the agent and counted), session cookie attributes,
- * cookie parsing, and the one check every tenant-supplied URL passes before it goes into href/src.
+ * cookie parsing, and dashboard links. No tenant-supplied string is ever a whole href or src: links are
+ * dashboard paths with a checked GUID or URL-encoded query values (pathWith), so no scheme can sneak in.
  */
 import type { Request } from 'express';
 
@@ -66,24 +67,6 @@ export function cookieText(req: Request, name: string, value: string, maxAgeSeco
   if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
   if (req.secure) parts.push('Secure');
   return parts.join('; ');
-}
-
-/**
- * `text` as a link target only when it is an absolute http(s) URL; anything else (javascript:, data:,
- * relative paths, control characters) is not a link and is shown as text instead.
- */
-export function safeHttpUrl(text: string): string | null {
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code <= 0x20 || code === 0x7f || /\s/.test(char)) return null;
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return null;
-  }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
 }
 
 /** A path of the dashboard with a query string; every value is URL-encoded. */
