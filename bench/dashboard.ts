@@ -17,8 +17,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import pino from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { startApi } from '../agent/api/api-host.js';
 import { LabDriver } from '../agent/driver/lab/lab-driver.js';
 import { generateFleet } from '../agent/lab/fleet-generator.js';
@@ -62,7 +62,8 @@ interface Timing {
 /** Opens `path` and reads its timing; `ready` is what "interactive" waits for. */
 async function view(page: Page, url: string, ready: 'load' | 'chart'): Promise<Timing> {
   await page.goto(url, { waitUntil: 'load' });
-  if (ready === 'chart') await page.waitForFunction(() => document.getElementById('chart')?.dataset.drawn === 'true');
+  if (ready === 'chart')
+    await page.waitForFunction(() => document.getElementById('chart')?.dataset.drawn === 'true');
   const interactive = await page.evaluate((wanted) => {
     const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     return wanted === 'chart' ? performance.now() : navigation.loadEventEnd;
@@ -81,7 +82,8 @@ async function view(page: Page, url: string, ready: 'load' | 'chart'): Promise<T
   return { firstRender, interactive };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const ms = (value: number) => `${Math.round(value)} ms`;
 
 async function measure(browser: Browser, hosts: number, vmsPerHost: number): Promise<void> {
@@ -116,7 +118,9 @@ async function measure(browser: Browser, hosts: number, vmsPerHost: number): Pro
   ] as const;
   const vms = hosts * vmsPerHost;
   console.log(`\n${vms.toLocaleString('en')} VMs (${hosts} × ${vmsPerHost})`);
-  console.log('page | after a change: first render / interactive | kept (median of 5): first render / interactive');
+  console.log(
+    'page | after a change: first render / interactive | kept (median of 5): first render / interactive',
+  );
   for (const [label, path, ready] of pages) {
     await fleet.sweep();
     const cold = await view(page, `${server.url}${path}`, ready);
@@ -136,8 +140,16 @@ async function measure(browser: Browser, hosts: number, vmsPerHost: number): Pro
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   await measure(browser, 1, 1024);

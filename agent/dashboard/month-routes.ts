@@ -13,6 +13,7 @@ import {
   readClosedMonth,
   USAGE_CSV_TABLES,
   type UsageCsvTable,
+  type UsageMonth,
   usageCsv,
 } from '../usage/index.js';
 import type { DashboardAuth, ViewerRequest } from './dashboard-auth.js';
@@ -21,11 +22,32 @@ import type { Viewer } from './views/layout.js';
 import { monthPage } from './views/month-page.js';
 
 /** A closed month's frozen report, or the live one (as the API's diff reads them). */
-async function reportOf(services: ApiServices, month: string) {
+async function readReport(services: ApiServices, month: string): Promise<UsageMonth> {
   const closed = await services.store.getMonthClose(month);
   return closed === null
     ? buildUsageMonth(services.store, month)
     : (await readClosedMonth(services.store, month)).report;
+}
+
+/** Months' reports kept while the database is unchanged (`Store.changeStamp`), like the API's answers. */
+class MonthReports {
+  readonly #kept = new Map<string, { readonly stamp: string; readonly report: Promise<UsageMonth> }>();
+  readonly #services: ApiServices;
+
+  constructor(services: ApiServices) {
+    this.#services = services;
+  }
+
+  async get(month: string): Promise<UsageMonth> {
+    const stamp = await this.#services.store.changeStamp();
+    const kept = this.#kept.get(month);
+    if (kept !== undefined && kept.stamp === stamp) return kept.report;
+    if (this.#kept.size >= 24) this.#kept.clear();
+    const report = readReport(this.#services, month);
+    this.#kept.set(month, { stamp, report });
+    report.catch(() => this.#kept.delete(month));
+    return report;
+  }
 }
 
 /** The month of the path; a bad one is the usage layer's INVALID_MONTH (400, naming the input). */
@@ -38,6 +60,7 @@ const NOTICES: Readonly<Record<string, string>> = {
 };
 
 export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: ApiServices): void {
+  const reports = new MonthReports(services);
   const reader = auth.requireViewer('reader');
   router.get('/months', reader, (req, res) => {
     const asked = param(req, 'month', 7);
@@ -51,12 +74,12 @@ export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: 
     try {
       const month = monthOf(req);
       const [report, close, closes] = await Promise.all([
-        reportOf(services, month),
+        reports.get(month),
         services.store.getMonthClose(month),
         services.store.listMonthCloses(),
       ]);
       const before = previousMonth(month);
-      const diff = diffMonths(await reportOf(services, before), report);
+      const diff = diffMonths(await reports.get(before), report);
       const done = param(req, 'done', 20);
       res.type('html').send(
         monthPage(req.viewer as Viewer, {
@@ -80,7 +103,7 @@ export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: 
       const table = (USAGE_CSV_TABLES as readonly string[]).includes(asked)
         ? (asked as UsageCsvTable)
         : 'hosts';
-      const body = usageCsv(await reportOf(services, month), table);
+      const body = usageCsv(await reports.get(month), table);
       res.type('text/csv; charset=utf-8').attachment(`avma-usage-${month}-${table}.csv`).send(body);
     } catch (error) {
       next(error);
@@ -89,7 +112,7 @@ export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: 
   router.get('/months/:month/usage.json', reader, async (req: ViewerRequest, res, next) => {
     try {
       const month = monthOf(req);
-      res.attachment(`avma-usage-${month}.json`).json(await reportOf(services, month));
+      res.attachment(`avma-usage-${month}.json`).json(await reports.get(month));
     } catch (error) {
       next(error);
     }

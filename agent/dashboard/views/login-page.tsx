@@ -8,8 +8,8 @@ export function loginPage(csrf: string, problem: string | null): string {
     children: (
       <form method="post" action="/login" class="card login">
         <p>
-          Paste an API token (`avma token create`). The dashboard keeps it on the server; your browser gets a
-          session cookie.
+          Paste an API token (from <code>avma token create</code>). The dashboard keeps it on the server; your
+          browser gets a session cookie.
         </p>
         {problem === null ? null : (
           <p class="problem" role="alert">

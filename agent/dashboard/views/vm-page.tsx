@@ -1,4 +1,6 @@
 /** One VM: identity, eligibility in words, licence timeline, hosts, events, audit, KVP, actions. */
+
+import type { ComponentChildren } from 'preact';
 import type { ReasonCode } from '../../../shared/avma/index.js';
 import type { VmAction } from '../../api/operator-actions.js';
 import type { KvpItemRecord, VmDetail } from '../../store/index.js';
@@ -32,7 +34,7 @@ export function hoursPerHost(
 }
 
 function Identity({ vm }: { vm: VmDetail }) {
-  const rows: [string, preact.ComponentChildren][] = [
+  const rows: [string, ComponentChildren][] = [
     ['GUID', <code>{vm.id}</code>],
     ['Name', <bdi>{vm.name ?? 'unknown'}</bdi>],
     ['Tenant', <Tenant text={vm.tenant} />],
