@@ -1,5 +1,6 @@
+import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, pathWith } from '../../../agent/dashboard/security.js';
+import { CONTENT_SECURITY_POLICY, cookieText, pathWith } from '../../../agent/dashboard/security.js';
 
 describe('agent/dashboard/security', () => {
   it('allows scripts and styles from the agent only, nothing inline, and reports violations', () => {
@@ -17,6 +18,14 @@ describe('agent/dashboard/security', () => {
   it('URL-encodes every query value of a dashboard link', () => {
     expect(pathWith('/vms', { tenant: '"><svg onload=alert(1)>&x=1', host: undefined, q: '' })).toBe(
       '/vms?tenant=%22%3E%3Csvg+onload%3Dalert%281%29%3E%26x%3D1',
+    );
+  });
+
+  it('marks the session cookie Secure only when the request came over TLS', () => {
+    const overTls = cookieText({ secure: true } as Request, 'avma_session', 'abc');
+    expect(overTls).toBe('avma_session=abc; Path=/; HttpOnly; SameSite=Strict; Secure');
+    expect(cookieText({ secure: false } as Request, 'avma_session', '', 0)).toBe(
+      'avma_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0',
     );
   });
 });
