@@ -2,7 +2,8 @@
  * The HTTP API as an express 5 application over a store: the route list (routes/index.ts) mounted
  * with bearer-token authentication and roles, zod on every request part and every JSON answer, RFC 9457
  * problem bodies, helmet's headers, a body size limit, a per-token rate limit, no CORS, and an access
- * log line per request (JSON, pino) naming the token's name, never the token.
+ * log line per request (JSON, pino) naming the token's name, never the token. The web dashboard
+ * (agent/dashboard) is mounted at `/` on the same app, over the same services.
  */
 import { gzipSync } from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';

@@ -68,19 +68,24 @@ function page(handler: (req: ViewerRequest, res: Response) => Promise<void>) {
 function mountCspReports(router: Router, reports: CspReports, log: Logger): void {
   const body = express.json({
     limit: '16kb',
+    strict: false,
     type: ['application/csp-report', 'application/reports+json', 'application/json'],
   });
   router.post(CSP_REPORT_PATH, body, (req, res) => {
     const reportsSent: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
     for (const report of reportsSent) {
-      const r = report as { 'csp-report'?: Record<string, unknown>; body?: Record<string, unknown> };
+      // Anyone can post here: anything that is not an object counts as a report of nothing known.
+      const r = (typeof report === 'object' && report !== null ? report : {}) as {
+        'csp-report'?: Record<string, unknown>;
+        body?: Record<string, unknown>;
+      };
       const detail = r['csp-report'] ?? r.body ?? {};
       const directive = String(detail['violated-directive'] ?? detail.effectiveDirective ?? 'unknown');
-      reports.record(directive);
-      log.warn(
-        { directive, blocked: String(detail['blocked-uri'] ?? detail.blockedURL ?? '') },
-        'csp violation',
-      );
+      if (reports.record(directive))
+        log.warn(
+          { directive, blocked: String(detail['blocked-uri'] ?? detail.blockedURL ?? '') },
+          'csp violation',
+        );
     }
     res.status(204).end();
   });
@@ -198,7 +203,15 @@ function mountPages(router: Router, auth: DashboardAuth, options: DashboardOptio
 
 function errorPage(options: DashboardOptions) {
   return (error: unknown, req: ViewerRequest, res: Response, _next: NextFunction) => {
-    const failure = httpFailure(error);
+    // body-parser's own errors: a form or report too large or not parseable is the sender's fault.
+    const parser = (error as { type?: string }).type;
+    const failure = httpFailure(
+      parser === 'entity.too.large'
+        ? new ApiError('PAYLOAD_TOO_LARGE', 'the form is larger than 16 KB')
+        : parser === 'entity.parse.failed' || parser === 'parameters.too.many'
+          ? new ApiError('BAD_PARAMETER', 'the request body could not be read')
+          : error,
+    );
     if (failure.status >= 500)
       options.log.error({ err: String(error), path: req.path }, 'dashboard request failed');
     res

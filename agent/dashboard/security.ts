@@ -10,6 +10,7 @@ export const SESSION_COOKIE = 'avma_session';
 /** The login form's double-submit CSRF cookie (before login there is no session to hold a secret). */
 export const LOGIN_COOKIE = 'avma_login';
 export const CSP_REPORT_PATH = '/csp-report';
+const LOGGED_PER_MINUTE = 20;
 
 /** No inline script or style, nothing from elsewhere, no plugins, no framing, forms post here only. */
 export const CONTENT_SECURITY_POLICY = [
@@ -29,14 +30,26 @@ export const CONTENT_SECURITY_POLICY = [
   `report-uri ${CSP_REPORT_PATH}`,
 ].join('; ');
 
-/** Counts CSP violation reports the browser sent (tests assert zero; the log names each). */
+/**
+ * Counts CSP violation reports the browser sent (tests assert zero). The endpoint takes no token, so
+ * anyone who reaches the server can post to it: `record` says whether this one should be logged, at
+ * most `LOGGED_PER_MINUTE` a minute, so the log cannot be flooded.
+ */
 export class CspReports {
   #count = 0;
+  #minute = -1;
+  #loggedThisMinute = 0;
   readonly directives: string[] = [];
 
-  record(directive: string): void {
+  record(directive: string, nowMs = Date.now()): boolean {
     this.#count++;
     if (this.directives.length < 100) this.directives.push(directive.slice(0, 200));
+    const minute = Math.floor(nowMs / 60_000);
+    if (minute !== this.#minute) {
+      this.#minute = minute;
+      this.#loggedThisMinute = 0;
+    }
+    return ++this.#loggedThisMinute <= LOGGED_PER_MINUTE;
   }
 
   get count(): number {

@@ -117,4 +117,26 @@ describe('agent/dashboard over HTTP', () => {
       expect(html).not.toContain("</script><script>alert('k')");
     }
   });
+
+  it('takes any CSP report body without failing (the endpoint is open to anyone)', async () => {
+    for (const body of [
+      'null',
+      '5',
+      '[{"body":null}]',
+      '{"csp-report":{"violated-directive":"script-src"}}',
+    ]) {
+      const answer = await fetch(`${kit.url}/csp-report`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/csp-report' },
+        body,
+      });
+      expect(answer.status, body).toBe(204);
+    }
+    const broken = await fetch(`${kit.url}/csp-report`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/csp-report' },
+      body: '{"csp-report":',
+    });
+    expect(broken.status).toBe(400);
+  });
 });

@@ -1,6 +1,11 @@
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, cookieText, pathWith } from '../../../agent/dashboard/security.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  CspReports,
+  cookieText,
+  pathWith,
+} from '../../../agent/dashboard/security.js';
 
 describe('agent/dashboard/security', () => {
   it('allows scripts and styles from the agent only, nothing inline, and reports violations', () => {
@@ -27,5 +32,13 @@ describe('agent/dashboard/security', () => {
     expect(cookieText({ secure: false } as Request, 'avma_session', '', 0)).toBe(
       'avma_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0',
     );
+  });
+
+  it('counts every CSP report but asks for at most 20 log lines a minute', () => {
+    const reports = new CspReports();
+    const logged = Array.from({ length: 25 }, () => reports.record('script-src-elem', 60_000));
+    expect(reports.count).toBe(25);
+    expect(logged.filter(Boolean)).toHaveLength(20);
+    expect(reports.record('script-src-elem', 120_000)).toBe(true);
   });
 });
