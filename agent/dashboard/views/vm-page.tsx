@@ -134,6 +134,9 @@ export function vmPage(viewer: Viewer, data: VmPageData): string {
             {vm.optedOut ? <Badge tone="neutral">Opted out</Badge> : null}
             {vm.avmaBlocked ? <Badge tone="warn">AVMA blocked after a key replacement</Badge> : null}
           </p>
+          {vm.reasons.length === 0 && vm.eligible ? (
+            <p>AVMA can activate this VM on its current host.</p>
+          ) : null}
           <ul>
             {vm.reasons.map((reason: ReasonCode) => (
               <li>
