@@ -4,6 +4,7 @@
  * (with the sweep) and `avma serve` (the store alone).
  */
 import pino, { type Logger } from 'pino';
+import type { CspReports } from '../dashboard/index.js';
 import { createAgentMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { CloseSettings } from '../usage/index.js';
@@ -34,6 +35,8 @@ export interface ApiHostOptions {
   readonly splaSettings?: CloseSettings;
   /** The reports' clock and AVMA validity (see ApiServices.reports). */
   readonly reports?: ApiServices['reports'];
+  /** Where the dashboard counts CSP violation reports (tests assert none). */
+  readonly cspReports?: CspReports;
 }
 
 /** The store's tokens as the API's token administration. */
@@ -76,6 +79,7 @@ export function startApi(options: ApiHostOptions): Promise<RunningServer> {
     ...(options.lastSweepAt === undefined ? {} : { lastSweepAt: options.lastSweepAt }),
     ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),
     ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+    ...(options.cspReports === undefined ? {} : { dashboard: { cspReports: options.cspReports } }),
   });
   return startServer(app, {
     listen: options.listen,

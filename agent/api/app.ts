@@ -2,13 +2,15 @@
  * The HTTP API as an express 5 application over a store: the route list (routes/index.ts) mounted
  * with bearer-token authentication and roles, zod on every request part and every JSON answer, RFC 9457
  * problem bodies, helmet's headers, a body size limit, a per-token rate limit, no CORS, and an access
- * log line per request (JSON, pino) naming the token's name, never the token.
+ * log line per request (JSON, pino) naming the token's name, never the token. The web dashboard
+ * (agent/dashboard) is mounted at `/` on the same app, over the same services.
  */
 import { gzipSync } from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { type DashboardOptions, dashboardRouter } from '../dashboard/index.js';
 import { ApiError } from './api-error.js';
 import { AuthCache } from './auth-cache.js';
 import { mountDocs } from './docs.js';
@@ -42,6 +44,8 @@ export interface ApiOptions {
   readonly lastSweepAt?: () => number | null;
   /** /readyz fails when the last sweep is older than this (default 3 intervals, set by the caller). */
   readonly staleAfterMs?: number;
+  /** The dashboard at `/` (default: served); `false` leaves it out. */
+  readonly dashboard?: Omit<DashboardOptions, 'services' | 'log'> | false;
 }
 
 const BODY_LIMIT = '16kb';
@@ -290,6 +294,17 @@ export function createApiApp(options: ApiOptions): express.Express {
   app.use('/api', (_req, _res, next) =>
     next(new ApiError('NOT_FOUND', 'no such API path; see /api/v1/openapi.json')),
   );
+  if (options.dashboard !== false) {
+    const staleAfterMs = options.staleAfterMs;
+    app.use(
+      dashboardRouter({
+        services,
+        log,
+        ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
+        ...options.dashboard,
+      }),
+    );
+  }
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const typed = error as { type?: string; status?: number };
     if (typed.type === 'entity.too.large')

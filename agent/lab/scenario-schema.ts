@@ -10,6 +10,7 @@
 import { CLIENT_VERSIONS, HOST_EDITIONS, HOST_VERSIONS, SERVER_VERSIONS } from 'hyperv-kvp';
 import { z } from 'zod';
 import { LICENSE_STATUSES } from '../../shared/avma/index.js';
+import { valueSizeViolation } from '../../shared/protocol/limits.js';
 import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS } from '../model/index.js';
 import { storeText } from '../store/store-text.js';
 import { labSettingsSchema } from './lab-settings.js';
@@ -101,8 +102,20 @@ export const keySpecSchema = z
     message: `expected one of ${KEY_WORDS.join(', ')} or a product key XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`,
   });
 
+/**
+ * What a guest publishes as `FullyQualifiedDomainName`: the tenant controls the guest, so any text
+ * the KVP wire carries within the protocol's value limits (shared/protocol/limits.ts), DNS name or not.
+ */
+const guestPublishedText = z
+  .string()
+  .refine(isWireText, 'expected text without NUL, lone surrogates or U+FFFE/U+FFFF')
+  .superRefine((text, context) => {
+    const violation = valueSizeViolation(text);
+    if (violation !== null) context.addIssue({ code: 'custom', message: `the value ${violation}` });
+  });
+
 const addresses = {
-  fqdn: dnsName.optional(),
+  fqdn: guestPublishedText.optional(),
   ipv4: z.array(ipv4).max(16).optional(),
   ipv6: z.array(ipv6).max(16).optional(),
 };

@@ -9,7 +9,7 @@ export {
   removeCreatedDatabase,
   type StoreOptions,
 } from './open-store.js';
-export { EVENTS_PAGE_SIZE } from './queries/events-query.js';
+export { EVENTS_PAGE_SIZE, type EventOrder } from './queries/events-query.js';
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
 export { VM_DETAIL_AUDIT, VM_DETAIL_EVENTS } from './queries/vm-detail-query.js';
 export { MAX_VM_PAGE } from './queries/vm-list-query.js';

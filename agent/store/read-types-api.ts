@@ -151,3 +151,10 @@ export interface HostRow {
   /** By log name. */
   readonly bookmarks: readonly HostBookmark[];
 }
+
+/** A VM the store saw for the first time recently. */
+export interface NewVm {
+  readonly id: string;
+  readonly name: string | null;
+  readonly firstSeen: string;
+}

@@ -155,6 +155,8 @@ export interface AuditFilter {
   readonly actions?: readonly AuditAction[];
   /** Only records at or before this time. */
   readonly until?: Date;
+  /** Only records at or after this time. */
+  readonly since?: Date;
   /** At most this many (default and maximum 1,000,000). */
   readonly limit?: number;
 }

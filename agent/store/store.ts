@@ -8,10 +8,11 @@ import { hashToken, looksLikeToken, sameDigest } from '../tokens/index.js';
 import type { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { listAudit } from './queries/audit-query.js';
-import { EVENTS_PAGE_SIZE, listEventsPage } from './queries/events-query.js';
+import { EVENTS_PAGE_SIZE, type EventOrder, listEventsPage } from './queries/events-query.js';
 import { getHost, listHosts } from './queries/host-query.js';
 import { readMetricsSnapshot } from './queries/metrics-query.js';
 import { getMonthClose, listClosedMonths, listMonthCloses } from './queries/month-query.js';
+import { listNewVms } from './queries/new-vms-query.js';
 import { findVmsByName, readLicenceHistory, readReportInputs } from './queries/report-query.js';
 import { listVmStatus } from './queries/status-query.js';
 import { readSweepState } from './queries/sweep-state-query.js';
@@ -29,6 +30,7 @@ import type {
   EventRow,
   HostRow,
   MetricsSnapshot,
+  NewVm,
   ReportInputs,
   ReportLicenceSpan,
   SweepState,
@@ -180,18 +182,24 @@ export class Store {
     return this.#read((conn) => listHosts(conn));
   }
 
+  /** At most `limit` VMs first seen at or after `since`, newest first. Never writes. */
+  listNewVms(since: Date, limit = 100): Promise<NewVm[]> {
+    return this.#read((conn) => listNewVms(conn, since, limit));
+  }
+
   /** The host of that name (case-insensitive), or null when unknown. Never writes. */
   getHost(name: string): Promise<HostRow | null> {
     return this.#read((conn) => getHost(conn, name));
   }
 
-  /** One page of stored events, oldest first, after `after` (null: the first page). Never writes. */
+  /** One page of stored events, oldest first (or newest), after `after` (null: the first page). Never writes. */
   listEventsPage(
     filter: EventFilter = {},
     after: EventCursor | null = null,
     pageSize = EVENTS_PAGE_SIZE,
+    order: EventOrder = 'oldest-first',
   ): Promise<EventPage> {
-    return this.#read((conn) => listEventsPage(conn, filter, after, pageSize));
+    return this.#read((conn) => listEventsPage(conn, filter, after, pageSize, order));
   }
 
   /**

@@ -9,6 +9,7 @@ export {
   readClosedMonth,
   reportCsvTables,
 } from './close-month.js';
+export { type ConcurrencySeries, concurrencySeries } from './concurrency-series.js';
 export {
   type ChangeKind,
   type Delta,

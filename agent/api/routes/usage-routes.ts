@@ -8,13 +8,13 @@ import { z } from 'zod';
 import type { MonthCloseRecord } from '../../store/index.js';
 import {
   buildUsageMonth,
-  closeMonth,
   monthsDiff,
   monthTotals,
   USAGE_MONTH_SCHEMA,
   usageCsv,
   verifyMonths,
 } from '../../usage/index.js';
+import { closeMonthAs } from '../operator-actions.js';
 import { defineRoute, json, type RouteSpec } from '../route.js';
 import {
   MonthClose,
@@ -111,12 +111,7 @@ export const USAGE_ROUTES: readonly RouteSpec[] = [
     body: MonthCloseBody,
     response: MonthClose,
     async handle({ params, body, caller }, services) {
-      const closed = await closeMonth(services.writer, params.month, {
-        now: services.now(),
-        actor: caller.name,
-        force: body?.force === true,
-        ...(services.splaSettings === undefined ? {} : { settings: services.splaSettings }),
-      });
+      const closed = await closeMonthAs(services, params.month, caller, { force: body?.force === true });
       const stored = await services.writer.getMonthClose(closed.month);
       return json(stored === null ? null : closeItem(stored), 201);
     },

@@ -4,12 +4,9 @@
  * reported as `changed: false`.
  */
 import { z } from 'zod';
-import { ApiError } from '../api-error.js';
+import { applyVmAction, VM_ACTIONS, type VmAction } from '../operator-actions.js';
 import { defineRoute, json, type RouteSpec } from '../route.js';
 import { VmActionBody, VmActionResult, VmIdParam } from '../schemas.js';
-
-const ACTIONS = ['opt-out', 'opt-in', 'allow-avma'] as const;
-type VmAction = (typeof ACTIONS)[number];
 
 function actionRoute(action: VmAction): RouteSpec {
   return defineRoute({
@@ -26,26 +23,9 @@ function actionRoute(action: VmAction): RouteSpec {
     body: VmActionBody,
     response: VmActionResult,
     async handle({ params, body, caller }, services) {
-      const id = params.id.toLowerCase();
-      const [vm] = await services.store.listVmStatus({ includeDeleted: true, vm: id });
-      if (vm === undefined) throw new ApiError('NOT_FOUND', `id: no VM ${id} in the store`);
-      const request = { at: services.now(), actor: caller.name, reason: body.reason };
-      const changed = await services.writer.transaction((tx) =>
-        action === 'allow-avma'
-          ? tx.setAvmaBlocked(id, false, request)
-          : tx.setOptOut(id, action === 'opt-out', request),
-      );
-      const [after] = await services.writer.listVmStatus({ includeDeleted: true, vm: id });
-      return json({
-        id,
-        action,
-        changed,
-        optedOut: after?.optedOut ?? false,
-        avmaBlocked: after?.avmaBlocked ?? false,
-        actor: caller.name,
-      });
+      return json(await applyVmAction(services, params.id, action, caller, body.reason));
     },
   });
 }
 
-export const VM_ACTION_ROUTES: readonly RouteSpec[] = ACTIONS.map(actionRoute);
+export const VM_ACTION_ROUTES: readonly RouteSpec[] = VM_ACTIONS.map(actionRoute);

@@ -19,6 +19,7 @@ SELECT ${AUDIT_COLUMNS}
 WHERE (?1 IS NULL OR v.guid = ?1)
   AND (?2 IS NULL OR a.action IN (SELECT value FROM json_each(?2)))
   AND (?3 IS NULL OR a.at <= ?3)
+  AND (?5 IS NULL OR a.at >= ?5)
 ORDER BY a.at, a.id
 LIMIT ?4`;
 
@@ -54,7 +55,9 @@ export async function listAudit(conn: Connection, filter: AuditFilter): Promise<
       : JSON.stringify(filter.actions.map((action, i) => checkOneOf(action, `actions[${i}]`, AUDIT_ACTIONS)));
   const until = filter.until === undefined ? null : filter.until.getTime();
   if (until !== null && !Number.isFinite(until)) throw invalid('until', filter.until, 'a valid Date');
+  const since = filter.since === undefined ? null : filter.since.getTime();
+  if (since !== null && !Number.isFinite(since)) throw invalid('since', filter.since, 'a valid Date');
   const limit = checkInteger(filter.limit ?? MAX_AUDIT_LISTED, 'limit', 1, MAX_AUDIT_LISTED);
-  const rows = await conn.all(AUDIT_SQL, [vm, actions, until, limit]);
+  const rows = await conn.all(AUDIT_SQL, [vm, actions, until, limit, since]);
   return rows.map(decodeAudit);
 }

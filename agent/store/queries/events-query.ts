@@ -49,6 +49,15 @@ WHERE (?1 IS NULL OR e.event_id = ?1)
 ORDER BY e.time, e.id
 LIMIT ?7`;
 
+/** Newest first (the dashboard's events page): the same filter, walking the events_time index down. */
+const EVENTS_NEWEST_SQL = EVENTS_SQL.replace(
+  '(e.time, e.id) > (?5, ?6)',
+  '(e.time, e.id) < (?5, ?6)',
+).replace('ORDER BY e.time, e.id', 'ORDER BY e.time DESC, e.id DESC');
+
+/** Which end a page of events starts from. */
+export type EventOrder = 'oldest-first' | 'newest-first';
+
 /** A row of `EVENT_COLUMNS`; throws StoreError CORRUPT when it does not decode. */
 export function decodeEvent(row: SqlRow): EventRow {
   const vmId = optionalTextColumn(row, 'vms', 'vm_id');
@@ -68,7 +77,8 @@ export function decodeEvent(row: SqlRow): EventRow {
 }
 
 /**
- * One page of the events matching the filter, oldest first, after `after` (null: from the first).
+ * One page of the events matching the filter, oldest first (or newest first), after `after` (null: from
+ * the first).
  * `next` is the cursor of the page's last event when the page is full, else null. Rejects with
  * INVALID_ARGUMENT for a bad filter, cursor or page size.
  */
@@ -77,18 +87,25 @@ export async function listEventsPage(
   filter: EventFilter,
   after: EventCursor | null,
   pageSize: number,
+  order: EventOrder = 'oldest-first',
 ): Promise<EventPage> {
   const eventId = filter.eventId === undefined ? null : checkInteger(filter.eventId, 'eventId', 0, 65_535);
   const vm = filter.vm === undefined ? null : storedName(checkText(filter.vm, 'vm', 256));
   const since = filter.since === undefined ? NO_LOWER_BOUND : checkTime(filter.since, 'since');
   const until = filter.until === undefined ? NO_UPPER_BOUND : checkTime(filter.until, 'until');
   const size = checkInteger(pageSize, 'pageSize', 1, MAX_EVENTS_PAGE_SIZE);
+  const newest = checkOneOf(order, 'order', ['oldest-first', 'newest-first']) === 'newest-first';
   const afterTime =
-    after === null ? NO_LOWER_BOUND : checkInteger(after.time, 'after.time', -1, NO_UPPER_BOUND);
-  const afterId = after === null ? 0 : checkInteger(after.id, 'after.id', 0, NO_UPPER_BOUND);
+    after === null
+      ? newest
+        ? NO_UPPER_BOUND
+        : NO_LOWER_BOUND
+      : checkInteger(after.time, 'after.time', -1, NO_UPPER_BOUND);
+  const afterId =
+    after === null ? (newest ? NO_UPPER_BOUND : 0) : checkInteger(after.id, 'after.id', 0, NO_UPPER_BOUND);
   const source = filter.source === undefined ? null : checkOneOf(filter.source, 'source', EVENT_SOURCES);
   const host = filter.host === undefined ? null : checkText(filter.host, 'host', 253);
-  const rows = await conn.all(EVENTS_SQL, [
+  const rows = await conn.all(newest ? EVENTS_NEWEST_SQL : EVENTS_SQL, [
     eventId,
     vm,
     since,

@@ -102,3 +102,45 @@ describe('agent/lab/intrinsic-items', () => {
     });
   });
 });
+
+describe('agent/lab/intrinsic-items: what a hostile tenant publishes as its FQDN', () => {
+  const HOSTILE_FQDNS = [
+    '<img src=x onerror=alert(1)>',
+    '"><svg onload=alert(1)>&amp;',
+    'javascript:alert(1)',
+    '\u202emoc.elpmaxe',
+    'x'.repeat(1022),
+  ];
+
+  it('publishes it byte for byte, XML-escaped on the wire', async () => {
+    const lab = await labOf({
+      hosts: [host('HV01', '2022')],
+      vms: HOSTILE_FQDNS.map((fqdn, i) =>
+        vm(`vm${i}`, 'HV01', server('2022', 'datacenter', 'avma', 'licensed', { fqdn })),
+      ),
+    });
+    const listed = await new LabDriver(lab, 'HV01').listVms();
+    for (const [i, fqdn] of HOSTILE_FQDNS.entries()) {
+      const raw = listed.find((vmRaw) => vmRaw.name === `vm${i}`);
+      const items = decodeKvpItems(raw?.intrinsicItems ?? []);
+      expect(items.find((item) => item.name === 'FullyQualifiedDomainName')?.data).toBe(fqdn);
+      expect(raw?.intrinsicItems.join('')).not.toContain('<img');
+    }
+  });
+
+  it('refuses what no guest can publish: beyond the KVP value limits, or NUL', async () => {
+    const { validateScenario } = await import('../../../agent/lab/scenario-loader.js');
+    const scenario = (fqdn: string) => ({
+      start: '2026-11-01T00:00:00Z',
+      hosts: [host('HV01', '2022')],
+      vms: [vm('vm0', 'HV01', server('2022', 'datacenter', 'avma', 'licensed', { fqdn }))],
+    });
+    expect(() => validateScenario(scenario('é'.repeat(600)))).toThrow(
+      /vms\[0\]\.guest\.fqdn: the value is 1200 UTF-8 bytes/,
+    );
+    expect(() => validateScenario(scenario('x'.repeat(1023)))).toThrow(/vms\[0\]\.guest\.fqdn/);
+    expect(() => validateScenario(scenario('a\u0000b'))).toThrow(
+      /vms\[0\]\.guest\.fqdn: expected text without NUL/,
+    );
+  });
+});

@@ -62,6 +62,21 @@ describe('agent/store/queries/audit-query', () => {
       'send-wipe',
     ]);
     expect((await store.listAudit({ until: hoursAfter(START, 2) })).length).toBe(2);
+    expect((await store.listAudit({ since: hoursAfter(START, 2) })).map((row) => row.action)).toEqual([
+      'push-key',
+      'send-wipe',
+    ]);
+  });
+
+  it('lists the VMs first seen since a time, newest first, with their current names', async () => {
+    await store.transaction(async (tx) => {
+      await tx.upsertVm({ id: vmGuid(3), tenant: null }, hoursAfter(START, 5));
+      await tx.recordVmName(vmGuid(3), hoursAfter(START, 5), 'new-one');
+    });
+    expect(await store.listNewVms(hoursAfter(START, 1))).toEqual([
+      { id: vmGuid(3), name: 'new-one', firstSeen: '2026-11-01T05:00:00.000Z' },
+    ]);
+    expect((await store.listNewVms(START)).map((vm) => vm.id)).toEqual([vmGuid(3), vmGuid(2), vmGuid(1)]);
   });
 
   it('refuses an action outside the audit vocabulary', async () => {

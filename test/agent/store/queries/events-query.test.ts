@@ -61,6 +61,15 @@ describe('agent/store/queries/events-query', () => {
     ]);
   });
 
+  it('pages newest first when asked, with the same filters', async () => {
+    const first = await store.listEventsPage({}, null, 2, 'newest-first');
+    expect(first.rows.map((e) => e.time.slice(14, 16))).toEqual(['05', '02']);
+    const rest = await store.listEventsPage({}, first.next, 2, 'newest-first');
+    expect(rest.rows.map((e) => e.time.slice(14, 16))).toEqual(['01']);
+    const guests = await store.listEventsPage({ source: 'guest' }, null, 10, 'newest-first');
+    expect(guests.rows.map((e) => e.vm)).toEqual(['vm1', 'vm2']);
+  });
+
   it('filters by event id and by VM name or GUID', async () => {
     expect((await store.listEvents({ eventId: 12310 })).map((e) => e.recordId)).toEqual([20]);
     expect((await store.listEvents({ vm: 'VM2' })).map((e) => e.eventId)).toEqual([12309, 12310]);
