@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command.js';
+import { dbBackupCommand, dbCheckCommand } from './commands/db-commands.js';
 import { eligibilityCommand } from './commands/eligibility-command.js';
 import { keyAvmaCommand, keyCheckCommand } from './commands/key-commands.js';
 import { kvpDecodeCommand, kvpEncodeCommand, kvpIdentifyCommand } from './commands/kvp-commands.js';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   eventsCommand,
   exportUsageCommand,
+  dbBackupCommand,
+  dbCheckCommand,
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,

@@ -91,6 +91,8 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     CONFLICT: BAD_INPUT,
     READ_ONLY: OPERATIONAL,
     CLOSED: 'internal',
+    // The upgrade failed on this database (full disk, a damaged index...); the old schema is intact.
+    MIGRATION_FAILED: OPERATIONAL,
     IO: OPERATIONAL,
   },
   usage: {
