@@ -40,10 +40,13 @@ export const dbBackupCommand: CommandSpec = {
 };
 
 function checkTable(check: DatabaseCheck): string {
+  const intact = check.integrity.length === 1 && check.integrity[0] === 'ok';
   const lines = [
     `database   ${check.database}`,
     `integrity  ${check.integrity.join('; ')}`,
-    `schema     ${check.schemaVersion} (${check.schema}; this version writes ${check.latestSchemaVersion})`,
+    intact
+      ? `schema     ${check.schemaVersion} (${check.schema}; this version writes ${check.latestSchemaVersion})`
+      : 'schema     not read (the file is damaged)',
     `size       ${check.bytes} bytes`,
   ];
   const rows = check.rows === null ? [] : Object.entries(check.rows).map(([table, n]) => [table, String(n)]);
