@@ -4,6 +4,7 @@
  * with a database that has no token yet, a first admin token printed once with the URL, so a newcomer
  * can use the API at once. Real hosts get no token until `avma token create`.
  */
+import type { Logger } from 'pino';
 import { startApi } from '../../api/api-host.js';
 import type { RunningServer } from '../../api/server.js';
 import { createAgentMetrics } from '../../metrics/index.js';
@@ -40,6 +41,8 @@ export async function startRunServer(
   options: {
     readonly runner: RoundRunner;
     readonly realIntervalMs: number;
+    /** The agent's log; the access log's records go there too. */
+    readonly log?: Logger;
   },
 ): Promise<RunServer> {
   let lastSweep: number | null = null;
@@ -59,6 +62,7 @@ export async function startRunServer(
     staleAfterMs: Math.max(3 * options.realIntervalMs, 60_000),
     ...(settings.tls === undefined ? {} : { tls: settings.tls }),
     metrics,
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
   const token = await firstAdminToken(session);
   context.io.stderr(

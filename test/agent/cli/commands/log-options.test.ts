@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TempDir, tempDir } from '../../store/store-test-kit.js';
+import { avma, isOneLineError } from '../cli-harness.js';
+
+function records(file: string): { level: number; msg: string; [key: string]: unknown }[] {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+describe('avma run / serve log options', () => {
+  let dir: TempDir;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await dir.remove();
+  });
+
+  it('--log-file: JSON lines for the start, every host swept and the stop, and nothing extra on stdout', async () => {
+    const log = dir.file('agent.log');
+    const run = await avma(['run', '--once', '--no-listen', '--db', dir.file('a.sqlite'), '--log-file', log]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    const lines = records(log);
+    expect(lines.map((line) => line.msg)).toEqual([
+      'avma run started',
+      ...Array.from({ length: 6 }, () => 'host swept'),
+      'avma run stopped',
+    ]);
+    expect(lines[1]).toMatchObject({ level: 30, host: 'HV01', vms: 19, at: '2026-11-01T00:00:00.000Z' });
+    expect(lines[0]).toMatchObject({ db: dir.file('a.sqlite') });
+  });
+
+  it('--log-format pretty shows the log on stdout for people; --log-level warn leaves the info records out', async () => {
+    const pretty = await avma([
+      'run',
+      '--once',
+      '--no-listen',
+      '--db',
+      dir.file('a.sqlite'),
+      '--log-format',
+      'pretty',
+    ]);
+    expect(pretty.code).toBe(0);
+    expect(pretty.stdout).toMatch(/INFO: host swept\n {4}host: "HV01"/);
+    const quiet = await avma([
+      'run',
+      '--once',
+      '--no-listen',
+      '--db',
+      dir.file('b.sqlite'),
+      '--log-level',
+      'warn',
+    ]);
+    expect(quiet.stdout).toBe('');
+  });
+
+  it('says in the log why the agent did not start (a database it refuses)', async () => {
+    const log = dir.file('agent.log');
+    await writeFile(dir.file('not-a-db.sqlite'), 'plain text, not SQLite');
+    const run = await avma([
+      'run',
+      '--once',
+      '--no-listen',
+      '--db',
+      dir.file('not-a-db.sqlite'),
+      '--log-file',
+      log,
+    ]);
+    expect(run.code).toBe(2);
+    const [line] = records(log);
+    expect(line).toMatchObject({ level: 50, msg: 'avma run could not start' });
+    expect(String(line?.reason)).toContain('is not an SQLite database');
+  });
+
+  it('refuses a bad level, format, source or log folder in one line (exit 2)', async () => {
+    for (const extra of [
+      ['--log-level', 'loud'],
+      ['--log-format', 'xml'],
+      ['--event-log-source', 'bad"name'],
+      ['--log-file', dir.file('no/such/folder/agent.log')],
+    ]) {
+      const run = await avma(['run', '--once', '--no-listen', '--db', dir.file('c.sqlite'), ...extra]);
+      expect(isOneLineError(run), `${extra.join(' ')}: ${run.stderr}`).toBe(true);
+    }
+    const serve = await avma(['serve', '--db', dir.file('c.sqlite'), '--log-level', 'loud']);
+    expect(isOneLineError(serve)).toBe(true);
+  });
+});
