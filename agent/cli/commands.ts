@@ -13,6 +13,11 @@ import {
 import { powershellScriptCommand } from './commands/powershell-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
 import { serveCommand } from './commands/serve-command.js';
+import {
+  serviceInstallCommand,
+  serviceStatusCommand,
+  serviceUninstallCommand,
+} from './commands/service-commands.js';
 import { eventsCommand, exportUsageCommand, statusCommand } from './commands/store-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token-commands.js';
 import { vmAllowAvmaCommand, vmOptInCommand, vmOptOutCommand } from './commands/vm-commands.js';
@@ -28,6 +33,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   exportUsageCommand,
   dbBackupCommand,
   dbCheckCommand,
+  serviceInstallCommand,
+  serviceUninstallCommand,
+  serviceStatusCommand,
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,

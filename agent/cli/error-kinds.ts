@@ -17,6 +17,7 @@ import type { ConfigErrorCode } from '../config/config-error.js';
 import type { DriverErrorCode } from '../driver/driver-error.js';
 import type { LabErrorCode } from '../lab/lab-error.js';
 import type { RuntimeErrorCode } from '../runtime/runtime-error.js';
+import type { ServiceErrorCode } from '../service/service-error.js';
 import type { StoreErrorCode } from '../store/errors.js';
 import type { SweepErrorCode } from '../sweep/sweep-error.js';
 import type { UsageErrorCode } from '../usage/errors.js';
@@ -44,6 +45,7 @@ export interface LayerCodes {
   readonly 'guest-agent': GuestAgentErrorCode;
   readonly 'guest-platform': GuestPlatformErrorCode;
   readonly 'service-config': ServiceConfigErrorCode;
+  readonly service: ServiceErrorCode;
 }
 
 type KindTable = { readonly [L in keyof LayerCodes]: Readonly<Record<LayerCodes[L], ErrorKindEntry>> };
@@ -167,6 +169,15 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     KEY_REJECTED: OPERATIONAL,
   },
   'service-config': { INVALID_PATH: BAD_INPUT, INVALID_INTERVAL: BAD_INPUT, INVALID_ARGUMENT: BAD_INPUT },
+  // Elevating, fixing a path or building the agent is the operator's to do; a failed step on the host
+  // (the SCM refused, a locked file) is the environment's.
+  service: {
+    INVALID_OPTION: BAD_INPUT,
+    NOT_ADMINISTRATOR: BAD_INPUT,
+    MISSING_FILE: BAD_INPUT,
+    STEP_FAILED: OPERATIONAL,
+    BAD_PROBE: OPERATIONAL,
+  },
 } satisfies KindTable);
 
 export interface ErrorClassification {
