@@ -21,7 +21,7 @@ import {
   type LogFormat,
   type LogLevel,
 } from '../../logging/agent-log.js';
-import { EventLogQueue } from '../../logging/event-log-queue.js';
+import { type EventLogCounts, EventLogQueue } from '../../logging/event-log-queue.js';
 import { DEFAULT_LOG_KEEP_FILES, DEFAULT_LOG_MAX_BYTES } from '../../logging/rotating-file.js';
 import { describeError } from '../../sweep/collector.js';
 import { CliError } from '../cli-error.js';
@@ -70,25 +70,23 @@ function choice<T extends string>(
   return text as T;
 }
 
-export interface OpenLogHooks {
-  /** Starts the Event Log runner (tests inject a recorded one). */
-  readonly eventLogRunner?: () => Promise<PsRunner>;
-}
+/** Starts the runner of the Event Log writes: Windows PowerShell on this host (tests replace it). */
+export const eventLogRunnerFactory = {
+  open: (): Promise<PsRunner> => openEventLogRunner('powershell', EVENT_LOG_TIMEOUT_MS),
+};
 
 export interface CommandLog extends AgentLog {
   /** False when no log option was given: the agent's records go nowhere, the access log keeps its default. */
   readonly enabled: boolean;
+  /** Entries written to, dropped before and failed on the Application log; null without an event source. */
+  eventLogCounts(): EventLogCounts | null;
 }
 
 /**
  * Opens the log the options ask for. Throws CliError USAGE for a bad level, format or source, and
  * CliError UNREADABLE_FILE when the log file cannot be opened (a missing folder).
  */
-export async function openCommandLog(
-  context: CommandContext,
-  command: string,
-  hooks: OpenLogHooks = {},
-): Promise<CommandLog> {
+export async function openCommandLog(context: CommandContext, command: string): Promise<CommandLog> {
   const level = choice<LogLevel>(context, 'log-level', LOG_LEVELS, 'info');
   const format = choice<LogFormat>(context, 'log-format', LOG_FORMATS, 'json');
   const path = optionalString(context, 'log-file')?.trim();
@@ -105,7 +103,7 @@ export async function openCommandLog(
   let runner: PsRunner | null = null;
   let queue: EventLogQueue | null = null;
   if (source !== undefined) {
-    runner = await (hooks.eventLogRunner ?? (() => openEventLogRunner('powershell', EVENT_LOG_TIMEOUT_MS)))();
+    runner = await eventLogRunnerFactory.open();
     queue = new EventLogQueue(eventLogWriter(runner, source), undefined, (error) =>
       context.io.stderr(
         `${command}: cannot write to the Application log (${describeError(error)}); further failures are only counted\n`,
@@ -130,6 +128,7 @@ export async function openCommandLog(
   }
   return {
     enabled: onConsole || path !== undefined || queue !== null,
+    eventLogCounts: () => queue?.counts() ?? null,
     logger: log.logger,
     file: log.file,
     async close() {

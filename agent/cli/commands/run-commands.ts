@@ -184,7 +184,15 @@ async function runLoop(context: CommandContext): Promise<number> {
       );
     }
     const summary = await runAgentLoop({ ...loop.options, runner });
-    log.logger.info({ rounds: summary.rounds, failedRounds: summary.failedRounds }, 'avma run stopped');
+    const eventLog = log.eventLogCounts();
+    log.logger.info(
+      {
+        rounds: summary.rounds,
+        failedRounds: summary.failedRounds,
+        ...(eventLog === null ? {} : { eventLog }),
+      },
+      'avma run stopped',
+    );
     return finish(context, run, summary);
   } finally {
     release();

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventLogRunnerFactory } from '../../../../agent/cli/commands/log-options.js';
+import type { PsRequest } from '../../../../agent/driver/powershell/runner.js';
 import { type TempDir, tempDir } from '../../store/store-test-kit.js';
 import { avma, isOneLineError } from '../cli-harness.js';
 
@@ -11,12 +13,15 @@ function records(file: string): { level: number; msg: string; [key: string]: unk
     .map((line) => JSON.parse(line));
 }
 
+const openEventLogRunner = eventLogRunnerFactory.open;
+
 describe('avma run / serve log options', () => {
   let dir: TempDir;
   beforeEach(async () => {
     dir = await tempDir();
   });
   afterEach(async () => {
+    eventLogRunnerFactory.open = openEventLogRunner;
     await dir.remove();
   });
 
@@ -75,6 +80,36 @@ describe('avma run / serve log options', () => {
     const [line] = records(log);
     expect(line).toMatchObject({ level: 50, msg: 'avma run could not start' });
     expect(String(line?.reason)).toContain('is not an SQLite database');
+  });
+
+  it('--event-log-source: the reason the agent did not start also goes to the Application log, through the PowerShell runner', async () => {
+    const requests: PsRequest[] = [];
+    eventLogRunnerFactory.open = async () => ({
+      run: async (request) => {
+        requests.push(request);
+        return { Status: 'done' };
+      },
+      close: async () => {},
+    });
+    await writeFile(dir.file('not-a-db.sqlite'), 'plain text, not SQLite');
+    const args = [
+      'run',
+      '--once',
+      '--no-listen',
+      '--db',
+      dir.file('not-a-db.sqlite'),
+      '--event-log-source',
+      'avma-agent',
+    ];
+    expect((await avma(args)).code).toBe(2);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      operation: 'write-event-log',
+      arguments: { Source: 'avma-agent', EntryType: 'Error', EventId: 1002 },
+    });
+    expect(String(requests[0]?.arguments.Message)).toMatch(
+      /^avma run could not start; db=.*; reason=.*is not an SQLite database/,
+    );
   });
 
   it('refuses a bad level, format, source or log folder in one line (exit 2)', async () => {
