@@ -200,7 +200,9 @@ async function readAsImmutable(path: string): Promise<boolean> {
 async function upgrade(conn: Connection, options: StoreOptions, version: number): Promise<void> {
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = latestOf(migrations);
-  if (version >= latest) return;
+  // Still one (empty) write transaction: a database another process holds locked is refused (LOCKED)
+  // when it is opened, not at the first sweep.
+  if (version >= latest) return applyMigrations(conn, migrations);
   let backup: string | null = null;
   if (version > 0) {
     backup = upgradeBackupPath(conn.path, version, latest, new Date());
