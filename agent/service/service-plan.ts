@@ -128,6 +128,10 @@ function folderGrants(account: ServiceAccount, rights: AccessGrant['Rights']): A
   ];
 }
 
+function runsAsVirtual(facts: ServiceFacts): boolean {
+  return facts.Service?.StartName.toLowerCase() === accountName('virtual').toLowerCase();
+}
+
 /**
  * The install (or re-install) steps. Throws ServiceError NOT_ADMINISTRATOR (unless `dryRun`) and
  * MISSING_FILE when the host lacks a file the service needs, before any step.
@@ -143,7 +147,11 @@ export function planInstall(facts: ServiceFacts, options: InstallOptions, dryRun
   const paths = hostServicePaths(facts.DataFolder);
   const files = agentFiles(options.agentRoot);
   const xml = hostServiceXml(options.nodePath, options.agentRoot, paths);
+  // Moving from the virtual account to LocalSystem: the old account leaves the groups before it goes.
+  const leaving =
+    runsAsVirtual(facts) && options.account !== 'virtual' ? groupSteps(facts, 'remove-group-member') : [];
   const steps: ServiceStep[] = [
+    ...leaving,
     ...removeOldService(facts),
     { Action: 'create-folder', Path: paths.dataFolder },
     { Action: 'create-folder', Path: paths.logFolder },
@@ -182,8 +190,7 @@ export function planUninstall(facts: ServiceFacts, removeData: boolean, dryRun =
     );
   }
   const paths = hostServicePaths(facts.DataFolder);
-  const virtual =
-    facts.Service !== null && facts.Service.StartName.toLowerCase() === accountName('virtual').toLowerCase();
+  const virtual = runsAsVirtual(facts);
   const steps: ServiceStep[] = [];
   if (facts.Service !== null) steps.push({ Action: 'stop-service', Name: HOST_SERVICE_NAME });
   // Before the service goes: afterwards its account no longer resolves and would stay as a bare SID.

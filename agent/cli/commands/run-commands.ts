@@ -53,8 +53,7 @@ function where(session: AgentSession, run: AgentRun): string {
  * SIGINT/SIGTERM abort the signal (the current sweep finishes its transaction first); past
  * `--stop-timeout`, or on a second signal, the process ends without waiting for the sweep.
  */
-function stopOnRequest(context: CommandContext, log: CommandLog): StopSignal {
-  const graceMs = (integerOption(context, 'stop-timeout', 1, 3600) ?? DEFAULT_STOP_GRACE_MS / 1000) * 1000;
+function stopOnRequest(context: CommandContext, log: CommandLog, graceMs: number): StopSignal {
   return stopOnSignals({
     graceMs,
     onStopping: () => {
@@ -159,11 +158,13 @@ async function runLoop(context: CommandContext): Promise<number> {
   const listen = !flag(context, 'no-listen');
   const settings = listen ? apiSettings(context) : null;
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
+  // Checked before anything opens, so a bad value leaves no database or lock behind.
+  const graceMs = (integerOption(context, 'stop-timeout', 1, 3600) ?? DEFAULT_STOP_GRACE_MS / 1000) * 1000;
   const log = await openCommandLog(context, 'avma run');
   const session = await openLogged(run, log);
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
   if (session.resumedAt !== null) await session.source.clock.advanceTo(session.resumedAt + run.intervalMs);
-  const { signal, release } = stopOnRequest(context, log);
+  const { signal, release } = stopOnRequest(context, log, graceMs);
   let server: RunServer | null = null;
   try {
     context.io.stderr(where(session, run));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedStep } from '../../../agent/driver/powershell/recording.js';
 import { accountName, WELL_KNOWN_SIDS } from '../../../agent/service/host-service-config.js';
 import { installService, serviceStatus, uninstallService } from '../../../agent/service/service-actions.js';
-import type { ServiceStep } from '../../../agent/service/service-plan.js';
+import { planInstall, type ServiceStep } from '../../../agent/service/service-plan.js';
+import { ServiceFacts } from '../../../agent/service/service-probe.js';
 import { loadRecording, ReplayingRunner } from '../driver/powershell/replaying-runner.js';
 
 const OPTIONS = {
@@ -159,5 +160,24 @@ describe('agent/service/service-actions (recorded runs)', () => {
       eventSource: 'registered',
     });
     await runner.close();
+  });
+
+  it('moving a virtual-account install to LocalSystem takes the old account out of both groups first', async () => {
+    const probe = loadRecording('service-reinstall.recording.json').steps[0] as RecordedStep;
+    const facts = ServiceFacts.parse((probe.output as { ok: unknown }).ok);
+    const steps = planInstall(facts, { ...OPTIONS, account: 'LocalSystem' });
+    expect(steps.slice(0, 4).map((step) => step.Action)).toEqual([
+      'remove-group-member',
+      'remove-group-member',
+      'stop-service',
+      'delete-service',
+    ]);
+    expect(steps.filter((step) => step.Action === 'add-group-member')).toEqual([]);
+    expect(steps.find((step) => step.Action === 'protect-folder')).toMatchObject({
+      Grants: [
+        { Account: WELL_KNOWN_SIDS.administrators, Rights: 'FullControl' },
+        { Account: WELL_KNOWN_SIDS.localSystem, Rights: 'Modify' },
+      ],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventLogRunnerFactory } from '../../../../agent/cli/commands/log-options.js';
@@ -118,10 +118,13 @@ describe('avma run / serve log options', () => {
       ['--log-format', 'xml'],
       ['--event-log-source', 'bad"name'],
       ['--log-file', dir.file('no/such/folder/agent.log')],
+      ['--stop-timeout', '0'],
     ]) {
       const run = await avma(['run', '--once', '--no-listen', '--db', dir.file('c.sqlite'), ...extra]);
       expect(isOneLineError(run), `${extra.join(' ')}: ${run.stderr}`).toBe(true);
     }
+    // Refused before anything was opened: no database was created.
+    expect(existsSync(dir.file('c.sqlite'))).toBe(false);
     const serve = await avma(['serve', '--db', dir.file('c.sqlite'), '--log-level', 'loud']);
     expect(isOneLineError(serve)).toBe(true);
   });
