@@ -15,6 +15,7 @@ import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { pragmaNumber } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { AVMA_APPLICATION_ID } from './open-store.js';
 import { readTableSizes, type StoreTable } from './queries/table-sizes.js';
 
 export interface BackupResult {
@@ -92,8 +93,11 @@ export interface DatabaseCheck {
   readonly integrity: readonly string[];
   readonly schemaVersion: number;
   readonly latestSchemaVersion: number;
-  /** `current`, `behind` (the agent upgrades it when it starts), `newer` (a newer agent wrote it). */
-  readonly schema: 'current' | 'behind' | 'newer';
+  /**
+   * `current`, `behind` (the agent upgrades it when it starts), `newer` (a newer agent wrote it), or
+   * `not-avma` (an SQLite database of another application).
+   */
+  readonly schema: 'current' | 'behind' | 'newer' | 'not-avma';
   /** Row counts per table (null when the schema is not current: the tables may differ). */
   readonly rows: Readonly<Record<StoreTable, number>> | null;
   readonly bytes: number;
@@ -120,8 +124,10 @@ export function checkDatabase(database: string): Promise<DatabaseCheck> {
     }
     const intact = integrity.length === 1 && integrity[0] === 'ok';
     const schemaVersion = intact ? await pragmaNumber(conn, 'user_version') : 0;
-    const schema =
-      schemaVersion === LATEST_SCHEMA_VERSION
+    const ours = !intact || (await pragmaNumber(conn, 'application_id')) === AVMA_APPLICATION_ID;
+    const schema = !ours
+      ? 'not-avma'
+      : schemaVersion === LATEST_SCHEMA_VERSION
         ? 'current'
         : schemaVersion > LATEST_SCHEMA_VERSION
           ? 'newer'
@@ -129,7 +135,7 @@ export function checkDatabase(database: string): Promise<DatabaseCheck> {
     const sizes = intact && schema === 'current' ? await readTableSizes(conn) : null;
     return Object.freeze({
       database,
-      ok: intact && schema !== 'newer',
+      ok: intact && (schema === 'current' || schema === 'behind'),
       integrity,
       schemaVersion,
       latestSchemaVersion: LATEST_SCHEMA_VERSION,

@@ -76,6 +76,18 @@ describe('agent/store/backup', () => {
     else expect(damaged).toMatchObject({ ok: false, rows: null });
   });
 
+  it('does not call an SQLite file of another application ok', async () => {
+    const other = await openRaw(dir.file('other.sqlite'));
+    await other.exec('CREATE TABLE notes (text TEXT); PRAGMA user_version = 3;');
+    await other.close();
+    expect(await checkDatabase(dir.file('other.sqlite'))).toMatchObject({
+      ok: false,
+      integrity: ['ok'],
+      schema: 'not-avma',
+      rows: null,
+    });
+  });
+
   it('upgrades an existing database only after a backup beside it that holds the old schema', async () => {
     const db = dir.file('agent.sqlite');
     await storeWithToken(db, 'before-upgrade');
