@@ -11,11 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { AVMA_APPLICATION_ID } from './application-id.js';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { pragmaNumber } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
-import { AVMA_APPLICATION_ID } from './open-store.js';
 import { readTableSizes, type StoreTable } from './queries/table-sizes.js';
 
 export interface BackupResult {

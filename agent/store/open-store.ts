@@ -5,17 +5,18 @@
 import { constants } from 'node:fs';
 import { access, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { upgradeBackupPath, vacuumInto } from './backup.js';
+import { AVMA_APPLICATION_ID } from './application-id.js';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
-import { applyMigrations, pragmaNumber } from './migrate.js';
+import { pragmaNumber } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { Store, type StoreSettings } from './store.js';
+import { latestOf, type UpgradeBackupListener, upgradeSchema } from './upgrade.js';
 import { checkInteger } from './validate.js';
 import { claimWriterLock, type WriterLock } from './writer-lock.js';
 
-/** `PRAGMA application_id` of an avma-agent database: 'AVMA' in ASCII (set by migration 1). */
-export const AVMA_APPLICATION_ID = 0x41564d41;
+export { AVMA_APPLICATION_ID };
+
 /** The first 16 bytes of every SQLite 3 database file (sqlite.org/fileformat.html §1.3.1). */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -48,7 +49,7 @@ export interface StoreOptions {
    */
   readonly migrations?: readonly Migration[];
   /** Called with the backup file written before an upgrade (the agent logs it). */
-  readonly onUpgradeBackup?: (backup: string, from: number, to: number) => void;
+  readonly onUpgradeBackup?: UpgradeBackupListener;
 }
 
 /**
@@ -192,37 +193,6 @@ async function readAsImmutable(path: string): Promise<boolean> {
   return wal === null || wal.size === 0;
 }
 
-/**
- * Upgrades an existing database only after an online backup beside it, so even an upgrade that
- * fails in a way SQLite cannot roll back (power loss, a damaged disk) leaves a copy of the old data;
- * a failure names the backup. A new, empty database needs none.
- */
-async function upgrade(conn: Connection, options: StoreOptions, version: number): Promise<void> {
-  const migrations = options.migrations ?? MIGRATIONS;
-  const latest = latestOf(migrations);
-  // Still one (empty) write transaction: a database another process holds locked is refused (LOCKED)
-  // when it is opened, not at the first sweep.
-  if (version >= latest) return applyMigrations(conn, migrations);
-  let backup: string | null = null;
-  if (version > 0) {
-    backup = upgradeBackupPath(conn.path, version, latest, new Date());
-    await vacuumInto(conn, backup);
-    options.onUpgradeBackup?.(backup, version, latest);
-  }
-  try {
-    await applyMigrations(conn, migrations);
-  } catch (error) {
-    if (backup === null || !(error instanceof StoreError) || error.code !== 'MIGRATION_FAILED') throw error;
-    throw new StoreError('MIGRATION_FAILED', `${error.message}; a copy taken before is ${backup}`, {
-      cause: error.cause,
-    });
-  }
-}
-
-function latestOf(migrations: readonly Migration[]): number {
-  return migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);
-}
-
 async function configure(
   conn: Connection,
   readOnly: boolean,
@@ -240,7 +210,7 @@ async function configure(
   // NORMAL in WAL mode: a crash of the process never loses a committed transaction; only a power
   // loss may roll back the last few, and never corrupts (sqlite.org/pragma.html#pragma_synchronous).
   await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
-  await upgrade(conn, options, version);
+  await upgradeSchema(conn, options.migrations ?? MIGRATIONS, version, options.onUpgradeBackup);
 }
 
 function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings {
