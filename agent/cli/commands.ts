@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command.js';
-import { dbPruneCommand } from './commands/db-commands.js';
+import { dbBackupCommand, dbCheckCommand } from './commands/db-commands.js';
+import { dbPruneCommand } from './commands/db-prune-command.js';
 import { eligibilityCommand } from './commands/eligibility-command.js';
 import { keyAvmaCommand, keyCheckCommand } from './commands/key-commands.js';
 import { kvpDecodeCommand, kvpEncodeCommand, kvpIdentifyCommand } from './commands/kvp-commands.js';
@@ -20,6 +21,11 @@ import { powershellScriptCommand } from './commands/powershell-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { runCommand, sweepCommand } from './commands/run-commands.js';
 import { serveCommand } from './commands/serve-command.js';
+import {
+  serviceInstallCommand,
+  serviceStatusCommand,
+  serviceUninstallCommand,
+} from './commands/service-commands.js';
 import { eventsCommand, exportUsageCommand, statusCommand } from './commands/store-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token-commands.js';
 import { vmAllowAvmaCommand, vmOptInCommand, vmOptOutCommand } from './commands/vm-commands.js';
@@ -39,6 +45,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   monthDiffCommand,
   monthVerifyCommand,
   dbPruneCommand,
+  dbBackupCommand,
+  dbCheckCommand,
+  serviceInstallCommand,
+  serviceUninstallCommand,
+  serviceStatusCommand,
   vmOptOutCommand,
   vmOptInCommand,
   vmAllowAvmaCommand,

@@ -18,6 +18,7 @@ import type { DriverErrorCode } from '../driver/driver-error.js';
 import type { LabErrorCode } from '../lab/lab-error.js';
 import type { ReportErrorCode } from '../reports/report-error.js';
 import type { RuntimeErrorCode } from '../runtime/runtime-error.js';
+import type { ServiceErrorCode } from '../service/service-error.js';
 import type { StoreErrorCode } from '../store/errors.js';
 import type { SweepErrorCode } from '../sweep/sweep-error.js';
 import type { UsageErrorCode } from '../usage/errors.js';
@@ -46,6 +47,7 @@ export interface LayerCodes {
   readonly 'guest-agent': GuestAgentErrorCode;
   readonly 'guest-platform': GuestPlatformErrorCode;
   readonly 'service-config': ServiceConfigErrorCode;
+  readonly service: ServiceErrorCode;
 }
 
 type KindTable = { readonly [L in keyof LayerCodes]: Readonly<Record<LayerCodes[L], ErrorKindEntry>> };
@@ -93,6 +95,8 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     CONFLICT: BAD_INPUT,
     READ_ONLY: OPERATIONAL,
     CLOSED: 'internal',
+    // The upgrade failed on this database (full disk, a damaged index...); the old schema is intact.
+    MIGRATION_FAILED: OPERATIONAL,
     IO: OPERATIONAL,
   },
   usage: {
@@ -169,6 +173,15 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     KEY_REJECTED: OPERATIONAL,
   },
   'service-config': { INVALID_PATH: BAD_INPUT, INVALID_INTERVAL: BAD_INPUT, INVALID_ARGUMENT: BAD_INPUT },
+  // Elevating, fixing a path or building the agent is the operator's to do; a failed step on the host
+  // (the SCM refused, a locked file) is the environment's.
+  service: {
+    INVALID_OPTION: BAD_INPUT,
+    NOT_ADMINISTRATOR: BAD_INPUT,
+    MISSING_FILE: BAD_INPUT,
+    STEP_FAILED: OPERATIONAL,
+    BAD_PROBE: OPERATIONAL,
+  },
 } satisfies KindTable);
 
 export interface ErrorClassification {

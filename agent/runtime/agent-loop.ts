@@ -33,8 +33,10 @@ export interface LoopOptions {
   readonly rawMonths?: number;
   /** Stop after this many rounds (`--once`: 1). */
   readonly maxRounds?: number;
-  /** Called with each round's report (metrics, readiness). */
+  /** Called with each round's report (metrics, readiness, the log). */
   readonly onRound?: (report: SweepReport) => void;
+  /** Called when a round could not run at all (the log: an error for the Event Log). */
+  readonly onRoundFailed?: (reason: string) => void;
   /** Rounds run through this runner, shared with "sweep now" (roundRunner); default: the loop's own. */
   readonly runner?: RoundRunner;
   /** The real clock and a sleep that ends early on abort (tests replace them). */
@@ -87,9 +89,9 @@ async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
         ),
     });
   } catch (error) {
-    options.progress(
-      `[${session.now().toISOString()}] sweep failed: ${describeError(error)}; retrying next interval`,
-    );
+    const reason = describeError(error);
+    options.progress(`[${session.now().toISOString()}] sweep failed: ${reason}; retrying next interval`);
+    options.onRoundFailed?.(reason);
     return null;
   }
 }

@@ -55,6 +55,8 @@ export interface SessionOptions {
   readonly powershell?: PowerShellSettings;
   /** PowerShell dry run: writes are handed to this instead of being sent. */
   readonly dryRun?: (operation: PsOperation, text: string) => void;
+  /** Told of the backup taken before the database's schema is upgraded (the log). */
+  readonly onUpgradeBackup?: (backup: string, from: number, to: number) => void;
   /** Lab settings and guest agents (tests). */
   readonly labSettings?: LabSettingsInput;
   readonly guestAgentFactory?: GuestAgentFactory | null;
@@ -102,6 +104,7 @@ async function openAgentStore(options: SessionOptions): Promise<{ store: Store; 
       staleAfterMs: options.staleAfterMs,
       ...(options.memoryChangeRatio === undefined ? {} : { memoryChangeRatio: options.memoryChangeRatio }),
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      ...(options.onUpgradeBackup === undefined ? {} : { onUpgradeBackup: options.onUpgradeBackup }),
     });
     return { store, scratch: target.scratch };
   } catch (error) {

@@ -31,6 +31,11 @@ export const STORE_ERROR_CODES = [
   'READ_ONLY',
   /** The store was closed, or a transaction object was used after its transaction ended. */
   'CLOSED',
+  /**
+   * Upgrading the schema failed; every pending migration was rolled back, so the database is still at
+   * its old schema (the message names the migration, SQLite's reason and the backup taken before).
+   */
+  'MIGRATION_FAILED',
   /** Any other I/O or SQLite failure (`SQLITE_IOERR`, `SQLITE_CANTOPEN`, permissions ...). */
   'IO',
 ] as const;

@@ -5,16 +5,18 @@
 import { constants } from 'node:fs';
 import { access, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AVMA_APPLICATION_ID } from './application-id.js';
 import { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
-import { applyMigrations, pragmaNumber } from './migrate.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
+import { pragmaNumber } from './migrate.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { Store, type StoreSettings } from './store.js';
+import { latestOf, type UpgradeBackupListener, upgradeSchema } from './upgrade.js';
 import { checkInteger, invalid } from './validate.js';
 import { claimWriterLock, type WriterLock } from './writer-lock.js';
 
-/** `PRAGMA application_id` of an avma-agent database: 'AVMA' in ASCII (set by migration 1). */
-export const AVMA_APPLICATION_ID = 0x41564d41;
+export { AVMA_APPLICATION_ID };
+
 /** The first 16 bytes of every SQLite 3 database file (sqlite.org/fileformat.html §1.3.1). */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -48,6 +50,13 @@ export interface StoreOptions {
    * (A PostgreSQL store would take per-host leases for the same promise: no host swept twice.)
    */
   readonly writer?: { readonly command: string };
+  /**
+   * The migrations this build applies (default: `MIGRATIONS`). Tests inject a failing one to prove an
+   * upgrade that fails leaves the old database usable.
+   */
+  readonly migrations?: readonly Migration[];
+  /** Called with the backup file written before an upgrade (the agent logs it). */
+  readonly onUpgradeBackup?: UpgradeBackupListener;
 }
 
 /**
@@ -142,13 +151,13 @@ function corrupt(path: string, detail: string): StoreError {
 }
 
 /** Refuses newer schemas, other applications' databases, and (read-only) databases needing migration. */
-async function checkIdentity(conn: Connection, readOnly: boolean): Promise<number> {
+async function checkIdentity(conn: Connection, readOnly: boolean, latest: number): Promise<number> {
   const version = await pragmaNumber(conn, 'user_version');
   const applicationId = await pragmaNumber(conn, 'application_id');
-  if (version > LATEST_SCHEMA_VERSION) {
+  if (version > latest) {
     throw new StoreError(
       'NEWER_SCHEMA',
-      `this database was written by a newer avma-agent (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION}); refusing to open it`,
+      `this database was written by a newer avma-agent (schema ${version}, this version knows ${latest}); refusing to open it`,
     );
   }
   const tables = await conn.get("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'");
@@ -162,10 +171,10 @@ async function checkIdentity(conn: Connection, readOnly: boolean): Promise<numbe
       `${conn.path} is an SQLite database of another application (application_id ${applicationId}, schema ${version}); refusing to change it`,
     );
   }
-  if (readOnly && version < LATEST_SCHEMA_VERSION) {
+  if (readOnly && version < latest) {
     throw new StoreError(
       'OUTDATED_SCHEMA',
-      `database ${conn.path} has schema ${version}, this version reads ${LATEST_SCHEMA_VERSION}; run the agent once (avma run) to upgrade it`,
+      `database ${conn.path} has schema ${version}, this version reads ${latest}; run the agent once (avma run) to upgrade it`,
     );
   }
   return version;
@@ -191,7 +200,12 @@ async function readAsImmutable(path: string): Promise<boolean> {
   return wal === null || wal.size === 0;
 }
 
-async function configure(conn: Connection, readOnly: boolean): Promise<void> {
+async function configure(
+  conn: Connection,
+  readOnly: boolean,
+  options: StoreOptions,
+  version: number,
+): Promise<void> {
   if (readOnly) {
     await conn.exec('PRAGMA query_only = ON');
     return;
@@ -203,7 +217,7 @@ async function configure(conn: Connection, readOnly: boolean): Promise<void> {
   // NORMAL in WAL mode: a crash of the process never loses a committed transaction; only a power
   // loss may roll back the last few, and never corrupts (sqlite.org/pragma.html#pragma_synchronous).
   await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
-  await applyMigrations(conn, MIGRATIONS);
+  await upgradeSchema(conn, options.migrations ?? MIGRATIONS, version, options.onUpgradeBackup);
 }
 
 function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings {
@@ -260,10 +274,10 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   try {
     conn.setBusyTimeout(settings.busyTimeoutMs);
     await checkIntegrity(conn);
-    await checkIdentity(conn, readOnly);
+    const version = await checkIdentity(conn, readOnly, latestOf(options.migrations ?? MIGRATIONS));
     // Claimed before migrations, so a refused agent has changed nothing.
     if (writer !== null) lock = await claimWriterLock(path, writer);
-    await configure(conn, readOnly);
+    await configure(conn, readOnly, options, version);
   } catch (error) {
     await conn.close().catch(() => undefined);
     await lock?.release();

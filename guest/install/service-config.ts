@@ -148,37 +148,57 @@ function element(name: string, text: string): string {
   return `  <${name}>${escapeXml(text)}</${name}>`;
 }
 
-/**
- * The WinSW XML for the agent service: LocalSystem (WinSW's default account, so no
- * `<serviceaccount>`), automatic start, restart on failure, rolling logs under `logDir`, running
- * `node.exe main.js --interval-minutes N --log <logDir>\guest-agent.log`. Every value is escaped.
- * Throws `ServiceConfigError` (INVALID_PATH, INVALID_INTERVAL) for a value it will not write.
- */
-export function winswServiceXml(options: ServiceConfigOptions): string {
-  const nodePath = checkWindowsPath('nodePath', options.nodePath);
-  const mainScript = checkWindowsPath('mainScript', options.mainScript);
-  const logDir = checkWindowsPath('logDir', options.logDir);
-  const workingDirectory = checkWindowsPath('workingDirectory', options.workingDirectory ?? logDir);
-  const minutes = checkIntervalMinutes(options.intervalMinutes);
-  const agentLog = checkWindowsPath('agent log', win32.join(logDir, AGENT_LOG_FILE_NAME));
-  const failureActions = SERVICE_FAILURE_ACTIONS.map(
+/** Everything one WinSW service definition holds; the guest and the host agent each build one. */
+export interface WinswServiceSpec {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string;
+  /** Says who wrote the file (an XML comment after `<service>`, never before it: see the header). */
+  readonly writtenBy: string;
+  /** Absolute path of the program (node.exe). */
+  readonly executable: string;
+  /** Its arguments, each its own `<argument>`; a path among them must already be checked. */
+  readonly arguments: readonly string[];
+  readonly workingDirectory: string;
+  /** Folder of WinSW's own rolling logs (the wrapper log and the program's stdout/stderr). */
+  readonly logDir: string;
+  readonly failureActions?: readonly FailureAction[];
+  readonly resetFailureSeconds?: number;
+  readonly stopTimeoutSeconds?: number;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+const FORBIDDEN_ARGUMENT_CHARACTER = /[\u0000-\u001f"%]/;
+
+/** The WinSW XML of `spec`. Throws ServiceConfigError INVALID_PATH / INVALID_ARGUMENT for a value it will not write. */
+export function winswXml(spec: WinswServiceSpec): string {
+  const executable = checkWindowsPath('executable', spec.executable);
+  const workingDirectory = checkWindowsPath('workingDirectory', spec.workingDirectory);
+  const logDir = checkWindowsPath('logDir', spec.logDir);
+  for (const argument of spec.arguments) {
+    if (FORBIDDEN_ARGUMENT_CHARACTER.test(argument) || argument.length > MAX_PATH_CHARS) {
+      throw new ServiceConfigError(
+        'INVALID_ARGUMENT',
+        `service argument ${describeValue(argument)} contains a quote, % or a control character WinSW cannot carry`,
+      );
+    }
+  }
+  const failureActions = (spec.failureActions ?? SERVICE_FAILURE_ACTIONS).map(
     (step) => `  <onfailure action="${escapeXml(step.action)}" delay="${step.delaySeconds} sec"/>`,
   );
   const lines = [
     '<service>',
-    '  <!-- Written by guest/install/install-guest-agent.ps1; run it again rather than editing. -->',
-    element('id', SERVICE_ID),
-    element('name', SERVICE_DISPLAY_NAME),
-    element('description', SERVICE_DESCRIPTION),
-    element('executable', nodePath),
-    ...[mainScript, '--interval-minutes', String(minutes), '--log', agentLog].map((argument) =>
-      element('argument', argument),
-    ),
+    `  <!-- ${escapeXml(spec.writtenBy).replace(/--/g, '- -')} -->`,
+    element('id', spec.id),
+    element('name', spec.displayName),
+    element('description', spec.description),
+    element('executable', executable),
+    ...spec.arguments.map((argument) => element('argument', argument)),
     element('workingdirectory', workingDirectory),
     element('startmode', 'Automatic'),
     ...failureActions,
-    element('resetfailure', `${RESET_FAILURE_SECONDS} sec`),
-    element('stoptimeout', `${STOP_TIMEOUT_SECONDS} sec`),
+    element('resetfailure', `${spec.resetFailureSeconds ?? RESET_FAILURE_SECONDS} sec`),
+    element('stoptimeout', `${spec.stopTimeoutSeconds ?? STOP_TIMEOUT_SECONDS} sec`),
     element('logpath', logDir),
     '  <log mode="roll-by-size">',
     `    <sizeThreshold>${LOG_ROLL_SIZE_KB}</sizeThreshold>`,
@@ -187,4 +207,27 @@ export function winswServiceXml(options: ServiceConfigOptions): string {
     '</service>',
   ];
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The WinSW XML for the agent service: LocalSystem (WinSW's default account, so no
+ * `<serviceaccount>`), automatic start, restart on failure, rolling logs under `logDir`, running
+ * `node.exe main.js --interval-minutes N --log <logDir>\guest-agent.log`. Every value is escaped.
+ * Throws `ServiceConfigError` (INVALID_PATH, INVALID_INTERVAL) for a value it will not write.
+ */
+export function winswServiceXml(options: ServiceConfigOptions): string {
+  const mainScript = checkWindowsPath('mainScript', options.mainScript);
+  const logDir = checkWindowsPath('logDir', options.logDir);
+  const minutes = checkIntervalMinutes(options.intervalMinutes);
+  const agentLog = checkWindowsPath('agent log', win32.join(logDir, AGENT_LOG_FILE_NAME));
+  return winswXml({
+    id: SERVICE_ID,
+    displayName: SERVICE_DISPLAY_NAME,
+    description: SERVICE_DESCRIPTION,
+    writtenBy: 'Written by guest/install/install-guest-agent.ps1; run it again rather than editing.',
+    executable: checkWindowsPath('nodePath', options.nodePath),
+    arguments: [mainScript, '--interval-minutes', String(minutes), '--log', agentLog],
+    workingDirectory: checkWindowsPath('workingDirectory', options.workingDirectory ?? logDir),
+    logDir,
+  });
 }

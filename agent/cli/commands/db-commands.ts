@@ -1,69 +1,78 @@
 /**
- * `avma db prune`: retention of raw data (config `retention.rawMonths`, default 60, at least 36). Raw
- * host/guest events and closed observation intervals older than the horizon go; never data of a month
- * that is not closed, whatever its age, and never a close. `--dry-run` opens the database read-only
- * and prints what would go; a real prune takes the writer lock and is audited (`raw-prune`).
+ * `avma db backup` and `avma db check`: the operator's backup and health check of a database file.
+ * Both are readers: they never take the writer lock (`<db>-writer.lock`), so they work while
+ * `avma run` sweeps the same database, and they never create or change the database.
  */
-import { loadConfig } from '../../config/load-config.js';
-import { DEFAULT_RAW_MONTHS, openStore, type RawPruneResult, type Store } from '../../store/index.js';
+import { resolve } from 'node:path';
+import { backupDatabase, checkDatabase, type DatabaseCheck } from '../../store/backup.js';
+import { CliError } from '../cli-error.js';
 import { type CommandSpec, printJson } from '../command.js';
-import { flag, optionalString, requiredString } from '../options.js';
-import { actorOf } from './vm-commands.js';
+import { flag, requiredString } from '../options.js';
+import { textTable } from './text-table.js';
 
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
-export function renderPrune(result: RawPruneResult, rawMonths: number): string {
-  const verb = result.dryRun ? 'would delete' : 'deleted';
-  const held =
-    result.heldBackBy === null
-      ? ''
-      : `; held back from the horizon ${result.horizon} because ${result.heldBackBy} is not closed`;
-  return (
-    `retention ${rawMonths} months: ${verb} ${result.events} raw event(s) and ${result.observations} ` +
-    `observation interval(s) before ${result.before}${held}\n`
-  );
-}
-
-export const dbPruneCommand: CommandSpec = {
-  path: ['db', 'prune'],
-  summary: 'Delete raw events and observations past retention (never data of a month not closed)',
+export const dbBackupCommand: CommandSpec = {
+  path: ['db', 'backup'],
+  summary: 'Copy a database consistently while the agent may be running (VACUUM INTO)',
   details:
-    'The horizon is the start of the month retention.rawMonths (from --config; default 60, minimum 36)\n' +
-    'before the current one, held back to the first earlier month that is not closed. Each VM keeps its\n' +
-    'latest observation. Closes, VMs, names, host facts and the audit trail are kept forever. The agent\n' +
-    '(avma run) prunes the same way once a day.',
+    'The copy is a snapshot of the last committed sweep; the running agent is neither stopped nor\n' +
+    'slowed beyond one read. TO must not exist. Restore: stop the service, replace the database file\n' +
+    'with the copy (delete the old -wal and -shm files beside it), start the service.',
   options: {
     db: { type: 'string', valueName: 'FILE', description: 'the agent database (must exist)' },
-    'dry-run': { type: 'boolean', description: 'only print what would be deleted' },
-    config: { type: 'string', valueName: 'FILE', description: 'agent configuration (retention.rawMonths)' },
-    actor: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'who prunes, for the audit trail (default: OS user)',
-    },
-    json: { type: 'boolean', description: 'print JSON instead of text' },
+    to: { type: 'string', valueName: 'FILE', description: 'the backup file to write (must not exist)' },
+    json: { type: 'boolean', description: 'print {"database","backup","bytes","schemaVersion"}' },
   },
   positionals: [],
   async run(context) {
-    const path = requiredString(context, 'db', 'the path of the agent database');
-    const file = optionalString(context, 'config');
-    const rawMonths =
-      (file === undefined ? undefined : (await loadConfig(file)).retention?.rawMonths) ?? DEFAULT_RAW_MONTHS;
-    const dryRun = flag(context, 'dry-run');
-    const options = { now: new Date(), rawMonths, actor: actorOf(context), dryRun };
-    const store = await openStore(
-      path,
-      dryRun ? { readOnly: true } : { create: false, writer: { command: 'avma db prune' } },
-    );
-    const result = await withStore(store, (s) => s.pruneRawData(options));
-    if (flag(context, 'json')) printJson(context.io, { ...result, rawMonths });
-    else context.io.stdout(renderPrune(result, rawMonths));
+    const database = requiredString(context, 'db', 'the path of the agent database');
+    const target = requiredString(context, 'to', 'the path of a new backup file');
+    if (resolve(database) === resolve(target)) {
+      throw new CliError('USAGE', `--to is the database itself (${target}); expected a new file`);
+    }
+    const result = await backupDatabase(database, target);
+    if (flag(context, 'json')) printJson(context.io, result);
+    else
+      context.io.stdout(
+        `backed up ${result.database} (schema ${result.schemaVersion}) to ${result.backup}, ${result.bytes} bytes\n`,
+      );
     return 0;
+  },
+};
+
+function checkTable(check: DatabaseCheck): string {
+  const intact = check.integrity.length === 1 && check.integrity[0] === 'ok';
+  const lines = [
+    `database   ${check.database}`,
+    `integrity  ${check.integrity.join('; ')}`,
+    intact
+      ? `schema     ${check.schemaVersion} (${check.schema}; this version writes ${check.latestSchemaVersion})`
+      : 'schema     not read (the file is damaged)',
+    `size       ${check.bytes} bytes`,
+  ];
+  const rows = check.rows === null ? [] : Object.entries(check.rows).map(([table, n]) => [table, String(n)]);
+  const table = rows.length === 0 ? '' : `\n${textTable(['TABLE', 'ROWS'], rows)}`;
+  return `${lines.join('\n')}${table}\n${check.ok ? 'ok' : 'NOT OK'}\n`;
+}
+
+export const dbCheckCommand: CommandSpec = {
+  path: ['db', 'check'],
+  summary: 'Check a database: integrity, schema level and row counts (exit 1 when not ok)',
+  details:
+    'Runs PRAGMA integrity_check on a read-only connection. "behind" means the next `avma run` upgrades\n' +
+    'it (after a backup beside it); "newer" means a newer avma-agent wrote it. Exit 0 ok, 1 not ok.',
+  options: {
+    db: { type: 'string', valueName: 'FILE', description: 'the agent database (must exist)' },
+    json: {
+      type: 'boolean',
+      description:
+        'print {"database","ok","integrity","schemaVersion","latestSchemaVersion","schema","rows","bytes"}',
+    },
+  },
+  positionals: [],
+  async run(context) {
+    const check = await checkDatabase(requiredString(context, 'db', 'the path of the agent database'));
+    if (flag(context, 'json')) printJson(context.io, check);
+    else context.io.stdout(checkTable(check));
+    return check.ok ? 0 : 1;
   },
 };

@@ -4,17 +4,22 @@
  * stdout. `avma run` also serves the API (run-server.ts) unless `--no-listen`.
  */
 
+import type { AgentLog } from '../../logging/agent-log.js';
 import { type LoopOptions, roundRunner, runAgentLoop } from '../../runtime/agent-loop.js';
 import { type AgentSession, openSession } from '../../runtime/agent-session.js';
 import { applyConfigOptOuts } from '../../runtime/config-opt-outs.js';
-import { hostLine } from '../../sweep/sweep-report.js';
+import { DEFAULT_STOP_GRACE_MS, type StopSignal, stopOnSignals } from '../../runtime/stop-signal.js';
+import { describeError } from '../../sweep/collector.js';
+import { hostLine, type SweepReport } from '../../sweep/sweep-report.js';
 import { sweepRound } from '../../sweep/sweep-round.js';
+import { AGENT_VERSION } from '../../version.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
-import { flag } from '../options.js';
+import { flag, integerOption } from '../options.js';
 import { AGENT_OPTIONS, type AgentRun, resolveAgentRun } from './agent-options.js';
 import { API_OPTIONS, apiSettings } from './api-options.js';
+import { type CommandLog, LOG_OPTIONS, openCommandLog } from './log-options.js';
 import { type RunServer, startRunServer } from './run-server.js';
-import { EXIT_HOSTS_FAILED, everyHostFailed, failureLine } from './sweep-outcome.js';
+import { EXIT_HOSTS_FAILED, everyHostFailed, failedHosts, failureLine } from './sweep-outcome.js';
 
 /** Opens the session of a run as the database's writer `command` (errors are classified by type). */
 function open(run: AgentRun, command: string): Promise<AgentSession> {
@@ -44,27 +49,56 @@ function where(session: AgentSession, run: AgentRun): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** SIGINT/SIGTERM abort the signal (the current sweep finishes its transaction first). */
-function stopOnSignals(context: CommandContext): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) return;
-    context.io.stderr('avma run: stopping after the current sweep…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+/**
+ * SIGINT/SIGTERM abort the signal (the current sweep finishes its transaction first); past
+ * `--stop-timeout`, or on a second signal, the process ends without waiting for the sweep.
+ */
+function stopOnRequest(context: CommandContext, log: CommandLog, graceMs: number): StopSignal {
+  return stopOnSignals({
+    graceMs,
+    onStopping: () => {
+      context.io.stderr('avma run: stopping after the current sweep…\n');
+      log.logger.info('stop requested: stopping after the current sweep');
     },
-  };
+    onDeadline: (reason) => {
+      const why =
+        reason === 'deadline'
+          ? `the current sweep did not finish within ${graceMs / 1000} s of the stop request`
+          : 'a second stop request';
+      context.io.stderr(`avma run: ${why}; exiting now (an unfinished sweep records nothing)\n`);
+      log.logger.warn(`${why}; exiting without the unfinished sweep`);
+      void log.close().finally(() => process.exit(EXIT_HOSTS_FAILED));
+    },
+  });
+}
+
+/** Each host of a round as one log record: swept (info) or failed and why (warning, Event Log). */
+function logRound(log: AgentLog, report: SweepReport): void {
+  const failed = new Set(failedHosts(report));
+  for (const host of report.hosts) {
+    if (failed.has(host)) {
+      log.logger.warn(
+        { host: host.host, outcome: host.outcome, reason: host.error ?? host.outcome },
+        'host failed',
+      );
+      continue;
+    }
+    const { vms, eligible, pushed, wiped, newEvents, problems, durationMs } = host;
+    log.logger.info(
+      { host: host.host, at: report.at, vms, eligible, pushed, wiped, newEvents, problems, durationMs },
+      'host swept',
+    );
+  }
 }
 
 /** The loop's options: progress on stderr, the round runner shared with the API's "sweep now". */
-function loopOptions(context: CommandContext, session: AgentSession, run: AgentRun, signal: AbortSignal) {
+function loopOptions(
+  context: CommandContext,
+  session: AgentSession,
+  run: AgentRun,
+  signal: AbortSignal,
+  log: AgentLog,
+) {
   let server: RunServer | null = null;
   const options: LoopOptions = {
     session,
@@ -76,7 +110,11 @@ function loopOptions(context: CommandContext, session: AgentSession, run: AgentR
     rawMonths: run.rawMonths,
     progress: (line) => context.io.stderr(`${line}\n`),
     signal,
-    onRound: (report) => server?.roundEnded(report, Date.now()),
+    onRound: (report) => {
+      logRound(log, report);
+      server?.roundEnded(report, Date.now());
+    },
+    onRoundFailed: (reason) => log.logger.error({ reason }, 'sweep failed; retrying next interval'),
     ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
   };
   return { options, attach: (s: RunServer) => (server = s) };
@@ -101,18 +139,41 @@ function finish(
   return 0;
 }
 
+async function openLogged(run: AgentRun, log: CommandLog): Promise<AgentSession> {
+  try {
+    return await openSession({
+      ...run.session,
+      command: 'avma run',
+      onUpgradeBackup: (backup, from, to) =>
+        log.logger.info({ backup, from, to }, 'database backed up before upgrading its schema'),
+    });
+  } catch (error) {
+    // A failed upgrade or a refused database: the service's Event Log says why it did not start.
+    log.logger.error({ db: run.session.db, reason: describeError(error) }, 'avma run could not start');
+    await log.close();
+    throw error;
+  }
+}
+
 async function runLoop(context: CommandContext): Promise<number> {
   const listen = !flag(context, 'no-listen');
   const settings = listen ? apiSettings(context) : null;
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
-  const session = await open(run, 'avma run');
+  // Checked before anything opens, so a bad value leaves no database or lock behind.
+  const graceMs = (integerOption(context, 'stop-timeout', 1, 3600) ?? DEFAULT_STOP_GRACE_MS / 1000) * 1000;
+  const log = await openCommandLog(context, 'avma run');
+  const session = await openLogged(run, log);
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
   if (session.resumedAt !== null) await session.source.clock.advanceTo(session.resumedAt + run.intervalMs);
-  const { signal, release } = stopOnSignals(context);
+  const { signal, release } = stopOnRequest(context, log, graceMs);
   let server: RunServer | null = null;
   try {
     context.io.stderr(where(session, run));
-    const loop = loopOptions(context, session, run, signal);
+    log.logger.info(
+      { version: AGENT_VERSION, db: run.session.db, source: session.source.describe() },
+      'avma run started',
+    );
+    const loop = loopOptions(context, session, run, signal, log);
     const runner = roundRunner(loop.options);
     if (settings !== null) {
       const realIntervalMs = session.source.clock.realWait(run.intervalMs, run.labSpeed, 0);
@@ -121,15 +182,27 @@ async function runLoop(context: CommandContext): Promise<number> {
           runner,
           realIntervalMs,
           splaSettings: run.spla,
+          ...(log.enabled ? { log: log.logger } : {}),
         }),
       );
     }
-    return finish(context, run, await runAgentLoop({ ...loop.options, runner }));
+    const summary = await runAgentLoop({ ...loop.options, runner });
+    const eventLog = log.eventLogCounts();
+    log.logger.info(
+      {
+        rounds: summary.rounds,
+        failedRounds: summary.failedRounds,
+        ...(eventLog === null ? {} : { eventLog }),
+      },
+      'avma run stopped',
+    );
+    return finish(context, run, summary);
   } finally {
     release();
     // In-flight requests finish before the store closes; the loop has finished its round by now.
     await server?.close();
     await session.close();
+    await log.close();
   }
 }
 
@@ -157,6 +230,12 @@ export const runCommand: CommandSpec = {
       description: 'lab: simulated seconds per real second (default 60)',
     },
     once: { type: 'boolean', description: 'one sweep, then stop' },
+    'stop-timeout': {
+      type: 'string',
+      valueName: 'SEC',
+      description: `after SIGINT/SIGTERM, exit at the latest after SEC seconds even mid-sweep (default ${DEFAULT_STOP_GRACE_MS / 1000})`,
+    },
+    ...LOG_OPTIONS,
     ...API_OPTIONS,
     'no-listen': { type: 'boolean', description: 'sweep only: no API, /metrics or dashboard' },
   },

@@ -4,7 +4,7 @@
  * with a database that has no token yet, a first admin token printed once with the URL, so a newcomer
  * can use the API at once. Real hosts get no token until `avma token create`.
  */
-
+import type { Logger } from 'pino';
 import { startApi } from '../../api/api-host.js';
 import type { RunningServer } from '../../api/server.js';
 import { createAgentMetrics } from '../../metrics/index.js';
@@ -43,6 +43,8 @@ export async function startRunServer(
     readonly runner: RoundRunner;
     readonly realIntervalMs: number;
     readonly splaSettings?: CloseSettings;
+    /** The agent's log; the access log's records go there too. */
+    readonly log?: Logger;
   },
 ): Promise<RunServer> {
   let lastSweep: number | null = null;
@@ -66,6 +68,7 @@ export async function startRunServer(
     ...(settings.tls === undefined ? {} : { tls: settings.tls }),
     ...(options.splaSettings === undefined ? {} : { splaSettings: options.splaSettings }),
     metrics,
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
   const token = await firstAdminToken(session);
   context.io.stderr(

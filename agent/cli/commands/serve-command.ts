@@ -2,10 +2,12 @@
 import { startApi } from '../../api/api-host.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openStore } from '../../store/index.js';
+import { describeError } from '../../sweep/collector.js';
 import { AGENT_VERSION } from '../../version.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { optionalString, requiredString } from '../options.js';
 import { API_OPTIONS, apiSettings } from './api-options.js';
+import { LOG_OPTIONS, openCommandLog } from './log-options.js';
 
 /** Resolves when SIGINT or SIGTERM arrives. */
 function stopped(): Promise<void> {
@@ -29,27 +31,39 @@ async function serve(context: CommandContext): Promise<number> {
     optionalString(context, 'db') ??
     config.db ??
     requiredString(context, 'db', 'the path of the agent database');
+  const log = await openCommandLog(context, 'avma serve');
   // Not a sweeping writer: the server writes only tokens' last use, operator actions and month closes.
-  const store = await openStore(db, { create: false });
+  const store = await openStore(db, { create: false }).catch(async (error: unknown) => {
+    log.logger.error({ db, reason: describeError(error) }, 'avma serve could not start');
+    await log.close();
+    throw error;
+  });
   try {
     const server = await startApi({
       store,
       version: AGENT_VERSION,
       listen: settings.listen,
       metricsPublic: settings.metricsPublic,
-      warn: (line) => context.io.stderr(`avma serve: ${line}\n`),
+      warn: (line) => {
+        context.io.stderr(`avma serve: ${line}\n`);
+        log.logger.warn(line);
+      },
       ...(settings.tls === undefined ? {} : { tls: settings.tls }),
       ...(config.spla === undefined ? {} : { splaSettings: config.spla }),
+      ...(log.enabled ? { log: log.logger } : {}),
     });
     context.io.stderr(
       `avma serve: ${server.url} over ${db} (no sweep); API docs at ${server.url}/api/docs\n`,
     );
+    log.logger.info({ version: AGENT_VERSION, db, url: server.url }, 'avma serve started');
     await stopped();
     context.io.stderr('avma serve: stopping: in-flight requests finish first\n');
     await server.close();
+    log.logger.info('avma serve stopped');
     return 0;
   } finally {
     await store.close();
+    await log.close();
   }
 }
 
@@ -71,6 +85,7 @@ export const serveCommand: CommandSpec = {
       description: 'the agent configuration: its "spla" month report rules and db',
     },
     ...API_OPTIONS,
+    ...LOG_OPTIONS,
   },
   positionals: [],
   run: serve,

@@ -13,6 +13,9 @@ export const PS_OPERATIONS = [
   'read-events',
   'enable-data-exchange',
   'disable-data-exchange',
+  'write-event-log',
+  'service-probe',
+  'service-step',
 ] as const;
 export type PsOperation = (typeof PS_OPERATIONS)[number];
 
@@ -40,6 +43,11 @@ export const PS_OPERATION_SPECS: Readonly<Record<PsOperation, PsOperationSpec>> 
     kind: 'write',
     files: [KVP_LIB, DATA_EXCHANGE_LIB, 'disable-data-exchange.ps1'],
   },
+  // The agent's own warnings and errors into the local Application log (agent/logging).
+  'write-event-log': { kind: 'write', files: ['write-event-log.ps1'] },
+  // The host agent's own service (agent/service): what is installed, then one install step per call.
+  'service-probe': { kind: 'read', files: ['service-probe.ps1'] },
+  'service-step': { kind: 'write', files: ['service-step.ps1'] },
 });
 
 /** The envelope every operation is wrapped in (marker, base64 request, error capture). */

@@ -1,5 +1,6 @@
 import { DriverError } from '../driver-error.js';
 import { resolveDriverOptions } from './driver-options.js';
+import { DEFAULT_EVENT_SOURCE, eventLogRequest } from './event-log-writer.js';
 import type { PsOperation } from './operations.js';
 import { buildRequestText, newMarker, type PsRequestPayload } from './request-text.js';
 import { dataExchangeRequest, kvpRemoveRequest, kvpWriteRequest, readEventsRequest } from './requests.js';
@@ -56,6 +57,24 @@ export function scriptRequest(operation: PsOperation, input: ScriptTextInput): P
     case 'enable-data-exchange':
     case 'disable-data-exchange':
       return dataExchangeRequest(vmId(), operation === 'enable-data-exchange');
+    case 'service-probe':
+      return {
+        operation,
+        arguments: {
+          Name: input.name ?? DEFAULT_EVENT_SOURCE,
+          Source: DEFAULT_EVENT_SOURCE,
+          DataFolder: '',
+          Files: [],
+        },
+      };
+    case 'service-step':
+      // One step as `avma service install --dry-run` lists them; stopping the service shows the shape.
+      return { operation, arguments: { Action: 'stop-service', Name: input.name ?? DEFAULT_EVENT_SOURCE } };
+    case 'write-event-log':
+      return eventLogRequest(
+        { level: 'warning', message: required(input.data, 'a message (--data)', operation) },
+        input.name ?? DEFAULT_EVENT_SOURCE,
+      );
   }
 }
 

@@ -25,6 +25,7 @@ describe('agent/store/migrate', () => {
       name: 'next-broken',
       sql: 'CREATE TABLE half_done (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);',
     };
+    await applyMigrations(conn, MIGRATIONS);
     await expect(applyMigrations(conn, [...MIGRATIONS, broken])).rejects.toThrow(
       'no such table: no_such_table',
     );
@@ -34,6 +35,18 @@ describe('agent/store/migrate', () => {
       "SELECT name FROM sqlite_schema WHERE name = 'half_done'",
     );
     expect(tables).toEqual([]);
+  });
+
+  it('rolls back every pending migration when a later one fails, so no half-upgraded schema remains', async () => {
+    await applyMigrations(conn, MIGRATIONS.slice(0, 1));
+    const broken = { version: MIGRATIONS.length + 1, name: 'next-broken', sql: 'SELECT * FROM nowhere;' };
+    await expect(applyMigrations(conn, [...MIGRATIONS, broken])).rejects.toMatchObject({
+      code: 'MIGRATION_FAILED',
+    });
+    expect(await pragmaNumber(conn, 'user_version')).toBe(1);
+    expect(await queryOnce(dir.file('m.db'), "SELECT name FROM sqlite_schema WHERE name = 'tokens'")).toEqual(
+      [],
+    );
   });
 
   it('applies each migration once, however often it runs', async () => {

@@ -29,6 +29,7 @@ const inputs: Readonly<Record<string, readonly string[]>> = {
   'read-events': ['--after-record-id', '4802'],
   'enable-data-exchange': ['--vm-id', VM],
   'disable-data-exchange': ['--vm-id', VM],
+  'write-event-log': ['--name', 'avma-agent', '--data', "host HV01 unreachable: 'x'; Stop-Computer"],
 };
 
 describe('agent/cli/commands/powershell-command', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DriverError } from '../../../../agent/driver/driver-error.js';
+import { PS_OPERATIONS } from '../../../../agent/driver/powershell/operations.js';
 import {
   findScriptDirectory,
   loadScriptCatalog,
@@ -21,7 +22,7 @@ describe('agent/driver/powershell/script-catalog', () => {
       join(root, 'dist', 'agent', 'driver', 'powershell', 'script-catalog.js'),
     ).href;
     expect(findScriptDirectory(compiled)).toBe(`${scripts}/`);
-    expect(Object.keys(loadScriptCatalog(`${scripts}/`).operations)).toHaveLength(8);
+    expect(Object.keys(loadScriptCatalog(`${scripts}/`).operations)).toEqual([...PS_OPERATIONS]);
   });
 
   it('names every place it looked when the scripts are missing', () => {
