@@ -3,7 +3,7 @@ import { lookupHresult } from '../../../shared/avma/index.js';
 import type { EventRow } from '../../store/index.js';
 import { pathWith } from '../security.js';
 import { renderPage, type Viewer } from './layout.js';
-import { Table, Time, VmLink } from './parts.js';
+import { Table, Time, untrustedText, VmLink } from './parts.js';
 
 export interface EventQueryText {
   readonly eventId?: string;
@@ -100,7 +100,7 @@ export function eventsPage(
                 <td>{e.notification ?? ''}</td>
                 <td>{explainHresult(e.hresult)}</td>
                 <td>
-                  <bdi>{e.message}</bdi>
+                  <bdi>{untrustedText(e.message)}</bdi>
                 </td>
               </tr>
             ))}

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { plainUntrustedText, untrustedText } from './parts.js';
 
 export interface Viewer {
   readonly name: string;
@@ -38,7 +39,7 @@ function Page({ title, viewer, active, scripts = [], styles = [], children }: Pa
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} · AVMA agent`}</title>
+        <title>{`${plainUntrustedText(title)} · AVMA agent`}</title>
         {styles.map((href) => (
           <link rel="stylesheet" href={href} />
         ))}
@@ -77,7 +78,7 @@ function Page({ title, viewer, active, scripts = [], styles = [], children }: Pa
           )}
         </header>
         <main id="main">
-          <h1>{title}</h1>
+          <h1>{untrustedText(title)}</h1>
           {children}
         </main>
       </body>

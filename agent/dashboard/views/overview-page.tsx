@@ -2,7 +2,7 @@
 import type { AuditRow, EventRow, HostRow, NewVm, VmListRow } from '../../store/index.js';
 import { pathWith } from '../security.js';
 import { renderPage, type Viewer } from './layout.js';
-import { Badge, EligibleBadge, StatusBadge, Table, Time, VmLink } from './parts.js';
+import { Badge, EligibleBadge, StatusBadge, Table, Time, untrustedText, VmLink } from './parts.js';
 
 export interface OverviewData {
   readonly hosts: readonly HostRow[];
@@ -144,7 +144,7 @@ function Changes({ data }: { data: OverviewData }) {
         ))}
         {data.audit.map((row) => (
           <li>
-            <Time iso={row.at} /> {row.action} by <bdi>{row.actor}</bdi>
+            <Time iso={row.at} /> {row.action} by <bdi>{untrustedText(row.actor)}</bdi>
             {row.vm === null ? null : (
               <>
                 {' '}

@@ -50,14 +50,49 @@ export function VmLink({ id, name }: { id: string | null; name: string | null })
   if (id === null) return <span>{name ?? '—'}</span>;
   return (
     <a href={`/vms/${encodeURIComponent(id)}`} dir="auto">
-      <bdi>{name ?? id}</bdi>
+      <bdi>{untrustedText(name ?? id)}</bdi>
     </a>
   );
 }
 
-/** Tenant text inside an isolate: an RTL override in it cannot reorder what follows. */
+/**
+ * Unicode's bidirectional formatting characters (ALM, LRM, RLM, the embeddings and overrides LRE..RLO,
+ * the isolates LRI..PDI). A tenant can hide one in a name so that `invoice<RLO>gpj.exe` reads
+ * "invoiceexe.jpg"; the dashboard must show what the tenant wrote.
+ */
+const BIDI_CONTROLS = /([\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069])/;
+
+/**
+ * Tenant text with every bidirectional formatting character shown: each sits alone in its own isolate
+ * (so it cannot reorder any text, not even the rest of its own string) marked by its code point through
+ * CSS (`.bidi-control::after`), so the text shows in the order it was written and the DOM text stays
+ * exactly the tenant's.
+ */
+function codePoint(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+export function untrustedText(text: string): ComponentChildren {
+  if (!BIDI_CONTROLS.test(text)) return text;
+  return text.split(BIDI_CONTROLS).map((part, i) =>
+    i % 2 === 1 ? (
+      <bdi class="bidi-control" data-code-point={codePoint(part)}>
+        {part}
+      </bdi>
+    ) : (
+      part
+    ),
+  );
+}
+
+/** For plain-text places (the window title): each bidi control replaced by its code point in brackets. */
+export function plainUntrustedText(text: string): string {
+  return text.replace(new RegExp(BIDI_CONTROLS.source, 'g'), (control) => `[${codePoint(control)}]`);
+}
+
+/** Tenant text inside an isolate, its bidi controls shown: nothing in it can reorder what follows. */
 export function Tenant({ text }: { text: string | null }) {
-  return text === null ? <span class="muted">none</span> : <bdi>{text}</bdi>;
+  return text === null ? <span class="muted">none</span> : <bdi>{untrustedText(text)}</bdi>;
 }
 
 export function Pager({

@@ -5,7 +5,7 @@ import type { ReasonCode } from '../../../shared/avma/index.js';
 import type { VmAction } from '../../api/operator-actions.js';
 import type { KvpItemRecord, VmDetail } from '../../store/index.js';
 import { CsrfField, renderPage, type Viewer } from './layout.js';
-import { Badge, EligibleBadge, StatusBadge, Table, Tenant, Time } from './parts.js';
+import { Badge, EligibleBadge, StatusBadge, Table, Tenant, Time, untrustedText } from './parts.js';
 import { REASON_WORDS } from './reason-words.js';
 
 const ACTION_TEXT: Readonly<Record<VmAction, string>> = {
@@ -36,9 +36,9 @@ export function hoursPerHost(
 function Identity({ vm }: { vm: VmDetail }) {
   const rows: [string, ComponentChildren][] = [
     ['GUID', <code>{vm.id}</code>],
-    ['Name', <bdi>{vm.name ?? 'unknown'}</bdi>],
+    ['Name', <bdi>{untrustedText(vm.name ?? 'unknown')}</bdi>],
     ['Tenant', <Tenant text={vm.tenant} />],
-    ['FQDN (as the guest reports it)', <bdi>{vm.fqdn ?? 'none'}</bdi>],
+    ['FQDN (as the guest reports it)', <bdi>{untrustedText(vm.fqdn ?? 'none')}</bdi>],
     ['Operating system', `${vm.identity.os} ${vm.identity.version ?? ''}`],
     ['Edition', vm.identity.edition ?? 'unknown'],
     ['Host now', vm.host ?? 'none'],
@@ -71,10 +71,10 @@ function KvpPool({ title, items }: { title: string; items: readonly KvpItemRecor
         {items.map((item) => (
           <tr>
             <td>
-              <bdi>{item.name}</bdi>
+              <bdi>{untrustedText(item.name)}</bdi>
             </td>
             <td>
-              <bdi class="kvp">{item.data}</bdi>
+              <bdi class="kvp">{untrustedText(item.data)}</bdi>
             </td>
           </tr>
         ))}
@@ -160,7 +160,7 @@ export function vmPage(viewer: Viewer, data: VmPageData): string {
           <ul>
             {vm.names.map((n) => (
               <li>
-                <bdi>{n.name}</bdi> from <Time iso={n.from} />
+                <bdi>{untrustedText(n.name)}</bdi> from <Time iso={n.from} />
               </li>
             ))}
           </ul>
@@ -199,7 +199,7 @@ export function vmPage(viewer: Viewer, data: VmPageData): string {
                 <td>{e.eventId ?? e.source}</td>
                 <td>{e.notification ?? ''}</td>
                 <td>
-                  <bdi>{e.message}</bdi>
+                  <bdi>{untrustedText(e.message)}</bdi>
                 </td>
               </tr>
             ))}
@@ -222,10 +222,10 @@ export function vmPage(viewer: Viewer, data: VmPageData): string {
                 </td>
                 <td>{a.action}</td>
                 <td>
-                  <bdi>{a.actor}</bdi>
+                  <bdi>{untrustedText(a.actor)}</bdi>
                 </td>
                 <td>
-                  <bdi>{a.reason}</bdi>
+                  <bdi>{untrustedText(a.reason)}</bdi>
                 </td>
               </tr>
             ))}

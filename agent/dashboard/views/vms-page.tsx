@@ -8,11 +8,13 @@ import {
   Badge,
   EligibleBadge,
   Pager,
+  plainUntrustedText,
   StatusBadge,
   statusWords,
   Table,
   Tenant,
   Time,
+  untrustedText,
   VmLink,
 } from './parts.js';
 
@@ -46,8 +48,9 @@ function Choice(props: {
         {props.options.map((option) => {
           const [value, text] = typeof option === 'string' ? [option, option] : option;
           return (
+            // An option holds text only: a bidi control in a tenant's name is shown by its code point.
             <option value={value} selected={value === props.value}>
-              {text}
+              {plainUntrustedText(text)}
             </option>
           );
         })}
@@ -153,7 +156,7 @@ export function vmsPage(viewer: Viewer, query: VmQuery, result: VmResult): strin
                   {vm.avmaBlocked ? <Badge tone="warn">Blocked</Badge> : null}
                 </td>
                 <td>
-                  <bdi>{vm.fqdn ?? ''}</bdi>
+                  <bdi>{untrustedText(vm.fqdn ?? '')}</bdi>
                 </td>
                 <td>{vm.problems.length === 0 ? 'none' : vm.problems.map((p) => p.code).join(', ')}</td>
                 <td>

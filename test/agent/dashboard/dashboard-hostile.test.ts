@@ -67,7 +67,8 @@ describe.skipIf(missing !== null)('the dashboard against a hostile tenant', () =
   it('opens every hostile VM: name, FQDN and KVP items as text, isolated from the text around them', async () => {
     for (const name of HOSTILE_NAMES) {
       await page.goto(`${kit.url}/vms`);
-      await page.getByRole('link', { name, exact: true }).click();
+      // By the text the tenant wrote (an accessible name also reads a bidi control's shown code point).
+      await page.locator('main a').filter({ hasText: name }).first().click();
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`VM ${name}`);
       await expectInert(name);
       // Every tenant string sits in a <bdi>: an RTL override inside cannot reorder the page around it.
@@ -77,6 +78,44 @@ describe.skipIf(missing !== null)('the dashboard against a hostile tenant', () =
       );
       expect(isolated, name).toBe(true);
     }
+  });
+
+  it('shows an RTL override where the tenant wrote it, reordering nothing', async () => {
+    await page.goto(`${kit.url}/vms?q=invoice`);
+    const layout = await page.evaluate(() => {
+      const controls = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const loose: string[] = [];
+      const boxes: Record<string, number> = {};
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        const parent = node.parentElement;
+        // Every control character is alone in its own marked isolate.
+        if (controls.test(text) && !(text.length === 1 && parent?.matches('bdi.bidi-control'))) {
+          loose.push(text);
+        }
+        if (text === 'invoice' || text === 'gpj.exe') {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          boxes[text] = range.getBoundingClientRect().left;
+        }
+      }
+      const marker = document.querySelector('bdi.bidi-control');
+      return {
+        loose,
+        boxes,
+        shown: marker === null ? null : getComputedStyle(marker, '::after').content,
+      };
+    });
+    expect(layout.loose).toEqual([]);
+    expect(layout.shown).toBe('"[U+202E]"');
+    // Written order, left to right: "invoice", the marked override, "gpj.exe" (not "invoiceexe.jpg").
+    expect(layout.boxes.invoice).toBeLessThan(layout.boxes['gpj.exe'] ?? 0);
+    // The VM's own page: its heading and the window title show the override by its code point too.
+    const href = (await page.locator('main a', { hasText: 'invoice' }).first().getAttribute('href')) ?? '';
+    await page.goto(`${kit.url}${href}`);
+    expect(await page.title()).toBe('VM invoice[U+202E]gpj.exe · AVMA agent');
+    expect(await page.locator('h1 bdi.bidi-control').count()).toBe(1);
   });
 
   it('keeps the fleet, events and month pages inert', async () => {
