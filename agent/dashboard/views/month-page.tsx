@@ -4,9 +4,10 @@
  * operator's month close, and the diff against the previous month.
  */
 import type { MonthCloseRecord } from '../../store/index.js';
-import type { Delta, MonthDiff, UsageMonth } from '../../usage/index.js';
+import { type Delta, type MonthDiff, USAGE_CSV_TABLES, type UsageMonth } from '../../usage/index.js';
 import { pathWith } from '../security.js';
 import { CsrfField, renderPage, type Viewer } from './layout.js';
+import { ResellerLines } from './month-reseller.js';
 import { Pager, StatusBadge, Table, Tenant, VmLink } from './parts.js';
 
 export const MONTH_VMS_PER_PAGE = 100;
@@ -41,6 +42,7 @@ function Hosts({ report }: { report: UsageMonth }) {
             'Edition',
             'Sockets',
             'Cores',
+            'Core licences',
             '2-core licences',
             'AVMA guests',
             'Peak concurrent Windows Server VMs',
@@ -59,6 +61,7 @@ function Hosts({ report }: { report: UsageMonth }) {
             <td>{orDash(h.edition)}</td>
             <td>{orDash(h.sockets)}</td>
             <td>{orDash(h.physicalCores)}</td>
+            <td>{orDash(h.coreLicenses)}</td>
             <td>{orDash(h.twoCorePacks)}</td>
             <td>{h.avmaGuests}</td>
             <td>{h.peakConcurrentWindowsServerVms}</td>
@@ -80,6 +83,9 @@ function Tenants({ report }: { report: UsageMonth }) {
           <th scope="col">VMs</th>
           <th scope="col">Windows Server VMs</th>
           <th scope="col">AVMA-activated VMs</th>
+          <th scope="col">VM-hours</th>
+          <th scope="col">vCPU-hours</th>
+          <th scope="col">Peak vCPUs</th>
         </tr>
       </thead>
       <tbody>
@@ -91,6 +97,9 @@ function Tenants({ report }: { report: UsageMonth }) {
             <td>{t.vms}</td>
             <td>{t.windowsServerVms}</td>
             <td>{t.avmaActivatedVms}</td>
+            <td>{orDash(t.vmHours)}</td>
+            <td>{orDash(t.vcpuHours)}</td>
+            <td>{orDash(t.peakVcpus)}</td>
           </tr>
         ))}
       </tbody>
@@ -215,18 +224,14 @@ export function monthPage(viewer: Viewer, data: MonthPageData): string {
         </form>
         <p class="downloads">
           Download:{' '}
-          <a href={pathWith(`${base}/usage.csv`, { table: 'hosts' })} download>
-            hosts CSV
-          </a>
-          ,{' '}
-          <a href={pathWith(`${base}/usage.csv`, { table: 'vms' })} download>
-            VMs CSV
-          </a>
-          ,{' '}
-          <a href={pathWith(`${base}/usage.csv`, { table: 'tenants' })} download>
-            tenants CSV
-          </a>
-          ,{' '}
+          {USAGE_CSV_TABLES.map((table) => (
+            <>
+              <a href={pathWith(`${base}/usage.csv`, { table })} download>
+                {table} CSV
+              </a>
+              ,{' '}
+            </>
+          ))}
           <a href={`${base}/usage.json`} download>
             JSON
           </a>
@@ -242,6 +247,7 @@ export function monthPage(viewer: Viewer, data: MonthPageData): string {
             aria-label="Chart of concurrent Windows Server VMs per host, hour by hour; the peaks are in the hosts table"
           />
         </section>
+        <ResellerLines report={data.report} />
         <Hosts report={data.report} />
         <Tenants report={data.report} />
         {data.diff === null ? null : <Diff diff={data.diff} />}

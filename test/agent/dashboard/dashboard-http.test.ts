@@ -4,6 +4,7 @@
  * escaped in the HTML (api-kit's HOSTILE: markup, quotes, CR/LF, a lone surrogate).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUsageMonth, USAGE_CSV_TABLES } from '../../../agent/usage/index.js';
 import { type ApiKit, apiKit, HOSTILE } from '../api/api-kit.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -86,6 +87,22 @@ describe('agent/dashboard over HTTP', () => {
     const answer = await post('/months/2026-10/close', cookie, { csrf });
     expect(answer.status).toBe(400);
     expect(await kit.store.getMonthClose('2026-10')).toBeNull();
+  });
+
+  it('shows the reseller lines of the month as the report computes them, and a download for every table', async () => {
+    const { cookie } = await logIn(kit.tokens.reader);
+    const html = await (await get('/months/2026-11', cookie)).text();
+    const report = await buildUsageMonth(kit.store, '2026-11');
+    expect(html).toContain('Reseller lines (2-core licences)');
+    for (const line of report.reseller ?? []) {
+      expect(html).toMatch(
+        new RegExp(
+          `<td>${line.period}</td><th scope="row">${line.product}</th><td>not mapped \\(spla.skus\\)</td><td>${line.quantity}</td>`,
+        ),
+      );
+    }
+    expect(report.reseller?.some((line) => line.quantity > 0)).toBe(true);
+    for (const table of USAGE_CSV_TABLES) expect(html).toContain(`/months/2026-11/usage.csv?table=${table}"`);
   });
 
   it('ends the sessions of a revoked token', async () => {
