@@ -17,6 +17,7 @@ import type { HostView } from '../decide/vm-eligibility.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type {
   AuditInput,
+  CheckedSweepVm,
   EventInput,
   KvpItemRecord,
   KvpPool,
@@ -25,12 +26,14 @@ import type {
   VmMemory,
 } from '../store/index.js';
 import { type InventoryVm, poolRecords } from './collectors/vm-inventory.js';
-import { storableRecord } from './storable-record.js';
+import { storableEntry } from './storable-record.js';
 import type { SweepCache } from './sweep-cache.js';
 
 export interface SweptVm {
   readonly id: string;
   readonly record: SweepVm;
+  /** The store's check of `record`, recorded as it is (`null`: the store refuses it; its error stands). */
+  readonly checked: CheckedSweepVm | null;
   readonly guestEvents: readonly EventInput[];
   /** Record ids of the ring, to skip re-inserting an unchanged ring next sweep. */
   readonly ringSignature: string;
@@ -143,7 +146,7 @@ export async function sweepVm(
   const changedHost = acted.done.length > 0 ? acted.hostItems : null;
   const lastRing = context.cache.ringOf(vm.id);
   const kvp = changedPools(vm, changedHost, context.cache);
-  const record = storableRecord({
+  const { record, checked } = storableEntry({
     vm: { id: vm.id, tenant: context.tenant },
     name: vm.name,
     observation: observation(vm, decision, acted.hostItems, acted.problems, report),
@@ -154,6 +157,7 @@ export async function sweepVm(
   return Object.freeze({
     id: vm.id,
     record,
+    checked,
     recordedXml: {
       intrinsic: poolsKept ? vm.pools.intrinsic.xml : null,
       guest: poolsKept ? vm.pools.guest.xml : null,

@@ -11,16 +11,17 @@ import { storedName } from '../stored-name.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';
 import { checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
-import type { TxContext } from './context.js';
+import { hostIdOf, type TxContext } from './context.js';
 import { boundText } from './json-batch.js';
 import { type KvpDigest, type KvpWrite, kvpDigest, writeKvps } from './kvp-repo.js';
 import {
   applyObservations,
   decideObservation,
+  fieldColumns,
   type ObservationWrite,
   OPEN_INTERVAL_COLUMNS,
-  observationValues,
 } from './observations-repo.js';
+import { type CheckedSweepVm, isCheckedSweepVm } from './sweep-vm-check.js';
 import { MAX_TENANT, MAX_VM_NAME, type NameChange, writeVmNames } from './vms-repo.js';
 
 /** Hyper-V runs at most 1,024 VMs per host; a host may hold more that are off. */
@@ -52,28 +53,45 @@ interface PreparedVm {
   readonly kvp: readonly (readonly [KvpPool, KvpDigest])[];
 }
 
-async function prepare(ctx: TxContext, host: string, entries: readonly SweepVm[]): Promise<PreparedVm[]> {
+/** An entry not checked by checkSweepVm: validated here, with the field names of `vms[i]`. */
+function checkEntry(entry: SweepVm, i: number): CheckedSweepVm {
+  if (typeof entry !== 'object' || entry === null) throw invalid(`vms[${i}]`, entry, 'an object');
+  const guid = checkGuid(entry.vm?.id, `vms[${i}].vm.id`);
+  const kvp = KVP_POOLS.flatMap((pool) => {
+    const items = entry.kvp?.[pool];
+    return items === undefined ? [] : [[pool, kvpDigest(items)] as const];
+  });
+  return {
+    guid,
+    tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
+    name: storedName(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
+    columns: fieldColumns({ ...entry.observation, host: '' }),
+    kvp,
+  };
+}
+
+/**
+ * Every entry validated (those made by checkSweepVm were, when they were made) before anything is
+ * written; the host is checked once for all of them.
+ */
+async function prepare(
+  ctx: TxContext,
+  host: string,
+  entries: readonly (SweepVm | CheckedSweepVm)[],
+): Promise<PreparedVm[]> {
   if (!Array.isArray(entries) || entries.length > MAX_SWEEP_VMS) {
     throw invalid('vms', entries, `an array of at most ${MAX_SWEEP_VMS} VMs`);
   }
+  if (entries.length === 0) return [];
+  const hostId = await hostIdOf(ctx, host, 'fields.host');
   const seen = new Set<string>();
   const prepared: PreparedVm[] = [];
   for (const [i, entry] of entries.entries()) {
-    if (typeof entry !== 'object' || entry === null) throw invalid(`vms[${i}]`, entry, 'an object');
-    const guid = checkGuid(entry.vm?.id, `vms[${i}].vm.id`);
+    const checked = isCheckedSweepVm(entry) ? entry : checkEntry(entry as SweepVm, i);
+    const { guid, tenant, name, columns, kvp } = checked;
     if (seen.has(guid)) throw invalid(`vms[${i}].vm.id`, guid, 'each VM once per sweep');
     seen.add(guid);
-    const kvp = KVP_POOLS.flatMap((pool) => {
-      const items = entry.kvp?.[pool];
-      return items === undefined ? [] : [[pool, kvpDigest(items)] as const];
-    });
-    prepared.push({
-      guid,
-      tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
-      name: storedName(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
-      values: await observationValues(ctx, { ...entry.observation, host }),
-      kvp,
-    });
+    prepared.push({ guid, tenant, name, values: [hostId, ...columns], kvp });
   }
   return prepared;
 }
@@ -188,7 +206,7 @@ export async function recordSweep(
   ctx: TxContext,
   host: string,
   atMs: number,
-  entries: readonly SweepVm[],
+  entries: readonly (SweepVm | CheckedSweepVm)[],
 ): Promise<SweepSummary> {
   const vms = await prepare(ctx, host, entries);
   if (vms.length === 0) {
