@@ -6,7 +6,7 @@
 
 import { KEY_ITEM } from '../../shared/protocol/index.js';
 import { type AuditContext, auditRecords, recoveredRecord } from '../act/audit-trail.js';
-import { performActions } from '../act/kvp-actions.js';
+import { type ActResult, performActions } from '../act/kvp-actions.js';
 import { guestEventRecord } from '../decide/event-records.js';
 import type { GuestReport } from '../decide/guest-report.js';
 import { agentNames } from '../decide/kvp-calls.js';
@@ -124,6 +124,11 @@ function changedPools(vm: InventoryVm, after: ReadonlyMap<string, string> | null
   return kvp;
 }
 
+/** What performActions returns for no actions, without a promise for each VM that needs none. */
+function nothingDone(hostItems: ReadonlyMap<string, string>): ActResult {
+  return { done: [], hostItems, problems: [] };
+}
+
 /**
  * Sweeps one VM: decides, performs the planned KVP calls (all of them, or up to the first failure),
  * and returns its records. Never rejects: driver failures become KVP_WRITE_FAILED problems.
@@ -134,7 +139,10 @@ export async function sweepVm(
   context: VmSweepContext,
 ): Promise<SweptVm> {
   const decision = decide(vm, report, context);
-  const acted = await performActions(context.driver, vm.id, vm.hostItems, decision.actions);
+  const acted =
+    decision.actions.length === 0
+      ? nothingDone(vm.hostItems)
+      : await performActions(context.driver, vm.id, vm.hostItems, decision.actions);
   const audit: AuditContext = { at: context.at, vm: vm.id, host: context.host };
   const audits = auditRecords(acted.done, audit);
   if (acted.done.length === 0) {

@@ -20,7 +20,7 @@ import { isVmId, memoryBytesOrNull, processorCountOrNull } from '../../model/ind
 import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
-import { yieldEverySlice } from '../yield-point.js';
+import { sliceEndsAt, yieldToEventLoop } from '../yield-point.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
 export const MAX_POOL_ITEMS = 1024;
@@ -167,7 +167,7 @@ export async function collectInventory(
   const vms: InventoryVm[] = [];
   const skipped: string[] = [];
   for (const [index, raw] of listed.entries()) {
-    await yieldEverySlice(index);
+    if (sliceEndsAt(index)) await yieldToEventLoop();
     if (!isVmId(raw.id) || seen.has(raw.id.toLowerCase())) {
       skipped.push(String(raw.id).slice(0, 40));
       continue;
