@@ -1,10 +1,10 @@
 /**
  * Where a sweep round's CPU goes: profiles the first round, then steady rounds (the lab moved 15
  * simulated minutes before each) of a `generateFleet` fleet with guest agents, and prints self time by
- * function for each (the lab's own listing is profiled too, and named by its file, so it can be read
- * apart). Run: node --expose-gc --import tsx bench/sweep-profile.ts [hosts] [vmsPerHost] [steadyRounds]
- * Writes the raw profiles to the system's temporary directory as sweep-first.cpuprofile and
- * sweep-steady.cpuprofile (open them in Chrome's DevTools for the call tree).
+ * function per round for each. Only the rounds are profiled (the sweep's own listing of the lab
+ * included, named by its file), not the lab moving between them. Run: node --expose-gc --import tsx bench/sweep-profile.ts [hosts] [vmsPerHost] [steadyRounds]
+ * Writes the last round's raw profile of each to the system's temporary directory as
+ * sweep-first.cpuprofile and sweep-steady.cpuprofile (open them in Chrome's DevTools for the call tree).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -31,24 +31,23 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-/** Self time by function (name, file and line), largest first. */
-function selfTimes(profile: Profile, top: number): string[] {
+/** Adds the profile's self time by function (name, file and line) to `totals`, in microseconds. */
+function addSelfTimes(profile: Profile, totals: Map<string, number>): void {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
-  const totals = new Map<string, number>();
-  let all = 0;
   profile.samples.forEach((id, index) => {
     const frame = byNode.get(id)?.callFrame;
     const file = frame?.url.replace(/^.*\/(agent|shared|node_modules)\//, '$1/') ?? '';
     const key = `${frame?.functionName || '(anonymous)'} ${file}:${(frame?.lineNumber ?? 0) + 1}`;
-    const micros = profile.timeDeltas[index] ?? 0;
-    totals.set(key, (totals.get(key) ?? 0) + micros);
-    all += micros;
+    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[index] ?? 0));
   });
+}
+
+/** The largest self times per round, in milliseconds. */
+function report(totals: ReadonlyMap<string, number>, rounds: number, top: number): string[] {
+  const all = [...totals.values()].reduce((sum, micros) => sum + micros, 0);
   const lines = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [
-    `total ${(all / 1000).toFixed(1)} ms sampled`,
-    ...lines.map(([key, micros]) => `${(micros / 1000).toFixed(1).padStart(9)} ms  ${key}`),
-  ];
+  const ms = (micros: number) => (micros / 1000 / rounds).toFixed(1).padStart(9);
+  return [`${ms(all)} ms sampled per round`, ...lines.map(([key, micros]) => `${ms(micros)} ms  ${key}`)];
 }
 
 const scenario = validateScenario(generateFleet({ hosts, vmsPerHost, seed: 1, guestAgents: true }));
@@ -68,17 +67,24 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
 
+/** Profiles only the rounds (not the lab moving between them); prints self time per round. */
 async function profiled(name: string, rounds: number, before: (round: number) => Promise<void>) {
-  await session.post('Profiler.start');
+  const totals = new Map<string, number>();
+  let file = '';
   for (let round = 1; round <= rounds; round++) {
     await before(round);
+    globalThis.gc?.();
+    await session.post('Profiler.start');
     await sweepRound({ drivers, store, at: new Date(lab.now()), settings, cache });
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+    addSelfTimes(profile, totals);
+    file = join(tmpdir(), `sweep-${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
   }
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
-  const file = join(tmpdir(), `sweep-${name}.cpuprofile`);
-  writeFileSync(file, JSON.stringify(profile));
-  console.log(`${name} round(s) of ${hosts} x ${vmsPerHost} VMs (${rounds}), profile in ${file}:`);
-  for (const line of selfTimes(profile, 40)) console.log(`  ${line}`);
+  console.log(
+    `${name} round(s) of ${hosts} x ${vmsPerHost} VMs (${rounds}; the last one's profile: ${file}):`,
+  );
+  for (const line of report(totals, rounds, 45)) console.log(`  ${line}`);
 }
 
 await profiled('first', 1, async () => {});

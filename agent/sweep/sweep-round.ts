@@ -22,6 +22,7 @@ import { type RecordedHost, recordHost } from './record-host.js';
 import type { SweepCache } from './sweep-cache.js';
 import { SweepError } from './sweep-error.js';
 import { type HostReport, type SweepReport, sweepTotals } from './sweep-report.js';
+import type { SweptVm } from './vm-sweep.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 64;
@@ -64,6 +65,18 @@ function deletedOn(sweep: HostSweep, memory: readonly VmMemory[], seen: Readonly
     .map((vm) => vm.id);
 }
 
+/** How many of the host's VMs were eligible, pushed, wiped and had problems: one pass. */
+function vmCounts(vms: readonly SweptVm[]) {
+  const counts = { eligible: 0, pushed: 0, wiped: 0, problems: 0 };
+  for (const vm of vms) {
+    if (vm.eligible) counts.eligible++;
+    if (vm.pushed) counts.pushed++;
+    if (vm.wiped) counts.wiped++;
+    if (vm.record.observation.problems.length > 0) counts.problems++;
+  }
+  return counts;
+}
+
 function hostReport(
   sweep: HostSweep,
   recorded: RecordedHost | null,
@@ -75,15 +88,16 @@ function hostReport(
   const stale = sweep.host === null || sweep.vms === null;
   const collectorFailed = sweep.outcomes.some((outcome) => !outcome.success);
   const failure = sweep.outcomes.find((outcome) => !outcome.success)?.error ?? null;
+  const { eligible, pushed, wiped, problems } = vmCounts(vms);
   return Object.freeze({
     host: sweep.host ?? sweep.driverHost,
     outcome: stale ? 'stale' : recorded === null ? 'not-recorded' : collectorFailed ? 'partial' : 'ok',
     vms: vms.length,
-    eligible: vms.filter((vm) => vm.eligible).length,
-    pushed: vms.filter((vm) => vm.pushed).length,
-    wiped: vms.filter((vm) => vm.wiped).length,
+    eligible,
+    pushed,
+    wiped,
     newEvents: recorded === null ? 0 : recorded.hostEvents + recorded.guestEvents,
-    problems: vms.filter((vm) => vm.record.observation.problems.length > 0).length,
+    problems,
     deleted,
     durationMs: ms,
     collectors: sweep.outcomes,

@@ -96,22 +96,20 @@ async function prepare(
   return prepared;
 }
 
-/** Upserts every VM in one statement; resolves to GUID -> id. */
+/** Upserts every VM in one statement, which returns each VM's id; resolves to GUID -> id. */
 async function upsertVms(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   atMs: number,
 ): Promise<Map<string, number>> {
-  await ctx.conn.run(
+  const rows = await ctx.conn.all(
     `INSERT INTO vms (guid, tenant, first_seen, last_seen)
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
      ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
-       tenant = excluded.tenant, deleted_at = NULL`,
+       tenant = excluded.tenant, deleted_at = NULL
+     RETURNING id, guid`,
     [atMs, JSON.stringify(vms.map((vm) => [vm.guid, boundText(vm.tenant)]))],
   );
-  const rows = await ctx.conn.all('SELECT id, guid FROM vms WHERE guid IN (SELECT value FROM json_each(?))', [
-    JSON.stringify(vms.map((vm) => vm.guid)),
-  ]);
   const ids = new Map(rows.map((row) => [String(row.guid), Number(row.id)]));
   for (const [guid, id] of ids) ctx.vmIds.set(guid, id);
   return ids;
