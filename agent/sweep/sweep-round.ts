@@ -57,12 +57,27 @@ function roundTime(at: Date, state: SweepState): Date {
   return new Date(Math.max(at.getTime(), latest));
 }
 
-function deletedOn(sweep: HostSweep, memory: readonly VmMemory[], seen: ReadonlySet<string>): string[] {
+/** VMs not deleted, by the lower-cased host they were last seen on: grouped once per round. */
+function lastSeenByHost(memory: readonly VmMemory[]): Map<string, VmMemory[]> {
+  const byHost = new Map<string, VmMemory[]>();
+  for (const vm of memory) {
+    if (vm.deleted || vm.last === null) continue;
+    const host = vm.last.host.toLowerCase();
+    const vms = byHost.get(host);
+    if (vms === undefined) byHost.set(host, [vm]);
+    else vms.push(vm);
+  }
+  return byHost;
+}
+
+function deletedOn(
+  sweep: HostSweep,
+  lastSeen: ReadonlyMap<string, readonly VmMemory[]>,
+  seen: ReadonlySet<string>,
+): string[] {
   if (sweep.host === null || sweep.vms === null) return [];
-  const host = sweep.host.toLowerCase();
-  return memory
-    .filter((vm) => !vm.deleted && vm.last?.host.toLowerCase() === host && !seen.has(vm.id))
-    .map((vm) => vm.id);
+  const onHost = lastSeen.get(sweep.host.toLowerCase()) ?? [];
+  return onHost.filter((vm) => !seen.has(vm.id)).map((vm) => vm.id);
 }
 
 /** How many of the host's VMs were eligible, pushed, wiped and had problems: one pass. */
@@ -169,10 +184,11 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
   const sweeps = await mapLimit(options.drivers, concurrency, (driver) => sweepHost(driver, context));
   const seen = new Set(sweeps.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
   if (sweeps.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);
+  const lastSeen = lastSeenByHost(state.vms);
   const hosts: HostReport[] = [];
   let storeDown: string | null = null;
   for (const [index, sweep] of sweeps.entries()) {
-    const deleted = deletedOn(sweep, state.vms, seen);
+    const deleted = deletedOn(sweep, lastSeen, seen);
     const recording: Recording =
       storeDown === null
         ? await recordSweep(options, sweep, deleted, at)

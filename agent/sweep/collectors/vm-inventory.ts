@@ -109,6 +109,20 @@ function identityOf(intrinsic: DecodedPool): GuestIdentity | null {
   return identity;
 }
 
+/** HostExchangeItems by name, per decoded Host pool: an unchanged pool's map is not built again. */
+const hostItemMaps = new WeakMap<DecodedPool, ReadonlyMap<string, string>>();
+
+function hostItemsOf(host: DecodedPool): ReadonlyMap<string, string> {
+  let items = hostItemMaps.get(host);
+  if (items === undefined) {
+    items = new Map(host.items.map((item) => [item.name, item.data]));
+    hostItemMaps.set(host, items);
+  }
+  return items;
+}
+
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /** The name as the store's text rule takes it (Hyper-V itself allows 100 characters), so it never fails a sweep. */
 function cleanName(raw: RawVm, id: string): string {
   let name = String(raw.name ?? '').replace(/\0/g, '');
@@ -145,11 +159,14 @@ export function inventoryVm(raw: RawVm, cache: SweepCache | null = null): Invent
     dataExchange: raw.dataExchange,
     identity: identityOf(intrinsic),
     pools: Object.freeze({ intrinsic, guest, host }),
-    hostItems: new Map(host.items.map((item) => [item.name, item.data])),
+    hostItems: hostItemsOf(host),
     // Drivers validate these; a value out of range from any driver is unknown, never stored.
     processorCount: processorCountOrNull(raw.processorCount),
     memoryAssignedBytes: memoryBytesOrNull(raw.memoryAssignedBytes),
-    problems: Object.freeze([...intrinsic.problems, ...guest.problems, ...host.problems]),
+    problems:
+      intrinsic.problems.length + guest.problems.length + host.problems.length === 0
+        ? NO_PROBLEMS
+        : Object.freeze([...intrinsic.problems, ...guest.problems, ...host.problems]),
   });
 }
 
