@@ -121,23 +121,25 @@ async function openRows(ctx: TxContext, sql: string, vmIds: readonly number[]): 
   return new Map(rows.map((row) => [Number(row.vm_id), row]));
 }
 
+/** VMs whose open name differs from the sweep's (or who have none), found by SQLite: steady state returns no row. */
+const CHANGED_NAMES = `SELECT j.value ->> '$[0]' AS vm, n.id, n.vm_id, n.name, n.valid_from FROM json_each(?) AS j
+  LEFT JOIN vm_names n ON n.vm_id = j.value ->> '$[0]' AND n.valid_to IS NULL
+  WHERE n.name IS NOT j.value ->> '$[1]' ORDER BY j.key`;
+
 async function recordNames(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const open = await openRows(
-    ctx,
-    'SELECT id, vm_id, name, valid_from FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))',
-    [...ids.values()],
-  );
-  const changes: NameChange[] = [];
-  for (const vm of vms) {
-    const vmId = ids.get(vm.guid) ?? -1;
-    const current = open.get(vmId);
-    if (current?.name !== vm.name) changes.push({ vmId, open: current, name: vm.name });
-  }
+  // Names are as stored (storedName): well-formed, so JSON carries them unchanged and compares as written.
+  const named = vms.map((vm) => [ids.get(vm.guid) ?? -1, vm.name] as const);
+  const nameOf = new Map(named);
+  const rows = await ctx.conn.all(CHANGED_NAMES, [JSON.stringify(named)]);
+  const changes: NameChange[] = rows.map((row) => {
+    const vmId = Number(row.vm);
+    return { vmId, open: row.id === null ? undefined : row, name: nameOf.get(vmId) as string };
+  });
   await writeVmNames(ctx, changes, atMs);
   return changes.length;
 }
@@ -172,24 +174,27 @@ async function recordObservations(
   return counts;
 }
 
+/** Of the pools given as [vm id, pool, sha256], those whose stored hash differs (or that have none), by index. */
+const CHANGED_POOLS = `SELECT j.key AS i FROM json_each(?) AS j
+  LEFT JOIN kvp_latest k ON k.vm_id = j.value ->> '$[0]' AND k.pool = j.value ->> '$[1]'
+  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`;
+
 async function recordPools(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const rows = await ctx.conn.all(
-    'SELECT vm_id, pool, sha256 FROM kvp_latest WHERE vm_id IN (SELECT value FROM json_each(?))',
-    [JSON.stringify([...ids.values()])],
-  );
-  const stored = new Set(rows.map((row) => `${row.vm_id}/${row.pool}/${row.sha256}`));
-  const writes: KvpWrite[] = [];
+  const candidates: KvpWrite[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
-    for (const [pool, digest] of vm.kvp) {
-      if (!stored.has(`${vmId}/${pool}/${digest.sha256}`)) writes.push({ vmId, pool, digest });
-    }
+    for (const [pool, digest] of vm.kvp) candidates.push({ vmId, pool, digest });
   }
+  if (candidates.length === 0) return 0;
+  const rows = await ctx.conn.all(CHANGED_POOLS, [
+    JSON.stringify(candidates.map((c) => [c.vmId, c.pool, c.digest.sha256])),
+  ]);
+  const writes = rows.map((row) => candidates[Number(row.i)] as KvpWrite);
   await writeKvps(ctx, writes, atMs);
   return writes.length;
 }
