@@ -47,9 +47,14 @@ export const SWEEP_VM_CHECKS = {
   id: (entry: SweepVm, at: string) => checkGuid(entry.vm?.id, `${at}vm.id`),
   tenant: (entry: SweepVm, at: string) => checkOptionalText(entry.vm.tenant, `${at}vm.tenant`, MAX_TENANT),
   name: (entry: SweepVm, at: string) => checkText(entry.name, `${at}name`, MAX_VM_NAME),
-  // Every field but the host, which is the sweep's (recordSweep checks it once per host).
+  // Every field but the host, which is the sweep's (recordSweep checks it once per host) and which
+  // fieldColumns does not read: an object goes as it is, anything else as recordSweep passes it.
   observation: (entry: SweepVm, _at: string) =>
-    fieldColumns({ ...entry.observation, host: '' } as ObservationFields),
+    fieldColumns(
+      (typeof entry.observation === 'object' && entry.observation !== null
+        ? entry.observation
+        : { ...(entry.observation as object), host: '' }) as ObservationFields,
+    ),
   kvp: (entry: SweepVm, at: string): CheckedPool[] => {
     const pools: CheckedPool[] = [];
     for (const pool of KVP_POOLS) {
