@@ -11,6 +11,9 @@
  * 3. Store growth per VM per simulated day over a month (hourly sweeps, the lab's guest agents ticking
  *    every 15 minutes), measured between day 7 and day 30 so the first inserts are not counted.
  * 4. The SPLA month export (`buildUsageMonth`) of the 8,000-VM fleet.
+ *
+ * Arguments pick sections (all by default): `host` (1), `fleet` (1 and 4), `calls` (2), `growth` (3),
+ * e.g. `node --expose-gc --import tsx bench/sweep.ts host fleet`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,11 +200,15 @@ async function section(name: string, work: () => Promise<void>): Promise<void> {
 console.log(
   `bench/sweep: Node ${process.version}, gc ${typeof globalThis.gc === 'function' ? 'exposed' : 'NOT exposed (run with --expose-gc)'}`,
 );
-await section('1,024-VM host', async () => close(await sweepFigures('1 host x 1,024 VMs ', 1, 1024)));
-await section('8,000-VM fleet and month export', async () => {
-  const fleet = await sweepFigures('8 hosts x 1,000 VMs', 8, 1000);
-  await monthExport(fleet);
-  await close(fleet);
-});
-await section('driver calls', driverCalls);
-await section('store growth', growth);
+const chosen = new Set(process.argv.slice(2));
+const wanted = (name: string) => chosen.size === 0 || chosen.has(name);
+if (wanted('host'))
+  await section('1,024-VM host', async () => close(await sweepFigures('1 host x 1,024 VMs ', 1, 1024)));
+if (wanted('fleet'))
+  await section('8,000-VM fleet and month export', async () => {
+    const fleet = await sweepFigures('8 hosts x 1,000 VMs', 8, 1000);
+    await monthExport(fleet);
+    await close(fleet);
+  });
+if (wanted('calls')) await section('driver calls', driverCalls);
+if (wanted('growth')) await section('store growth', growth);

@@ -28,12 +28,27 @@ export interface PlannedAction {
   readonly details: Readonly<Record<string, string | number | readonly string[]>>;
 }
 
+/**
+ * Parsed intents by host-item map. A sweep decides from the same map several times per VM, and an
+ * unchanged Host pool keeps its map between sweeps (vm-inventory.ts), so an intent is parsed once per
+ * distinct map; maps are read-only here and the cached intent is frozen, so nothing can change under it.
+ */
+const intents = new WeakMap<
+  ReadonlyMap<string, string>,
+  { readonly raw: string; readonly intent: Intent | null }
+>();
+
 /** The host's `AvmaAgent.Intent`, or `null` when absent or not a valid intent (then it is rewritten). */
 export function currentIntent(hostItems: ReadonlyMap<string, string>): Intent | null {
   const raw = hostItems.get(INTENT_ITEM);
   if (raw === undefined) return null;
+  const cached = intents.get(hostItems);
+  // The raw text is compared too: a map is only ever read here, but the cache must not outlive a change.
+  if (cached !== undefined && cached.raw === raw) return cached.intent;
   const parsed = parseIntent(raw);
-  return parsed.ok ? parsed.value : null;
+  const intent = parsed.ok ? Object.freeze({ ...parsed.value }) : null;
+  intents.set(hostItems, { raw, intent });
+  return intent;
 }
 
 /** The encoded intent. Throws ProtocolError only for a seq outside 1..2^53-1 (checked by the caller). */

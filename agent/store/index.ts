@@ -20,7 +20,14 @@ export {
   type RawPruneOptions,
 } from './repos/retention-repo.js';
 export { MAX_SWEEP_VMS, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
-export { type SweepVmPart, type SweepVmRejection, sweepVmRejection } from './repos/sweep-vm-check.js';
+export {
+  type CheckedSweepVm,
+  checkSweepVm,
+  isCheckedSweepVm,
+  type SweepVmPart,
+  type SweepVmRejection,
+  sweepVmRejection,
+} from './repos/sweep-vm-check.js';
 export { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 export { MAX_TENANT, MAX_VM_NAME } from './repos/vms-repo.js';
 export { Store, type StoreSettings } from './store.js';

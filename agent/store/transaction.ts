@@ -17,6 +17,7 @@ import { insertMonthClose, lastMonthClose } from './repos/month-repo.js';
 import { recordObservation } from './repos/observations-repo.js';
 import { pruneRawData, type RawPruneOptions } from './repos/retention-repo.js';
 import { recordSweep, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
+import type { CheckedSweepVm } from './repos/sweep-vm-check.js';
 import { insertToken, recordTokenUse, revokeToken } from './repos/tokens-repo.js';
 import { markVmDeleted, recordVmName, setAvmaBlocked, setOptOut, upsertVm } from './repos/vms-repo.js';
 import type {
@@ -95,9 +96,14 @@ export class Transaction {
 
   /**
    * One host's sweep in a few statements (the fast path for fleets): same effect as upsertVm,
-   * recordVmName, recordObservation and recordKvp for each entry, all validated before any write.
+   * recordVmName, recordObservation and recordKvp for each entry, all validated before any write
+   * (entries made by `checkSweepVm` were validated when they were made, and are not again).
    */
-  async recordSweep(host: string, at: Date, vms: readonly SweepVm[]): Promise<SweepSummary> {
+  async recordSweep(
+    host: string,
+    at: Date,
+    vms: readonly (SweepVm | CheckedSweepVm)[],
+  ): Promise<SweepSummary> {
     return recordSweep(this.#use(), host, checkTime(at, 'at'), vms);
   }
 

@@ -20,7 +20,7 @@ import { COLLECTORS } from './collectors/registry.js';
 import type { Inventory } from './collectors/vm-inventory.js';
 import type { SweepCache } from './sweep-cache.js';
 import { type SweptVm, sweepVm } from './vm-sweep.js';
-import { yieldEverySlice } from './yield-point.js';
+import { sliceEndsAt, yieldToEventLoop } from './yield-point.js';
 
 /** Which tenant a VM belongs to (the lab: its scenario; real hosts: the configuration's mapping). */
 export type TenantOf = (host: string, vm: { readonly id: string; readonly name: string }) => string | null;
@@ -105,7 +105,7 @@ async function sweepVms(
 ): Promise<SweptVm[]> {
   const swept: SweptVm[] = [];
   for (const [index, vm] of inventory.vms.entries()) {
-    await yieldEverySlice(index);
+    if (sliceEndsAt(index)) await yieldToEventLoop();
     const report = reports.get(vm.id) ?? readGuestReport(vm.pools.guest.items);
     const memory = context.vmMemory.get(vm.id) ?? null;
     swept.push(
@@ -129,11 +129,14 @@ async function sweepVms(
 /** The host's new 12310 records, attributed to VMs by what they carry, then by time (host-evidence.ts). */
 function eventsToRecord(
   read: HostEventsRead | null,
-  known: KnownVms,
+  inventory: Inventory | null,
   reports: ReadonlyMap<string, GuestReport>,
   context: HostSweepContext,
 ): HostEventsToRecord | null {
   if (read === null) return null;
+  // Most rounds bring no new event: then the VMs are not indexed by name and FQDN for nothing.
+  if (read.events.length === 0) return { cleared: read.cleared, events: [] };
+  const known = knownVms(inventory, context.vmMemory);
   const records = read.events.map((event) => hostEventRecord(event, known, context.at));
   const guestEvents = new Map([...reports].map(([vm, report]) => [vm, report.events]));
   const tolerance = context.settings.correlationToleranceMs;
@@ -170,8 +173,7 @@ export async function sweepHost(driver: HypervDriver, context: HostSweepContext)
   const events = await runCollector(COLLECTORS.hostEvents, later, off);
   const reports = await runCollector(COLLECTORS.guestReports, later, off);
   const guestReports = reports.value ?? new Map<string, GuestReport>();
-  const known = knownVms(inventory.value, context.vmMemory);
-  const hostEvents = eventsToRecord(events.value, known, guestReports, context);
+  const hostEvents = eventsToRecord(events.value, inventory.value, guestReports, context);
   const sightings = sightingsByVm(hostEvents?.events ?? [], host);
   const vms =
     inventory.value === null

@@ -53,7 +53,7 @@ export async function recordHost(
   const summary = await tx.recordSweep(
     host,
     at,
-    vms.map((vm) => vm.record),
+    vms.map((vm) => vm.checked ?? vm.record),
   );
   let marked = 0;
   for (const id of deleted) if (await tx.markVmDeleted(id, at)) marked++;

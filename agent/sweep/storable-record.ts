@@ -5,7 +5,14 @@
  * and the audit records of key pushes already performed (which need the VM recorded) all stay.
  */
 import { capProblems, problem } from '../decide/problems.js';
-import { type Problem, type SweepVm, type SweepVmPart, sweepVmRejection } from '../store/index.js';
+import {
+  type CheckedSweepVm,
+  checkSweepVm,
+  isCheckedSweepVm,
+  type Problem,
+  type SweepVm,
+  type SweepVmPart,
+} from '../store/index.js';
 
 type Replaceable = Exclude<SweepVmPart, 'id'>;
 
@@ -25,24 +32,40 @@ const WITHOUT: Readonly<
   kvp: { drop: (record) => ({ ...record, kvp: {} }), note: 'its KVP pools were not recorded' },
 };
 
+/** A record as the store will take it, and the store's check of it (`null` when it cannot be stored). */
+export interface StorableEntry {
+  readonly record: SweepVm;
+  /** What the transaction records: the store's checked copy, not validated again. */
+  readonly checked: CheckedSweepVm | null;
+}
+
 /**
  * `record` when the store takes it whole; otherwise the record without each refused part, its
  * problems led by one VM_DATA_REJECTED per part. A record that cannot be made storable (a bad VM id,
- * which the inventory never lets through) is returned as it is: the store's error then stands. Pure.
+ * which the inventory never lets through) is returned as it is with `checked` null: the store's error
+ * then stands. Pure.
  */
-export function storableRecord(record: SweepVm): SweepVm {
+export function storableEntry(record: SweepVm): StorableEntry {
   let current = record;
   const dropped = new Set<SweepVmPart>();
   const notes: Problem[] = [];
-  for (let rejection = sweepVmRejection(current); rejection !== null; rejection = sweepVmRejection(current)) {
-    const { part, message } = rejection;
-    if (part === 'id' || dropped.has(part)) return record;
+  let result = checkSweepVm(current);
+  while (!isCheckedSweepVm(result)) {
+    const { part, message } = result;
+    if (part === 'id' || dropped.has(part)) return { record, checked: null };
     dropped.add(part);
     current = WITHOUT[part].drop(current);
     notes.push(problem('VM_DATA_REJECTED', `the store refused ${message}; ${WITHOUT[part].note}`));
+    result = checkSweepVm(current);
   }
-  if (notes.length === 0) return record;
+  if (notes.length === 0) return { record, checked: result };
   const problems = capProblems([...notes, ...current.observation.problems]);
   const withProblems = { ...current, observation: { ...current.observation, problems } };
-  return sweepVmRejection(withProblems) === null ? withProblems : record;
+  const checked = checkSweepVm(withProblems);
+  return isCheckedSweepVm(checked) ? { record: withProblems, checked } : { record, checked: null };
+}
+
+/** `storableEntry`'s record alone. Pure. */
+export function storableRecord(record: SweepVm): SweepVm {
+  return storableEntry(record).record;
 }

@@ -26,11 +26,25 @@ export function sameXml(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** What the cache holds for one VM, by pool: one map entry per VM, no key string built per look-up. */
+interface VmEntry {
+  readonly decoded: Partial<Record<KvpPool, DecodedPool>>;
+  readonly committed: Partial<Record<KvpPool, readonly string[]>>;
+  ring: string | undefined;
+}
+
 export class SweepCache {
   readonly #facts = new WeakMap<HypervDriver, HostInfo>();
-  readonly #rings = new Map<string, string>();
-  readonly #decoded = new Map<string, DecodedPool>();
-  readonly #committed = new Map<string, readonly string[]>();
+  readonly #vms = new Map<string, VmEntry>();
+
+  #entry(vmId: string): VmEntry {
+    let entry = this.#vms.get(vmId);
+    if (entry === undefined) {
+      entry = { decoded: {}, committed: {}, ring: undefined };
+      this.#vms.set(vmId, entry);
+    }
+    return entry;
+  }
 
   /** The host's facts from an earlier sweep of this process, or `null`. */
   factsOf(driver: HypervDriver): HostInfo | null {
@@ -43,41 +57,41 @@ export class SweepCache {
 
   /** The pool as last decoded when its CIM-XML is unchanged, else `undefined`. */
   decodedPool(vmId: string, pool: KvpPool, xml: readonly string[]): DecodedPool | undefined {
-    const cached = this.#decoded.get(`${vmId}/${pool}`);
+    const cached = this.#vms.get(vmId)?.decoded[pool];
     return cached !== undefined && sameXml(cached.xml, xml) ? cached : undefined;
   }
 
   rememberDecoded(vmId: string, pool: KvpPool, decoded: DecodedPool): void {
-    this.#decoded.set(`${vmId}/${pool}`, decoded);
+    this.#entry(vmId).decoded[pool] = decoded;
   }
 
   /** Whether the last committed sweep stored exactly this CIM-XML for the pool. */
   isCommitted(vmId: string, pool: KvpPool, xml: readonly string[]): boolean {
-    const committed = this.#committed.get(`${vmId}/${pool}`);
+    const committed = this.#vms.get(vmId)?.committed[pool];
     return committed !== undefined && sameXml(committed, xml);
   }
 
   /** Called after a host's transaction committed the pool (`null`: the stored pool is unknown here). */
   rememberCommitted(vmId: string, pool: KvpPool, xml: readonly string[] | null): void {
-    if (xml === null) this.#committed.delete(`${vmId}/${pool}`);
-    else this.#committed.set(`${vmId}/${pool}`, xml);
+    if (xml !== null) this.#entry(vmId).committed[pool] = xml;
+    else {
+      const entry = this.#vms.get(vmId);
+      if (entry !== undefined) delete entry.committed[pool];
+    }
   }
 
   /** Forgets every VM not in `vmIds` (deleted VMs, VMs of hosts no longer configured). */
   retainOnly(vmIds: ReadonlySet<string>): void {
-    for (const map of [this.#decoded, this.#committed] as Map<string, unknown>[]) {
-      for (const key of map.keys()) if (!vmIds.has(key.slice(0, key.indexOf('/')))) map.delete(key);
-    }
-    for (const id of this.#rings.keys()) if (!vmIds.has(id)) this.#rings.delete(id);
+    for (const id of this.#vms.keys()) if (!vmIds.has(id)) this.#vms.delete(id);
   }
 
   /** The ring signature the last committed sweep recorded for the VM. */
   ringOf(vmId: string): string | undefined {
-    return this.#rings.get(vmId);
+    return this.#vms.get(vmId)?.ring;
   }
 
   /** Called after a host's transaction committed. */
   rememberRing(vmId: string, signature: string): void {
-    this.#rings.set(vmId, signature);
+    this.#entry(vmId).ring = signature;
   }
 }

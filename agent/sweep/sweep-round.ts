@@ -22,6 +22,7 @@ import { type RecordedHost, recordHost } from './record-host.js';
 import type { SweepCache } from './sweep-cache.js';
 import { SweepError } from './sweep-error.js';
 import { type HostReport, type SweepReport, sweepTotals } from './sweep-report.js';
+import type { SweptVm } from './vm-sweep.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 64;
@@ -56,12 +57,39 @@ function roundTime(at: Date, state: SweepState): Date {
   return new Date(Math.max(at.getTime(), latest));
 }
 
-function deletedOn(sweep: HostSweep, memory: readonly VmMemory[], seen: ReadonlySet<string>): string[] {
+/** VMs not deleted, by the lower-cased host they were last seen on: grouped once per round. */
+function lastSeenByHost(memory: readonly VmMemory[]): Map<string, VmMemory[]> {
+  const byHost = new Map<string, VmMemory[]>();
+  for (const vm of memory) {
+    if (vm.deleted || vm.last === null) continue;
+    const host = vm.last.host.toLowerCase();
+    const vms = byHost.get(host);
+    if (vms === undefined) byHost.set(host, [vm]);
+    else vms.push(vm);
+  }
+  return byHost;
+}
+
+function deletedOn(
+  sweep: HostSweep,
+  lastSeen: ReadonlyMap<string, readonly VmMemory[]>,
+  seen: ReadonlySet<string>,
+): string[] {
   if (sweep.host === null || sweep.vms === null) return [];
-  const host = sweep.host.toLowerCase();
-  return memory
-    .filter((vm) => !vm.deleted && vm.last?.host.toLowerCase() === host && !seen.has(vm.id))
-    .map((vm) => vm.id);
+  const onHost = lastSeen.get(sweep.host.toLowerCase()) ?? [];
+  return onHost.filter((vm) => !seen.has(vm.id)).map((vm) => vm.id);
+}
+
+/** How many of the host's VMs were eligible, pushed, wiped and had problems: one pass. */
+function vmCounts(vms: readonly SweptVm[]) {
+  const counts = { eligible: 0, pushed: 0, wiped: 0, problems: 0 };
+  for (const vm of vms) {
+    if (vm.eligible) counts.eligible++;
+    if (vm.pushed) counts.pushed++;
+    if (vm.wiped) counts.wiped++;
+    if (vm.record.observation.problems.length > 0) counts.problems++;
+  }
+  return counts;
 }
 
 function hostReport(
@@ -75,15 +103,16 @@ function hostReport(
   const stale = sweep.host === null || sweep.vms === null;
   const collectorFailed = sweep.outcomes.some((outcome) => !outcome.success);
   const failure = sweep.outcomes.find((outcome) => !outcome.success)?.error ?? null;
+  const { eligible, pushed, wiped, problems } = vmCounts(vms);
   return Object.freeze({
     host: sweep.host ?? sweep.driverHost,
     outcome: stale ? 'stale' : recorded === null ? 'not-recorded' : collectorFailed ? 'partial' : 'ok',
     vms: vms.length,
-    eligible: vms.filter((vm) => vm.eligible).length,
-    pushed: vms.filter((vm) => vm.pushed).length,
-    wiped: vms.filter((vm) => vm.wiped).length,
+    eligible,
+    pushed,
+    wiped,
     newEvents: recorded === null ? 0 : recorded.hostEvents + recorded.guestEvents,
-    problems: vms.filter((vm) => vm.record.observation.problems.length > 0).length,
+    problems,
     deleted,
     durationMs: ms,
     collectors: sweep.outcomes,
@@ -155,10 +184,11 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
   const sweeps = await mapLimit(options.drivers, concurrency, (driver) => sweepHost(driver, context));
   const seen = new Set(sweeps.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
   if (sweeps.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);
+  const lastSeen = lastSeenByHost(state.vms);
   const hosts: HostReport[] = [];
   let storeDown: string | null = null;
   for (const [index, sweep] of sweeps.entries()) {
-    const deleted = deletedOn(sweep, state.vms, seen);
+    const deleted = deletedOn(sweep, lastSeen, seen);
     const recording: Recording =
       storeDown === null
         ? await recordSweep(options, sweep, deleted, at)

@@ -6,7 +6,7 @@
 
 import { KEY_ITEM } from '../../shared/protocol/index.js';
 import { type AuditContext, auditRecords, recoveredRecord } from '../act/audit-trail.js';
-import { performActions } from '../act/kvp-actions.js';
+import { type ActResult, performActions } from '../act/kvp-actions.js';
 import { guestEventRecord } from '../decide/event-records.js';
 import type { GuestReport } from '../decide/guest-report.js';
 import { agentNames } from '../decide/kvp-calls.js';
@@ -17,6 +17,7 @@ import type { HostView } from '../decide/vm-eligibility.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type {
   AuditInput,
+  CheckedSweepVm,
   EventInput,
   KvpItemRecord,
   KvpPool,
@@ -25,12 +26,14 @@ import type {
   VmMemory,
 } from '../store/index.js';
 import { type InventoryVm, poolRecords } from './collectors/vm-inventory.js';
-import { storableRecord } from './storable-record.js';
+import { storableEntry } from './storable-record.js';
 import type { SweepCache } from './sweep-cache.js';
 
 export interface SweptVm {
   readonly id: string;
   readonly record: SweepVm;
+  /** The store's check of `record`, recorded as it is (`null`: the store refuses it; its error stands). */
+  readonly checked: CheckedSweepVm | null;
   readonly guestEvents: readonly EventInput[];
   /** Record ids of the ring, to skip re-inserting an unchanged ring next sweep. */
   readonly ringSignature: string;
@@ -121,6 +124,11 @@ function changedPools(vm: InventoryVm, after: ReadonlyMap<string, string> | null
   return kvp;
 }
 
+/** What performActions returns for no actions, without a promise for each VM that needs none. */
+function nothingDone(hostItems: ReadonlyMap<string, string>): ActResult {
+  return { done: [], hostItems, problems: [] };
+}
+
 /**
  * Sweeps one VM: decides, performs the planned KVP calls (all of them, or up to the first failure),
  * and returns its records. Never rejects: driver failures become KVP_WRITE_FAILED problems.
@@ -131,7 +139,10 @@ export async function sweepVm(
   context: VmSweepContext,
 ): Promise<SweptVm> {
   const decision = decide(vm, report, context);
-  const acted = await performActions(context.driver, vm.id, vm.hostItems, decision.actions);
+  const acted =
+    decision.actions.length === 0
+      ? nothingDone(vm.hostItems)
+      : await performActions(context.driver, vm.id, vm.hostItems, decision.actions);
   const audit: AuditContext = { at: context.at, vm: vm.id, host: context.host };
   const audits = auditRecords(acted.done, audit);
   if (acted.done.length === 0) {
@@ -143,7 +154,7 @@ export async function sweepVm(
   const changedHost = acted.done.length > 0 ? acted.hostItems : null;
   const lastRing = context.cache.ringOf(vm.id);
   const kvp = changedPools(vm, changedHost, context.cache);
-  const record = storableRecord({
+  const { record, checked } = storableEntry({
     vm: { id: vm.id, tenant: context.tenant },
     name: vm.name,
     observation: observation(vm, decision, acted.hostItems, acted.problems, report),
@@ -154,6 +165,7 @@ export async function sweepVm(
   return Object.freeze({
     id: vm.id,
     record,
+    checked,
     recordedXml: {
       intrinsic: poolsKept ? vm.pools.intrinsic.xml : null,
       guest: poolsKept ? vm.pools.guest.xml : null,

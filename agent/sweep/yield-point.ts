@@ -12,7 +12,15 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Whether a slice ends before item `index` (counted from 0): then the caller awaits
+ * `yieldToEventLoop()`. A test, not an async no-op, so the other items cost no promise.
+ */
+export function sliceEndsAt(index: number): boolean {
+  return index > 0 && index % VMS_PER_SLICE === 0;
+}
+
 /** Yields after every `VMS_PER_SLICE`-th item (`index` counted from 0); a no-op otherwise. */
 export async function yieldEverySlice(index: number): Promise<void> {
-  if (index > 0 && index % VMS_PER_SLICE === 0) await yieldToEventLoop();
+  if (sliceEndsAt(index)) await yieldToEventLoop();
 }

@@ -46,8 +46,8 @@ export function checkKvpItems(items: unknown, field = 'items'): KvpItemRecord[] 
   });
 }
 
-function canonicalItems(items: unknown): string {
-  const clean = checkKvpItems(items);
+function canonicalItems(items: unknown, field: string): string {
+  const clean = checkKvpItems(items, field);
   // Sorted by name: Hyper-V returns items in no guaranteed order, and order must not look like change.
   // A pool usually arrives in the same order every time, so sorting is skipped when it already is.
   if (!isSorted(clean)) clean.sort(byNameThenData);
@@ -59,11 +59,11 @@ export interface KvpDigest {
   readonly sha256: string;
 }
 
-/** Validates the items and returns their canonical JSON and its SHA-256 (pure). */
-export function kvpDigest(items: readonly KvpItemRecord[]): KvpDigest {
-  const json = canonicalItems(items);
+/** Validates the items (errors name `field[i]`) and returns their canonical JSON and its SHA-256 (pure). */
+export function kvpDigest(items: readonly KvpItemRecord[], field = 'items'): KvpDigest {
+  const json = canonicalItems(items, field);
   // The one-shot hash: a Hash object per pool costs more than hashing a small pool's JSON.
-  return { json, sha256: hash('sha256', json, 'hex') };
+  return Object.freeze({ json, sha256: hash('sha256', json, 'hex') });
 }
 
 /** Writes (inserts or replaces) a pool's items. */

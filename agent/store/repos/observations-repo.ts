@@ -61,6 +61,8 @@ function reasonsJson(reasons: unknown): string {
   if (!Array.isArray(reasons) || reasons.length > REASON_CODES.length) {
     throw invalid('fields.reasons', reasons, `an array of at most ${REASON_CODES.length} reason codes`);
   }
+  // Most VMs have no reason and no problem: the same text without building anything.
+  if (reasons.length === 0) return '[]';
   const set = new Set<ReasonCode>(reasons.map((r, i) => checkOneOf(r, `fields.reasons[${i}]`, REASON_CODES)));
   return JSON.stringify(REASON_CODES.filter((code) => set.has(code)));
 }
@@ -69,6 +71,7 @@ function problemsJson(problems: unknown): string {
   if (!Array.isArray(problems) || problems.length > MAX_PROBLEMS) {
     throw invalid('fields.problems', problems, `an array of at most ${MAX_PROBLEMS} problems`);
   }
+  if (problems.length === 0) return '[]';
   const clean = problems.map((p: Problem, i): Problem => {
     if (typeof p !== 'object' || p === null || typeof p.code !== 'string' || !PROBLEM_CODE.test(p.code)) {
       throw invalid(`fields.problems[${i}].code`, p?.code, 'an upper-case code like INVALID_STATUS');

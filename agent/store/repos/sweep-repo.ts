@@ -11,16 +11,17 @@ import { storedName } from '../stored-name.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';
 import { checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
-import type { TxContext } from './context.js';
+import { hostIdOf, type TxContext } from './context.js';
 import { boundText } from './json-batch.js';
 import { type KvpDigest, type KvpWrite, kvpDigest, writeKvps } from './kvp-repo.js';
 import {
   applyObservations,
   decideObservation,
+  fieldColumns,
   type ObservationWrite,
   OPEN_INTERVAL_COLUMNS,
-  observationValues,
 } from './observations-repo.js';
+import { type CheckedSweepVm, isCheckedSweepVm } from './sweep-vm-check.js';
 import { MAX_TENANT, MAX_VM_NAME, type NameChange, writeVmNames } from './vms-repo.js';
 
 /** Hyper-V runs at most 1,024 VMs per host; a host may hold more that are off. */
@@ -52,48 +53,63 @@ interface PreparedVm {
   readonly kvp: readonly (readonly [KvpPool, KvpDigest])[];
 }
 
-async function prepare(ctx: TxContext, host: string, entries: readonly SweepVm[]): Promise<PreparedVm[]> {
+/** An entry not checked by checkSweepVm: validated here, with the field names of `vms[i]`. */
+function checkEntry(entry: SweepVm, i: number): CheckedSweepVm {
+  if (typeof entry !== 'object' || entry === null) throw invalid(`vms[${i}]`, entry, 'an object');
+  const guid = checkGuid(entry.vm?.id, `vms[${i}].vm.id`);
+  const kvp = KVP_POOLS.flatMap((pool) => {
+    const items = entry.kvp?.[pool];
+    return items === undefined ? [] : [[pool, kvpDigest(items)] as const];
+  });
+  return {
+    guid,
+    tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
+    name: storedName(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
+    columns: fieldColumns({ ...entry.observation, host: '' }),
+    kvp,
+  };
+}
+
+/**
+ * Every entry validated (those made by checkSweepVm were, when they were made) before anything is
+ * written; the host is checked once for all of them.
+ */
+async function prepare(
+  ctx: TxContext,
+  host: string,
+  entries: readonly (SweepVm | CheckedSweepVm)[],
+): Promise<PreparedVm[]> {
   if (!Array.isArray(entries) || entries.length > MAX_SWEEP_VMS) {
     throw invalid('vms', entries, `an array of at most ${MAX_SWEEP_VMS} VMs`);
   }
+  if (entries.length === 0) return [];
+  const hostId = await hostIdOf(ctx, host, 'fields.host');
   const seen = new Set<string>();
   const prepared: PreparedVm[] = [];
   for (const [i, entry] of entries.entries()) {
-    if (typeof entry !== 'object' || entry === null) throw invalid(`vms[${i}]`, entry, 'an object');
-    const guid = checkGuid(entry.vm?.id, `vms[${i}].vm.id`);
+    const checked = isCheckedSweepVm(entry) ? entry : checkEntry(entry as SweepVm, i);
+    const { guid, tenant, name, columns, kvp } = checked;
     if (seen.has(guid)) throw invalid(`vms[${i}].vm.id`, guid, 'each VM once per sweep');
     seen.add(guid);
-    const kvp = KVP_POOLS.flatMap((pool) => {
-      const items = entry.kvp?.[pool];
-      return items === undefined ? [] : [[pool, kvpDigest(items)] as const];
-    });
-    prepared.push({
-      guid,
-      tenant: checkOptionalText(entry.vm.tenant, `vms[${i}].vm.tenant`, MAX_TENANT),
-      name: storedName(checkText(entry.name, `vms[${i}].name`, MAX_VM_NAME)),
-      values: await observationValues(ctx, { ...entry.observation, host }),
-      kvp,
-    });
+    prepared.push({ guid, tenant, name, values: [hostId, ...columns], kvp });
   }
   return prepared;
 }
 
-/** Upserts every VM in one statement; resolves to GUID -> id. */
+/** Upserts every VM in one statement, which returns each VM's id; resolves to GUID -> id. */
 async function upsertVms(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   atMs: number,
 ): Promise<Map<string, number>> {
-  await ctx.conn.run(
+  const rows = await ctx.conn.all(
     `INSERT INTO vms (guid, tenant, first_seen, last_seen)
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
      ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
-       tenant = excluded.tenant, deleted_at = NULL`,
+       tenant = excluded.tenant, deleted_at = NULL
+     RETURNING id, guid`,
     [atMs, JSON.stringify(vms.map((vm) => [vm.guid, boundText(vm.tenant)]))],
   );
-  const rows = await ctx.conn.all('SELECT id, guid FROM vms WHERE guid IN (SELECT value FROM json_each(?))', [
-    JSON.stringify(vms.map((vm) => vm.guid)),
-  ]);
   const ids = new Map(rows.map((row) => [String(row.guid), Number(row.id)]));
   for (const [guid, id] of ids) ctx.vmIds.set(guid, id);
   return ids;
@@ -105,23 +121,25 @@ async function openRows(ctx: TxContext, sql: string, vmIds: readonly number[]): 
   return new Map(rows.map((row) => [Number(row.vm_id), row]));
 }
 
+/** VMs whose open name differs from the sweep's (or who have none), found by SQLite: steady state returns no row. */
+const CHANGED_NAMES = `SELECT j.value ->> '$[0]' AS vm, n.id, n.vm_id, n.name, n.valid_from FROM json_each(?) AS j
+  LEFT JOIN vm_names n ON n.vm_id = j.value ->> '$[0]' AND n.valid_to IS NULL
+  WHERE n.name IS NOT j.value ->> '$[1]' ORDER BY j.key`;
+
 async function recordNames(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const open = await openRows(
-    ctx,
-    'SELECT id, vm_id, name, valid_from FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))',
-    [...ids.values()],
-  );
-  const changes: NameChange[] = [];
-  for (const vm of vms) {
-    const vmId = ids.get(vm.guid) ?? -1;
-    const current = open.get(vmId);
-    if (current?.name !== vm.name) changes.push({ vmId, open: current, name: vm.name });
-  }
+  // Names are as stored (storedName): well-formed, so JSON carries them unchanged and compares as written.
+  const named = vms.map((vm) => [ids.get(vm.guid) ?? -1, vm.name] as const);
+  const nameOf = new Map(named);
+  const rows = await ctx.conn.all(CHANGED_NAMES, [JSON.stringify(named)]);
+  const changes: NameChange[] = rows.map((row) => {
+    const vmId = Number(row.vm);
+    return { vmId, open: row.id === null ? undefined : row, name: nameOf.get(vmId) as string };
+  });
   await writeVmNames(ctx, changes, atMs);
   return changes.length;
 }
@@ -156,24 +174,27 @@ async function recordObservations(
   return counts;
 }
 
+/** Of the pools given as [vm id, pool, sha256], those whose stored hash differs (or that have none), by index. */
+const CHANGED_POOLS = `SELECT j.key AS i FROM json_each(?) AS j
+  LEFT JOIN kvp_latest k ON k.vm_id = j.value ->> '$[0]' AND k.pool = j.value ->> '$[1]'
+  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`;
+
 async function recordPools(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const rows = await ctx.conn.all(
-    'SELECT vm_id, pool, sha256 FROM kvp_latest WHERE vm_id IN (SELECT value FROM json_each(?))',
-    [JSON.stringify([...ids.values()])],
-  );
-  const stored = new Set(rows.map((row) => `${row.vm_id}/${row.pool}/${row.sha256}`));
-  const writes: KvpWrite[] = [];
+  const candidates: KvpWrite[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
-    for (const [pool, digest] of vm.kvp) {
-      if (!stored.has(`${vmId}/${pool}/${digest.sha256}`)) writes.push({ vmId, pool, digest });
-    }
+    for (const [pool, digest] of vm.kvp) candidates.push({ vmId, pool, digest });
   }
+  if (candidates.length === 0) return 0;
+  const rows = await ctx.conn.all(CHANGED_POOLS, [
+    JSON.stringify(candidates.map((c) => [c.vmId, c.pool, c.digest.sha256])),
+  ]);
+  const writes = rows.map((row) => candidates[Number(row.i)] as KvpWrite);
   await writeKvps(ctx, writes, atMs);
   return writes.length;
 }
@@ -188,7 +209,7 @@ export async function recordSweep(
   ctx: TxContext,
   host: string,
   atMs: number,
-  entries: readonly SweepVm[],
+  entries: readonly (SweepVm | CheckedSweepVm)[],
 ): Promise<SweepSummary> {
   const vms = await prepare(ctx, host, entries);
   if (vms.length === 0) {

@@ -20,7 +20,7 @@ import { isVmId, memoryBytesOrNull, processorCountOrNull } from '../../model/ind
 import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
 import type { DecodedPool, SweepCache } from '../sweep-cache.js';
-import { yieldEverySlice } from '../yield-point.js';
+import { sliceEndsAt, yieldToEventLoop } from '../yield-point.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
 export const MAX_POOL_ITEMS = 1024;
@@ -109,6 +109,20 @@ function identityOf(intrinsic: DecodedPool): GuestIdentity | null {
   return identity;
 }
 
+/** HostExchangeItems by name, per decoded Host pool: an unchanged pool's map is not built again. */
+const hostItemMaps = new WeakMap<DecodedPool, ReadonlyMap<string, string>>();
+
+function hostItemsOf(host: DecodedPool): ReadonlyMap<string, string> {
+  let items = hostItemMaps.get(host);
+  if (items === undefined) {
+    items = new Map(host.items.map((item) => [item.name, item.data]));
+    hostItemMaps.set(host, items);
+  }
+  return items;
+}
+
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /** The name as the store's text rule takes it (Hyper-V itself allows 100 characters), so it never fails a sweep. */
 function cleanName(raw: RawVm, id: string): string {
   let name = String(raw.name ?? '').replace(/\0/g, '');
@@ -145,11 +159,14 @@ export function inventoryVm(raw: RawVm, cache: SweepCache | null = null): Invent
     dataExchange: raw.dataExchange,
     identity: identityOf(intrinsic),
     pools: Object.freeze({ intrinsic, guest, host }),
-    hostItems: new Map(host.items.map((item) => [item.name, item.data])),
+    hostItems: hostItemsOf(host),
     // Drivers validate these; a value out of range from any driver is unknown, never stored.
     processorCount: processorCountOrNull(raw.processorCount),
     memoryAssignedBytes: memoryBytesOrNull(raw.memoryAssignedBytes),
-    problems: Object.freeze([...intrinsic.problems, ...guest.problems, ...host.problems]),
+    problems:
+      intrinsic.problems.length + guest.problems.length + host.problems.length === 0
+        ? NO_PROBLEMS
+        : Object.freeze([...intrinsic.problems, ...guest.problems, ...host.problems]),
   });
 }
 
@@ -167,7 +184,7 @@ export async function collectInventory(
   const vms: InventoryVm[] = [];
   const skipped: string[] = [];
   for (const [index, raw] of listed.entries()) {
-    await yieldEverySlice(index);
+    if (sliceEndsAt(index)) await yieldToEventLoop();
     if (!isVmId(raw.id) || seen.has(raw.id.toLowerCase())) {
       skipped.push(String(raw.id).slice(0, 40));
       continue;

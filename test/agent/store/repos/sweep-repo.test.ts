@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ObservationFields, Store, SweepVm } from '../../../../agent/store/index.js';
+import {
+  type CheckedSweepVm,
+  checkSweepVm,
+  isCheckedSweepVm,
+  type ObservationFields,
+  type Store,
+  type SweepVm,
+} from '../../../../agent/store/index.js';
 import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
@@ -68,6 +75,57 @@ describe('agent/store/repos/sweep-repo', () => {
     );
     expect((await store.tableSizes()).rows.vms).toBe(0);
     await store.close();
+  });
+
+  it('records entries checked by checkSweepVm exactly as the same entries unchecked', async () => {
+    const plain = await storeWithHosts(dir);
+    const other = await tempDir();
+    const checked = await storeWithHosts(other);
+    const vms = Array.from({ length: 20 }, (_, n) =>
+      entry(n, n % 4 === 0 ? { ...STEADY, state: 'Off' } : STEADY),
+    );
+    const checkedVms = vms.map((vm) => checkSweepVm(vm) as CheckedSweepVm);
+    expect(checkedVms.every(isCheckedSweepVm)).toBe(true);
+    await plain.transaction((tx) => tx.recordSweep('HV01', START, vms));
+    await checked.transaction((tx) => tx.recordSweep('HV01', START, checkedVms));
+    expect(await snapshot(checked)).toEqual(await snapshot(plain));
+    expect(await checked.transaction((tx) => tx.readKvp(vmGuid(3), 'intrinsic'))).toEqual([
+      { name: 'OSBuildNumber', data: '17763' },
+    ]);
+    await plain.close();
+    await checked.close();
+    await other.remove();
+  });
+
+  it('trusts only entries checkSweepVm made: a look-alike is validated, and a checked one cannot be changed', async () => {
+    const store = await storeWithHosts(dir);
+    const checked = checkSweepVm(entry(1)) as CheckedSweepVm;
+    expect(Object.isFrozen(checked) && Object.isFrozen(checked.columns) && Object.isFrozen(checked.kvp)).toBe(
+      true,
+    );
+    expect(() => (checked.columns as unknown[]).splice(0, 1, 'Exploded')).toThrow(TypeError);
+    // Same shape, not made by checkSweepVm: recordSweep validates it as any other entry, and refuses it.
+    const forged = { ...checked, columns: ['Exploded', ...checked.columns.slice(1)] };
+    expect(isCheckedSweepVm(forged)).toBe(false);
+    await expect(
+      store.transaction((tx) => tx.recordSweep('HV01', START, [forged as unknown as SweepVm])),
+    ).rejects.toThrow('vms[0].vm.id is undefined');
+    expect((await store.tableSizes()).rows.vms).toBe(0);
+    await store.close();
+  });
+
+  it('names the part a sweep entry is refused for, and the field', () => {
+    expect(checkSweepVm({ ...entry(1), vm: { id: vmGuid(1), tenant: 'a\u0000b' } })).toMatchObject({
+      part: 'tenant',
+    });
+    expect(
+      checkSweepVm({ ...entry(1), kvp: { guest: [{ name: 'AvmaAgent.Status', data: 'x'.repeat(9000) }] } }),
+    ).toEqual({
+      part: 'kvp',
+      message: expect.stringMatching(
+        /^kvp\.guest\[0\]\.data is "x+…", expected a string of at most 8192 characters$/,
+      ),
+    });
   });
 
   it('refuses the same VM twice in one sweep', async () => {
