@@ -1,5 +1,4 @@
 /** `avma serve`: the API, /metrics and the docs over a store, with no sweep. */
-import { startApi } from '../../api/api-host.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openStore } from '../../store/index.js';
 import { AGENT_VERSION } from '../../version.js';
@@ -32,6 +31,8 @@ async function serve(context: CommandContext): Promise<number> {
   // Not a sweeping writer: the server writes only tokens' last use, operator actions and month closes.
   const store = await openStore(db, { create: false });
   try {
+    // Loaded here, not at start: express and the API docs cost every other command about half a second.
+    const { startApi } = await import('../../api/api-host.js');
     const server = await startApi({
       store,
       version: AGENT_VERSION,
