@@ -69,6 +69,7 @@ export class LabAgents {
     const { scheduler } = this.#lab;
     const boot = vm.bootGeneration;
     const generation = vm.agentGeneration;
+    const label = `agent ${vm.id}`;
     const tick = async (): Promise<void> => {
       const current = vm.bootGeneration === boot && vm.agentGeneration === generation && vm.agentRunning;
       if (!current || vm.state !== 'Running' || !this.#lab.hasVm(vm)) return;
@@ -81,8 +82,8 @@ export class LabAgents {
           error instanceof Error ? error.message : String(error),
         );
       }
-      scheduler.schedule(this.#lab.now() + this.#intervalMs, `agent ${vm.id}`, tick);
+      scheduler.schedule(this.#lab.now() + this.#intervalMs, label, tick);
     };
-    scheduler.schedule(this.#lab.now(), `agent ${vm.id}`, tick);
+    scheduler.schedule(this.#lab.now(), label, tick);
   }
 }

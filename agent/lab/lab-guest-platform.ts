@@ -47,11 +47,11 @@ export class LabGuestPlatform implements GuestPlatform {
   }
 
   async readExternalItems(): Promise<ReadonlyMap<string, string>> {
-    return new Map(this.#vm.externalPool);
+    return this.#vm.externalCopy();
   }
 
   async readGuestItems(): Promise<ReadonlyMap<string, string>> {
-    return new Map(this.#vm.guestPool);
+    return this.#vm.guestCopy();
   }
 
   /** `Guest\Parameters`: what the host wrote about itself (lab extra, not part of GuestPlatform). */

@@ -84,6 +84,8 @@ export class LabVm {
   #intrinsicXml: readonly string[] | null = null;
   #guestXml: readonly string[] | null = null;
   #hostXml: readonly string[] | null = null;
+  #externalCopy: ReadonlyMap<string, string> | null = null;
+  #guestCopy: ReadonlyMap<string, string> | null = null;
 
   constructor(init: LabVmInit) {
     this.id = init.id;
@@ -191,10 +193,26 @@ export class LabVm {
     return this.#parameters;
   }
 
+  /**
+   * Copies of the `External` and `Guest` keys as they are now, for software in the guest: a reader
+   * never holds the live key, and the copy is made again only after the key changed (a guest agent
+   * reads both every pass, and most passes change neither).
+   */
+  externalCopy(): ReadonlyMap<string, string> {
+    this.#externalCopy ??= new Map(this.#external);
+    return this.#externalCopy;
+  }
+
+  guestCopy(): ReadonlyMap<string, string> {
+    this.#guestCopy ??= new Map(this.#guestPool);
+    return this.#guestCopy;
+  }
+
   /** Software in the guest writes its `Guest` key (the guest agent, or a tenant). */
   writeGuestItem(name: string, data: string): void {
     if (this.#guestPool.get(name) === data) return;
     this.#guestPool.set(name, data);
+    this.#guestCopy = null;
     this.#raw = null;
     this.#guestXml = null;
   }
@@ -202,6 +220,7 @@ export class LabVm {
   /** Deletes a `Guest` value; deleting a missing one does nothing. */
   deleteGuestItem(name: string): void {
     if (!this.#guestPool.delete(name)) return;
+    this.#guestCopy = null;
     this.#raw = null;
     this.#guestXml = null;
   }
@@ -209,6 +228,7 @@ export class LabVm {
   /** The KVP service delivering the host's items and host parameters into the guest. */
   syncFromHost(host: LabHost): void {
     this.#external.clear();
+    this.#externalCopy = null;
     for (const [name, data] of this.#hostItems) this.#external.set(name, data);
     this.#parameters = new Map(hostParameterItems(host, this.id, this.#name));
   }

@@ -61,6 +61,11 @@ export class SweepCache {
     return cached !== undefined && sameXml(cached.xml, xml) ? cached : undefined;
   }
 
+  /** The pool as last decoded, whatever its CIM-XML was (its unchanged items need no new decode). */
+  lastDecoded(vmId: string, pool: KvpPool): DecodedPool | undefined {
+    return this.#decoded.get(`${vmId}/${pool}`);
+  }
+
   rememberDecoded(vmId: string, pool: KvpPool, decoded: DecodedPool): void {
     this.#entry(vmId).decoded[pool] = decoded;
   }

@@ -73,6 +73,12 @@ function describeStateIssue(issue: z.core.$ZodIssue | undefined): string {
     : `state field ${quoteUntrusted(String(field))} is invalid`;
 }
 
+/** Whether two states hold the same values (every field is a primitive). Never throws. */
+export function sameState(a: AgentState, b: AgentState): boolean {
+  for (const key of Object.keys(FRESH_STATE) as (keyof AgentState)[]) if (a[key] !== b[key]) return false;
+  return true;
+}
+
 /** Compact JSON of a state. Never throws for a state that passed the schema. */
 export function writeAgentState(state: AgentState): string {
   return JSON.stringify(AgentState.parse(state));

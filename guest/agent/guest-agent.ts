@@ -5,7 +5,7 @@
  */
 import type { Intent } from '../../shared/protocol/index.js';
 import type { GuestPlatform } from '../platform/guest-platform.js';
-import { type AgentState, readAgentState, writeAgentState } from './agent-state.js';
+import { type AgentState, readAgentState, sameState, writeAgentState } from './agent-state.js';
 import { GuestAgentError } from './guest-agent-error.js';
 import { type GuestTickReport, TickLog } from './tick-report.js';
 import {
@@ -33,6 +33,12 @@ export class GuestAgent {
   readonly #platform: GuestPlatform;
   readonly #agentVersion: string;
   #inFlight: Promise<GuestTickReport> | null = null;
+  /**
+   * The state text this agent last read or saved, with what it holds. Most passes find the file as
+   * they left it and change nothing in it; they then neither parse nor encode it again (every lab
+   * guest runs a pass every 5 simulated minutes). A file changed by anyone else is read in full.
+   */
+  #known: { readonly text: string; readonly state: AgentState } | null = null;
 
   /** Throws `GuestAgentError` INVALID_OPTION when `agentVersion` does not fit the Status schema. */
   constructor(platform: GuestPlatform, options: GuestAgentOptions) {
@@ -65,7 +71,9 @@ export class GuestAgent {
     const ctx: TickContext = { platform: this.#platform, log, agentVersion: this.#agentVersion };
     const saved = await attempt(ctx, 'loading the agent state', () => this.#platform.loadState());
     if (failed(saved)) return log.report(false, null);
-    const { state: initial, corrupt } = readAgentState(saved);
+    const known = this.#known;
+    const { state: initial, corrupt } =
+      known !== null && saved === known.text ? { state: known.state, corrupt: null } : readAgentState(saved);
     if (corrupt !== null)
       log.problem('STATE_CORRUPT', `${corrupt}, expected the agent's JSON state; starting fresh`);
     let state = initial;
@@ -79,8 +87,13 @@ export class GuestAgent {
     }
     let status = null;
     if (!state.silent) ({ state, status } = await reportStep(ctx, state));
-    const text = writeAgentState(state);
-    if (text !== saved) await attempt(ctx, 'saving the agent state', () => this.#platform.saveState(text));
+    const text = known !== null && sameState(state, known.state) ? known.text : writeAgentState(state);
+    this.#known = null;
+    if (text !== saved) {
+      const done = await attempt(ctx, 'saving the agent state', () => this.#platform.saveState(text));
+      if (failed(done)) return log.report(state.silent, status);
+    }
+    this.#known = { text, state };
     return log.report(state.silent, status);
   }
 }

@@ -5,9 +5,7 @@
  * can use the API at once. Real hosts get no token until `avma token create`.
  */
 import type { Logger } from 'pino';
-import { startApi } from '../../api/api-host.js';
 import type { RunningServer } from '../../api/server.js';
-import { createAgentMetrics } from '../../metrics/index.js';
 import type { RoundRunner } from '../../runtime/agent-loop.js';
 import type { AgentSession } from '../../runtime/agent-session.js';
 import { openStore } from '../../store/index.js';
@@ -51,6 +49,11 @@ export async function startRunServer(
   // The API reads through its own read-only connection: a slow client never holds up the sweep's
   // transaction, and the sweep's transaction never holds up a read (SQLite WAL readers).
   const reads = await openStore(session.store.path, { readOnly: true });
+  // Loaded here, not at start: express and the API docs cost every other command about half a second.
+  const [{ startApi }, { createAgentMetrics }] = await Promise.all([
+    import('../../api/api-host.js'),
+    import('../../metrics/index.js'),
+  ]);
   const metrics = createAgentMetrics({ store: reads, version: AGENT_VERSION });
   const server: RunningServer = await startApi({
     store: session.store,

@@ -1,5 +1,4 @@
 /** `avma serve`: the API, /metrics and the docs over a store, with no sweep. */
-import { startApi } from '../../api/api-host.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openStore } from '../../store/index.js';
 import { describeError } from '../../sweep/collector.js';
@@ -39,6 +38,8 @@ async function serve(context: CommandContext): Promise<number> {
     throw error;
   });
   try {
+    // Loaded here, not at start: express and the API docs cost every other command about half a second.
+    const { startApi } = await import('../../api/api-host.js');
     const server = await startApi({
       store,
       version: AGENT_VERSION,

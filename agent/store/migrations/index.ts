@@ -8,6 +8,7 @@ import { MIGRATION_0002_LICENCE_EVIDENCE } from './0002-licence-evidence.js';
 import { MIGRATION_0003_TOKENS } from './0003-tokens.js';
 import { MIGRATION_0004_VM_SIZE } from './0004-vm-size.js';
 import { MIGRATION_0005_MONTH_CLOSE_CHAIN } from './0005-month-close-chain.js';
+import { MIGRATION_0006_AVMA_SUCCESS_INDEX } from './0006-avma-success-index.js';
 
 export interface Migration {
   /** 1-based; stored in `PRAGMA user_version` once applied. */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ version: 3, name: '0003-tokens', sql: MIGRATION_0003_TOKENS }),
   Object.freeze({ version: 4, name: '0004-vm-size', sql: MIGRATION_0004_VM_SIZE }),
   Object.freeze({ version: 5, name: '0005-month-close-chain', sql: MIGRATION_0005_MONTH_CLOSE_CHAIN }),
+  Object.freeze({ version: 6, name: '0006-avma-success-index', sql: MIGRATION_0006_AVMA_SUCCESS_INDEX }),
 ]);
 
 /** The schema version this build writes: the number of the newest migration (numbers may have gaps). */

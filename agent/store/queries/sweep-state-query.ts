@@ -23,7 +23,11 @@ import { problemsOrNull } from './status-query.js';
 /** Audit actions whose `details.seq` is an intent sequence number sent to the guest. */
 const INTENT_ACTIONS = "('push-key', 'send-intent', 'send-wipe')";
 
-const VMS_SQL = `
+/**
+ * Read every round for every VM, so each look-up must stay one index step however long the history:
+ * the latest host success comes from migration 6's partial index, whose condition repeats these literals.
+ */
+export const SWEEP_STATE_VMS_SQL = `
 SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
   h.name AS host, o.id AS observation, o.state, o.data_exchange, o.license_status, o.channel,
   o.evidence, o.claimed_license_status, o.claimed_channel,
@@ -106,7 +110,7 @@ function decodeVm(row: SqlRow, sightings: ReadonlyMap<number, SqlRow>): VmMemory
 export async function readSweepState(conn: Connection): Promise<SweepState> {
   const hostRows = await conn.all('SELECT id, name, last_seen FROM hosts ORDER BY id');
   const bookmarkRows = await conn.all('SELECT host_id, log, log_epoch, record_id FROM bookmarks ORDER BY id');
-  const vmRows = await conn.all(VMS_SQL);
+  const vmRows = await conn.all(SWEEP_STATE_VMS_SQL);
   const sightings = await readSightings(conn, vmRows);
   return Object.freeze({
     hosts: Object.freeze(

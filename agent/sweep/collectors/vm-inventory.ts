@@ -19,7 +19,7 @@ import type { RawVm, VmState } from '../../model/index.js';
 import { isVmId, memoryBytesOrNull, processorCountOrNull } from '../../model/index.js';
 import { type KvpItemRecord, type KvpPool, MAX_VM_NAME, type Problem } from '../../store/index.js';
 import type { Collector, CollectorInput } from '../collector.js';
-import type { DecodedPool, SweepCache } from '../sweep-cache.js';
+import { type DecodedPool, type SweepCache, sameXml } from '../sweep-cache.js';
 import { sliceEndsAt, yieldToEventLoop } from '../yield-point.js';
 
 /** More items than any Hyper-V guest publishes (store kvp-repo: MAX_KVP_ITEMS). */
@@ -135,12 +135,39 @@ function cleanName(raw: RawVm, id: string): string {
   return name === '' ? id : name;
 }
 
+/**
+ * The pool's items, decoding only the elements the previous decoding of the same pool did not hold:
+ * a guest agent rewrites its Status every pass while the eight 12309 ring items beside it stay as they
+ * are, and without this every sweep decoded the whole ring again (the cost of a round grew for the
+ * first eight days of renewals). Decoding is a pure function of an element's text, so an unchanged
+ * element gives the same item. Only a previous decoding with one item per element and no problem is
+ * used; `null` (decode in full) when there is none or a new element does not decode.
+ */
+function decodeChanged(previous: DecodedPool | undefined, xml: readonly string[]): KvpItem[] | null {
+  if (previous === undefined || previous.problems.length > 0 || xml.length > MAX_POOL_ITEMS) return null;
+  if (previous.items.length !== previous.xml.length) return null;
+  const known = new Map<string, KvpItem>(
+    previous.xml.map((text, index) => [text, previous.items[index] as KvpItem] as const),
+  );
+  const items: KvpItem[] = new Array(xml.length);
+  try {
+    for (let index = 0; index < xml.length; index++) {
+      const text = xml[index] as string;
+      items[index] = known.get(text) ?? decodeKvpItem(text, index);
+    }
+  } catch (error) {
+    if (!isKvpError(error)) throw error;
+    return null;
+  }
+  return items;
+}
+
 /** The pool decoded, from the cache when its CIM-XML did not change since the last sweep. */
 function pool(id: string, name: KvpPool, xml: readonly string[], cache: SweepCache | null): DecodedPool {
-  const cached = cache?.decodedPool(id, name, xml);
-  if (cached !== undefined) return cached;
+  const previous = cache?.lastDecoded(id, name);
+  if (previous !== undefined && sameXml(previous.xml, xml)) return previous;
   const problems: Problem[] = [];
-  const items = decodePool(xml, name, problems);
+  const items = decodeChanged(previous, xml) ?? decodePool(xml, name, problems);
   const decoded = Object.freeze({ xml, items: Object.freeze(items), problems: Object.freeze(problems) });
   cache?.rememberDecoded(id, name, decoded);
   return decoded;

@@ -114,6 +114,24 @@ describe('agent/lab/lab-guest-platform', () => {
     expect((await platform.readHostParameters()).get('PhysicalHostName')).toBe('HV01');
   });
 
+  // Reads hand out a copy shared until the key changes: a reader keeps what it read, and the next read
+  // after a write (by the agent, a tenant or the host's KVP service) shows the write.
+  it('gives each read the keys as they are then, unchanged by later writes', async () => {
+    const { lab, platform } = await platformFor(server('2019', 'datacenter'));
+    const labVm = lab.vmByName('g1');
+    const guestBefore = await platform.readGuestItems();
+    const externalBefore = await platform.readExternalItems();
+    await platform.writeGuestItem('AvmaAgent.Status', '{"v":1}');
+    labVm.writeGuestItem('Tenant.Note', 'hello');
+    labVm.writeHostItems([['AvmaAgent.Key', 'H3RNG-8C32Q-Q8FRX-6TDXV-WMBMW']], [], lab.host('HV01'));
+    expect(guestBefore.size).toBe(0);
+    expect(externalBefore.has('AvmaAgent.Key')).toBe(false);
+    expect([...(await platform.readGuestItems()).keys()]).toEqual(['AvmaAgent.Status', 'Tenant.Note']);
+    expect((await platform.readExternalItems()).get('AvmaAgent.Key')).toBe('H3RNG-8C32Q-Q8FRX-6TDXV-WMBMW');
+    await platform.deleteGuestItem('Tenant.Note');
+    expect([...(await platform.readGuestItems()).keys()]).toEqual(['AvmaAgent.Status']);
+  });
+
   it('keeps the agent state and tells the lab time', async () => {
     const { lab, platform } = await platformFor(server('2019', 'datacenter'));
     expect(await platform.loadState()).toBeNull();

@@ -191,6 +191,27 @@ describe('guest/agent/guest-agent', () => {
   });
 
   describe('state', () => {
+    // The agent remembers the state text it last read or saved so that unchanged passes skip parsing;
+    // a file someone else changed between two passes of the SAME agent must still be read in full.
+    it('reads a state file changed by someone else between two passes of the same agent', async () => {
+      const { platform, agent } = setup();
+      await agent.tick();
+      platform.state = '{"v":1,"lastSeq":"lots"';
+      const report = await agent.tick();
+      expect(report.problems.map((problem) => problem.code)).toEqual(['STATE_CORRUPT']);
+      expect(JSON.parse(platform.state ?? '')).toMatchObject({ v: 1, lastSeq: 0 });
+    });
+
+    it('acts on the values of a state written by someone else between two passes', async () => {
+      const { platform, agent } = setup();
+      await agent.tick();
+      platform.state = JSON.stringify({ ...JSON.parse(platform.state ?? '{}'), lastSeq: 9 });
+      push(platform, 5, 'wipe');
+      const report = await agent.tick();
+      expect(kinds(report)).not.toContain('items-wiped');
+      expect(statusIn(platform).seq).toBe(9);
+    });
+
     it('starts fresh from a corrupt state file and records the problem', async () => {
       const { platform, agent } = setup();
       platform.state = '{"v":1,"lastSeq":"lots"';

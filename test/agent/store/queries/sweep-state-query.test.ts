@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
+import { SWEEP_STATE_VMS_SQL } from '../../../../agent/store/queries/sweep-state-query.js';
+import { queryOnce } from '../raw-sqlite.js';
 import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
@@ -86,5 +88,14 @@ describe('agent/store/queries/sweep-state-query', () => {
       ['HV01', []],
       ['HV02', [{ log: 'Application', recordId: 41, logEpoch: 0 }]],
     ]);
+  });
+
+  // Every round reads every VM's latest host success. Through the (vm_id, time) index of all host
+  // events, SQLite walked back over every refusal newer than the success: on an unactivated host
+  // (a refusal every two-hour retry) each round of a month cost more than the one before.
+  it('finds a VM’s latest host success in the successes’ own index, not by walking its refusals', async () => {
+    const plan = await queryOnce(store.path, `EXPLAIN QUERY PLAN ${SWEEP_STATE_VMS_SQL}`);
+    const details = plan.map((row) => String(row.detail));
+    expect(details).toContain('SEARCH e USING INDEX events_vm_avma_success (vm_id=?)');
   });
 });

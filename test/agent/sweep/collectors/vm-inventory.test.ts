@@ -94,6 +94,30 @@ describe('agent/sweep/collectors/vm-inventory', () => {
     expect(changed.pools.intrinsic).not.toBe(first.pools.intrinsic);
   });
 
+  // A guest agent rewrites its Status every pass; the 12309 ring items beside it stay the same for days.
+  it('decodes only the elements of a pool that changed, with the same result as a full decode', () => {
+    const cache = new SweepCache();
+    const status = (grace: number) =>
+      encodeKvpItem({ name: 'AvmaAgent.Status', data: `{"graceMinutes":${grace}}`, source: 1 });
+    const event = encodeKvpItem({
+      name: 'AvmaAgent.Event.0',
+      data: '{"recordId":7,"m":"a & <b>"}',
+      source: 1,
+    });
+    const first = inventoryVm(raw({ guestItems: [status(10), event] }), cache);
+    const second = inventoryVm(raw({ guestItems: [status(9), event] }), cache);
+    expect(second.pools.guest.items[1]).toBe(first.pools.guest.items[1]);
+    expect(second.pools.guest.items).toEqual(
+      inventoryVm(raw({ guestItems: [status(9), event] })).pools.guest.items,
+    );
+    const hostile = '<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem"><!DOCTYPE x></INSTANCE>';
+    const bad = inventoryVm(raw({ guestItems: [status(8), hostile, event] }), cache);
+    expect(bad.pools.guest).toEqual(
+      inventoryVm(raw({ guestItems: [status(8), hostile, event] })).pools.guest,
+    );
+    expect(bad.problems[0]?.message).toMatch(/^guest pool item 1: /);
+  });
+
   it('skips VMs without a GUID id and VMs listed twice', async () => {
     const inventory = await collectInventory(
       listing([raw(), raw({ id: ID.toLowerCase() }), raw({ id: 'not-a-guid' })]),
