@@ -63,7 +63,7 @@ export class SweepCache {
 
   /** The pool as last decoded, whatever its CIM-XML was (its unchanged items need no new decode). */
   lastDecoded(vmId: string, pool: KvpPool): DecodedPool | undefined {
-    return this.#decoded.get(`${vmId}/${pool}`);
+    return this.#vms.get(vmId)?.decoded[pool];
   }
 
   rememberDecoded(vmId: string, pool: KvpPool, decoded: DecodedPool): void {
