@@ -122,7 +122,7 @@ export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: 
   });
   router.get('/months/:month/concurrency.json', reader, async (req: ViewerRequest, res, next) => {
     try {
-      res.json(await concurrencySeries(services.store, monthOf(req)));
+      res.json(await concurrencySeries(services.store, monthOf(req), services.splaSettings?.runningStates));
     } catch (error) {
       next(error);
     }

@@ -15,8 +15,12 @@ export interface ConcurrencySeries {
   readonly month: string;
   /** Start of each hour of the month, in seconds since 1970 (uPlot's x axis). */
   readonly hours: readonly number[];
-  /** One series per host, by name: the highest concurrency within each hour. */
-  readonly hosts: readonly { readonly name: string; readonly counts: readonly number[] }[];
+  /**
+   * One series per host, by name: the highest concurrency within each hour; `null` for the hours the
+   * agent had not seen the host yet or no longer saw it (a month still running, a host added or gone),
+   * which the chart draws as a gap rather than as zero usage.
+   */
+  readonly hosts: readonly { readonly name: string; readonly counts: readonly (number | null)[] }[];
 }
 
 /** [time, order, delta] edges as peakConcurrency orders them: ends, starts, then single-sighting ends. */
@@ -47,6 +51,19 @@ function hourlyPeaks(runs: readonly Run[], startMs: number, hours: number): numb
   return peaks;
 }
 
+/** Hours outside [firstSeenMs, lastSeenMs] of the host become `null` (not observed). */
+function unobservedAsNull(
+  counts: readonly number[],
+  startMs: number,
+  seen: { readonly firstSeenMs: number; readonly lastSeenMs: number } | undefined,
+): (number | null)[] {
+  if (seen === undefined) return [...counts];
+  return counts.map((count, hour) => {
+    const hourStart = startMs + hour * HOUR_MS;
+    return hourStart + HOUR_MS <= seen.firstSeenMs || hourStart > seen.lastSeenMs ? null : count;
+  });
+}
+
 /** The month's hourly series of concurrent running Windows Server VMs per host. */
 export async function concurrencySeries(
   store: Store,
@@ -66,8 +83,12 @@ export async function concurrencySeries(
   const startMs = range.start.getTime();
   const count = Math.round((range.end.getTime() - startMs) / HOUR_MS);
   const hours = Array.from({ length: count }, (_, hour) => (startMs + hour * HOUR_MS) / 1000);
+  const seen = new Map(inputs.hosts.map((host) => [host.name, host]));
   const hosts = [...byHost.entries()]
     .sort(([a], [b]) => compareNames(a, b))
-    .map(([name, hostRuns]) => ({ name, counts: hourlyPeaks(hostRuns, startMs, count) }));
+    .map(([name, hostRuns]) => ({
+      name,
+      counts: unobservedAsNull(hourlyPeaks(hostRuns, startMs, count), startMs, seen.get(name)),
+    }));
   return { month: range.month, hours, hosts };
 }
