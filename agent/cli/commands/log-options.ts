@@ -70,9 +70,13 @@ function choice<T extends string>(
   return text as T;
 }
 
-/** Starts the runner of the Event Log writes: Windows PowerShell on this host (tests replace it). */
+/**
+ * Starts the runner of the Event Log writes: the configured PowerShell (`powershell.executable`, the
+ * same the driver uses), Windows PowerShell on this host by default (tests replace it).
+ */
 export const eventLogRunnerFactory = {
-  open: (): Promise<PsRunner> => openEventLogRunner('powershell', EVENT_LOG_TIMEOUT_MS),
+  open: (executable = 'powershell'): Promise<PsRunner> =>
+    openEventLogRunner(executable, EVENT_LOG_TIMEOUT_MS),
 };
 
 export interface CommandLog extends AgentLog {
@@ -86,7 +90,11 @@ export interface CommandLog extends AgentLog {
  * Opens the log the options ask for. Throws CliError USAGE for a bad level, format or source, and
  * CliError UNREADABLE_FILE when the log file cannot be opened (a missing folder).
  */
-export async function openCommandLog(context: CommandContext, command: string): Promise<CommandLog> {
+export async function openCommandLog(
+  context: CommandContext,
+  command: string,
+  options: { readonly powershellExecutable?: string | undefined } = {},
+): Promise<CommandLog> {
   const level = choice<LogLevel>(context, 'log-level', LOG_LEVELS, 'info');
   const format = choice<LogFormat>(context, 'log-format', LOG_FORMATS, 'json');
   const path = optionalString(context, 'log-file')?.trim();
@@ -103,7 +111,7 @@ export async function openCommandLog(context: CommandContext, command: string): 
   let runner: PsRunner | null = null;
   let queue: EventLogQueue | null = null;
   if (source !== undefined) {
-    runner = await eventLogRunnerFactory.open();
+    runner = await eventLogRunnerFactory.open(options.powershellExecutable);
     queue = new EventLogQueue(eventLogWriter(runner, source), undefined, (error) =>
       context.io.stderr(
         `${command}: cannot write to the Application log (${describeError(error)}); further failures are only counted\n`,

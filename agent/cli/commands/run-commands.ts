@@ -161,7 +161,9 @@ async function runLoop(context: CommandContext): Promise<number> {
   const run = await resolveAgentRun(context, (text) => context.io.stdout(text));
   // Checked before anything opens, so a bad value leaves no database or lock behind.
   const graceMs = (integerOption(context, 'stop-timeout', 1, 3600) ?? DEFAULT_STOP_GRACE_MS / 1000) * 1000;
-  const log = await openCommandLog(context, 'avma run');
+  const log = await openCommandLog(context, 'avma run', {
+    powershellExecutable: run.session.powershell?.executable,
+  });
   const session = await openLogged(run, log);
   // A resumed lab goes on from one interval after its last sweep, so every run makes progress.
   if (session.resumedAt !== null) await session.source.clock.advanceTo(session.resumedAt + run.intervalMs);

@@ -112,6 +112,21 @@ describe('avma run / serve log options', () => {
     );
   });
 
+  it("--event-log-source: the Application log is written through the configuration's powershell.executable", async () => {
+    const executables: (string | undefined)[] = [];
+    eventLogRunnerFactory.open = async (executable?: string) => {
+      executables.push(executable);
+      return { run: async () => ({ Status: 'done' }), close: async () => {} };
+    };
+    const config = dir.file('agent.json');
+    await writeFile(config, JSON.stringify({ powershell: { executable: 'pwsh' } }));
+    const common = ['run', '--once', '--no-listen', '--event-log-source', 'avma-agent'];
+    expect((await avma([...common, '--db', dir.file('d.sqlite'), '--config', config])).code).toBe(0);
+    expect((await avma([...common, '--db', dir.file('e.sqlite')])).code).toBe(0);
+    // Configured: PowerShell 7; not configured: the runner's default, Windows PowerShell.
+    expect(executables).toEqual(['pwsh', undefined]);
+  });
+
   it('refuses a bad level, format, source or log folder in one line (exit 2)', async () => {
     for (const extra of [
       ['--log-level', 'loud'],
