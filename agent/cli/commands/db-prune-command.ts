@@ -5,18 +5,11 @@
  * and prints what would go; a real prune takes the writer lock and is audited (`raw-prune`).
  */
 import { loadConfig } from '../../config/load-config.js';
-import { DEFAULT_RAW_MONTHS, openStore, type RawPruneResult, type Store } from '../../store/index.js';
+import { DEFAULT_RAW_MONTHS, openStore, type RawPruneResult } from '../../store/index.js';
 import { type CommandSpec, printJson } from '../command.js';
-import { flag, optionalString, requiredString } from '../options.js';
+import { flag, optionalString } from '../options.js';
+import { dbPath, withStore } from './store-access.js';
 import { actorOf } from './vm-commands.js';
-
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 export function renderPrune(result: RawPruneResult, rawMonths: number): string {
   const verb = result.dryRun ? 'would delete' : 'deleted';
@@ -51,7 +44,7 @@ export const dbPruneCommand: CommandSpec = {
   },
   positionals: [],
   async run(context) {
-    const path = requiredString(context, 'db', 'the path of the agent database');
+    const path = dbPath(context);
     const file = optionalString(context, 'config');
     const rawMonths =
       (file === undefined ? undefined : (await loadConfig(file)).retention?.rawMonths) ?? DEFAULT_RAW_MONTHS;

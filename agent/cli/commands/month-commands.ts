@@ -19,6 +19,7 @@ import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, optionalString, requiredString } from '../options.js';
 import { listCloseRows, renderCloses, renderMonthsDiff, renderVerification } from './month-views.js';
+import { dbPath, withStore } from './store-access.js';
 
 const DB_OPTION = {
   type: 'string',
@@ -27,18 +28,6 @@ const DB_OPTION = {
 } as const;
 const JSON_OPTION = { type: 'boolean', description: 'print JSON instead of text' } as const;
 const MONTH_ARG = { name: 'YYYY-MM', description: 'the month (UTC boundaries)', required: true } as const;
-
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
-function dbPath(context: CommandContext): string {
-  return requiredString(context, 'db', 'the path of the agent database');
-}
 
 function readOnly(context: CommandContext): Promise<Store> {
   return openStore(dbPath(context), { readOnly: true });

@@ -6,7 +6,7 @@
  * `avma vm opt-out` they are short transactions that work while an agent sweeps the same database.
  */
 import { parseIsoTime } from '../../lab/scenario-schema.js';
-import { openStore, type Store, type TokenRecord } from '../../store/index.js';
+import { openStore, type TokenRecord } from '../../store/index.js';
 import {
   isTokenName,
   isTokenRole,
@@ -17,6 +17,7 @@ import {
 import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, optionalString, requiredString } from '../options.js';
+import { dbPath, withStore } from './store-access.js';
 import { sanitizeCell, textTable } from './text-table.js';
 import { actorOf } from './vm-commands.js';
 
@@ -30,18 +31,6 @@ const ACTOR_OPTION = {
   valueName: 'WHO',
   description: 'who asks, for the audit trail (default: the OS user name)',
 } as const;
-
-function dbPath(context: CommandContext): string {
-  return requiredString(context, 'db', 'the path of the agent database');
-}
-
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function tokenName(text: string, where: string): string {
   if (!isTokenName(text)) {
