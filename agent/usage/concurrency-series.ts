@@ -6,6 +6,7 @@
  */
 import type { VmState } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import { concurrencyEdges } from './intervals.js';
 import { parseMonth } from './month.js';
 import { compareNames, isWindowsServer, monthRuns, type Run } from './month-runs.js';
 
@@ -23,19 +24,9 @@ export interface ConcurrencySeries {
   readonly hosts: readonly { readonly name: string; readonly counts: readonly (number | null)[] }[];
 }
 
-/** [time, order, delta] edges as peakConcurrency orders them: ends, starts, then single-sighting ends. */
-function edgesOf(runs: readonly Run[]): [number, number, number][] {
-  const edges: [number, number, number][] = [];
-  for (const run of runs) {
-    edges.push([run.fromMs, 1, 1]);
-    edges.push(run.untilMs > run.fromMs ? [run.untilMs, 0, -1] : [run.fromMs, 2, -1]);
-  }
-  return edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-}
-
 /** The highest concurrency within each hour starting at `startMs`. */
 function hourlyPeaks(runs: readonly Run[], startMs: number, hours: number): number[] {
-  const edges = edgesOf(runs);
+  const edges = concurrencyEdges(runs);
   const peaks: number[] = new Array(hours).fill(0);
   let current = 0;
   let next = 0;

@@ -61,23 +61,36 @@ export function highWaterMark(spans: readonly Span[]): HighWaterMark {
   return { peak, firstAtMs };
 }
 
+/** One change of concurrency: at `atMs`, `delta` (a weight) starts (+) or stops (-) counting. */
+export type ConcurrencyEdge = readonly [atMs: number, order: number, delta: number];
+
 /**
- * The largest number of spans covering one instant (see `highWaterMark`), or with `weight` the largest
- * sum of their weights (vCPUs running at once), with the same rule at equal instants.
+ * The spans' edges in time order. At equal times ends (0) come before starts (1), which come before
+ * the ends of single sightings (2): a span ending at t and another starting at t do not overlap, and a
+ * single sighting counts at its instant.
  */
-export function peakConcurrency<T extends Span>(spans: readonly T[], weight?: (span: T) => number): number {
-  if (weight === undefined) return highWaterMark(spans).peak;
-  // [time, order, delta]: at equal times, ends (0) before starts (1) before single-sighting ends (2).
+export function concurrencyEdges<T extends Span>(
+  spans: readonly T[],
+  weight: (span: T) => number = () => 1,
+): ConcurrencyEdge[] {
   const edges: [number, number, number][] = [];
   for (const span of spans) {
     const w = weight(span);
     edges.push([span.fromMs, 1, w]);
     edges.push(span.untilMs > span.fromMs ? [span.untilMs, 0, -w] : [span.fromMs, 2, -w]);
   }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+/**
+ * The largest number of spans covering one instant (see `highWaterMark`), or with `weight` the largest
+ * sum of their weights (vCPUs running at once), with the same rule at equal instants.
+ */
+export function peakConcurrency<T extends Span>(spans: readonly T[], weight?: (span: T) => number): number {
+  if (weight === undefined) return highWaterMark(spans).peak;
   let current = 0;
   let peak = 0;
-  for (const [, , delta] of edges) {
+  for (const [, , delta] of concurrencyEdges(spans, weight)) {
     current += delta;
     if (current > peak) peak = current;
   }
