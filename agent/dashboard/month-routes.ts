@@ -76,10 +76,11 @@ export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: 
   router.get('/months/:month', reader, async (req: ViewerRequest, res, next) => {
     try {
       const month = monthOf(req);
-      const [report, close, closes] = await Promise.all([
+      const [report, close, closedMonths] = await Promise.all([
         reports.get(month),
         services.store.getMonthClose(month),
-        services.store.listMonthCloses(),
+        // Months only: every close's frozen report and CSV tables are megabytes each at fleet scale.
+        services.store.listClosedMonths(),
       ]);
       const before = previousMonth(month);
       const diff = diffMonths(await reports.get(before), report);
@@ -88,7 +89,7 @@ export function mountMonthRoutes(router: Router, auth: DashboardAuth, services: 
         monthPage(req.viewer as Viewer, {
           report,
           close,
-          closes,
+          closedMonths,
           diff,
           over: parseMonth(month).end.getTime() <= services.now().getTime(),
           vmPage: positiveInt(param(req, 'page'), 1),

@@ -18,7 +18,8 @@ export interface MonthPageData {
   /** Whether the month has ended (it can be closed). */
   readonly over: boolean;
   readonly diff: MonthDiff | null;
-  readonly closes: readonly MonthCloseRecord[];
+  /** Every closed month, in closing order (each month's page shows its close). */
+  readonly closedMonths: readonly string[];
   readonly vmPage: number;
   readonly notice: string | null;
 }
@@ -254,9 +255,9 @@ export function monthPage(viewer: Viewer, data: MonthPageData): string {
         <Vms data={data} />
         <h2>Closed months</h2>
         <ul>
-          {data.closes.map((c) => (
+          {data.closedMonths.map((closed) => (
             <li>
-              <a href={`/months/${c.month}`}>{c.month}</a> closed {c.closedAt}
+              <a href={`/months/${closed}`}>{closed}</a>
             </li>
           ))}
         </ul>
