@@ -97,6 +97,8 @@ export const ERROR_KINDS: KindTable = Object.freeze({
     CLOSED: 'internal',
     // The upgrade failed on this database (full disk, a damaged index...); the old schema is intact.
     MIGRATION_FAILED: OPERATIONAL,
+    UNAVAILABLE: OPERATIONAL,
+    LEASE_LOST: OPERATIONAL,
     IO: OPERATIONAL,
   },
   usage: {

@@ -7,15 +7,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
 import { toStoreError } from './errors.js';
+import type { RunResult, SqlConnection, SqlRow, SqlValue } from './sql-connection.js';
 
-/** A value SQLite can bind: the store stores booleans as 0/1 and dates as integer milliseconds. */
-export type SqlValue = string | number | null;
-export type SqlRow = Readonly<Record<string, unknown>>;
-
-export interface RunResult {
-  readonly changes: number;
-  readonly lastId: number;
-}
+export type { RunResult, SqlRow, SqlValue } from './sql-connection.js';
 
 export interface OpenMode {
   readonly readOnly: boolean;
@@ -24,7 +18,9 @@ export interface OpenMode {
   readonly immutable?: boolean;
 }
 
-export class Connection {
+/** The SQLite backend's connection (node-sqlite3). */
+export class Connection implements SqlConnection {
+  readonly dialect = 'sqlite' as const;
   readonly #db: sqlite3.Database;
   readonly #statements = new Map<string, Promise<sqlite3.Statement>>();
   readonly path: string;
@@ -72,13 +68,13 @@ export class Connection {
     return statement;
   }
 
-  /** Runs a write statement; resolves to the changed-row count and the last inserted rowid. */
+  /** Runs a write statement; resolves to the changed-row count. */
   async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     try {
       const statement = await this.#statement(sql);
       return await new Promise<RunResult>((resolve, reject) => {
         statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
-          if (error === null) resolve({ changes: this.changes, lastId: this.lastID });
+          if (error === null) resolve({ changes: this.changes });
           else reject(error);
         });
       });

@@ -3,8 +3,9 @@
  * database can be edited by hand; a row that does not match is reported as CORRUPT with the table and
  * column, never passed on as a wrong type.
  */
-import type { SqlRow } from './connection.js';
+
 import { StoreError } from './errors.js';
+import type { SqlRow } from './sql-connection.js';
 import { describeValue } from './validate.js';
 
 function corrupt(table: string, column: string, value: unknown, expected: string): StoreError {

@@ -36,6 +36,13 @@ export const STORE_ERROR_CODES = [
    * its old schema (the message names the migration, SQLite's reason and the backup taken before).
    */
   'MIGRATION_FAILED',
+  /**
+   * PostgreSQL cannot be reached or the connection was lost (server restart): the running transaction
+   * was rolled back by the server; the sweep retries with backoff and `avma_store_up` shows 0.
+   */
+  'UNAVAILABLE',
+  /** This agent's lease on a host expired and another agent holds it: the host's sweep is not recorded. */
+  'LEASE_LOST',
   /** Any other I/O or SQLite failure (`SQLITE_IOERR`, `SQLITE_CANTOPEN`, permissions ...). */
   'IO',
 ] as const;

@@ -5,7 +5,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hashToken, looksLikeToken, sameDigest } from '../tokens/index.js';
-import type { Connection } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 import { listAudit } from './queries/audit-query.js';
 import { EVENTS_PAGE_SIZE, type EventOrder, listEventsPage } from './queries/events-query.js';
@@ -44,6 +43,7 @@ import type {
 } from './read-types.js';
 import { lastRawPrune, planRawPrune, type RawPruneOptions } from './repos/retention-repo.js';
 import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
+import type { SqlConnection as Connection } from './sql-connection.js';
 import { Transaction } from './transaction.js';
 import type {
   ChangeRequest,

@@ -3,7 +3,7 @@
  * Times are `Date`s; VMs are addressed by GUID and hosts by name. A method called after its
  * transaction ended rejects with StoreError CLOSED.
  */
-import type { Connection } from './connection.js';
+
 import { StoreError } from './errors.js';
 import { listVmStatus } from './queries/status-query.js';
 import type { VmStatus, VmStatusFilter } from './read-types.js';
@@ -20,6 +20,7 @@ import { recordSweep, type SweepSummary, type SweepVm } from './repos/sweep-repo
 import type { CheckedSweepVm } from './repos/sweep-vm-check.js';
 import { insertToken, recordTokenUse, revokeToken } from './repos/tokens-repo.js';
 import { markVmDeleted, recordVmName, setAvmaBlocked, setOptOut, upsertVm } from './repos/vms-repo.js';
+import type { SqlConnection as Connection } from './sql-connection.js';
 import type {
   AuditInput,
   Bookmark,

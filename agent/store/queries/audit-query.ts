@@ -1,7 +1,8 @@
 /** The audit trail read back: who did what to which VM or host, when and why, oldest first. */
-import type { Connection, SqlRow } from '../connection.js';
+
 import { intColumn, isoTime, jsonColumn, oneOfColumn, optionalTextColumn, textColumn } from '../decode.js';
 import type { AuditFilter, AuditRow } from '../read-types.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { AUDIT_ACTIONS } from '../types.js';
 import { checkGuid, checkInteger, checkOneOf, invalid } from '../validate.js';
 

@@ -3,7 +3,7 @@
  * pagination on (time, id) (the events_time index), so a reader's memory stays flat however many
  * events the store holds and a page costs the same at the start and at the end.
  */
-import type { Connection, SqlRow } from '../connection.js';
+
 import {
   intColumn,
   isoTime,
@@ -14,6 +14,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../read-types.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { nameFromStoredOrNull, storedName } from '../stored-name.js';
 import { EVENT_NOTIFICATIONS, EVENT_SOURCES, VM_MATCHES } from '../types.js';
 import { checkInteger, checkOneOf, checkText, checkTime } from '../validate.js';

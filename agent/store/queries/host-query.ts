@@ -5,7 +5,6 @@
  * is one pass over the VMs, not one per host.
  */
 import { HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
@@ -19,6 +18,7 @@ import {
 } from '../decode.js';
 import type { HostBookmark, HostCurrentFacts, HostRow, HostVmCounts } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { LICENSE_STATUS_VALUES, type ObservedLicenseStatus } from '../types.js';
 import { checkText } from '../validate.js';
 

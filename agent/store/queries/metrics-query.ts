@@ -6,7 +6,6 @@
 import { HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
 import { REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
 import { AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID } from '../../model/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
@@ -17,6 +16,7 @@ import {
 } from '../decode.js';
 import { StoreError } from '../errors.js';
 import type { EventCount, HostCount, HostMetricFacts, MetricsSnapshot } from '../read-types.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { EVENT_NOTIFICATIONS, LICENSE_STATUS_VALUES } from '../types.js';
 import { describeValue } from '../validate.js';
 

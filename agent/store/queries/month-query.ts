@@ -1,5 +1,5 @@
 /** Reading closed months back, in closing order (the order of the hash chain). */
-import type { Connection, SqlRow } from '../connection.js';
+
 import {
   boolColumn,
   intColumn,
@@ -8,6 +8,7 @@ import {
   optionalTextColumn,
   textColumn,
 } from '../decode.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import type { MonthCloseFormat, MonthCloseRecord } from '../types.js';
 
 const T = 'month_closes';

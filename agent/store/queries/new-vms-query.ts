@@ -2,9 +2,10 @@
  * VMs the store first saw at or after a time, newest first: the dashboard's "what changed since
  * yesterday". The vms table keeps first_seen; the current name is the latest vm_names row.
  */
-import type { Connection } from '../connection.js';
+
 import { intColumn, isoTime, textColumn } from '../decode.js';
 import type { NewVm } from '../read-types.js';
+import type { SqlConnection as Connection } from '../sql-connection.js';
 import { nameFromStoredOrNull } from '../stored-name.js';
 import { checkInteger, checkTime } from '../validate.js';
 

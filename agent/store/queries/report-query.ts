@@ -8,7 +8,6 @@ import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS } from '../../../shared/avma/index.js';
 import { STATUS_ITEM } from '../../../shared/protocol/index.js';
 import { AVMA_HOST_EVENT_ID } from '../../model/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
@@ -23,6 +22,7 @@ import {
 } from '../decode.js';
 import type { ReportHost, ReportInputs, ReportLicenceSpan, ReportVm } from '../read-types-reports.js';
 import { MAX_VM_NAME } from '../repos/vms-repo.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { nameFromStoredOrNull, storedName } from '../stored-name.js';
 import { EVIDENCE_VALUES, GUEST_OS_VALUES, LICENSE_STATUS_VALUES, VM_MATCHES } from '../types.js';
 import { checkGuid, checkText } from '../validate.js';

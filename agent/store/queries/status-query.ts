@@ -1,7 +1,6 @@
 /** `avma status`: one row per VM with its latest observation. */
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
 import { VM_STATES } from '../../model/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
@@ -15,6 +14,7 @@ import {
 } from '../decode.js';
 import type { VmStatus, VmStatusFilter } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { nameFromStoredOrNull } from '../stored-name.js';
 import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES, type Problem } from '../types.js';
 import { checkGuid, checkText } from '../validate.js';

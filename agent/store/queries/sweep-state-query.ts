@@ -5,7 +5,6 @@
  */
 import { CHANNELS } from '../../../shared/avma/index.js';
 import { AVMA_HOST_EVENT_ID, VM_STATES } from '../../model/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
@@ -17,6 +16,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { HostAvmaSighting, SweepState, VmMemory } from '../read-types.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { EVENT_NOTIFICATIONS, EVIDENCE_VALUES, LICENSE_STATUS_VALUES } from '../types.js';
 import { problemsOrNull } from './status-query.js';
 

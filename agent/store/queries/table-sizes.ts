@@ -1,5 +1,5 @@
 /** Row counts and file size, for store-growth checks and benchmarks. */
-import type { Connection } from '../connection.js';
+import type { SqlConnection as Connection } from '../sql-connection.js';
 
 export const STORE_TABLES = [
   'hosts',

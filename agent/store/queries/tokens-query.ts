@@ -1,8 +1,8 @@
 /** API tokens read back: the records (never a hash leaves this module except for the digest check). */
 
 import { TOKEN_ROLES } from '../../tokens/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import { intColumn, isoTime, oneOfColumn, optionalIntColumn, textColumn } from '../decode.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import type { TokenRecord } from '../types.js';
 
 const RECORD_COLUMNS = 'name, role, created_at, created_by, expires_at, revoked_at, last_used_at';

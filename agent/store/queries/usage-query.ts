@@ -5,7 +5,6 @@
 import { EDITIONS, HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
 import { CHANNELS } from '../../../shared/avma/index.js';
 import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS, VM_STATES } from '../../model/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   boolColumn,
   intColumn,
@@ -18,6 +17,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { HostFactsInterval, UsageHost, UsageInputs, UsageInterval, UsageVm } from '../read-types.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { nameFromStoredOrNull } from '../stored-name.js';
 import { EVIDENCE_VALUES, GUEST_OS_VALUES, GUEST_VERSIONS, LICENSE_STATUS_VALUES } from '../types.js';
 import { checkTime, invalid } from '../validate.js';

@@ -5,7 +5,6 @@
  */
 import { EDITIONS, identifyGuest, type KvpItem } from 'hyperv-kvp';
 import { CHANNELS } from '../../../shared/avma/index.js';
-import type { Connection, SqlRow } from '../connection.js';
 import {
   intColumn,
   isoTime,
@@ -28,6 +27,7 @@ import type {
   VmNameSpan,
 } from '../read-types.js';
 import { itemsOrNull } from '../repos/kvp-repo.js';
+import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
 import { nameFromStored } from '../stored-name.js';
 import { EVIDENCE_VALUES, GUEST_OS_VALUES, type KvpItemRecord, LICENSE_STATUS_VALUES } from '../types.js';
 import { checkGuid } from '../validate.js';

@@ -8,11 +8,11 @@
  */
 import { REASON_CODES } from '../../../shared/avma/index.js';
 import { PROBLEM_CODES } from '../../model/index.js';
-import type { Connection, SqlRow, SqlValue } from '../connection.js';
 import { jsonColumn, optionalTextColumn } from '../decode.js';
 import type { VmCursor, VmListFilter, VmListRow, VmPage } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
 import { MAX_TENANT, MAX_VM_NAME } from '../repos/vms-repo.js';
+import type { SqlConnection as Connection, SqlRow, SqlValue } from '../sql-connection.js';
 import { LICENSE_STATUS_VALUES } from '../types.js';
 import { checkBoolean, checkGuid, checkInteger, checkOneOf, checkText, invalid } from '../validate.js';
 import { decodeStatus } from './status-query.js';

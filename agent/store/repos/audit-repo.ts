@@ -3,6 +3,8 @@
  * also appears in `events` (source `agent`, record id = the action's id) so `avma events` lists it beside
  * the Windows events 12310 and 12309.
  */
+
+import { sqlOf } from '../sql-connection.js';
 import { AUDIT_ACTIONS, type AuditInput } from '../types.js';
 import { checkOneOf, checkText, checkTime, invalid } from '../validate.js';
 import { hostIdOf, type TxContext, vmIdOf } from './context.js';
@@ -44,14 +46,24 @@ export async function insertAudit(ctx: TxContext, input: AuditInput): Promise<nu
   const vmId = input.vm === null || input.vm === undefined ? null : await vmIdOf(ctx, input.vm, 'audit.vm');
   const hostId =
     input.host === null || input.host === undefined ? null : await hostIdOf(ctx, input.host, 'audit.host');
-  const inserted = await ctx.conn.run(
-    'INSERT INTO actions (at, actor, vm_id, host_id, action, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  const inserted = await ctx.conn.get(
+    sqlOf(ctx.conn, {
+      sqlite:
+        'INSERT INTO actions (at, actor, vm_id, host_id, action, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      postgres:
+        'INSERT INTO actions (at, actor, vm_id, host_id, action, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+    }),
     [atMs, actor, vmId, hostId, action, reason, details],
   );
+  const actionId = Number(inserted?.id);
   await ctx.conn.run(
-    `INSERT INTO events (source, origin, record_id, event_id, time, vm_id, host_id, message)
+    sqlOf(ctx.conn, {
+      sqlite: `INSERT INTO events (source, origin, record_id, event_id, time, vm_id, host_id, message)
      VALUES ('agent', 'agent', ?, NULL, ?, ?, ?, ?)`,
-    [inserted.lastId, atMs, vmId, hostId, `${action} by ${actor}: ${reason}`],
+      postgres: `INSERT INTO events (source, origin, record_id, event_id, time, vm_id, host_id, message)
+     VALUES ('agent', 'agent', $1, NULL, $2, $3, $4, $5)`,
+    }),
+    [actionId, atMs, vmId, hostId, `${action} by ${actor}: ${reason}`],
   );
-  return inserted.lastId;
+  return actionId;
 }

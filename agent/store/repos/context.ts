@@ -3,8 +3,9 @@
  * settings, and per-transaction caches of name -> id lookups (per transaction, so a rolled-back insert
  * never leaves a stale id behind).
  */
-import type { Connection } from '../connection.js';
+
 import { StoreError } from '../errors.js';
+import type { SqlConnection as Connection } from '../sql-connection.js';
 import { checkGuid, checkText } from '../validate.js';
 
 export interface TxContext {

@@ -1,6 +1,6 @@
 /** Hosts and their facts history (a new facts row only when a fact changes). */
 import { HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
-import type { SqlValue } from '../connection.js';
+import type { SqlValue } from '../sql-connection.js';
 import type { HostFacts } from '../types.js';
 import {
   boolToInt,

@@ -5,7 +5,7 @@
  * its time there (architecture §11). One JSON parameter keeps the SQL text constant (one cached
  * prepared statement, whatever the row count) and every value bound, never spliced into SQL.
  */
-import type { SqlValue } from '../connection.js';
+import type { SqlValue } from '../sql-connection.js';
 import type { TxContext } from './context.js';
 
 /**

@@ -6,7 +6,7 @@
 import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
 import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS, VM_STATES } from '../../model/index.js';
-import type { SqlRow, SqlValue } from '../connection.js';
+import type { SqlRow, SqlValue } from '../sql-connection.js';
 import {
   EVIDENCE_VALUES,
   GUEST_OS_VALUES,

@@ -6,8 +6,9 @@
  * closes themselves are kept forever. Each VM keeps its latest observation and its latest one with a
  * known OS, which later months' reports and the status views read.
  */
-import type { Connection } from '../connection.js';
+
 import { isoTime } from '../decode.js';
+import type { SqlConnection as Connection } from '../sql-connection.js';
 import type { RawPruneRecord, RawPruneResult } from '../types.js';
 import { checkInteger, checkText, checkTime } from '../validate.js';
 import { insertAudit, MAX_ACTOR } from './audit-repo.js';

@@ -6,7 +6,7 @@
  * written as JSON batches, a few statements per table. The decisions are the same functions the
  * per-VM methods use.
  */
-import type { SqlRow, SqlValue } from '../connection.js';
+import type { SqlRow, SqlValue } from '../sql-connection.js';
 import { storedName } from '../stored-name.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';

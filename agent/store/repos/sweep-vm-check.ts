@@ -6,8 +6,8 @@
  * `recordSweep` then takes without validating and deriving them a second time.
  */
 
-import type { SqlValue } from '../connection.js';
 import { StoreError } from '../errors.js';
+import type { SqlValue } from '../sql-connection.js';
 import { storedName } from '../stored-name.js';
 import { KVP_POOLS, type KvpPool, type ObservationFields } from '../types.js';
 import { checkGuid, checkOptionalText, checkText } from '../validate.js';

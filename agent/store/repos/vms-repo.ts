@@ -1,5 +1,5 @@
 /** VMs (by GUID), their name history, and the operator-visible flags opt-out and AVMA-blocked. */
-import type { SqlRow } from '../connection.js';
+import type { SqlRow } from '../sql-connection.js';
 import { storedName } from '../stored-name.js';
 import type { ChangeRequest, VmInput } from '../types.js';
 import { boolToInt, checkBoolean, checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
