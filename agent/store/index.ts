@@ -5,6 +5,7 @@ export {
   AVMA_APPLICATION_ID,
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_STALE_AFTER_MS,
+  isPostgresUrl,
   openStore,
   removeCreatedDatabase,
   type StoreOptions,

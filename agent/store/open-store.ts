@@ -220,7 +220,12 @@ async function configure(
   await upgradeSchema(conn, options.migrations ?? MIGRATIONS, version, options.onUpgradeBackup);
 }
 
-function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings {
+/** Whether `--db` names a PostgreSQL database rather than an SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return typeof target === 'string' && /^postgres(ql)?:\/\//i.test(target);
+}
+
+export function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings {
   return {
     busyTimeoutMs: checkInteger(
       options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
@@ -250,13 +255,19 @@ function checkRatio(value: unknown): number {
 }
 
 /**
- * Opens (or creates) an avma-agent database. Resolves to a `Store` whose schema is current. Rejects
+ * Opens (or creates) an avma-agent database: a SQLite file, or a `postgres://` URL (pg/open-pg-store.ts,
+ * which has its own checks and migrations). Resolves to a `Store` whose schema is current. Rejects
  * with `StoreError`: NOT_FOUND (missing file when not creating, or missing directory), CORRUPT (not
  * SQLite, damaged, quick_check failing), NEWER_SCHEMA, NOT_AVMA_DATABASE, OUTDATED_SCHEMA (read-only
  * and behind), WRITER_BUSY (`writer` asked and another agent is the writer), LOCKED, IO. A refused
  * file is left exactly as it was.
  */
 export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(path)) {
+    // Loaded only when asked: `pg` stays out of every SQLite agent's and CLI command's start-up.
+    const { openPgStore } = await import('./pg/open-pg-store.js');
+    return openPgStore(path, options);
+  }
   const readOnly = options.readOnly ?? false;
   const create = !readOnly && (options.create ?? true);
   const settings = storeSettings(options, readOnly);
@@ -288,7 +299,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   return new Store(conn, settings, lock);
 }
 
-function writerCommand(writer: StoreOptions['writer'], readOnly: boolean): string | null {
+export function writerCommand(writer: StoreOptions['writer'], readOnly: boolean): string | null {
   if (writer === undefined) return null;
   const command = typeof writer?.command === 'string' ? writer.command.trim() : '';
   if (command === '' || command.length > 200 || /[\p{Cc}]/u.test(command)) {

@@ -44,6 +44,7 @@ import type {
 import { lastRawPrune, planRawPrune, type RawPruneOptions } from './repos/retention-repo.js';
 import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 import type { SqlConnection as Connection } from './sql-connection.js';
+import { type DialectSql, sqlOf } from './sql-connection.js';
 import { Transaction } from './transaction.js';
 import type {
   ChangeRequest,
@@ -67,6 +68,21 @@ export interface StoreSettings {
 /** Failures of the last-use write that leave authentication unaffected. */
 const BOOKKEEPING_SKIPPED: ReadonlySet<string> = new Set(['LOCKED', 'READ_ONLY', 'DISK_FULL']);
 
+const BEGIN_WRITE: DialectSql = { sqlite: 'BEGIN IMMEDIATE', postgres: 'BEGIN' };
+/** One snapshot for every statement of a read (SQLite's deferred read transaction is one already). */
+const BEGIN_READ: DialectSql = {
+  sqlite: 'BEGIN',
+  postgres: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+};
+/**
+ * Changes when any connection commits: SQLite's data_version; in PostgreSQL the `store_changes`
+ * sequence every write transaction of every agent draws from before COMMIT.
+ */
+const CHANGE_VERSION: DialectSql = {
+  sqlite: 'PRAGMA data_version',
+  postgres: 'SELECT last_value FROM store_changes',
+};
+
 /** Marks async work running inside the queue, to refuse a nested call that would wait for itself. */
 const insideQueue = new AsyncLocalStorage<true>();
 
@@ -86,7 +102,7 @@ export class Store {
     this.settings = Object.freeze({ ...settings });
   }
 
-  /** The database file. */
+  /** The database file, or the PostgreSQL URL without its password. */
   get path(): string {
     return this.#conn.path;
   }
@@ -117,11 +133,14 @@ export class Store {
       return Promise.reject(new StoreError('READ_ONLY', `store ${this.path} was opened read-only`));
     }
     return this.#exclusive(async () => {
-      await this.#conn.exec('BEGIN IMMEDIATE');
+      // SQLite: IMMEDIATE takes the write lock now, so a busy database fails before any work.
+      // PostgreSQL: READ COMMITTED with row locks; the ON CONFLICT upserts are written for it.
+      await this.#conn.exec(sqlOf(this.#conn, BEGIN_WRITE));
       const tx = new Transaction(this.#conn, this.settings.staleAfterMs, this.settings.memoryChangeRatio);
       try {
         const result = await work(tx);
         tx.finish();
+        if (this.#conn.dialect === 'postgres') await this.#conn.get("SELECT nextval('store_changes')");
         await this.#conn.exec('COMMIT');
         this.#commits += 1;
         return result;
@@ -140,7 +159,7 @@ export class Store {
    */
   changeStamp(): Promise<string> {
     return this.#exclusive(async () => {
-      const row = await this.#conn.get('PRAGMA data_version');
+      const row = await this.#conn.get(sqlOf(this.#conn, CHANGE_VERSION));
       const version = row === undefined ? '' : String(Object.values(row)[0]);
       return `${this.#commits}.${version}`;
     });
@@ -149,7 +168,7 @@ export class Store {
   /** Several reads in one snapshot (a deferred read transaction), queued like transactions. */
   #read<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
     return this.#exclusive(async () => {
-      await this.#conn.exec('BEGIN');
+      await this.#conn.exec(sqlOf(this.#conn, BEGIN_READ));
       try {
         return await work(this.#conn);
       } finally {

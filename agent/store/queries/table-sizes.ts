@@ -1,5 +1,5 @@
 /** Row counts and file size, for store-growth checks and benchmarks. */
-import type { SqlConnection as Connection } from '../sql-connection.js';
+import { type SqlConnection as Connection, sqlOf } from '../sql-connection.js';
 
 export const STORE_TABLES = [
   'hosts',
@@ -19,7 +19,7 @@ export type StoreTable = (typeof STORE_TABLES)[number];
 
 export interface TableSizes {
   readonly rows: Readonly<Record<StoreTable, number>>;
-  /** page_count × page_size: the main database file's logical size, WAL excluded. */
+  /** SQLite: page_count × page_size, the main file's logical size, WAL excluded; PostgreSQL: the database's size. */
   readonly bytes: number;
 }
 
@@ -32,7 +32,10 @@ export async function readTableSizes(conn: Connection): Promise<TableSizes> {
     rows[table] = Number(row?.n ?? 0);
   }
   const pages = await conn.get(
-    'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
+    sqlOf(conn, {
+      sqlite: 'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
+      postgres: 'SELECT pg_database_size(current_database()) AS bytes',
+    }),
   );
   return Object.freeze({ rows: Object.freeze(rows), bytes: Number(pages?.bytes ?? 0) });
 }
