@@ -63,6 +63,27 @@ export interface PgConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Shown in pg_stat_activity. */
   readonly applicationName?: string;
+  /**
+   * Longest wait for a row or advisory lock another agent holds before the statement fails with
+   * LOCKED (PostgreSQL's lock_timeout; the store's busyTimeoutMs, as SQLite's busy timeout). Unset:
+   * wait as long as it takes.
+   */
+  readonly lockTimeoutMs?: number;
+  /** Every transaction read-only (default_transaction_read_only): a read-only store cannot write. */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Session settings as startup options, so a connection made again after a loss has them too (a SET
+ * would be gone with the lost session).
+ */
+function startupOptions(options: PgConnectionOptions): string | undefined {
+  const settings: string[] = [];
+  if (options.lockTimeoutMs !== undefined) {
+    settings.push(`-c lock_timeout=${Math.max(1, Math.trunc(options.lockTimeoutMs))}`);
+  }
+  if (options.readOnly === true) settings.push('-c default_transaction_read_only=on');
+  return settings.length === 0 ? undefined : settings.join(' ');
 }
 
 export class PgConnection implements SqlConnection {
@@ -100,6 +121,7 @@ export class PgConnection implements SqlConnection {
       types: TYPES,
       connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 10_000,
       application_name: this.#options.applicationName ?? 'avma-agent',
+      options: startupOptions(this.#options),
     });
     // A connection lost between calls (server restart) must not crash the process: forget it; the
     // next call connects again.

@@ -221,8 +221,7 @@ describe.each(STORE_BACKENDS)('agent/store/repos/sweep-repo ($name)', (backend) 
         const [a, b] = [await snapshot(batch), await snapshot(single)];
         await batch.close();
         await single.close();
-        await place.remove();
-        place = await backend.place();
+        await place.reset();
         expect(a).toEqual(b);
       }),
       { numRuns: 25 },
