@@ -66,9 +66,11 @@ export async function vmIdOf(ctx: TxContext, guid: string, field = 'vm'): Promis
 }
 
 /**
- * PostgreSQL only: locks a row (`SELECT ... FOR UPDATE`) before a read-then-write, so two agents
- * writing one database under READ COMMITTED take turns on it and the second reads what the first
- * committed. SQLite needs nothing: its IMMEDIATE transaction holds the database's one write lock.
+ * PostgreSQL only: locks a row before a read-then-write, so two agents writing one database under
+ * READ COMMITTED take turns on it and the second reads what the first committed. FOR NO KEY UPDATE
+ * (the lock an UPDATE or ON CONFLICT DO UPDATE takes) and not FOR UPDATE: other agents' inserts that
+ * only reference the row (events, observations: a foreign key's KEY SHARE) need not wait for it.
+ * SQLite needs nothing: its IMMEDIATE transaction holds the database's one write lock.
  */
 export async function lockRowForUpdate(
   ctx: TxContext,
@@ -80,10 +82,10 @@ export async function lockRowForUpdate(
 
 /** Locks the VM's row (PostgreSQL): its name, interval, flags and pools are then written by one agent at a time. */
 export function lockVm(ctx: TxContext, vmId: number): Promise<void> {
-  return lockRowForUpdate(ctx, 'SELECT id FROM vms WHERE id = $1 FOR UPDATE', [vmId]);
+  return lockRowForUpdate(ctx, 'SELECT id FROM vms WHERE id = $1 FOR NO KEY UPDATE', [vmId]);
 }
 
 /** Locks the host's row (PostgreSQL): its facts history is then written by one agent at a time. */
 export function lockHost(ctx: TxContext, hostId: number): Promise<void> {
-  return lockRowForUpdate(ctx, 'SELECT id FROM hosts WHERE id = $1 FOR UPDATE', [hostId]);
+  return lockRowForUpdate(ctx, 'SELECT id FROM hosts WHERE id = $1 FOR NO KEY UPDATE', [hostId]);
 }

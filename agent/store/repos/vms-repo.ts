@@ -150,11 +150,11 @@ async function setFlag(
 ): Promise<boolean> {
   checkBoolean(value, flag);
   const vmId = await vmIdOf(ctx, guid);
-  // PostgreSQL: FOR UPDATE, so two operators flipping the flag at once audit it once.
+  // PostgreSQL: the row lock makes two operators flipping the flag at once audit it once.
   const row = await ctx.conn.get(
     sqlOf(ctx.conn, {
       sqlite: `SELECT ${flag} AS flag FROM vms WHERE id = ?`,
-      postgres: `SELECT ${flag} AS flag FROM vms WHERE id = $1 FOR UPDATE`,
+      postgres: `SELECT ${flag} AS flag FROM vms WHERE id = $1 FOR NO KEY UPDATE`,
     }),
     [vmId],
   );
@@ -206,7 +206,7 @@ export async function markVmDeleted(ctx: TxContext, guid: string, atMs: number):
   const row = await ctx.conn.get(
     sqlOf(ctx.conn, {
       sqlite: 'SELECT deleted_at FROM vms WHERE id = ?',
-      postgres: 'SELECT deleted_at FROM vms WHERE id = $1 FOR UPDATE',
+      postgres: 'SELECT deleted_at FROM vms WHERE id = $1 FOR NO KEY UPDATE',
     }),
     [vmId],
   );
