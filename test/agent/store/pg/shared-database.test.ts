@@ -65,6 +65,24 @@ async function overlapping<A, B>(
   return Promise.allSettled([one, two]) as Promise<[PromiseSettledResult<A>, PromiseSettledResult<B>]>;
 }
 
+/** A month close as close-month.ts makes it: chained to the head read in the same transaction. */
+const close = (month: string, sha: string) => async (tx: Transaction) => {
+  const previous = (await tx.lastMonthClose())?.sha256 ?? null;
+  await tx.insertMonthClose({
+    month,
+    closedAt: LATER,
+    report: '{}',
+    csv: '{}',
+    settings: '{}',
+    actor: 'ops',
+    actorSource: 'given',
+    forced: false,
+    previousSha256: previous,
+    sha256: sha,
+  });
+  return previous;
+};
+
 describe.skipIf(missing !== null)('PostgreSQL shared by several agents', () => {
   let db: TestDatabase;
   let a: Store;
@@ -101,7 +119,7 @@ describe.skipIf(missing !== null)('PostgreSQL shared by several agents', () => {
       },
       b,
       async (tx) => {
-        // The other agent lists them in the opposite order: its locks must not deadlock the first's.
+        // The other agent lists them in another order; it waits for the first's VM rows, then sees them.
         await tx.recordSweep('HV02', LATER, [...vms].reverse());
         return tx.insertEvents(hostEvents.map((e) => ({ ...e, source: 'host' as const, origin: 'hv01' })));
       },
@@ -138,22 +156,6 @@ describe.skipIf(missing !== null)('PostgreSQL shared by several agents', () => {
   });
 
   it('chains two month closes made at once one after the other, never both to the same head', async () => {
-    const close = (month: string, sha: string) => async (tx: Transaction) => {
-      const previous = (await tx.lastMonthClose())?.sha256 ?? null;
-      await tx.insertMonthClose({
-        month,
-        closedAt: LATER,
-        report: '{}',
-        csv: '{}',
-        settings: '{}',
-        actor: 'ops',
-        actorSource: 'given',
-        forced: false,
-        previousSha256: previous,
-        sha256: sha,
-      });
-      return previous;
-    };
     const [one, two] = await overlapping(
       a,
       close('2026-09', 'a'.repeat(64)),
@@ -169,6 +171,22 @@ describe.skipIf(missing !== null)('PostgreSQL shared by several agents', () => {
       { month: '2026-09', previous_sha256: null },
       { month: '2026-10', previous_sha256: 'a'.repeat(64) },
     ]);
+  });
+
+  it('closes a month closed by two agents at once once, refusing the second in the store’s words', async () => {
+    const [one, two] = await overlapping(
+      a,
+      close('2026-10', 'a'.repeat(64)),
+      b,
+      close('2026-10', 'b'.repeat(64)),
+    );
+    expect(one.status).toBe('fulfilled');
+    const error = (two as PromiseRejectedResult).reason as StoreError;
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toBe(
+      'month 2026-10 was already closed at 2026-11-01T00:01:00.000Z; a closed month is immutable',
+    );
+    expect(await count('SELECT count(*) AS n FROM month_closes')).toBe(1);
   });
 
   it('never moves a bookmark back when a slower agent advances it less far', async () => {
