@@ -59,6 +59,9 @@ export async function applyPgMigrations(
   let current: Migration | null = null;
   let from = 0;
   try {
+    // Another agent migrating holds the lock for as long as its migrations take: wait for it, whatever
+    // the store's lock timeout.
+    await conn.exec('SET LOCAL lock_timeout = 0');
     await conn.get('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     from = await schemaVersion(conn);
     if (from === 0) {
@@ -98,7 +101,11 @@ export async function openPgStore(url: string, options: StoreOptions = {}): Prom
   writerCommand(options.writer, readOnly);
   const migrations = options.migrations ?? PG_MIGRATIONS;
   const latest = latestOf(migrations);
-  const conn = new PgConnection(url, { connectTimeoutMs: settings.busyTimeoutMs || 10_000 });
+  const conn = new PgConnection(url, {
+    connectTimeoutMs: settings.busyTimeoutMs || 10_000,
+    lockTimeoutMs: settings.busyTimeoutMs,
+    readOnly,
+  });
   try {
     await conn.connect();
     const version = await schemaVersion(conn);
@@ -115,7 +122,6 @@ export async function openPgStore(url: string, options: StoreOptions = {}): Prom
           `database ${conn.path} has schema ${version}, this version reads ${latest}; run avma db migrate --db URL first`,
         );
       }
-      await conn.exec('SET default_transaction_read_only = on');
     } else if (version < latest) {
       await applyPgMigrations(conn, migrations);
     }

@@ -63,6 +63,27 @@ export interface PgConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Shown in pg_stat_activity. */
   readonly applicationName?: string;
+  /**
+   * Longest wait for a row or advisory lock another agent holds before the statement fails with
+   * LOCKED (PostgreSQL's lock_timeout; the store's busyTimeoutMs, as SQLite's busy timeout). Unset:
+   * wait as long as it takes.
+   */
+  readonly lockTimeoutMs?: number;
+  /** Every transaction read-only (default_transaction_read_only): a read-only store cannot write. */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Session settings as startup options, so a connection made again after a loss has them too (a SET
+ * would be gone with the lost session).
+ */
+function startupOptions(options: PgConnectionOptions): string | undefined {
+  const settings: string[] = [];
+  if (options.lockTimeoutMs !== undefined) {
+    settings.push(`-c lock_timeout=${Math.max(1, Math.trunc(options.lockTimeoutMs))}`);
+  }
+  if (options.readOnly === true) settings.push('-c default_transaction_read_only=on');
+  return settings.length === 0 ? undefined : settings.join(' ');
 }
 
 export class PgConnection implements SqlConnection {
@@ -73,6 +94,14 @@ export class PgConnection implements SqlConnection {
   #client: pg.Client | null = null;
   #connecting: Promise<pg.Client> | null = null;
   #closed = false;
+  /** A transaction is open on the current session (BEGIN ran, COMMIT or ROLLBACK not yet). */
+  #inTransaction = false;
+  /**
+   * The session was lost with a transaction open: the server rolled it back. Every statement until
+   * the caller's ROLLBACK fails, so none of the rest of that transaction runs on a new session
+   * (where it would commit piecemeal, outside any transaction).
+   */
+  #lostTransaction = false;
 
   constructor(url: string, options: PgConnectionOptions = {}) {
     this.#url = url;
@@ -100,6 +129,7 @@ export class PgConnection implements SqlConnection {
       types: TYPES,
       connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 10_000,
       application_name: this.#options.applicationName ?? 'avma-agent',
+      options: startupOptions(this.#options),
     });
     // A connection lost between calls (server restart) must not crash the process: forget it; the
     // next call connects again.
@@ -116,7 +146,26 @@ export class PgConnection implements SqlConnection {
   }
 
   #forget(client: pg.Client): void {
-    if (this.#client === client) this.#client = null;
+    if (this.#client !== client) return;
+    this.#client = null;
+    if (this.#inTransaction) this.#lostTransaction = true;
+    this.#inTransaction = false;
+  }
+
+  /** Whether `sql` may run now; false for the ROLLBACK that ends a lost transaction (nothing to do). */
+  #admit(sql: string, doing: string): boolean {
+    if (!this.#lostTransaction) return true;
+    if (/^\s*ROLLBACK\b/i.test(sql)) {
+      this.#lostTransaction = false;
+      return false;
+    }
+    throw pgStoreError(new Error('Connection terminated inside the transaction'), this.path, doing);
+  }
+
+  /** Follows BEGIN / COMMIT / ROLLBACK, which the store sends as plain statements. */
+  #track(sql: string): void {
+    if (/^\s*BEGIN\b/i.test(sql)) this.#inTransaction = true;
+    else if (/^\s*(COMMIT|ROLLBACK)\b/i.test(sql)) this.#inTransaction = false;
   }
 
   async #query(
@@ -125,11 +174,14 @@ export class PgConnection implements SqlConnection {
     doing: string,
     prepare: boolean,
   ): Promise<pg.QueryResult> {
+    if (!this.#admit(sql, doing)) return { rows: [], rowCount: 0 } as unknown as pg.QueryResult;
     const client = await this.#ready();
     try {
-      return prepare
+      const result = prepare
         ? await client.query({ name: statementName(sql), text: sql, values: params as SqlValue[] })
         : await client.query(sql);
+      this.#track(sql);
+      return result;
     } catch (error) {
       const storeError = pgStoreError(error, this.path, doing);
       if (storeError.code === 'UNAVAILABLE') {

@@ -3,6 +3,7 @@
  * cleared; `restartBookmark` then starts a new epoch, so the new records are not taken for duplicates
  * of the old ones.
  */
+import { type DialectSql, sqlOf } from '../sql-connection.js';
 import type { Bookmark, EventInput } from '../types.js';
 import { checkInteger, checkText, invalid } from '../validate.js';
 import { hostIdOf, type TxContext } from './context.js';
@@ -10,14 +11,32 @@ import { insertEvents } from './events-repo.js';
 
 const MAX_LOG = 256;
 
+const BOOKMARK: DialectSql = {
+  sqlite: 'SELECT record_id, log_epoch FROM bookmarks WHERE host_id = ? AND log = ?',
+  postgres: 'SELECT record_id, log_epoch FROM bookmarks WHERE host_id = $1 AND log = $2',
+};
+
+/**
+ * PostgreSQL: the update only moves a bookmark forward (a later epoch, or a later record in the same
+ * epoch). Two agents that read the same bookmark under READ COMMITTED and both advance it would
+ * otherwise let the slower one rewind it; with the guard the slower write changes nothing (its events
+ * are stored already or skipped as duplicates). SQLite runs one writer at a time, so it needs none.
+ */
+const WRITE_BOOKMARK: DialectSql = {
+  sqlite: `INSERT INTO bookmarks (host_id, log, log_epoch, record_id, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (host_id, log) DO UPDATE SET log_epoch = excluded.log_epoch,
+       record_id = excluded.record_id, updated_at = excluded.updated_at`,
+  postgres: `INSERT INTO bookmarks (host_id, log, log_epoch, record_id, updated_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (host_id, log) DO UPDATE SET log_epoch = excluded.log_epoch,
+       record_id = excluded.record_id, updated_at = excluded.updated_at
+     WHERE (bookmarks.log_epoch, bookmarks.record_id) <= (excluded.log_epoch, excluded.record_id)`,
+};
+
 /** The bookmark of a host's log; `{ recordId: 0, logEpoch: 0 }` before the first read. */
 export async function getBookmark(ctx: TxContext, host: string, log: string): Promise<Bookmark> {
   checkText(log, 'log', MAX_LOG);
   const hostId = await hostIdOf(ctx, host);
-  const row = await ctx.conn.get('SELECT record_id, log_epoch FROM bookmarks WHERE host_id = ? AND log = ?', [
-    hostId,
-    log,
-  ]);
+  const row = await ctx.conn.get(sqlOf(ctx.conn, BOOKMARK), [hostId, log]);
   return Object.freeze({ recordId: Number(row?.record_id ?? 0), logEpoch: Number(row?.log_epoch ?? 0) });
 }
 
@@ -28,12 +47,13 @@ async function writeBookmark(
   bookmark: Bookmark,
   atMs: number,
 ): Promise<void> {
-  await ctx.conn.run(
-    `INSERT INTO bookmarks (host_id, log, log_epoch, record_id, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (host_id, log) DO UPDATE SET log_epoch = excluded.log_epoch,
-       record_id = excluded.record_id, updated_at = excluded.updated_at`,
-    [hostId, log, bookmark.logEpoch, bookmark.recordId, atMs],
-  );
+  await ctx.conn.run(sqlOf(ctx.conn, WRITE_BOOKMARK), [
+    hostId,
+    log,
+    bookmark.logEpoch,
+    bookmark.recordId,
+    atMs,
+  ]);
 }
 
 /**

@@ -5,7 +5,12 @@
  */
 
 import { StoreError } from '../errors.js';
-import type { SqlConnection as Connection } from '../sql-connection.js';
+import {
+  type SqlConnection as Connection,
+  type DialectSql,
+  type SqlValue,
+  sqlOf,
+} from '../sql-connection.js';
 import { checkGuid, checkText } from '../validate.js';
 
 export interface TxContext {
@@ -20,12 +25,23 @@ export interface TxContext {
 /** Longest host name accepted: DNS names are at most 253 characters. */
 export const MAX_HOST_NAME = 253;
 
+/** SQLite's hosts.name is COLLATE NOCASE; PostgreSQL's unique index is on lower(name). */
+const HOST_ID: DialectSql = {
+  sqlite: 'SELECT id FROM hosts WHERE name = ?',
+  postgres: 'SELECT id FROM hosts WHERE lower(name) = lower($1)',
+};
+
+const VM_ID: DialectSql = {
+  sqlite: 'SELECT id FROM vms WHERE guid = ?',
+  postgres: 'SELECT id FROM vms WHERE guid = $1',
+};
+
 /** The id of a stored host; StoreError NOT_FOUND when `upsertHost` never saw it. */
 export async function hostIdOf(ctx: TxContext, name: string, field = 'host'): Promise<number> {
   const key = checkText(name, field, MAX_HOST_NAME).toLowerCase();
   const cached = ctx.hostIds.get(key);
   if (cached !== undefined) return cached;
-  const row = await ctx.conn.get('SELECT id FROM hosts WHERE name = ?', [name]);
+  const row = await ctx.conn.get(sqlOf(ctx.conn, HOST_ID), [name]);
   if (row === undefined) {
     throw new StoreError(
       'NOT_FOUND',
@@ -41,10 +57,35 @@ export async function vmIdOf(ctx: TxContext, guid: string, field = 'vm'): Promis
   const key = checkGuid(guid, field);
   const cached = ctx.vmIds.get(key);
   if (cached !== undefined) return cached;
-  const row = await ctx.conn.get('SELECT id FROM vms WHERE guid = ?', [key]);
+  const row = await ctx.conn.get(sqlOf(ctx.conn, VM_ID), [key]);
   if (row === undefined) {
     throw new StoreError('NOT_FOUND', `VM ${key} is not in the store; record it with upsertVm first`);
   }
   ctx.vmIds.set(key, Number(row.id));
   return Number(row.id);
+}
+
+/**
+ * PostgreSQL only: locks a row before a read-then-write, so two agents writing one database under
+ * READ COMMITTED take turns on it and the second reads what the first committed. FOR NO KEY UPDATE
+ * (the lock an UPDATE or ON CONFLICT DO UPDATE takes) and not FOR UPDATE: other agents' inserts that
+ * only reference the row (events, observations: a foreign key's KEY SHARE) need not wait for it.
+ * SQLite needs nothing: its IMMEDIATE transaction holds the database's one write lock.
+ */
+export async function lockRowForUpdate(
+  ctx: TxContext,
+  postgres: string,
+  params: readonly SqlValue[],
+): Promise<void> {
+  if (ctx.conn.dialect === 'postgres') await ctx.conn.get(postgres, params);
+}
+
+/** Locks the VM's row (PostgreSQL): its name, interval, flags and pools are then written by one agent at a time. */
+export function lockVm(ctx: TxContext, vmId: number): Promise<void> {
+  return lockRowForUpdate(ctx, 'SELECT id FROM vms WHERE id = $1 FOR NO KEY UPDATE', [vmId]);
+}
+
+/** Locks the host's row (PostgreSQL): its facts history is then written by one agent at a time. */
+export function lockHost(ctx: TxContext, hostId: number): Promise<void> {
+  return lockRowForUpdate(ctx, 'SELECT id FROM hosts WHERE id = $1 FOR NO KEY UPDATE', [hostId]);
 }

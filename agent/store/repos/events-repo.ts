@@ -3,6 +3,7 @@
  * is unique per (source, origin, log epoch, record id): inserting one again is a no-op, never an error,
  * so a sweep that re-reads events after a crash stores each exactly once.
  */
+import { type DialectSql, sqlOf } from '../sql-connection.js';
 import { EVENT_NOTIFICATIONS, EVENT_SOURCES, type EventInput, VM_MATCHES } from '../types.js';
 import {
   checkGuid,
@@ -33,6 +34,21 @@ function originOf(event: EventInput, at: string): string {
   const origin = checkText(event.origin, `${at}.origin`, MAX_ORIGIN);
   return event.source === 'host' ? origin.toLowerCase() : origin;
 }
+
+/**
+ * Unique per source, origin, epoch and record id in both dialects: an event two agents (or a retried
+ * sweep) insert at once is stored once; PostgreSQL's second insert waits for the first and skips it.
+ */
+const INSERT_EVENT: DialectSql = {
+  sqlite: `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
+         notification, hresult, message, vm_match)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
+  postgres: `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
+         notification, hresult, message, vm_match)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
+};
 
 async function eventRow(ctx: TxContext, event: EventInput, i: number): Promise<(string | number | null)[]> {
   const at = `events[${i}]`;
@@ -68,13 +84,7 @@ export async function insertEvents(ctx: TxContext, events: readonly EventInput[]
   for (const [i, event] of events.entries()) rows.push(await eventRow(ctx, event, i));
   let inserted = 0;
   for (const row of rows) {
-    const result = await ctx.conn.run(
-      `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
-         notification, hresult, message, vm_match)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
-      row,
-    );
+    const result = await ctx.conn.run(sqlOf(ctx.conn, INSERT_EVENT), row);
     inserted += result.changes;
   }
   return inserted;

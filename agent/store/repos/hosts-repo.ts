@@ -1,6 +1,6 @@
 /** Hosts and their facts history (a new facts row only when a fact changes). */
 import { HOST_EDITIONS, HOST_VERSIONS } from 'hyperv-kvp';
-import type { SqlValue } from '../sql-connection.js';
+import { type DialectSql, type SqlValue, sqlOf } from '../sql-connection.js';
 import type { HostFacts } from '../types.js';
 import {
   boolToInt,
@@ -11,22 +11,30 @@ import {
   checkText,
   invalid,
 } from '../validate.js';
-import { hostIdOf, MAX_HOST_NAME, type TxContext } from './context.js';
+import { hostIdOf, lockHost, MAX_HOST_NAME, type TxContext } from './context.js';
 
 /** Windows Server supports 64 sockets; no shipping processor has more than 1024 cores. */
 const MAX_SOCKETS = 64;
 const MAX_CORES_PER_SOCKET = 1024;
 const MAX_BUILD = 1_000_000;
 
+/**
+ * One statement in both dialects, so two agents upserting the same host at once never race: the
+ * conflict target is the case-insensitive name (PostgreSQL: the unique index on lower(name)).
+ */
+const UPSERT_HOST: DialectSql = {
+  sqlite: `INSERT INTO hosts (name, first_seen, last_seen) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+     RETURNING id`,
+  postgres: `INSERT INTO hosts (name, first_seen, last_seen) VALUES ($1, $2, $3)
+     ON CONFLICT ((lower(name))) DO UPDATE SET last_seen = GREATEST(hosts.last_seen, excluded.last_seen)
+     RETURNING id`,
+};
+
 /** Creates the host or moves its last_seen; resolves to its id. */
 export async function upsertHost(ctx: TxContext, name: string, atMs: number): Promise<number> {
   checkText(name, 'host', MAX_HOST_NAME);
-  const row = await ctx.conn.get(
-    `INSERT INTO hosts (name, first_seen, last_seen) VALUES (?, ?, ?)
-     ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
-     RETURNING id`,
-    [name, atMs, atMs],
-  );
+  const row = await ctx.conn.get(sqlOf(ctx.conn, UPSERT_HOST), [name, atMs, atMs]);
   const id = Number(row?.id);
   ctx.hostIds.set(name.toLowerCase(), id);
   return id;
@@ -56,6 +64,19 @@ function factColumns(facts: HostFacts): SqlValue[] {
 
 const FACT_COLUMNS = ['version', 'build', 'edition', 'activated', 'sockets', 'cores_per_socket', 'cluster'];
 
+const OPEN_FACTS: DialectSql = {
+  sqlite: `SELECT id, valid_from, ${FACT_COLUMNS.join(', ')} FROM host_facts WHERE host_id = ? AND valid_to IS NULL`,
+  postgres: `SELECT id, valid_from, ${FACT_COLUMNS.join(', ')} FROM host_facts WHERE host_id = $1 AND valid_to IS NULL`,
+};
+const CLOSE_FACTS: DialectSql = {
+  sqlite: 'UPDATE host_facts SET valid_to = ? WHERE id = ?',
+  postgres: 'UPDATE host_facts SET valid_to = $1 WHERE id = $2',
+};
+const INSERT_FACTS: DialectSql = {
+  sqlite: `INSERT INTO host_facts (host_id, valid_from, ${FACT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  postgres: `INSERT INTO host_facts (host_id, valid_from, ${FACT_COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+};
+
 /**
  * Records the host's facts at `atMs`. Resolves to true when they differ from the current facts (the
  * current interval is closed and a new one opened), false when nothing changed (no write). Rejects
@@ -70,10 +91,9 @@ export async function recordHostFacts(
 ): Promise<boolean> {
   const values = factColumns(facts);
   const hostId = await hostIdOf(ctx, host);
-  const open = await ctx.conn.get(
-    `SELECT id, valid_from, ${FACT_COLUMNS.join(', ')} FROM host_facts WHERE host_id = ? AND valid_to IS NULL`,
-    [hostId],
-  );
+  // Two agents recording the same host's facts: the second waits here and then sees the first's row.
+  await lockHost(ctx, hostId);
+  const open = await ctx.conn.get(sqlOf(ctx.conn, OPEN_FACTS), [hostId]);
   if (open !== undefined) {
     if (FACT_COLUMNS.every((column, i) => open[column] === values[i])) return false;
     if (atMs < Number(open.valid_from)) {
@@ -83,11 +103,8 @@ export async function recordHostFacts(
         `a time after the current facts (${new Date(Number(open.valid_from)).toISOString()})`,
       );
     }
-    await ctx.conn.run('UPDATE host_facts SET valid_to = ? WHERE id = ?', [atMs, Number(open.id)]);
+    await ctx.conn.run(sqlOf(ctx.conn, CLOSE_FACTS), [atMs, Number(open.id)]);
   }
-  await ctx.conn.run(
-    `INSERT INTO host_facts (host_id, valid_from, ${FACT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [hostId, atMs, ...values],
-  );
+  await ctx.conn.run(sqlOf(ctx.conn, INSERT_FACTS), [hostId, atMs, ...values]);
   return true;
 }

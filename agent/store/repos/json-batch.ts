@@ -1,9 +1,10 @@
 /**
  * Many rows in one statement: the rows travel as one JSON array bound to `?1` and the statement reads
- * them with `json_each(?1)`. Each statement through node-sqlite3 costs a round trip through its thread
- * pool, so a first sweep of 1,024 new VMs written row by row (about 5,000 statements) spent most of
- * its time there (architecture §11). One JSON parameter keeps the SQL text constant (one cached
- * prepared statement, whatever the row count) and every value bound, never spliced into SQL.
+ * them with `json_each(?1)` (PostgreSQL: `jsonb_array_elements($1::jsonb)`). Each statement through
+ * node-sqlite3 costs a round trip through its thread pool, so a first sweep of 1,024 new VMs written
+ * row by row (about 5,000 statements) spent most of its time there (architecture §11). One JSON
+ * parameter keeps the SQL text constant (one cached prepared statement, whatever the row count) and
+ * every value bound, never spliced into SQL.
  */
 import type { SqlValue } from '../sql-connection.js';
 import type { TxContext } from './context.js';
@@ -45,8 +46,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * The text as SQLite stores it when bound directly (node-sqlite3 encodes lone surrogates as U+FFFD).
- * Through JSON a lone surrogate would arrive as `\udXXX`, which json_each decodes to invalid UTF-8;
- * tenant-supplied text in a batch goes through this first so both write paths store the same bytes.
+ * Through JSON a lone surrogate would arrive as `\udXXX`, which json_each decodes to invalid UTF-8
+ * (and PostgreSQL's jsonb refuses); tenant-supplied text in a batch goes through this first so both
+ * write paths store the same bytes.
  */
 export function boundText(text: string): string;
 export function boundText(text: string | null): string | null;

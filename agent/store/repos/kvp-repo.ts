@@ -4,6 +4,7 @@
  */
 import { hash } from 'node:crypto';
 import { jsonColumn } from '../decode.js';
+import { type DialectSql, sqlOf } from '../sql-connection.js';
 import { KVP_POOLS, type KvpItemRecord, type KvpPool } from '../types.js';
 import { checkOneOf, invalid } from '../validate.js';
 import { type TxContext, vmIdOf } from './context.js';
@@ -66,6 +67,35 @@ export function kvpDigest(items: readonly KvpItemRecord[], field = 'items'): Kvp
   return Object.freeze({ json, sha256: hash('sha256', json, 'hex') });
 }
 
+/** An upsert in both dialects: two agents writing one pool at once both succeed, the later one last. */
+const WRITE_POOL: DialectSql = {
+  sqlite: `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
+       updated_at = excluded.updated_at`,
+  postgres: `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
+       updated_at = excluded.updated_at`,
+};
+
+/** SQLite's `WHERE true` keeps its parser from reading ON CONFLICT as a join's ON; PostgreSQL needs none. */
+const WRITE_POOLS: DialectSql = {
+  sqlite: `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at)
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', ?2
+     FROM json_each(?1) AS j WHERE true
+     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
+       updated_at = excluded.updated_at`,
+  postgres: `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at)
+     SELECT (j.value ->> 0)::bigint, j.value ->> 1, j.value ->> 2, j.value ->> 3, $2::bigint
+     FROM jsonb_array_elements($1::jsonb) AS j
+     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
+       updated_at = excluded.updated_at`,
+};
+
+const POOL_COLUMN = (column: 'sha256' | 'items'): DialectSql => ({
+  sqlite: `SELECT ${column} FROM kvp_latest WHERE vm_id = ? AND pool = ?`,
+  postgres: `SELECT ${column} FROM kvp_latest WHERE vm_id = $1 AND pool = $2`,
+});
+
 /** Writes (inserts or replaces) a pool's items. */
 export async function writeKvp(
   ctx: TxContext,
@@ -74,12 +104,7 @@ export async function writeKvp(
   digest: KvpDigest,
   atMs: number,
 ): Promise<void> {
-  await ctx.conn.run(
-    `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
-       updated_at = excluded.updated_at`,
-    [vmId, pool, digest.json, digest.sha256, atMs],
-  );
+  await ctx.conn.run(sqlOf(ctx.conn, WRITE_POOL), [vmId, pool, digest.json, digest.sha256, atMs]);
 }
 
 /** A pool a sweep rewrites. */
@@ -97,11 +122,7 @@ export interface KvpWrite {
 export async function writeKvps(ctx: TxContext, writes: readonly KvpWrite[], atMs: number): Promise<void> {
   await runJsonBatches(
     ctx,
-    `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at)
-     SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', ?2
-     FROM json_each(?1) AS j WHERE true
-     ON CONFLICT (vm_id, pool) DO UPDATE SET items = excluded.items, sha256 = excluded.sha256,
-       updated_at = excluded.updated_at`,
+    sqlOf(ctx.conn, WRITE_POOLS),
     writes.map((w) => [w.vmId, w.pool, w.digest.json, w.digest.sha256]),
     [atMs],
   );
@@ -122,10 +143,7 @@ export async function recordKvp(
   checkOneOf(pool, 'pool', KVP_POOLS);
   const digest = kvpDigest(items);
   const vmId = await vmIdOf(ctx, guid);
-  const stored = await ctx.conn.get('SELECT sha256 FROM kvp_latest WHERE vm_id = ? AND pool = ?', [
-    vmId,
-    pool,
-  ]);
+  const stored = await ctx.conn.get(sqlOf(ctx.conn, POOL_COLUMN('sha256')), [vmId, pool]);
   if (stored?.sha256 === digest.sha256) return false;
   await writeKvp(ctx, vmId, pool, digest, atMs);
   return true;
@@ -135,7 +153,7 @@ export async function recordKvp(
 export async function readKvp(ctx: TxContext, guid: string, pool: KvpPool): Promise<KvpItemRecord[] | null> {
   checkOneOf(pool, 'pool', KVP_POOLS);
   const vmId = await vmIdOf(ctx, guid);
-  const row = await ctx.conn.get('SELECT items FROM kvp_latest WHERE vm_id = ? AND pool = ?', [vmId, pool]);
+  const row = await ctx.conn.get(sqlOf(ctx.conn, POOL_COLUMN('items')), [vmId, pool]);
   return row === undefined ? null : jsonColumn(row, 'kvp_latest', 'items', itemsOrNull);
 }
 

@@ -4,6 +4,7 @@
  */
 import { StoreError } from '../errors.js';
 import { decodeClose } from '../queries/month-query.js';
+import { type DialectSql, sqlOf } from '../sql-connection.js';
 import type { MonthCloseInput, MonthCloseRecord } from '../types.js';
 import { checkBoolean, checkOneOf, checkText, checkTime, invalid } from '../validate.js';
 import { MAX_ACTOR } from './audit-repo.js';
@@ -14,6 +15,36 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** A month report of 8,000 VMs is a few megabytes of JSON; this is far above and far below harm. */
 export const MAX_REPORT_CHARS = 64 * 1024 * 1024;
 const MAX_SETTINGS_CHARS = 64 * 1024;
+
+/**
+ * PostgreSQL: the month-close chain's transaction lock, taken before the head is read. Agents write one
+ * database under READ COMMITTED, so two closes at once would otherwise both read the same head and
+ * both link to it; with the lock the second waits, then reads the first's close as the head. The
+ * two-key form (namespace 'AVMA' in ASCII, lock 1) stays clear of the one-key migration lock.
+ * SQLite's IMMEDIATE transaction already makes the closes take turns.
+ */
+const CHAIN_LOCK = 'SELECT pg_advisory_xact_lock(1096174913, 1)';
+
+const HEAD: DialectSql = {
+  sqlite: 'SELECT * FROM month_closes ORDER BY id DESC LIMIT 1',
+  postgres: 'SELECT * FROM month_closes ORDER BY id DESC LIMIT 1',
+};
+const CLOSED_AT: DialectSql = {
+  sqlite: 'SELECT closed_at FROM month_closes WHERE month = ?',
+  postgres: 'SELECT closed_at FROM month_closes WHERE month = $1',
+};
+const INSERT_CLOSE: DialectSql = {
+  sqlite: `INSERT INTO month_closes
+       (month, closed_at, report, csv, settings, actor, actor_source, forced, previous_sha256, sha256, format)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)`,
+  postgres: `INSERT INTO month_closes
+       (month, closed_at, report, csv, settings, actor, actor_source, forced, previous_sha256, sha256, format)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2)`,
+};
+
+async function lockChain(ctx: TxContext): Promise<void> {
+  if (ctx.conn.dialect === 'postgres') await ctx.conn.get(CHAIN_LOCK);
+}
 
 function checkSha256(value: unknown, field: string): string {
   if (typeof value !== 'string' || !SHA256.test(value))
@@ -26,7 +57,8 @@ function checkSha256(value: unknown, field: string): string {
  * transaction, so two closes racing each other chain one after the other.
  */
 export async function lastMonthClose(ctx: TxContext): Promise<MonthCloseRecord | null> {
-  const row = await ctx.conn.get('SELECT * FROM month_closes ORDER BY id DESC LIMIT 1');
+  await lockChain(ctx);
+  const row = await ctx.conn.get(sqlOf(ctx.conn, HEAD));
   return row === undefined ? null : decodeClose(row);
 }
 
@@ -50,7 +82,8 @@ export async function insertMonthClose(ctx: TxContext, input: MonthCloseInput): 
     checkOneOf(input.actorSource, 'actorSource', ['given', 'os-user'] as const),
     checkBoolean(input.forced, 'forced') ? 1 : 0,
   ];
-  const existing = await ctx.conn.get('SELECT closed_at FROM month_closes WHERE month = ?', [input.month]);
+  await lockChain(ctx);
+  const existing = await ctx.conn.get(sqlOf(ctx.conn, CLOSED_AT), [input.month]);
   if (existing !== undefined) {
     const when = new Date(Number(existing.closed_at)).toISOString();
     throw new StoreError(
@@ -65,10 +98,5 @@ export async function insertMonthClose(ctx: TxContext, input: MonthCloseInput): 
       `the close of ${input.month} chains to ${previous ?? 'nothing'}, but the last close is ${head?.sha256 ?? 'none'}`,
     );
   }
-  await ctx.conn.run(
-    `INSERT INTO month_closes
-       (month, closed_at, report, csv, settings, actor, actor_source, forced, previous_sha256, sha256, format)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)`,
-    [input.month, closedAtMs, ...values, previous, sha256],
-  );
+  await ctx.conn.run(sqlOf(ctx.conn, INSERT_CLOSE), [input.month, closedAtMs, ...values, previous, sha256]);
 }

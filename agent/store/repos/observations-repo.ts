@@ -6,7 +6,7 @@
 import { EDITIONS } from 'hyperv-kvp';
 import { CHANNELS, REASON_CODES, type ReasonCode } from '../../../shared/avma/index.js';
 import { MAX_VM_MEMORY_BYTES, MAX_VM_PROCESSORS, VM_STATES } from '../../model/index.js';
-import type { SqlRow, SqlValue } from '../sql-connection.js';
+import { type DialectSql, type SqlRow, type SqlValue, sqlOf } from '../sql-connection.js';
 import {
   EVIDENCE_VALUES,
   GUEST_OS_VALUES,
@@ -26,7 +26,7 @@ import {
   invalid,
   nullableBoolToInt,
 } from '../validate.js';
-import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+import { hostIdOf, lockVm, type TxContext, vmIdOf } from './context.js';
 import { runJsonBatches } from './json-batch.js';
 
 /** Problems per observation and message length: enough to explain, too small to fill the disk. */
@@ -55,6 +55,29 @@ const COLUMNS = [
   'processor_count',
   'memory_assigned_bytes',
 ] as const;
+
+/** PostgreSQL's type of each column, for values read out of a JSON batch (`->>` gives text). */
+const PG_TYPES: Readonly<Record<(typeof COLUMNS)[number], string>> = {
+  host_id: 'bigint',
+  state: 'text',
+  data_exchange: 'smallint',
+  os: 'text',
+  version: 'text',
+  edition: 'text',
+  evaluation: 'smallint',
+  license_status: 'text',
+  channel: 'text',
+  eligible: 'smallint',
+  reasons: 'text',
+  key_pushed: 'smallint',
+  kvp_wiped: 'smallint',
+  problems: 'text',
+  evidence: 'text',
+  claimed_license_status: 'text',
+  claimed_channel: 'text',
+  processor_count: 'integer',
+  memory_assigned_bytes: 'bigint',
+};
 
 /** Reasons in the contract's fixed order, without duplicates, so equal sets compare equal. */
 function reasonsJson(reasons: unknown): string {
@@ -163,6 +186,17 @@ export function decideObservation(
   return sameColumns(open, values, memoryChangeRatio) ? 'unchanged' : 'changed';
 }
 
+const CLOSE_INTERVAL: DialectSql = {
+  sqlite: 'UPDATE observations SET valid_to = ? WHERE id = ?',
+  postgres: 'UPDATE observations SET valid_to = $1 WHERE id = $2',
+};
+const INSERT_INTERVAL: DialectSql = {
+  sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})`,
+  postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
+     VALUES (${['vm_id', 'valid_from', 'last_seen', ...COLUMNS].map((_, i) => `$${i + 1}`).join(', ')})`,
+};
+
 /** Writes a decision other than `unchanged`: closes the open interval if any, opens the new one. */
 export async function applyObservation(
   ctx: TxContext,
@@ -175,13 +209,9 @@ export async function applyObservation(
   if (open !== undefined) {
     // After a gap the VM's state in between is unknown: the interval ends at its last sighting.
     const closeAt = change === 'resumed' ? Number(open.last_seen) : atMs;
-    await ctx.conn.run('UPDATE observations SET valid_to = ? WHERE id = ?', [closeAt, Number(open.id)]);
+    await ctx.conn.run(sqlOf(ctx.conn, CLOSE_INTERVAL), [closeAt, Number(open.id)]);
   }
-  await ctx.conn.run(
-    `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
-     VALUES (?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})`,
-    [vmId, atMs, atMs, ...values],
-  );
+  await ctx.conn.run(sqlOf(ctx.conn, INSERT_INTERVAL), [vmId, atMs, atMs, ...values]);
 }
 
 /** A decision of a sweep other than `unchanged`, for `applyObservations`. */
@@ -192,9 +222,21 @@ export interface ObservationWrite {
   readonly change: Exclude<ObservationChange, 'unchanged'>;
 }
 
-const BATCH_INSERT = `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
+const BATCH_INSERT: DialectSql = {
+  sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
   SELECT j.value ->> '$[0]', ?2, ?2, ${COLUMNS.map((_, i) => `j.value ->> '$[${i + 1}]'`).join(', ')}
-  FROM json_each(?1) AS j`;
+  FROM json_each(?1) AS j`,
+  postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
+  SELECT (j.value ->> 0)::bigint, $2::bigint, $2::bigint, ${COLUMNS.map((c, i) => `(j.value ->> ${i + 1})::${PG_TYPES[c]}`).join(', ')}
+  FROM jsonb_array_elements($1::jsonb) AS j`,
+};
+
+const BATCH_CLOSE: DialectSql = {
+  sqlite: `UPDATE observations SET valid_to = j.value ->> '$[1]'
+     FROM json_each(?1) AS j WHERE observations.id = j.value ->> '$[0]'`,
+  postgres: `UPDATE observations SET valid_to = (j.value ->> 1)::bigint
+     FROM jsonb_array_elements($1::jsonb) AS j WHERE observations.id = (j.value ->> 0)::bigint`,
+};
 
 /**
  * `applyObservation` for many VMs in two statements: every open interval closed (at its last sighting
@@ -209,15 +251,10 @@ export async function applyObservations(
   const closes = writes.flatMap(({ open, change }) =>
     open === undefined ? [] : [[Number(open.id), change === 'resumed' ? Number(open.last_seen) : atMs]],
   );
+  await runJsonBatches(ctx, sqlOf(ctx.conn, BATCH_CLOSE), closes);
   await runJsonBatches(
     ctx,
-    `UPDATE observations SET valid_to = j.value ->> '$[1]'
-     FROM json_each(?1) AS j WHERE observations.id = j.value ->> '$[0]'`,
-    closes,
-  );
-  await runJsonBatches(
-    ctx,
-    BATCH_INSERT,
+    sqlOf(ctx.conn, BATCH_INSERT),
     writes.map((w) => [w.vmId, ...w.values]),
     [atMs],
   );
@@ -238,13 +275,24 @@ export async function recordObservation(
 ): Promise<ObservationChange> {
   const values = await observationValues(ctx, fields);
   const vmId = await vmIdOf(ctx, guid);
+  // Two agents seeing a migrating VM: the second waits, then decides against the first's interval.
+  await lockVm(ctx, vmId);
   const open = await ctx.conn.get(
-    `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE vm_id = ? AND valid_to IS NULL`,
+    sqlOf(ctx.conn, {
+      sqlite: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE vm_id = ? AND valid_to IS NULL`,
+      postgres: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE vm_id = $1 AND valid_to IS NULL`,
+    }),
     [vmId],
   );
   const change = decideObservation(open, atMs, values, ctx.staleAfterMs, ctx.memoryChangeRatio);
   if (change === 'unchanged') {
-    await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id = ?', [atMs, Number(open?.id)]);
+    await ctx.conn.run(
+      sqlOf(ctx.conn, {
+        sqlite: 'UPDATE observations SET last_seen = ? WHERE id = ?',
+        postgres: 'UPDATE observations SET last_seen = $1 WHERE id = $2',
+      }),
+      [atMs, Number(open?.id)],
+    );
   } else {
     await applyObservation(ctx, vmId, open, atMs, values, change);
   }

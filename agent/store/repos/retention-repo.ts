@@ -8,7 +8,7 @@
  */
 
 import { isoTime } from '../decode.js';
-import type { SqlConnection as Connection } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, sqlOf } from '../sql-connection.js';
 import type { RawPruneRecord, RawPruneResult } from '../types.js';
 import { checkInteger, checkText, checkTime } from '../validate.js';
 import { insertAudit, MAX_ACTOR } from './audit-repo.js';
@@ -26,14 +26,35 @@ export interface RawPruneOptions {
   readonly actor: string;
 }
 
-const RAW_EVENTS = "source IN ('host', 'guest') AND time < ?1";
+/** Conditions on the cutoff, bound as ?1 / $1. */
+const RAW_EVENTS: DialectSql = {
+  sqlite: "source IN ('host', 'guest') AND time < ?1",
+  postgres: "source IN ('host', 'guest') AND time < $1",
+};
 /** Closed intervals that ended before ?1, except each VM's latest and latest known-OS observation. */
-const OLD_OBSERVATIONS = `valid_to IS NOT NULL AND valid_to < ?1
+const keptObservations = (cutoff: string) => `valid_to IS NOT NULL AND valid_to < ${cutoff}
   AND id <> (SELECT k.id FROM observations k WHERE k.vm_id = observations.vm_id
              ORDER BY k.valid_from DESC, k.id DESC LIMIT 1)
   AND NOT (os <> 'unknown' AND id = (SELECT k.id FROM observations k
              WHERE k.vm_id = observations.vm_id AND k.os <> 'unknown'
              ORDER BY k.valid_from DESC, k.id DESC LIMIT 1))`;
+const OLD_OBSERVATIONS: DialectSql = { sqlite: keptObservations('?1'), postgres: keptObservations('$1') };
+
+/** PostgreSQL wants a name for a subquery in FROM. */
+const FIRST_RAW: DialectSql = {
+  sqlite: `SELECT min(t) AS t FROM (SELECT min(valid_from) AS t FROM observations
+       UNION ALL SELECT min(time) FROM events WHERE source IN ('host', 'guest'))`,
+  postgres: `SELECT min(t) AS t FROM (SELECT min(valid_from) AS t FROM observations
+       UNION ALL SELECT min(time) FROM events WHERE source IN ('host', 'guest')) AS firsts`,
+};
+const INSERT_PRUNE: DialectSql = {
+  sqlite: 'INSERT INTO raw_prunes (at, before, events, observations) VALUES (?, ?, ?, ?)',
+  postgres: 'INSERT INTO raw_prunes (at, before, events, observations) VALUES ($1, $2, $3, $4)',
+};
+const LAST_PRUNE: DialectSql = {
+  sqlite: 'SELECT at, before, events, observations FROM raw_prunes ORDER BY before DESC, id DESC LIMIT 1',
+  postgres: 'SELECT at, before, events, observations FROM raw_prunes ORDER BY before DESC, id DESC LIMIT 1',
+};
 
 function monthStart(ms: number, addMonths = 0): number {
   const d = new Date(ms);
@@ -49,10 +70,7 @@ interface Cutoff {
 /** The horizon, held back to the earliest month before it that has raw data and is not closed. */
 async function cutoff(conn: Connection, nowMs: number, rawMonths: number): Promise<Cutoff> {
   const horizonMs = monthStart(nowMs, -rawMonths);
-  const first = await conn.get(
-    `SELECT min(t) AS t FROM (SELECT min(valid_from) AS t FROM observations
-       UNION ALL SELECT min(time) FROM events WHERE source IN ('host', 'guest'))`,
-  );
+  const first = await conn.get(sqlOf(conn, FIRST_RAW));
   const closed = new Set((await conn.all('SELECT month FROM month_closes')).map((row) => String(row.month)));
   if (first?.t === null || first?.t === undefined)
     return { beforeMs: horizonMs, horizonMs, heldBackBy: null };
@@ -63,9 +81,9 @@ async function cutoff(conn: Connection, nowMs: number, rawMonths: number): Promi
   return { beforeMs: horizonMs, horizonMs, heldBackBy: null };
 }
 
-async function count(conn: Connection, table: string, where: string, beforeMs: number): Promise<number> {
+async function count(conn: Connection, table: string, where: DialectSql, beforeMs: number): Promise<number> {
   // `table` and `where` are constants of this module; the cutoff is bound.
-  const row = await conn.get(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, [beforeMs]);
+  const row = await conn.get(`SELECT count(*) AS n FROM ${table} WHERE ${sqlOf(conn, where)}`, [beforeMs]);
   return Number(row?.n ?? 0);
 }
 
@@ -93,11 +111,13 @@ export async function planRawPrune(conn: Connection, options: RawPruneOptions): 
 export async function pruneRawData(ctx: TxContext, options: RawPruneOptions): Promise<RawPruneResult> {
   const plan = await planRawPrune(ctx.conn, options);
   const beforeMs = Date.parse(plan.before);
-  const events = (await ctx.conn.run(`DELETE FROM events WHERE ${RAW_EVENTS}`, [beforeMs])).changes;
-  const observations = (await ctx.conn.run(`DELETE FROM observations WHERE ${OLD_OBSERVATIONS}`, [beforeMs]))
+  const events = (await ctx.conn.run(`DELETE FROM events WHERE ${sqlOf(ctx.conn, RAW_EVENTS)}`, [beforeMs]))
     .changes;
+  const observations = (
+    await ctx.conn.run(`DELETE FROM observations WHERE ${sqlOf(ctx.conn, OLD_OBSERVATIONS)}`, [beforeMs])
+  ).changes;
   if (events + observations > 0) {
-    await ctx.conn.run('INSERT INTO raw_prunes (at, before, events, observations) VALUES (?, ?, ?, ?)', [
+    await ctx.conn.run(sqlOf(ctx.conn, INSERT_PRUNE), [
       options.now.getTime(),
       beforeMs,
       events,
@@ -116,9 +136,7 @@ export async function pruneRawData(ctx: TxContext, options: RawPruneOptions): Pr
 
 /** The latest recorded prune (raw data before its `before` is gone), or null when none happened. */
 export async function lastRawPrune(conn: Connection): Promise<RawPruneRecord | null> {
-  const row = await conn.get(
-    'SELECT at, before, events, observations FROM raw_prunes ORDER BY before DESC, id DESC LIMIT 1',
-  );
+  const row = await conn.get(sqlOf(conn, LAST_PRUNE));
   if (row === undefined) return null;
   return Object.freeze({
     at: isoTime(Number(row.at)),

@@ -6,7 +6,7 @@
  * written as JSON batches, a few statements per table. The decisions are the same functions the
  * per-VM methods use.
  */
-import type { SqlRow, SqlValue } from '../sql-connection.js';
+import { type DialectSql, type SqlRow, type SqlValue, sqlOf } from '../sql-connection.js';
 import { storedName } from '../stored-name.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';
@@ -96,35 +96,61 @@ async function prepare(
   return prepared;
 }
 
+/**
+ * In PostgreSQL the upsert locks each VM's row until COMMIT: two agents sweeping a VM that migrates
+ * between their hosts take turns on it, and everything after (names, intervals, pools) reads what
+ * the other committed. The rows go in GUID order so two such sweeps lock shared VMs in the same order
+ * and cannot deadlock each other.
+ */
+const UPSERT_VMS: DialectSql = {
+  sqlite: `INSERT INTO vms (guid, tenant, first_seen, last_seen)
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
+     ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
+       tenant = excluded.tenant, deleted_at = NULL
+     RETURNING id, guid`,
+  postgres: `INSERT INTO vms (guid, tenant, first_seen, last_seen)
+     SELECT j.value ->> 0, j.value ->> 1, $1::bigint, $1::bigint FROM jsonb_array_elements($2::jsonb) AS j
+     ORDER BY j.value ->> 0
+     ON CONFLICT (guid) DO UPDATE SET last_seen = GREATEST(vms.last_seen, excluded.last_seen),
+       tenant = excluded.tenant, deleted_at = NULL
+     RETURNING id, guid`,
+};
+
 /** Upserts every VM in one statement, which returns each VM's id; resolves to GUID -> id. */
 async function upsertVms(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   atMs: number,
 ): Promise<Map<string, number>> {
-  const rows = await ctx.conn.all(
-    `INSERT INTO vms (guid, tenant, first_seen, last_seen)
-     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
-     ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
-       tenant = excluded.tenant, deleted_at = NULL
-     RETURNING id, guid`,
-    [atMs, JSON.stringify(vms.map((vm) => [vm.guid, boundText(vm.tenant)]))],
-  );
+  const rows = await ctx.conn.all(sqlOf(ctx.conn, UPSERT_VMS), [
+    atMs,
+    JSON.stringify(vms.map((vm) => [vm.guid, boundText(vm.tenant)])),
+  ]);
   const ids = new Map(rows.map((row) => [String(row.guid), Number(row.id)]));
   for (const [guid, id] of ids) ctx.vmIds.set(guid, id);
   return ids;
 }
 
 /** Open rows of `table` for the given VM ids, by VM id. Table and columns are constants. */
-async function openRows(ctx: TxContext, sql: string, vmIds: readonly number[]): Promise<Map<number, SqlRow>> {
-  const rows = await ctx.conn.all(sql, [JSON.stringify(vmIds)]);
+async function openRows(
+  ctx: TxContext,
+  sql: DialectSql,
+  vmIds: readonly number[],
+): Promise<Map<number, SqlRow>> {
+  const rows = await ctx.conn.all(sqlOf(ctx.conn, sql), [JSON.stringify(vmIds)]);
   return new Map(rows.map((row) => [Number(row.vm_id), row]));
 }
 
 /** VMs whose open name differs from the sweep's (or who have none), found by SQLite: steady state returns no row. */
-const CHANGED_NAMES = `SELECT j.value ->> '$[0]' AS vm, n.id, n.vm_id, n.name, n.valid_from FROM json_each(?) AS j
+const CHANGED_NAMES: DialectSql = {
+  sqlite: `SELECT j.value ->> '$[0]' AS vm, n.id, n.vm_id, n.name, n.valid_from FROM json_each(?) AS j
   LEFT JOIN vm_names n ON n.vm_id = j.value ->> '$[0]' AND n.valid_to IS NULL
-  WHERE n.name IS NOT j.value ->> '$[1]' ORDER BY j.key`;
+  WHERE n.name IS NOT j.value ->> '$[1]' ORDER BY j.key`,
+  postgres: `SELECT (j.value ->> 0)::bigint AS vm, n.id, n.vm_id, n.name, n.valid_from
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
+  LEFT JOIN vm_names n ON n.vm_id = (j.value ->> 0)::bigint AND n.valid_to IS NULL
+  WHERE n.name IS DISTINCT FROM j.value ->> 1 ORDER BY j.key`,
+};
 
 async function recordNames(
   ctx: TxContext,
@@ -135,7 +161,7 @@ async function recordNames(
   // Names are as stored (storedName): well-formed, so JSON carries them unchanged and compares as written.
   const named = vms.map((vm) => [ids.get(vm.guid) ?? -1, vm.name] as const);
   const nameOf = new Map(named);
-  const rows = await ctx.conn.all(CHANGED_NAMES, [JSON.stringify(named)]);
+  const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_NAMES), [JSON.stringify(named)]);
   const changes: NameChange[] = rows.map((row) => {
     const vmId = Number(row.vm);
     return { vmId, open: row.id === null ? undefined : row, name: nameOf.get(vmId) as string };
@@ -144,17 +170,23 @@ async function recordNames(
   return changes.length;
 }
 
+const OPEN_INTERVALS: DialectSql = {
+  sqlite: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
+  postgres: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))`,
+};
+const SEEN_AGAIN: DialectSql = {
+  sqlite: 'UPDATE observations SET last_seen = ? WHERE id IN (SELECT value FROM json_each(?))',
+  postgres:
+    'UPDATE observations SET last_seen = $1 WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))',
+};
+
 async function recordObservations(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const open = await openRows(
-    ctx,
-    `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
-    [...ids.values()],
-  );
+  const open = await openRows(ctx, OPEN_INTERVALS, [...ids.values()]);
   const counts: Record<ObservationChange, number> = { opened: 0, unchanged: 0, changed: 0, resumed: 0 };
   const unchanged: number[] = [];
   const writes: ObservationWrite[] = [];
@@ -167,17 +199,20 @@ async function recordObservations(
     else writes.push({ vmId, open: current, values: vm.values, change });
   }
   await applyObservations(ctx, writes, atMs);
-  await ctx.conn.run('UPDATE observations SET last_seen = ? WHERE id IN (SELECT value FROM json_each(?))', [
-    atMs,
-    JSON.stringify(unchanged),
-  ]);
+  await ctx.conn.run(sqlOf(ctx.conn, SEEN_AGAIN), [atMs, JSON.stringify(unchanged)]);
   return counts;
 }
 
 /** Of the pools given as [vm id, pool, sha256], those whose stored hash differs (or that have none), by index. */
-const CHANGED_POOLS = `SELECT j.key AS i FROM json_each(?) AS j
+const CHANGED_POOLS: DialectSql = {
+  sqlite: `SELECT j.key AS i FROM json_each(?) AS j
   LEFT JOIN kvp_latest k ON k.vm_id = j.value ->> '$[0]' AND k.pool = j.value ->> '$[1]'
-  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`;
+  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`,
+  // ORDINALITY counts from 1, json_each's key from 0.
+  postgres: `SELECT j.key - 1 AS i FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
+  LEFT JOIN kvp_latest k ON k.vm_id = (j.value ->> 0)::bigint AND k.pool = j.value ->> 1
+  WHERE k.sha256 IS DISTINCT FROM j.value ->> 2 ORDER BY j.key`,
+};
 
 async function recordPools(
   ctx: TxContext,
@@ -191,7 +226,7 @@ async function recordPools(
     for (const [pool, digest] of vm.kvp) candidates.push({ vmId, pool, digest });
   }
   if (candidates.length === 0) return 0;
-  const rows = await ctx.conn.all(CHANGED_POOLS, [
+  const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_POOLS), [
     JSON.stringify(candidates.map((c) => [c.vmId, c.pool, c.digest.sha256])),
   ]);
   const writes = rows.map((row) => candidates[Number(row.i)] as KvpWrite);

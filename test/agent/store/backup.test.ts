@@ -1,3 +1,4 @@
+// SQLite only: VACUUM INTO backups and integrity_check of a database file; PostgreSQL's backups are the operator's (pg_dump), not the agent's.
 import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase, checkDatabase } from '../../../agent/store/backup.js';

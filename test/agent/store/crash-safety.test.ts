@@ -1,3 +1,4 @@
+// SQLite only: kill -9 of a child writing a file in WAL mode; PostgreSQL's crash safety is the server's, and a lost session is in pg/shared-database.test.ts.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

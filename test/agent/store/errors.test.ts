@@ -1,3 +1,4 @@
+// SQLite only: node-sqlite3's error codes mapped to store codes; PostgreSQL's SQLSTATEs are mapped in pg-errors.ts.
 import { describe, expect, it } from 'vitest';
 import { toStoreError } from '../../../agent/store/errors.js';
 import { StoreError } from '../../../agent/store/index.js';

@@ -1,3 +1,4 @@
+// SQLite only: its migration series and PRAGMA user_version; PostgreSQL's own series is tested in pg/open-pg-store.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../../agent/store/connection.js';
 import { applyMigrations, pragmaNumber } from '../../../agent/store/migrate.js';

@@ -1,3 +1,4 @@
+// SQLite only: file headers, application_id, WAL and quick_check of a database file; opening PostgreSQL is in pg/open-pg-store.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,9 +1,8 @@
 /** Store.authenticateToken: what the API's bearer check rests on. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, type TokenInput } from '../../../agent/store/index.js';
+import type { Store, TokenInput } from '../../../agent/store/index.js';
 import { generateToken } from '../../../agent/tokens/index.js';
-import { openRaw, queryOnce } from './raw-sqlite.js';
-import { type TempDir, tempDir } from './store-test-kit.js';
+import { type BackendPlace, rawQuery, STORE_BACKENDS } from './store-backends.js';
 
 const AT = new Date('2026-12-01T09:00:00Z');
 
@@ -15,20 +14,20 @@ function input(overrides: Partial<TokenInput> = {}): TokenInput {
   return { name: 'grafana', role: 'reader', expiresAt: null, actor: 'alice', at: AT, ...overrides };
 }
 
-describe('agent/store/store authenticateToken', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/store authenticateToken ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await openStore(dir.file('avma.db'));
+    place = await backend.place();
+    store = await place.open();
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   async function lastUsedColumn(): Promise<unknown[]> {
-    const rows = await queryOnce(dir.file('avma.db'), 'SELECT last_used_at FROM tokens ORDER BY id');
+    const rows = await rawQuery(place, 'SELECT last_used_at FROM tokens ORDER BY id');
     return rows.map((row) => row.last_used_at);
   }
 
@@ -97,7 +96,7 @@ describe('agent/store/store authenticateToken', () => {
 
   it('authenticates on a read-only store without writing', async () => {
     const { token } = await store.createToken(input());
-    const reader = await openStore(dir.file('avma.db'), { readOnly: true });
+    const reader = await place.open({ readOnly: true });
     try {
       expect((await reader.authenticateToken(token, plus(1000)))?.lastUsedAt).toBeNull();
     } finally {
@@ -108,12 +107,13 @@ describe('agent/store/store authenticateToken', () => {
 
   it('authenticates while another process holds the write lock, skipping the last use', async () => {
     const { token } = await store.createToken(input());
-    const busy = await openStore(dir.file('avma.db'), { busyTimeoutMs: 20 });
-    const raw = await openRaw(dir.file('avma.db'));
+    const busy = await place.open({ busyTimeoutMs: 20 });
+    const raw = await place.raw();
     try {
-      await raw.exec('BEGIN IMMEDIATE');
+      // SQLite: the database's write lock; PostgreSQL: the token's row, which the last-use UPDATE needs.
+      await raw.run({ sqlite: 'BEGIN IMMEDIATE', postgres: 'BEGIN; SELECT id FROM tokens FOR UPDATE' });
       expect((await busy.authenticateToken(token, plus(1000)))?.name).toBe('grafana');
-      await raw.exec('ROLLBACK');
+      await raw.run('ROLLBACK');
     } finally {
       await raw.close();
       await busy.close();

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { openStore, type Store, type StoreOptions } from '../../../agent/store/index.js';
 import type { HostFacts, ObservationFields } from '../../../agent/store/types.js';
 
-export interface TempDir {
+/** Where a test opens its stores: a directory of SQLite files, or PostgreSQL databases (store-backends.ts). */
+export interface StorePlace {
+  /** Opens (creating) the database `name` of this place, 'avma.db' by default. */
+  open(options?: StoreOptions, name?: string): Promise<Store>;
+}
+
+export interface TempDir extends StorePlace {
   readonly path: string;
   file(name: string): string;
   remove(): Promise<void>;
@@ -19,6 +25,7 @@ export async function tempDir(): Promise<TempDir> {
   return {
     path,
     file: (name) => join(path, name),
+    open: (options = {}, name = 'avma.db') => openStore(join(path, name), options),
     remove: () => rm(path, { recursive: true, force: true }),
   };
 }
@@ -61,15 +68,15 @@ export function vmGuid(n: number): string {
   return `6a3f5c2e-0b1d-4e8f-9a7b-${n.toString(16).padStart(12, '0')}`;
 }
 
-/** Opens a store in `dir` with a host HV01 (and any extra hosts) already recorded at `at`. */
+/** Opens a store in `place` with a host HV01 (and any extra hosts) already recorded at `at`. */
 export async function storeWithHosts(
-  dir: TempDir,
+  place: StorePlace,
   hosts: readonly string[] = ['HV01'],
   at = new Date('2026-11-01T00:00:00Z'),
   options: StoreOptions = {},
   file = 'avma.db',
 ): Promise<Store> {
-  const store = await openStore(dir.file(file), options);
+  const store = await place.open(options, file);
   await store.transaction(async (tx) => {
     for (const host of hosts) {
       await tx.upsertHost(host, at);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, StoreError, type Transaction } from '../../../agent/store/index.js';
-import { HOST_FACTS, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from './store-test-kit.js';
+import { type Store, StoreError, type Transaction } from '../../../agent/store/index.js';
+import { type BackendPlace, STORE_BACKENDS } from './store-backends.js';
+import { HOST_FACTS, observed, storeWithHosts, vmGuid } from './store-test-kit.js';
 
 const AT = new Date('2026-11-01T00:00:00Z');
 
@@ -16,16 +17,16 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return error instanceof StoreError ? error.code : `not a StoreError: ${String(error)}`;
 }
 
-describe('agent/store/store', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/store ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('rolls back every write of a transaction whose work throws, and rethrows', async () => {
@@ -78,7 +79,7 @@ describe('agent/store/store', () => {
   });
 
   it('rejects work after close with CLOSED, and closing twice is harmless', async () => {
-    const other = await openStore(dir.file('other.db'));
+    const other = await place.open({}, 'other.db');
     await other.close();
     await other.close();
     expect(await codeOf(other.listVmStatus())).toBe('CLOSED');
@@ -86,7 +87,7 @@ describe('agent/store/store', () => {
   });
 
   it('waits for queued transactions before closing', async () => {
-    const other = await openStore(dir.file('queued.db'));
+    const other = await place.open({}, 'queued.db');
     const pending = other.transaction(async (tx) => {
       await sleep(20);
       await tx.upsertHost('HV09', AT);
@@ -94,7 +95,7 @@ describe('agent/store/store', () => {
     });
     await other.close();
     await pending;
-    const reopened = await openStore(dir.file('queued.db'), { readOnly: true });
+    const reopened = await place.open({ readOnly: true }, 'queued.db');
     expect((await reopened.tableSizes()).rows.host_facts).toBe(1);
     await reopened.close();
   });

@@ -1,3 +1,4 @@
+// SQLite only: the one-writer lock file beside a database file; agents sharing PostgreSQL take a lease per host instead.
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';

@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditInput, Store } from '../../../../agent/store/index.js';
-import { storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const AT = new Date('2026-11-03T08:00:00Z');
 const VM = vmGuid(11);
 
-describe('agent/store/repos/audit-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/audit-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
     await store.transaction(async (tx) => {
       await tx.upsertVm({ id: VM, tenant: 'fabrikam' }, AT);
       await tx.recordVmName(VM, AT, 'sql01');
@@ -18,7 +19,7 @@ describe('agent/store/repos/audit-repo', () => {
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('records who pushed which key to which VM, and lists it beside the Windows events', async () => {

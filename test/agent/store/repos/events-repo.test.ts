@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventInput, HostEventInput, Store } from '../../../../agent/store/index.js';
-import { storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const AT = new Date('2026-11-05T10:00:00Z');
 const VM = vmGuid(5);
@@ -17,12 +18,12 @@ function hostEvent(recordId: number, minute = recordId): HostEventInput {
   };
 }
 
-describe('agent/store/repos/events-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/events-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
     await store.transaction(async (tx) => {
       await tx.upsertVm({ id: VM, tenant: 'contoso' }, AT);
       await tx.recordVmName(VM, AT, 'web01');
@@ -30,7 +31,7 @@ describe('agent/store/repos/events-repo', () => {
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('stores a duplicate event once and reports it as not inserted, without an error', async () => {

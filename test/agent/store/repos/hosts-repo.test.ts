@@ -1,21 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../../agent/store/index.js';
+import type { Store } from '../../../../agent/store/index.js';
 import type { HostFacts } from '../../../../agent/store/types.js';
-import { HOST_FACTS, hoursAfter, type TempDir, tempDir } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { HOST_FACTS, hoursAfter } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 
-describe('agent/store/repos/hosts-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/hosts-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await openStore(dir.file('avma.db'));
+    place = await backend.place();
+    store = await place.open();
     await store.transaction((tx) => tx.upsertHost('HV01', START));
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   const record = (at: Date, facts: HostFacts) =>

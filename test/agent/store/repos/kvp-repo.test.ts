@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KvpItemRecord, Store } from '../../../../agent/store/index.js';
-import { hoursAfter, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 const VM = vmGuid(3);
@@ -11,17 +12,17 @@ const INTRINSIC: KvpItemRecord[] = [
   { name: 'ProductType', data: '3' },
 ];
 
-describe('agent/store/repos/kvp-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/kvp-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
     await store.transaction((tx) => tx.upsertVm({ id: VM, tenant: null }, START));
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   const record = (items: KvpItemRecord[], at = START) =>

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MonthCloseInput, openStore, type Store, StoreError } from '../../../../agent/store/index.js';
-import { openRaw } from '../raw-sqlite.js';
-import { type TempDir, tempDir } from '../store-test-kit.js';
+import { type MonthCloseInput, type Store, StoreError } from '../../../../agent/store/index.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
 
 const CLOSED_AT = new Date('2026-12-02T06:00:00Z');
 const REPORT = '{"month":"2026-11","hosts":[],"vms":[],"tenants":[]}';
@@ -25,16 +24,16 @@ function close(overrides: Partial<MonthCloseInput> = {}): MonthCloseInput {
   };
 }
 
-describe('agent/store/repos/month-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/month-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await openStore(dir.file('avma.db'));
+    place = await backend.place();
+    store = await place.open();
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('stores a month close with its chain fields and reads it back unchanged', async () => {
@@ -88,7 +87,7 @@ describe('agent/store/repos/month-repo', () => {
 
   it('refuses UPDATE and DELETE of a closed month even from outside the agent', async () => {
     await store.transaction((tx) => tx.insertMonthClose(close()));
-    const raw = await openRaw(dir.file('avma.db'));
+    const raw = await place.raw();
     await expect(raw.run("UPDATE month_closes SET report = '{}'")).rejects.toThrow(
       'a closed month is immutable',
     );

@@ -1,25 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservationFields, Store } from '../../../../agent/store/index.js';
 import { StoreError } from '../../../../agent/store/index.js';
-import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, observed, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 const MONTH_END = new Date('2026-12-01T00:00:00Z');
 const VM = vmGuid(1);
 
-describe('agent/store/repos/observations-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/observations-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir, ['HV01', 'HV02'], START, { staleAfterMs: 10 * 60_000 });
+    place = await backend.place();
+    store = await storeWithHosts(place, ['HV01', 'HV02'], START, { staleAfterMs: 10 * 60_000 });
     await store.transaction(async (tx) => {
       await tx.upsertVm({ id: VM, tenant: 'contoso' }, START);
     });
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   function record(at: Date, fields: ObservationFields) {
@@ -133,7 +134,7 @@ describe('agent/store/repos/observations-repo', () => {
   });
 
   it('records every memory change with memoryChangeRatio 0, and refuses a ratio above 0.5', async () => {
-    const exact = await storeWithHosts(dir, ['HV01'], START, { memoryChangeRatio: 0 }, 'exact.db');
+    const exact = await storeWithHosts(place, ['HV01'], START, { memoryChangeRatio: 0 }, 'exact.db');
     try {
       await exact.transaction((tx) => tx.upsertVm({ id: VM, tenant: null }, START));
       const at = (hours: number, mib: number) =>
@@ -149,9 +150,9 @@ describe('agent/store/repos/observations-repo', () => {
     } finally {
       await exact.close();
     }
-    await expect(storeWithHosts(dir, ['HV01'], START, { memoryChangeRatio: 0.6 }, 'bad.db')).rejects.toThrow(
-      'memoryChangeRatio is 0.6, expected a number 0..0.5',
-    );
+    await expect(
+      storeWithHosts(place, ['HV01'], START, { memoryChangeRatio: 0.6 }, 'bad.db'),
+    ).rejects.toThrow('memoryChangeRatio is 0.6, expected a number 0..0.5');
   });
 
   it('refuses a vCPU count or memory size no Hyper-V VM can have, naming the field', async () => {

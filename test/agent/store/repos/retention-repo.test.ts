@@ -4,11 +4,10 @@
  * says it was pruned instead of reporting false drift.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventInput, openStore, type Store, StoreError } from '../../../../agent/store/index.js';
+import { type EventInput, type Store, StoreError } from '../../../../agent/store/index.js';
 import { buildUsageMonth, closeMonth, monthDrift } from '../../../../agent/usage/index.js';
 import { simulate, steadyVm, vmGuid } from '../../usage/usage-test-kit.js';
-import { queryOnce } from '../raw-sqlite.js';
-import { type TempDir, tempDir } from '../store-test-kit.js';
+import { type BackendPlace, rawQuery, STORE_BACKENDS } from '../store-backends.js';
 
 const at = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const MONTHS = ['2026-08', '2026-09', '2026-10'] as const;
@@ -30,12 +29,12 @@ async function eventTimes(store: Store): Promise<string[]> {
   return events.filter((e) => e.source === 'host').map((e) => e.time.slice(0, 7));
 }
 
-describe('agent/store/repos/retention-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/retention-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await openStore(dir.file('avma.db'), { staleAfterMs: 7 * 3_600_000 });
+    place = await backend.place();
+    store = await place.open({ staleAfterMs: 7 * 3_600_000 });
     // web01 runs throughout (one open interval); app01 is switched off and on twice a month (closed
     // intervals in every month); old01 is deleted mid-September (its last interval closes then).
     const flapping = MONTHS.flatMap((month) => [
@@ -65,7 +64,7 @@ describe('agent/store/repos/retention-repo', () => {
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('never prunes data of a month that is not closed, whatever its age, nor anything after it', async () => {
@@ -100,8 +99,8 @@ describe('agent/store/repos/retention-repo', () => {
     expect(done).toMatchObject({ before: '2026-10-01T00:00:00.000Z', heldBackBy: null, events: 2 });
     expect(await eventTimes(store)).toEqual(['2026-10']);
     expect(await buildUsageMonth(store, '2026-10')).toEqual(october);
-    const old01 = await queryOnce(
-      dir.file('avma.db'),
+    const old01 = await rawQuery(
+      place,
       `SELECT count(*) AS n FROM observations o JOIN vms v ON v.id = o.vm_id WHERE v.guid = '${vmGuid(3)}'`,
     );
     expect(old01).toEqual([{ n: 1 }]);

@@ -8,7 +8,8 @@ import {
   type Store,
   type SweepVm,
 } from '../../../../agent/store/index.js';
-import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, observed, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 const END = new Date('2026-12-01T00:00:00Z');
@@ -35,17 +36,17 @@ async function snapshot(store: Store) {
   };
 }
 
-describe('agent/store/repos/sweep-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/sweep-repo ($name)', (backend) => {
+  let place: BackendPlace;
   beforeEach(async () => {
-    dir = await tempDir();
+    place = await backend.place();
   });
   afterEach(async () => {
-    await dir.remove();
+    await place.remove();
   });
 
   it('writes no new rows in steady state: ten identical sweeps of 200 VMs leave the row counts alone', async () => {
-    const store = await storeWithHosts(dir);
+    const store = await storeWithHosts(place);
     const vms = Array.from({ length: 200 }, (_, n) => entry(n));
     await store.transaction((tx) => tx.recordSweep('HV01', START, vms));
     const before = (await store.tableSizes()).rows;
@@ -67,7 +68,7 @@ describe('agent/store/repos/sweep-repo', () => {
   });
 
   it('validates every entry before the first write', async () => {
-    const store = await storeWithHosts(dir);
+    const store = await storeWithHosts(place);
     const vms = Array.from({ length: 50 }, (_, n) => entry(n));
     vms[40] = entry(40, { ...STEADY, licenseStatus: 'activated-by-magic' as Guest['licenseStatus'] });
     await expect(store.transaction((tx) => tx.recordSweep('HV01', START, vms))).rejects.toThrow(
@@ -78,9 +79,8 @@ describe('agent/store/repos/sweep-repo', () => {
   });
 
   it('records entries checked by checkSweepVm exactly as the same entries unchecked', async () => {
-    const plain = await storeWithHosts(dir);
-    const other = await tempDir();
-    const checked = await storeWithHosts(other);
+    const plain = await storeWithHosts(place);
+    const checked = await storeWithHosts(place, ['HV01'], START, {}, 'checked.db');
     const vms = Array.from({ length: 20 }, (_, n) =>
       entry(n, n % 4 === 0 ? { ...STEADY, state: 'Off' } : STEADY),
     );
@@ -94,11 +94,10 @@ describe('agent/store/repos/sweep-repo', () => {
     ]);
     await plain.close();
     await checked.close();
-    await other.remove();
   });
 
   it('trusts only entries checkSweepVm made: a look-alike is validated, and a checked one cannot be changed', async () => {
-    const store = await storeWithHosts(dir);
+    const store = await storeWithHosts(place);
     const checked = checkSweepVm(entry(1)) as CheckedSweepVm;
     expect(Object.isFrozen(checked) && Object.isFrozen(checked.columns) && Object.isFrozen(checked.kvp)).toBe(
       true,
@@ -129,7 +128,7 @@ describe('agent/store/repos/sweep-repo', () => {
   });
 
   it('refuses the same VM twice in one sweep', async () => {
-    const store = await storeWithHosts(dir);
+    const store = await storeWithHosts(place);
     await expect(
       store.transaction((tx) => tx.recordSweep('HV01', START, [entry(1), entry(1)])),
     ).rejects.toThrow(`vms[1].vm.id is "${vmGuid(1)}", expected each VM once per sweep`);
@@ -144,8 +143,8 @@ describe('agent/store/repos/sweep-repo', () => {
       observation: STEADY,
       kvp: { guest: [{ name: `k-${text}`, data: `d-${text}` }] },
     }));
-    const batch = await storeWithHosts(dir);
-    const single = await storeWithHosts(dir, ['HV01'], START, {}, 'single.db');
+    const batch = await storeWithHosts(place);
+    const single = await storeWithHosts(place, ['HV01'], START, {}, 'single.db');
     await batch.transaction((tx) => tx.recordSweep('HV01', START, entries));
     await single.transaction(async (tx) => {
       for (const e of entries) {
@@ -167,7 +166,7 @@ describe('agent/store/repos/sweep-repo', () => {
   });
 
   it('writes a first sweep whose KVP items exceed one batch (over 8 MiB) completely', async () => {
-    const store = await storeWithHosts(dir);
+    const store = await storeWithHosts(place);
     const items = Array.from({ length: 4 }, (_, i) => ({ name: `item-${i}`, data: 'x'.repeat(8000) }));
     const vms = Array.from({ length: 300 }, (_, n) => ({ ...entry(n), kvp: { guest: items } }));
     const summary = await store.transaction((tx) => tx.recordSweep('HV01', START, vms));
@@ -194,8 +193,14 @@ describe('agent/store/repos/sweep-repo', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(sweep, { minLength: 1, maxLength: 6 }), async (sweeps) => {
-        const batch = await storeWithHosts(dir, ['HV01'], START, { staleAfterMs: 30 * 60_000 });
-        const single = await storeWithHosts(dir, ['HV01'], START, { staleAfterMs: 30 * 60_000 }, 'single.db');
+        const batch = await storeWithHosts(place, ['HV01'], START, { staleAfterMs: 30 * 60_000 });
+        const single = await storeWithHosts(
+          place,
+          ['HV01'],
+          START,
+          { staleAfterMs: 30 * 60_000 },
+          'single.db',
+        );
         let at = START.getTime();
         for (const s of sweeps) {
           at += s.minutesLater * 60_000;
@@ -216,8 +221,7 @@ describe('agent/store/repos/sweep-repo', () => {
         const [a, b] = [await snapshot(batch), await snapshot(single)];
         await batch.close();
         await single.close();
-        await dir.remove();
-        dir = await tempDir();
+        await place.reset();
         expect(a).toEqual(b);
       }),
       { numRuns: 25 },

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, StoreError, type TokenInput } from '../../../../agent/store/index.js';
+import { type Store, StoreError, type TokenInput } from '../../../../agent/store/index.js';
 import { hashToken } from '../../../../agent/tokens/index.js';
-import { openRaw, queryOnce } from '../raw-sqlite.js';
-import { type TempDir, tempDir } from '../store-test-kit.js';
+import { type BackendPlace, rawQuery, STORE_BACKENDS } from '../store-backends.js';
 
 const AT = new Date('2026-12-01T09:00:00Z');
 const LATER = new Date('2026-12-02T09:00:00Z');
@@ -20,16 +19,16 @@ async function failure(promise: Promise<unknown>): Promise<StoreError> {
   return error as StoreError;
 }
 
-describe('agent/store/repos/tokens-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/tokens-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await openStore(dir.file('avma.db'));
+    place = await backend.place();
+    store = await place.open();
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('creates a token, storing only its SHA-256, and lists its record without token or hash', async () => {
@@ -49,7 +48,7 @@ describe('agent/store/repos/tokens-repo', () => {
     const listed = JSON.stringify(await store.listTokens());
     expect(listed).not.toContain(created.token);
     expect(listed).not.toContain(hashToken(created.token));
-    const rows = await queryOnce(dir.file('avma.db'), 'SELECT sha256 FROM tokens');
+    const rows = await rawQuery(place, 'SELECT sha256 FROM tokens');
     expect(rows).toEqual([{ sha256: hashToken(created.token) }]);
   });
 
@@ -166,13 +165,17 @@ describe('agent/store/repos/tokens-repo', () => {
   });
 
   it('has a schema that refuses a role outside the three and a hash that is not SHA-256 hex', async () => {
-    const raw = await openRaw(dir.file('avma.db'));
+    const raw = await place.raw();
     try {
-      const insert = 'INSERT INTO tokens (name, role, sha256, created_at, created_by) VALUES (?, ?, ?, 0, ?)';
+      const insert = {
+        sqlite: 'INSERT INTO tokens (name, role, sha256, created_at, created_by) VALUES (?, ?, ?, 0, ?)',
+        postgres:
+          'INSERT INTO tokens (name, role, sha256, created_at, created_by) VALUES ($1, $2, $3, 0, $4)',
+      };
       await expect(raw.run(insert, ['x', 'root', 'a'.repeat(64), 'mallory'])).rejects.toThrow(
-        /CHECK constraint/,
+        /CHECK constraint/i,
       );
-      await expect(raw.run(insert, ['y', 'admin', 'short', 'mallory'])).rejects.toThrow(/CHECK constraint/);
+      await expect(raw.run(insert, ['y', 'admin', 'short', 'mallory'])).rejects.toThrow(/CHECK constraint/i);
     } finally {
       await raw.close();
     }
@@ -180,7 +183,7 @@ describe('agent/store/repos/tokens-repo', () => {
 
   it('refuses to create or revoke on a read-only store', async () => {
     await store.createToken(input());
-    const reader = await openStore(dir.file('avma.db'), { readOnly: true });
+    const reader = await place.open({ readOnly: true });
     try {
       expect((await failure(reader.createToken(input({ name: 'other' })))).code).toBe('READ_ONLY');
       expect(

@@ -1,17 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
-import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, observed, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 const VM = vmGuid(9);
 const OPERATOR = { at: START, actor: 'operator:alice', reason: 'tenant asked by ticket 4711' };
 
-describe('agent/store/repos/vms-repo', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/repos/vms-repo ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
     await store.transaction(async (tx) => {
       await tx.upsertVm({ id: VM.toUpperCase(), tenant: 'contoso' }, START);
       await tx.recordVmName(VM, START, 'web01');
@@ -19,7 +20,7 @@ describe('agent/store/repos/vms-repo', () => {
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('keeps the name history and lets events be found by a former name', async () => {
