@@ -173,6 +173,8 @@ export async function copySqliteToPostgres(
             : await checkSameRows(source, target, table, wanted);
         tables.push(Object.freeze({ table, rows }));
       }
+      // Fresh statistics: without them the planner guesses table sizes and picks plans over every VM.
+      if (holds === 0) await target.exec(`ANALYZE ${STORE_TABLES.join(', ')}`);
       await target.exec('COMMIT');
       const copied = holds === 0 && tables.some((t) => t.rows > 0);
       const outcome = copied ? 'copied' : 'unchanged';

@@ -41,7 +41,7 @@ SELECT ${VM_ROW_JSON.sqlite}, o.os, o.version AS guest_version, o.edition AS gue
     WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
       AND e.notification = 'avma-success'
     ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_success
-FROM vms v ${VM_ROW_JOINS}
+FROM vms v ${VM_ROW_JOINS.sqlite}
 WHERE v.deleted_at IS NULL
 ORDER BY n.name COLLATE NOCASE, v.guid`,
   // NOCASE order: lower() under "C"; a VM without a name sorts first, as NULL does in SQLite.
@@ -56,7 +56,7 @@ SELECT ${VM_ROW_JSON.postgres}, o.os, o.version AS guest_version, o.edition AS g
     WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
       AND e.notification = 'avma-success'
     ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_success
-FROM vms v ${VM_ROW_JOINS}
+FROM vms v ${VM_ROW_JOINS.postgres}
 WHERE v.deleted_at IS NULL
 ORDER BY lower(n.name COLLATE "C") NULLS FIRST, v.guid COLLATE "C"`,
 };

@@ -27,7 +27,13 @@ import type {
   VmNameSpan,
 } from '../read-types.js';
 import { itemsOrNull } from '../repos/kvp-repo.js';
-import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
+import {
+  type SqlConnection as Connection,
+  type Dialect,
+  type DialectSql,
+  type SqlRow,
+  sqlOf,
+} from '../sql-connection.js';
 import { nameFromStored } from '../stored-name.js';
 import { EVIDENCE_VALUES, GUEST_OS_VALUES, type KvpItemRecord, LICENSE_STATUS_VALUES } from '../types.js';
 import { checkGuid } from '../validate.js';
@@ -39,13 +45,10 @@ import { decodeListRow, parseRow, VM_ROW_JOINS, VM_ROW_JSON } from './vm-list-qu
 export const VM_DETAIL_EVENTS = 100;
 export const VM_DETAIL_AUDIT = 100;
 
-const vmSql = (rowJson: string, guid: string) => `
-SELECT ${rowJson}, v.id AS vm_key, v.first_seen, o.os, o.version, o.edition, o.evaluation
-FROM vms v ${VM_ROW_JOINS} WHERE v.guid = ${guid}`;
-const VM_SQL: DialectSql = {
-  sqlite: vmSql(VM_ROW_JSON.sqlite, '?'),
-  postgres: vmSql(VM_ROW_JSON.postgres, '$1'),
-};
+const vmSql = (dialect: Dialect, guid: string) => `
+SELECT ${VM_ROW_JSON[dialect]}, v.id AS vm_key, v.first_seen, o.os, o.version, o.edition, o.evaluation
+FROM vms v ${VM_ROW_JOINS[dialect]} WHERE v.guid = ${guid}`;
+const VM_SQL: DialectSql = { sqlite: vmSql('sqlite', '?'), postgres: vmSql('postgres', '$1') };
 
 const NAMES_SQL: DialectSql = {
   sqlite: 'SELECT name, valid_from, valid_to FROM vm_names WHERE vm_id = ? ORDER BY valid_from, id',

@@ -78,14 +78,28 @@ export const VM_ROW_JSON: DialectSql = {
   postgres: rowJson('json_build_object', FQDN.postgres),
 };
 
-/** Latest name and latest observation by (valid_from, id), as `avma status` reads them. */
-export const VM_ROW_JOINS = `
+/**
+ * Latest name and latest observation by (valid_from, id), as `avma status` reads them. PostgreSQL
+ * turns the correlated `id = (SELECT ...)` joins into hash joins over every VM and sorts them all
+ * before a page's LIMIT; as LATERAL subqueries they are index searches per VM read, so a page walks
+ * the vms.guid index and stops after its rows, as SQLite's nested loops do.
+ */
+export const VM_ROW_JOINS: DialectSql = {
+  sqlite: `
 LEFT JOIN vm_names n ON n.id =
   (SELECT id FROM vm_names WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN hosts h ON h.id = o.host_id
-LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`;
+LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`,
+  postgres: `
+LEFT JOIN LATERAL
+  (SELECT * FROM vm_names WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1) n ON true
+LEFT JOIN LATERAL
+  (SELECT * FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1) o ON true
+LEFT JOIN hosts h ON h.id = o.host_id
+LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`,
+};
 
 // ?1 cursor ('' before every GUID), ?2 include deleted, ?3 host, ?4 tenant, ?5 eligible (0/1),
 // ?6 licence status, ?7 reason, ?8 problem code, ?9 name text, ?10 GUID prefix, ?11 rows to read.
@@ -94,7 +108,7 @@ LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`;
 export const VM_PAGE_SQL: DialectSql = {
   sqlite: `
 SELECT ${VM_ROW_JSON.sqlite}
-FROM vms v ${VM_ROW_JOINS}
+FROM vms v ${VM_ROW_JOINS.sqlite}
 WHERE v.guid > ?1
   AND (?2 = 1 OR v.deleted_at IS NULL)
   AND (?3 IS NULL OR h.name = ?3 COLLATE NOCASE)
@@ -106,12 +120,13 @@ WHERE v.guid > ?1
   AND (?9 IS NULL OR instr(lower(n.name), lower(?9)) > 0 OR substr(v.guid, 1, length(?10)) = ?10)
 ORDER BY v.guid
 LIMIT ?11`,
-  // GUIDs compare and sort under "C" (SQLite's binary order) so the cursor walks the same order;
-  // SQLite's lower() folds ASCII only, as lower() does under "C".
+  // GUIDs are stored lower-case with their hyphens in fixed places, so every collation orders them as
+  // SQLite's binary order does, and the cursor walks the vms.guid unique index (COLLATE "C" would
+  // sort instead). SQLite's lower() folds ASCII only, as lower() does under "C".
   postgres: `
 SELECT ${VM_ROW_JSON.postgres}
-FROM vms v ${VM_ROW_JOINS}
-WHERE v.guid COLLATE "C" > $1::text
+FROM vms v ${VM_ROW_JOINS.postgres}
+WHERE v.guid > $1::text
   AND ($2::integer = 1 OR v.deleted_at IS NULL)
   AND ($3::text IS NULL OR lower(h.name) = lower($3))
   AND ($4::text IS NULL OR v.tenant = $4)
@@ -123,7 +138,7 @@ WHERE v.guid COLLATE "C" > $1::text
     SELECT 1 FROM jsonb_array_elements(o.problems::jsonb) AS p(value) WHERE p.value ->> 'code' = $8))
   AND ($9::text IS NULL OR strpos(lower(n.name COLLATE "C"), lower($9 COLLATE "C")) > 0
     OR substr(v.guid, 1, length($10::text)) = $10)
-ORDER BY v.guid COLLATE "C"
+ORDER BY v.guid
 LIMIT $11`,
 };
 
