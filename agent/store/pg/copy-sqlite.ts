@@ -8,7 +8,7 @@
  */
 import { Connection } from '../connection.js';
 import { StoreError } from '../errors.js';
-import { isPostgresUrl, openStore } from '../open-store.js';
+import { isPostgresUrl, openStore, readAsImmutable } from '../open-store.js';
 import { STORE_TABLES, type StoreTable } from '../queries/table-sizes.js';
 import {
   batchRows,
@@ -153,7 +153,9 @@ export async function copySqliteToPostgres(
 ): Promise<SqliteCopy> {
   await prepare(from, to);
   const wanted = options.batchRows ?? COPY_BATCH_ROWS;
-  const source = await Connection.open(from, { readOnly: true, create: false });
+  // As openStore reads it: a WAL database in a directory this user cannot write is read as immutable.
+  const immutable = await readAsImmutable(from);
+  const source = await Connection.open(from, { readOnly: true, create: false, immutable });
   const target = new PgConnection(to, { applicationName: 'avma db copy' });
   try {
     await source.exec('PRAGMA query_only = ON; BEGIN');
