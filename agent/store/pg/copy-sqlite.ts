@@ -140,6 +140,30 @@ async function prepare(from: string, to: string): Promise<void> {
   await (await openStore(to)).close();
 }
 
+/** In the target's open transaction: copies every table into an empty target, or checks it holds the same. */
+async function copyOrCheck(
+  source: Connection,
+  target: PgConnection,
+  wanted: number,
+): Promise<Pick<SqliteCopy, 'outcome' | 'tables'>> {
+  // No agent writes while the copy decides and inserts: it would turn a copy into a conflict.
+  await target.exec(`LOCK TABLE ${STORE_TABLES.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+  let holds = 0;
+  for (const table of STORE_TABLES) holds += await countRows(target, table);
+  const tables: CopiedTable[] = [];
+  for (const table of STORE_TABLES) {
+    const rows =
+      holds === 0
+        ? await copyTable(source, target, table, wanted)
+        : await checkSameRows(source, target, table, wanted);
+    tables.push(Object.freeze({ table, rows }));
+  }
+  // Fresh statistics: without them the planner guesses table sizes and picks plans over every VM.
+  if (holds === 0) await target.exec(`ANALYZE ${STORE_TABLES.join(', ')}`);
+  const copied = holds === 0 && tables.some((t) => t.rows > 0);
+  return { outcome: copied ? 'copied' : 'unchanged', tables: Object.freeze(tables) };
+}
+
 /**
  * Copies the SQLite database `from` into the PostgreSQL database `to` (created by the operator;
  * migrated here). Rejects with StoreError INVALID_ARGUMENT (wrong kinds of path), CONFLICT (the target
@@ -152,35 +176,20 @@ export async function copySqliteToPostgres(
   options: CopyOptions = {},
 ): Promise<SqliteCopy> {
   await prepare(from, to);
-  const wanted = options.batchRows ?? COPY_BATCH_ROWS;
   // As openStore reads it: a WAL database in a directory this user cannot write is read as immutable.
   const immutable = await readAsImmutable(from);
   const source = await Connection.open(from, { readOnly: true, create: false, immutable });
   const target = new PgConnection(to, { applicationName: 'avma db copy' });
   try {
+    // One read transaction: the copy is one consistent snapshot of the source.
     await source.exec('PRAGMA query_only = ON; BEGIN');
     await checkSourceTables(source);
     await target.connect();
     await target.exec('BEGIN');
     try {
-      // No agent writes while the copy decides and inserts: it would turn a copy into a conflict.
-      await target.exec(`LOCK TABLE ${STORE_TABLES.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
-      let holds = 0;
-      for (const table of STORE_TABLES) holds += await countRows(target, table);
-      const tables: CopiedTable[] = [];
-      for (const table of STORE_TABLES) {
-        const rows =
-          holds === 0
-            ? await copyTable(source, target, table, wanted)
-            : await checkSameRows(source, target, table, wanted);
-        tables.push(Object.freeze({ table, rows }));
-      }
-      // Fresh statistics: without them the planner guesses table sizes and picks plans over every VM.
-      if (holds === 0) await target.exec(`ANALYZE ${STORE_TABLES.join(', ')}`);
+      const result = await copyOrCheck(source, target, options.batchRows ?? COPY_BATCH_ROWS);
       await target.exec('COMMIT');
-      const copied = holds === 0 && tables.some((t) => t.rows > 0);
-      const outcome = copied ? 'copied' : 'unchanged';
-      return Object.freeze({ from, to: redactedUrl(to), outcome, tables: Object.freeze(tables) });
+      return Object.freeze({ from, to: redactedUrl(to), ...result });
     } catch (error) {
       await target.exec('ROLLBACK').catch(() => undefined);
       throw error;
