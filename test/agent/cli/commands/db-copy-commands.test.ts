@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenario } from '../../../../agent/lab/scenario-loader.js';
 import { openSession } from '../../../../agent/runtime/agent-session.js';
 import { runLabWithAgent } from '../../../../agent/runtime/lab-run.js';
-import { MIGRATIONS } from '../../../../agent/store/index.js';
+import { MIGRATIONS, openStore } from '../../../../agent/store/index.js';
 import { createTestDatabase, postgresMissing, type TestDatabase } from '../../../support/postgres.js';
 import { type TempDir, tempDir } from '../../store/store-test-kit.js';
 import { scenario, server } from '../../sweep/sweep-kit.js';
@@ -137,5 +137,40 @@ describe.skipIf(missing !== null)('avma db migrate / db copy', () => {
     expect((await avma(['db', 'backup', '--db', url, '--to', dir.file('b.sqlite')])).stderr).toContain(
       'pg_dump',
     );
+  });
+});
+
+describe('avma db migrate on an SQLite file', () => {
+  it('upgrades an older database after a backup beside it, printing from and to', async () => {
+    const dir = await tempDir();
+    try {
+      const db = dir.file('old.sqlite');
+      const older = MIGRATIONS.length - 1;
+      await (await openStore(db, { migrations: MIGRATIONS.slice(0, older) })).close();
+      // A database with rows: a new, empty one is upgraded without a backup.
+      const store = await openStore(db, { migrations: MIGRATIONS.slice(0, older) });
+      await store.createToken({
+        name: 'noc',
+        role: 'operator',
+        expiresAt: null,
+        actor: 'test',
+        at: new Date(),
+      });
+      await store.close();
+      const run = await avma(['db', 'migrate', '--db', db]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(`${db}: schema ${older} -> ${MIGRATIONS.length}\n`);
+      expect(run.stderr).toMatch(/^avma db migrate: copied the database to .*\.backup before upgrading\n$/);
+      expect((await avma(['db', 'migrate', '--db', db, '--json'])).json()).toEqual({
+        database: db,
+        backend: 'sqlite',
+        from: MIGRATIONS.length,
+        to: MIGRATIONS.length,
+      });
+      const missing = await avma(['db', 'migrate', '--db', dir.file('missing.sqlite')]);
+      expect(isOneLineError(missing), missing.stderr).toBe(true);
+    } finally {
+      await dir.remove();
+    }
   });
 });
