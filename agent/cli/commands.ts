@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command.js';
 import { dbBackupCommand, dbCheckCommand } from './commands/db-commands.js';
+import { dbCopyCommand, dbMigrateCommand } from './commands/db-copy-commands.js';
 import { dbPruneCommand } from './commands/db-prune-command.js';
 import { eligibilityCommand } from './commands/eligibility-command.js';
 import { keyAvmaCommand, keyCheckCommand } from './commands/key-commands.js';
@@ -47,6 +48,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   dbPruneCommand,
   dbBackupCommand,
   dbCheckCommand,
+  dbMigrateCommand,
+  dbCopyCommand,
   serviceInstallCommand,
   serviceUninstallCommand,
   serviceStatusCommand,

@@ -36,9 +36,14 @@ export function parseConfig(text: string, label: string): AgentConfig {
   return Object.freeze(parsed.data);
 }
 
-/** `path` resolved against the configuration file's directory (absolute paths are kept). */
+/** `db` may be a PostgreSQL URL (the store's isPostgresUrl), which is no path to resolve. */
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** `path` resolved against the configuration file's directory (absolute paths and URLs are kept). */
 function relativeTo(file: string, path: string | undefined): string | undefined {
-  return path === undefined || isAbsolute(path) ? path : resolve(dirname(file), path);
+  return path === undefined || isAbsolute(path) || POSTGRES_URL.test(path)
+    ? path
+    : resolve(dirname(file), path);
 }
 
 /**

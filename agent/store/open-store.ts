@@ -190,7 +190,7 @@ async function checkIdentity(conn: Connection, readOnly: boolean, latest: number
  * exist and SQLite reads them read-only instead. Only for reads: an immutable reader does not notice a
  * writer that starts later, so a long-lived reader should have a writable directory.
  */
-async function readAsImmutable(path: string): Promise<boolean> {
+export async function readAsImmutable(path: string): Promise<boolean> {
   const writable = await access(dirname(path), constants.W_OK).then(
     () => true,
     () => false,

@@ -5,10 +5,20 @@
  */
 import { resolve } from 'node:path';
 import { backupDatabase, checkDatabase, type DatabaseCheck } from '../../store/backup.js';
+import { isPostgresUrl } from '../../store/index.js';
 import { CliError } from '../cli-error.js';
-import { type CommandSpec, printJson } from '../command.js';
+import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, requiredString } from '../options.js';
 import { textTable } from './text-table.js';
+
+/** A file path for the SQLite-only commands; a PostgreSQL URL is pointed at PostgreSQL's own tools. */
+function sqliteFile(context: CommandContext, command: string, instead: string): string {
+  const database = requiredString(context, 'db', 'the path of the agent database');
+  if (isPostgresUrl(database)) {
+    throw new CliError('USAGE', `avma db ${command} works on SQLite files; for PostgreSQL use ${instead}`);
+  }
+  return database;
+}
 
 export const dbBackupCommand: CommandSpec = {
   path: ['db', 'backup'],
@@ -24,7 +34,7 @@ export const dbBackupCommand: CommandSpec = {
   },
   positionals: [],
   async run(context) {
-    const database = requiredString(context, 'db', 'the path of the agent database');
+    const database = sqliteFile(context, 'backup', 'pg_dump (or your PostgreSQL backups)');
     const target = requiredString(context, 'to', 'the path of a new backup file');
     if (resolve(database) === resolve(target)) {
       throw new CliError('USAGE', `--to is the database itself (${target}); expected a new file`);
@@ -70,7 +80,9 @@ export const dbCheckCommand: CommandSpec = {
   },
   positionals: [],
   async run(context) {
-    const check = await checkDatabase(requiredString(context, 'db', 'the path of the agent database'));
+    const check = await checkDatabase(
+      sqliteFile(context, 'check', "PostgreSQL's own tools (pg_amcheck, pg_stat_user_tables)"),
+    );
     if (flag(context, 'json')) printJson(context.io, check);
     else context.io.stdout(checkTable(check));
     return check.ok ? 0 : 1;

@@ -3,9 +3,12 @@ import type { Store } from '../../store/index.js';
 import type { CommandContext } from '../command.js';
 import { requiredString } from '../options.js';
 
-/** The `--db` path, required (exit 2 with a one-line error when missing). */
+/**
+ * The `--db` database, required (exit 2 with a one-line error when missing): an SQLite file path, or a
+ * postgres:// URL, passed to openStore as given (never resolved as a path).
+ */
 export function dbPath(context: CommandContext): string {
-  return requiredString(context, 'db', 'the path of the agent database');
+  return requiredString(context, 'db', 'the agent database: an SQLite file or a postgres:// URL');
 }
 
 /** Runs `work` on `store` and closes the store after it, whether it succeeded or threw. */

@@ -18,7 +18,7 @@ export const AVMA_PG_APPLICATION = 'avma-agent';
 const MIGRATION_LOCK = 1096174913;
 
 /** The schema version recorded, 0 for a database without avma tables; refuses other applications'. */
-async function schemaVersion(conn: PgConnection): Promise<number> {
+export async function schemaVersion(conn: PgConnection): Promise<number> {
   const marker = await conn.get("SELECT to_regclass('public.avma_schema') IS NOT NULL AS ours");
   if (Number(marker?.ours) === 1) {
     const row = await conn.get('SELECT application, version FROM avma_schema');

@@ -2,7 +2,7 @@
 
 import { intColumn, isoTime, jsonColumn, oneOfColumn, optionalTextColumn, textColumn } from '../decode.js';
 import type { AuditFilter, AuditRow } from '../read-types.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import { AUDIT_ACTIONS } from '../types.js';
 import { checkGuid, checkInteger, checkOneOf, invalid } from '../validate.js';
 
@@ -15,14 +15,24 @@ FROM actions a
 LEFT JOIN vms v ON v.id = a.vm_id
 LEFT JOIN hosts h ON h.id = a.host_id`;
 
-const AUDIT_SQL = `
+const AUDIT_SQL: DialectSql = {
+  sqlite: `
 SELECT ${AUDIT_COLUMNS}
 WHERE (?1 IS NULL OR v.guid = ?1)
   AND (?2 IS NULL OR a.action IN (SELECT value FROM json_each(?2)))
   AND (?3 IS NULL OR a.at <= ?3)
   AND (?5 IS NULL OR a.at >= ?5)
 ORDER BY a.at, a.id
-LIMIT ?4`;
+LIMIT ?4`,
+  postgres: `
+SELECT ${AUDIT_COLUMNS}
+WHERE ($1::text IS NULL OR v.guid = $1)
+  AND ($2::text IS NULL OR a.action IN (SELECT jsonb_array_elements_text($2::jsonb)))
+  AND ($3::bigint IS NULL OR a.at <= $3)
+  AND ($5::bigint IS NULL OR a.at >= $5)
+ORDER BY a.at, a.id
+LIMIT $4`,
+};
 
 function detailsOrNull(value: unknown): Readonly<Record<string, unknown>> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -59,6 +69,6 @@ export async function listAudit(conn: Connection, filter: AuditFilter): Promise<
   const since = filter.since === undefined ? null : filter.since.getTime();
   if (since !== null && !Number.isFinite(since)) throw invalid('since', filter.since, 'a valid Date');
   const limit = checkInteger(filter.limit ?? MAX_AUDIT_LISTED, 'limit', 1, MAX_AUDIT_LISTED);
-  const rows = await conn.all(AUDIT_SQL, [vm, actions, until, limit, since]);
+  const rows = await conn.all(sqlOf(conn, AUDIT_SQL), [vm, actions, until, limit, since]);
   return rows.map(decodeAudit);
 }

@@ -14,7 +14,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../read-types.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import { nameFromStoredOrNull, storedName } from '../stored-name.js';
 import { EVENT_NOTIFICATIONS, EVENT_SOURCES, VM_MATCHES } from '../types.js';
 import { checkInteger, checkOneOf, checkText, checkTime } from '../validate.js';
@@ -37,7 +37,8 @@ FROM events e
 LEFT JOIN hosts h ON h.id = e.host_id
 LEFT JOIN vms v ON v.id = e.vm_id`;
 
-const EVENTS_SQL = `
+const EVENTS_SQL: DialectSql = {
+  sqlite: `
 SELECT ${EVENT_COLUMNS}
 WHERE (?1 IS NULL OR e.event_id = ?1)
   AND (?2 IS NULL OR e.vm_id IN (
@@ -48,13 +49,32 @@ WHERE (?1 IS NULL OR e.event_id = ?1)
   AND (?8 IS NULL OR e.source = ?8)
   AND (?9 IS NULL OR h.name = ?9 COLLATE NOCASE)
 ORDER BY e.time, e.id
-LIMIT ?7`;
+LIMIT ?7`,
+  // lower() on both sides stands for COLLATE NOCASE; the vm_names_name index is on lower(name).
+  postgres: `
+SELECT ${EVENT_COLUMNS}
+WHERE ($1::integer IS NULL OR e.event_id = $1)
+  AND ($2::text IS NULL OR e.vm_id IN (
+    SELECT vm_id FROM vm_names WHERE lower(name) = lower($2)
+    UNION SELECT id FROM vms WHERE guid = lower($2)))
+  AND e.time >= $3::bigint AND e.time < $4::bigint
+  AND (e.time, e.id) > ($5::bigint, $6::bigint)
+  AND ($8::text IS NULL OR e.source = $8)
+  AND ($9::text IS NULL OR lower(h.name) = lower($9))
+ORDER BY e.time, e.id
+LIMIT $7`,
+};
 
 /** Newest first (the dashboard's events page): the same filter, walking the events_time index down. */
-const EVENTS_NEWEST_SQL = EVENTS_SQL.replace(
-  '(e.time, e.id) > (?5, ?6)',
-  '(e.time, e.id) < (?5, ?6)',
-).replace('ORDER BY e.time, e.id', 'ORDER BY e.time DESC, e.id DESC');
+function newestFirst(sql: string, after: string): string {
+  return sql
+    .replace(`(e.time, e.id) > (${after})`, `(e.time, e.id) < (${after})`)
+    .replace('ORDER BY e.time, e.id', 'ORDER BY e.time DESC, e.id DESC');
+}
+const EVENTS_NEWEST_SQL: DialectSql = {
+  sqlite: newestFirst(EVENTS_SQL.sqlite, '?5, ?6'),
+  postgres: newestFirst(EVENTS_SQL.postgres, '$5::bigint, $6::bigint'),
+};
 
 /** Which end a page of events starts from. */
 export type EventOrder = 'oldest-first' | 'newest-first';
@@ -106,7 +126,7 @@ export async function listEventsPage(
     after === null ? (newest ? NO_UPPER_BOUND : 0) : checkInteger(after.id, 'after.id', 0, NO_UPPER_BOUND);
   const source = filter.source === undefined ? null : checkOneOf(filter.source, 'source', EVENT_SOURCES);
   const host = filter.host === undefined ? null : checkText(filter.host, 'host', 253);
-  const rows = await conn.all(newest ? EVENTS_NEWEST_SQL : EVENTS_SQL, [
+  const rows = await conn.all(sqlOf(conn, newest ? EVENTS_NEWEST_SQL : EVENTS_SQL), [
     eventId,
     vm,
     since,

@@ -18,31 +18,56 @@ import {
 } from '../decode.js';
 import type { HostBookmark, HostCurrentFacts, HostRow, HostVmCounts } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import { LICENSE_STATUS_VALUES, type ObservedLicenseStatus } from '../types.js';
 import { checkText } from '../validate.js';
 
-// ?1: one host's name (case-insensitive), or NULL for every host.
-const HOSTS_SQL = `
+// ?1: one host's name (case-insensitive), or NULL for every host. PostgreSQL: lower() on both sides
+// for COLLATE NOCASE, and NOCASE's order is lower() under the "C" collation (ASCII folding, byte order).
+const HOSTS_SQL: DialectSql = {
+  sqlite: `
 SELECT h.id, h.name, h.first_seen, h.last_seen, f.id AS facts, f.valid_from, f.version, f.build,
   f.edition, f.activated, f.sockets, f.cores_per_socket, f.cluster
 FROM hosts h LEFT JOIN host_facts f ON f.host_id = h.id AND f.valid_to IS NULL
 WHERE ?1 IS NULL OR h.name = ?1 COLLATE NOCASE
-ORDER BY h.name COLLATE NOCASE, h.id`;
+ORDER BY h.name COLLATE NOCASE, h.id`,
+  postgres: `
+SELECT h.id, h.name, h.first_seen, h.last_seen, f.id AS facts, f.valid_from, f.version, f.build,
+  f.edition, f.activated, f.sockets, f.cores_per_socket, f.cluster
+FROM hosts h LEFT JOIN host_facts f ON f.host_id = h.id AND f.valid_to IS NULL
+WHERE $1::text IS NULL OR lower(h.name) = lower($1)
+ORDER BY lower(h.name COLLATE "C"), h.id`,
+};
 
-const BOOKMARKS_SQL = `
+const BOOKMARKS_SQL: DialectSql = {
+  sqlite: `
 SELECT b.host_id, b.log, b.log_epoch, b.record_id, b.updated_at
 FROM bookmarks b JOIN hosts h ON h.id = b.host_id
 WHERE ?1 IS NULL OR h.name = ?1 COLLATE NOCASE
-ORDER BY b.log, b.id`;
+ORDER BY b.log, b.id`,
+  postgres: `
+SELECT b.host_id, b.log, b.log_epoch, b.record_id, b.updated_at
+FROM bookmarks b JOIN hosts h ON h.id = b.host_id
+WHERE $1::text IS NULL OR lower(h.name) = lower($1)
+ORDER BY b.log COLLATE "C", b.id`,
+};
 
-const COUNTS_SQL = `
+const COUNTS_SQL: DialectSql = {
+  sqlite: `
 SELECT o.host_id, o.license_status, o.eligible, count(*) AS vms
 FROM vms v JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 WHERE v.deleted_at IS NULL
   AND (?1 IS NULL OR o.host_id IN (SELECT id FROM hosts WHERE name = ?1 COLLATE NOCASE))
-GROUP BY o.host_id, o.license_status, o.eligible`;
+GROUP BY o.host_id, o.license_status, o.eligible`,
+  postgres: `
+SELECT o.host_id, o.license_status, o.eligible, count(*) AS vms
+FROM vms v JOIN observations o ON o.id =
+  (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
+WHERE v.deleted_at IS NULL
+  AND ($1::text IS NULL OR o.host_id IN (SELECT id FROM hosts WHERE lower(name) = lower($1)))
+GROUP BY o.host_id, o.license_status, o.eligible`,
+};
 
 function coresOrNull(value: unknown): number[] | null {
   return Array.isArray(value) && value.every((n) => Number.isInteger(n) && n > 0)
@@ -104,10 +129,10 @@ function frozenCounts(counts: MutableCounts): HostVmCounts {
 }
 
 async function readHosts(conn: Connection, name: string | null): Promise<HostRow[]> {
-  const hosts = await conn.all(HOSTS_SQL, [name]);
+  const hosts = await conn.all(sqlOf(conn, HOSTS_SQL), [name]);
   if (hosts.length === 0) return [];
-  const bookmarks = await conn.all(BOOKMARKS_SQL, [name]);
-  const counts = countsByHost(await conn.all(COUNTS_SQL, [name]));
+  const bookmarks = await conn.all(sqlOf(conn, BOOKMARKS_SQL), [name]);
+  const counts = countsByHost(await conn.all(sqlOf(conn, COUNTS_SQL), [name]));
   return hosts.map((row) => {
     const id = intColumn(row, 'hosts', 'id');
     return Object.freeze({

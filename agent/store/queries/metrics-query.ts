@@ -16,7 +16,7 @@ import {
 } from '../decode.js';
 import { StoreError } from '../errors.js';
 import type { EventCount, HostCount, HostMetricFacts, MetricsSnapshot } from '../read-types.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import { EVENT_NOTIFICATIONS, LICENSE_STATUS_VALUES } from '../types.js';
 import { describeValue } from '../validate.js';
 
@@ -25,12 +25,22 @@ const AVMA_EVENT_IDS = [AVMA_GUEST_EVENT_ID, AVMA_HOST_EVENT_ID] as const;
 /** The same rule the observations repository writes problem codes with. */
 const PROBLEM_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-const HOSTS_SQL = `
+// PostgreSQL: text sorts under the "C" collation and NULLs first, as SQLite sorts them; json_each
+// becomes jsonb_array_elements over the TEXT column cast to jsonb.
+const HOSTS_SQL: DialectSql = {
+  sqlite: `
 SELECT h.name AS host, f.version, f.edition, f.cluster, f.activated
 FROM hosts h
 JOIN host_facts f ON f.id =
   (SELECT id FROM host_facts WHERE host_id = h.id ORDER BY valid_from DESC, id DESC LIMIT 1)
-ORDER BY h.name COLLATE NOCASE`;
+ORDER BY h.name COLLATE NOCASE`,
+  postgres: `
+SELECT h.name AS host, f.version, f.edition, f.cluster, f.activated
+FROM hosts h
+JOIN host_facts f ON f.id =
+  (SELECT id FROM host_facts WHERE host_id = h.id ORDER BY valid_from DESC, id DESC LIMIT 1)
+ORDER BY lower(h.name COLLATE "C"), h.id`,
+};
 
 /** Every VM not marked deleted with its latest observation (the one `avma status` shows). */
 const LATEST = `
@@ -44,37 +54,69 @@ WITH latest AS (
   WHERE v.deleted_at IS NULL
 )`;
 
-const VMS_SQL = `${LATEST}
+const VMS_SQL: DialectSql = {
+  sqlite: `${LATEST}
 SELECT host, license_status, eligible, count(*) AS n FROM latest
-GROUP BY host, license_status, eligible ORDER BY host, license_status, eligible`;
+GROUP BY host, license_status, eligible ORDER BY host, license_status, eligible`,
+  postgres: `${LATEST}
+SELECT host, license_status, eligible, count(*) AS n FROM latest
+GROUP BY host, license_status, eligible
+ORDER BY host COLLATE "C", license_status COLLATE "C", eligible`,
+};
 
-const REASONS_SQL = `${LATEST}
+const REASONS_SQL: DialectSql = {
+  sqlite: `${LATEST}
 SELECT l.host, r.value AS reason, l.avma_guest, count(*) AS n FROM latest l, json_each(l.reasons) r
-GROUP BY l.host, r.value, l.avma_guest ORDER BY l.host, r.value, l.avma_guest`;
+GROUP BY l.host, r.value, l.avma_guest ORDER BY l.host, r.value, l.avma_guest`,
+  postgres: `${LATEST}
+SELECT l.host, r.value AS reason, l.avma_guest, count(*) AS n
+FROM latest l CROSS JOIN LATERAL jsonb_array_elements_text(l.reasons::jsonb) AS r(value)
+GROUP BY l.host, r.value, l.avma_guest
+ORDER BY l.host COLLATE "C", r.value COLLATE "C", l.avma_guest`,
+};
 
-const PROBLEMS_SQL = `${LATEST}
+const PROBLEMS_SQL: DialectSql = {
+  sqlite: `${LATEST}
 SELECT l.host, json_extract(p.value, '$.code') AS problem, count(DISTINCT l.vm) AS n
 FROM latest l, json_each(l.problems) p
-GROUP BY l.host, problem ORDER BY l.host, problem`;
+GROUP BY l.host, problem ORDER BY l.host, problem`,
+  postgres: `${LATEST}
+SELECT l.host, p.value ->> 'code' AS problem, count(DISTINCT l.vm) AS n
+FROM latest l CROSS JOIN LATERAL jsonb_array_elements(l.problems::jsonb) AS p(value)
+GROUP BY l.host, p.value ->> 'code'
+ORDER BY l.host COLLATE "C", (p.value ->> 'code') COLLATE "C" NULLS FIRST`,
+};
+
+const EXPIRING_CONDITION = `
+WHERE l.license_status = 'licensed' AND l.channel = 'avma' AND l.evidence IN ('host', 'host+guest')
+  AND (SELECT max(e.time) FROM events e WHERE e.vm_id = l.vm AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
+    AND e.notification = 'avma-success')`;
 
 /**
  * AVMA activations the host itself granted (the conclusion rests on a 12310) whose latest 12310 AVMA
  * success is older than ?1: unless renewed, they end within the activation's validity from then.
  */
-const EXPIRING_SQL = `${LATEST}
-SELECT l.host, count(*) AS n FROM latest l
-WHERE l.license_status = 'licensed' AND l.channel = 'avma' AND l.evidence IN ('host', 'host+guest')
-  AND (SELECT max(e.time) FROM events e WHERE e.vm_id = l.vm AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
-    AND e.notification = 'avma-success') < ?1
-GROUP BY l.host ORDER BY l.host`;
+const EXPIRING_SQL: DialectSql = {
+  sqlite: `${LATEST}
+SELECT l.host, count(*) AS n FROM latest l ${EXPIRING_CONDITION} < ?1
+GROUP BY l.host ORDER BY l.host`,
+  postgres: `${LATEST}
+SELECT l.host, count(*) AS n FROM latest l ${EXPIRING_CONDITION} < $1::bigint
+GROUP BY l.host ORDER BY l.host COLLATE "C"`,
+};
 
 /** Grouped before the join: the events table is the store's largest and only its groups need a name. */
-const EVENTS_SQL = `
+const EVENTS_GROUPS = `
 SELECT h.name AS host, g.event_id, g.notification, g.n FROM
   (SELECT host_id, event_id, notification, count(*) AS n FROM events
     WHERE event_id IN (${AVMA_EVENT_IDS.join(', ')}) GROUP BY host_id, event_id, notification) g
-LEFT JOIN hosts h ON h.id = g.host_id
-ORDER BY h.name, g.event_id, g.notification`;
+LEFT JOIN hosts h ON h.id = g.host_id`;
+const EVENTS_SQL: DialectSql = {
+  sqlite: `${EVENTS_GROUPS}
+ORDER BY h.name, g.event_id, g.notification`,
+  postgres: `${EVENTS_GROUPS}
+ORDER BY h.name COLLATE "C" NULLS FIRST, g.event_id, g.notification COLLATE "C" NULLS FIRST`,
+};
 
 function decodeHost(row: SqlRow): HostMetricFacts {
   return Object.freeze({
@@ -132,12 +174,12 @@ function decodeEvent(row: SqlRow): EventCount {
  * count as expiring (`expiringAvma`). Rejects with StoreError CORRUPT for rows outside the vocabularies.
  */
 export async function readMetricsSnapshot(conn: Connection, renewedBefore: Date): Promise<MetricsSnapshot> {
-  const hosts = await conn.all(HOSTS_SQL);
-  const vms = await conn.all(VMS_SQL);
-  const reasons = await conn.all(REASONS_SQL);
-  const problems = await conn.all(PROBLEMS_SQL);
-  const events = await conn.all(EVENTS_SQL);
-  const expiring = await conn.all(EXPIRING_SQL, [renewedBefore.getTime()]);
+  const hosts = await conn.all(sqlOf(conn, HOSTS_SQL));
+  const vms = await conn.all(sqlOf(conn, VMS_SQL));
+  const reasons = await conn.all(sqlOf(conn, REASONS_SQL));
+  const problems = await conn.all(sqlOf(conn, PROBLEMS_SQL));
+  const events = await conn.all(sqlOf(conn, EVENTS_SQL));
+  const expiring = await conn.all(sqlOf(conn, EXPIRING_SQL), [renewedBefore.getTime()]);
   return Object.freeze({
     hosts: Object.freeze(hosts.map(decodeHost)),
     vms: Object.freeze(

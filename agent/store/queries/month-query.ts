@@ -8,10 +8,15 @@ import {
   optionalTextColumn,
   textColumn,
 } from '../decode.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import type { MonthCloseFormat, MonthCloseRecord } from '../types.js';
 
 const T = 'month_closes';
+
+const CLOSE_SQL: DialectSql = {
+  sqlite: 'SELECT * FROM month_closes WHERE month = ?',
+  postgres: 'SELECT * FROM month_closes WHERE month = $1',
+};
 
 function formatOf(row: SqlRow): MonthCloseFormat {
   // Anything but 2 is read as the legacy rule, which verifies less and so can only fail, never pass more.
@@ -38,7 +43,7 @@ export function decodeClose(row: SqlRow): MonthCloseRecord {
 
 /** The close of `month`, or null when it was not closed. Rejects with StoreError on read failure. */
 export async function getMonthClose(conn: Connection, month: string): Promise<MonthCloseRecord | null> {
-  const row = await conn.get('SELECT * FROM month_closes WHERE month = ?', [month]);
+  const row = await conn.get(sqlOf(conn, CLOSE_SQL), [month]);
   return row === undefined ? null : decodeClose(row);
 }
 

@@ -14,12 +14,12 @@ import {
 } from '../decode.js';
 import type { VmStatus, VmStatusFilter } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import { nameFromStoredOrNull } from '../stored-name.js';
 import { EVIDENCE_VALUES, LICENSE_STATUS_VALUES, type Problem } from '../types.js';
 import { checkGuid, checkText } from '../validate.js';
 
-const STATUS_SQL = `
+const STATUS_COLUMNS = `
 SELECT v.guid, v.tenant, v.deleted_at, v.opted_out, v.avma_blocked, v.last_seen AS vm_last_seen,
   (SELECT n.name FROM vm_names n WHERE n.vm_id = v.id ORDER BY n.valid_from DESC, n.id DESC LIMIT 1) AS name,
   h.name AS host, o.id AS observation, o.state, o.eligible, o.reasons, o.license_status, o.channel,
@@ -27,11 +27,23 @@ SELECT v.guid, v.tenant, v.deleted_at, v.opted_out, v.avma_blocked, v.last_seen 
 FROM vms v
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
-LEFT JOIN hosts h ON h.id = o.host_id
+LEFT JOIN hosts h ON h.id = o.host_id`;
+
+// PostgreSQL cannot sort by an expression over an output column, so the status rows are a subquery
+// sorted by lower(name) under "C" (NOCASE: ASCII folding, byte order), a VM without a name first.
+const STATUS_SQL: DialectSql = {
+  sqlite: `${STATUS_COLUMNS}
 WHERE (?1 = 1 OR v.deleted_at IS NULL)
   AND (?2 IS NULL OR h.name = ?2 COLLATE NOCASE)
   AND (?3 IS NULL OR v.guid = ?3)
-ORDER BY name COLLATE NOCASE, v.guid`;
+ORDER BY name COLLATE NOCASE, v.guid`,
+  postgres: `
+SELECT * FROM (${STATUS_COLUMNS}
+WHERE ($1::integer = 1 OR v.deleted_at IS NULL)
+  AND ($2::text IS NULL OR lower(h.name) = lower($2))
+  AND ($3::text IS NULL OR v.guid = $3)) AS s
+ORDER BY lower(s.name COLLATE "C") NULLS FIRST, s.guid COLLATE "C"`,
+};
 
 /** A parsed `reasons` column when it is an array of reason codes, else null (caller reports CORRUPT). */
 export function reasonsOrNull(value: unknown): ReasonCode[] | null {
@@ -86,6 +98,6 @@ export function decodeStatus(row: SqlRow): VmStatus {
 export async function listVmStatus(conn: Connection, filter: VmStatusFilter): Promise<VmStatus[]> {
   const host = filter.host === undefined ? null : checkText(filter.host, 'host', MAX_HOST_NAME);
   const vm = filter.vm === undefined ? null : checkGuid(filter.vm, 'vm');
-  const rows = await conn.all(STATUS_SQL, [filter.includeDeleted === true ? 1 : 0, host, vm]);
+  const rows = await conn.all(sqlOf(conn, STATUS_SQL), [filter.includeDeleted === true ? 1 : 0, host, vm]);
   return rows.map(decodeStatus);
 }

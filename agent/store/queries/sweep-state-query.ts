@@ -16,7 +16,7 @@ import {
   textColumn,
 } from '../decode.js';
 import type { HostAvmaSighting, SweepState, VmMemory } from '../read-types.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import { EVENT_NOTIFICATIONS, EVIDENCE_VALUES, LICENSE_STATUS_VALUES } from '../types.js';
 import { problemsOrNull } from './status-query.js';
 
@@ -27,12 +27,12 @@ const INTENT_ACTIONS = "('push-key', 'send-intent', 'send-wipe')";
  * Read every round for every VM, so each look-up must stay one index step however long the history:
  * the latest host success comes from migration 6's partial index, whose condition repeats these literals.
  */
-export const SWEEP_STATE_VMS_SQL = `
+const sweepStateVms = (intentSeq: string) => `
 SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
   h.name AS host, o.id AS observation, o.state, o.data_exchange, o.license_status, o.channel,
   o.evidence, o.claimed_license_status, o.claimed_channel,
   o.problems, o.valid_from, o.last_seen,
-  (SELECT max(json_extract(a.details, '$.seq')) FROM actions a
+  (SELECT ${intentSeq} FROM actions a
     WHERE a.vm_id = v.id AND a.action IN ${INTENT_ACTIONS}) AS intent_seq,
   (SELECT e.id FROM events e WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
     ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_event,
@@ -44,9 +44,23 @@ LEFT JOIN observations o ON o.id =
 LEFT JOIN hosts h ON h.id = o.host_id
 ORDER BY v.id`;
 
-const SIGHTINGS_SQL = `
+// PostgreSQL takes the maximum over numeric seqs only (a cast of anything else would fail the read);
+// SQLite's max over a text seq yields text, which decodeVm reads as 0, as it does an absent one.
+export const SWEEP_STATE_VMS_SQL: DialectSql = {
+  sqlite: sweepStateVms("max(json_extract(a.details, '$.seq'))"),
+  postgres: sweepStateVms(
+    "max(CASE WHEN jsonb_typeof(a.details::jsonb -> 'seq') = 'number' THEN (a.details::jsonb ->> 'seq')::numeric END)",
+  ),
+};
+
+const SIGHTINGS_SQL: DialectSql = {
+  sqlite: `
 SELECT e.id, e.time, e.notification, h.name AS host FROM events e LEFT JOIN hosts h ON h.id = e.host_id
-WHERE e.id IN (SELECT value FROM json_each(?))`;
+WHERE e.id IN (SELECT value FROM json_each(?))`,
+  postgres: `
+SELECT e.id, e.time, e.notification, h.name AS host FROM events e LEFT JOIN hosts h ON h.id = e.host_id
+WHERE e.id IN (SELECT j.value::bigint FROM jsonb_array_elements_text($1::jsonb) AS j(value))`,
+};
 
 function decodeSighting(row: SqlRow | undefined): HostAvmaSighting | null {
   if (row === undefined) return null;
@@ -65,7 +79,7 @@ async function readSightings(conn: Connection, vmRows: readonly SqlRow[]): Promi
     if (typeof row.host_success === 'number') ids.add(row.host_success);
   }
   if (ids.size === 0) return new Map();
-  const rows = await conn.all(SIGHTINGS_SQL, [JSON.stringify([...ids])]);
+  const rows = await conn.all(sqlOf(conn, SIGHTINGS_SQL), [JSON.stringify([...ids])]);
   return new Map(rows.map((row) => [Number(row.id), row]));
 }
 
@@ -110,7 +124,7 @@ function decodeVm(row: SqlRow, sightings: ReadonlyMap<number, SqlRow>): VmMemory
 export async function readSweepState(conn: Connection): Promise<SweepState> {
   const hostRows = await conn.all('SELECT id, name, last_seen FROM hosts ORDER BY id');
   const bookmarkRows = await conn.all('SELECT host_id, log, log_epoch, record_id FROM bookmarks ORDER BY id');
-  const vmRows = await conn.all(SWEEP_STATE_VMS_SQL);
+  const vmRows = await conn.all(sqlOf(conn, SWEEP_STATE_VMS_SQL));
   const sightings = await readSightings(conn, vmRows);
   return Object.freeze({
     hosts: Object.freeze(

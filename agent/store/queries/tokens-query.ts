@@ -2,10 +2,15 @@
 
 import { TOKEN_ROLES } from '../../tokens/index.js';
 import { intColumn, isoTime, oneOfColumn, optionalIntColumn, textColumn } from '../decode.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import { type SqlConnection as Connection, type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import type { TokenRecord } from '../types.js';
 
 const RECORD_COLUMNS = 'name, role, created_at, created_by, expires_at, revoked_at, last_used_at';
+
+const BY_DIGEST_SQL: DialectSql = {
+  sqlite: `SELECT sha256, ${RECORD_COLUMNS} FROM tokens WHERE sha256 = ?`,
+  postgres: `SELECT sha256, ${RECORD_COLUMNS} FROM tokens WHERE sha256 = $1`,
+};
 
 function optionalIso(row: SqlRow, column: string): string | null {
   const ms = optionalIntColumn(row, 'tokens', column);
@@ -39,7 +44,7 @@ export interface StoredToken {
 
 /** The token whose stored SHA-256 is `sha256` (an indexed lookup: `sha256` is UNIQUE), or null. */
 export async function findTokenByDigest(conn: Connection, sha256: string): Promise<StoredToken | null> {
-  const row = await conn.get(`SELECT sha256, ${RECORD_COLUMNS} FROM tokens WHERE sha256 = ?`, [sha256]);
+  const row = await conn.get(sqlOf(conn, BY_DIGEST_SQL), [sha256]);
   if (row === undefined) return null;
   return { record: decodeToken(row), sha256: textColumn(row, 'tokens', 'sha256') };
 }

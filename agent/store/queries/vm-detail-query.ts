@@ -27,7 +27,13 @@ import type {
   VmNameSpan,
 } from '../read-types.js';
 import { itemsOrNull } from '../repos/kvp-repo.js';
-import type { SqlConnection as Connection, SqlRow } from '../sql-connection.js';
+import {
+  type SqlConnection as Connection,
+  type Dialect,
+  type DialectSql,
+  type SqlRow,
+  sqlOf,
+} from '../sql-connection.js';
 import { nameFromStored } from '../stored-name.js';
 import { EVIDENCE_VALUES, GUEST_OS_VALUES, type KvpItemRecord, LICENSE_STATUS_VALUES } from '../types.js';
 import { checkGuid } from '../validate.js';
@@ -39,24 +45,43 @@ import { decodeListRow, parseRow, VM_ROW_JOINS, VM_ROW_JSON } from './vm-list-qu
 export const VM_DETAIL_EVENTS = 100;
 export const VM_DETAIL_AUDIT = 100;
 
-const VM_SQL = `
-SELECT ${VM_ROW_JSON}, v.id AS vm_key, v.first_seen, o.os, o.version, o.edition, o.evaluation
-FROM vms v ${VM_ROW_JOINS} WHERE v.guid = ?`;
+const vmSql = (dialect: Dialect, guid: string) => `
+SELECT ${VM_ROW_JSON[dialect]}, v.id AS vm_key, v.first_seen, o.os, o.version, o.edition, o.evaluation
+FROM vms v ${VM_ROW_JOINS[dialect]} WHERE v.guid = ${guid}`;
+const VM_SQL: DialectSql = { sqlite: vmSql('sqlite', '?'), postgres: vmSql('postgres', '$1') };
 
-const NAMES_SQL = 'SELECT name, valid_from, valid_to FROM vm_names WHERE vm_id = ? ORDER BY valid_from, id';
+const NAMES_SQL: DialectSql = {
+  sqlite: 'SELECT name, valid_from, valid_to FROM vm_names WHERE vm_id = ? ORDER BY valid_from, id',
+  postgres: 'SELECT name, valid_from, valid_to FROM vm_names WHERE vm_id = $1 ORDER BY valid_from, id',
+};
 
-const OBSERVATIONS_SQL = `
+const OBSERVATIONS_SQL: DialectSql = {
+  sqlite: `
 SELECT h.name AS host, o.valid_from, o.valid_to, o.license_status, o.channel, o.evidence
 FROM observations o JOIN hosts h ON h.id = o.host_id
-WHERE o.vm_id = ? ORDER BY o.valid_from, o.id`;
+WHERE o.vm_id = ? ORDER BY o.valid_from, o.id`,
+  postgres: `
+SELECT h.name AS host, o.valid_from, o.valid_to, o.license_status, o.channel, o.evidence
+FROM observations o JOIN hosts h ON h.id = o.host_id
+WHERE o.vm_id = $1 ORDER BY o.valid_from, o.id`,
+};
 
-const KVP_SQL = 'SELECT pool, items FROM kvp_latest WHERE vm_id = ?';
+const KVP_SQL: DialectSql = {
+  sqlite: 'SELECT pool, items FROM kvp_latest WHERE vm_id = ?',
+  postgres: 'SELECT pool, items FROM kvp_latest WHERE vm_id = $1',
+};
 
 // events_vm finds the VM's events; a VM has few enough that sorting them is cheap.
-const EVENTS_SQL = `SELECT ${EVENT_COLUMNS} WHERE e.vm_id = ?1 ORDER BY e.time DESC, e.id DESC LIMIT ?2`;
+const EVENTS_SQL: DialectSql = {
+  sqlite: `SELECT ${EVENT_COLUMNS} WHERE e.vm_id = ?1 ORDER BY e.time DESC, e.id DESC LIMIT ?2`,
+  postgres: `SELECT ${EVENT_COLUMNS} WHERE e.vm_id = $1 ORDER BY e.time DESC, e.id DESC LIMIT $2`,
+};
 
 // actions_vm (vm_id, at) reads them newest first.
-const AUDIT_SQL = `SELECT ${AUDIT_COLUMNS} WHERE a.vm_id = ?1 ORDER BY a.at DESC, a.id DESC LIMIT ?2`;
+const AUDIT_SQL: DialectSql = {
+  sqlite: `SELECT ${AUDIT_COLUMNS} WHERE a.vm_id = ?1 ORDER BY a.at DESC, a.id DESC LIMIT ?2`,
+  postgres: `SELECT ${AUDIT_COLUMNS} WHERE a.vm_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2`,
+};
 
 function span(row: SqlRow, table: string): HistorySpan {
   const to = optionalIntColumn(row, table, 'valid_to');
@@ -149,14 +174,14 @@ function identity(vm: SqlRow, intrinsic: readonly KvpItemRecord[]): VmIdentity {
  * StoreError INVALID_ARGUMENT when `id` is not a GUID, CORRUPT for rows that do not decode.
  */
 export async function getVmDetail(conn: Connection, id: string): Promise<VmDetail | null> {
-  const vm = await conn.get(VM_SQL, [checkGuid(id, 'id')]);
+  const vm = await conn.get(sqlOf(conn, VM_SQL), [checkGuid(id, 'id')]);
   if (vm === undefined) return null;
   const key = intColumn(vm, 'vms', 'vm_key');
-  const names = await conn.all(NAMES_SQL, [key]);
-  const observations = await conn.all(OBSERVATIONS_SQL, [key]);
-  const kvp = kvpPools(await conn.all(KVP_SQL, [key]));
-  const events = await conn.all(EVENTS_SQL, [key, VM_DETAIL_EVENTS]);
-  const audit = await conn.all(AUDIT_SQL, [key, VM_DETAIL_AUDIT]);
+  const names = await conn.all(sqlOf(conn, NAMES_SQL), [key]);
+  const observations = await conn.all(sqlOf(conn, OBSERVATIONS_SQL), [key]);
+  const kvp = kvpPools(await conn.all(sqlOf(conn, KVP_SQL), [key]));
+  const events = await conn.all(sqlOf(conn, EVENTS_SQL), [key, VM_DETAIL_EVENTS]);
+  const audit = await conn.all(sqlOf(conn, AUDIT_SQL), [key, VM_DETAIL_AUDIT]);
   const row: VmListRow = decodeListRow(parseRow(vm));
   return Object.freeze({
     ...row,

@@ -12,7 +12,13 @@ import { jsonColumn, optionalTextColumn } from '../decode.js';
 import type { VmCursor, VmListFilter, VmListRow, VmPage } from '../read-types.js';
 import { MAX_HOST_NAME } from '../repos/context.js';
 import { MAX_TENANT, MAX_VM_NAME } from '../repos/vms-repo.js';
-import type { SqlConnection as Connection, SqlRow, SqlValue } from '../sql-connection.js';
+import {
+  type SqlConnection as Connection,
+  type DialectSql,
+  type SqlRow,
+  type SqlValue,
+  sqlOf,
+} from '../sql-connection.js';
 import { LICENSE_STATUS_VALUES } from '../types.js';
 import { checkBoolean, checkGuid, checkInteger, checkOneOf, checkText, invalid } from '../validate.js';
 import { decodeStatus } from './status-query.js';
@@ -43,37 +49,66 @@ const LIST_COLUMNS: readonly (readonly [string, string])[] = [
   ['kvp_wiped', 'o.kvp_wiped'],
   ['problems', 'o.problems'],
   ['last_seen', 'o.last_seen'],
-  [
-    'fqdn',
-    `(SELECT j.value ->> '$.data' FROM json_each(k.items) AS j
-      WHERE j.value ->> '$.name' = 'FullyQualifiedDomainName' LIMIT 1)`,
-  ],
 ];
+
+/** The FQDN from the VM's intrinsic KVP items (`k`), in each dialect's JSON functions. */
+const FQDN: DialectSql = {
+  sqlite: `(SELECT j.value ->> '$.data' FROM json_each(k.items) AS j
+      WHERE j.value ->> '$.name' = 'FullyQualifiedDomainName' LIMIT 1)`,
+  postgres: `(SELECT j.value ->> 'data' FROM jsonb_array_elements(k.items::jsonb) AS j(value)
+      WHERE j.value ->> 'name' = 'FullyQualifiedDomainName' LIMIT 1)`,
+};
+
+function rowJson(build: string, fqdn: string): string {
+  const pairs = [...LIST_COLUMNS, ['fqdn', fqdn] as const].map(
+    ([name, expression]) => `'${name}', ${expression}`,
+  );
+  return `${build}(${pairs.join(', ')}) AS row`;
+}
 
 /**
  * A list row as one JSON object (column `row`): node-sqlite3 builds a JS value per cell, which costs
  * more than SQLite writing the row as JSON and one JSON.parse, about 40 % of a 1,000-VM page. JSON
  * carries these columns exactly: text (stored text is well-formed UTF-16, see stored-name.ts), NULL
- * and integers below 2^53.
+ * and integers below 2^53. PostgreSQL builds the same object with json_build_object (its text is what
+ * PgConnection returns for json), so the decoding is shared.
  */
-export const VM_ROW_JSON = `json_object(${LIST_COLUMNS.map(([name, expression]) => `'${name}', ${expression}`).join(', ')}) AS row`;
+export const VM_ROW_JSON: DialectSql = {
+  sqlite: rowJson('json_object', FQDN.sqlite),
+  postgres: rowJson('json_build_object', FQDN.postgres),
+};
 
-/** Latest name and latest observation by (valid_from, id), as `avma status` reads them. */
-export const VM_ROW_JOINS = `
+/**
+ * Latest name and latest observation by (valid_from, id), as `avma status` reads them. PostgreSQL
+ * turns the correlated `id = (SELECT ...)` joins into hash joins over every VM and sorts them all
+ * before a page's LIMIT; as LATERAL subqueries they are index searches per VM read, so a page walks
+ * the vms.guid index and stops after its rows, as SQLite's nested loops do.
+ */
+export const VM_ROW_JOINS: DialectSql = {
+  sqlite: `
 LEFT JOIN vm_names n ON n.id =
   (SELECT id FROM vm_names WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN hosts h ON h.id = o.host_id
-LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`;
+LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`,
+  postgres: `
+LEFT JOIN LATERAL
+  (SELECT * FROM vm_names WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1) n ON true
+LEFT JOIN LATERAL
+  (SELECT * FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1) o ON true
+LEFT JOIN hosts h ON h.id = o.host_id
+LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`,
+};
 
 // ?1 cursor ('' before every GUID), ?2 include deleted, ?3 host, ?4 tenant, ?5 eligible (0/1),
 // ?6 licence status, ?7 reason, ?8 problem code, ?9 name text, ?10 GUID prefix, ?11 rows to read.
 // Names are matched as stored: a name escaped for lone surrogates (stored-name.ts) is matched in its
 // escaped form, which differs from the original only in backslashes and the escapes themselves.
-export const VM_PAGE_SQL = `
-SELECT ${VM_ROW_JSON}
-FROM vms v ${VM_ROW_JOINS}
+export const VM_PAGE_SQL: DialectSql = {
+  sqlite: `
+SELECT ${VM_ROW_JSON.sqlite}
+FROM vms v ${VM_ROW_JOINS.sqlite}
 WHERE v.guid > ?1
   AND (?2 = 1 OR v.deleted_at IS NULL)
   AND (?3 IS NULL OR h.name = ?3 COLLATE NOCASE)
@@ -84,7 +119,28 @@ WHERE v.guid > ?1
   AND (?8 IS NULL OR EXISTS (SELECT 1 FROM json_each(o.problems) WHERE value ->> '$.code' = ?8))
   AND (?9 IS NULL OR instr(lower(n.name), lower(?9)) > 0 OR substr(v.guid, 1, length(?10)) = ?10)
 ORDER BY v.guid
-LIMIT ?11`;
+LIMIT ?11`,
+  // GUIDs are stored lower-case with their hyphens in fixed places, so every collation orders them as
+  // SQLite's binary order does, and the cursor walks the vms.guid unique index (COLLATE "C" would
+  // sort instead). SQLite's lower() folds ASCII only, as lower() does under "C".
+  postgres: `
+SELECT ${VM_ROW_JSON.postgres}
+FROM vms v ${VM_ROW_JOINS.postgres}
+WHERE v.guid > $1::text
+  AND ($2::integer = 1 OR v.deleted_at IS NULL)
+  AND ($3::text IS NULL OR lower(h.name) = lower($3))
+  AND ($4::text IS NULL OR v.tenant = $4)
+  AND ($5::integer IS NULL OR coalesce(o.eligible, 0) = $5)
+  AND ($6::text IS NULL OR coalesce(o.license_status, 'unknown') = $6)
+  AND ($7::text IS NULL OR EXISTS (
+    SELECT 1 FROM jsonb_array_elements_text(o.reasons::jsonb) AS r(value) WHERE r.value = $7))
+  AND ($8::text IS NULL OR EXISTS (
+    SELECT 1 FROM jsonb_array_elements(o.problems::jsonb) AS p(value) WHERE p.value ->> 'code' = $8))
+  AND ($9::text IS NULL OR strpos(lower(n.name COLLATE "C"), lower($9 COLLATE "C")) > 0
+    OR substr(v.guid, 1, length($10::text)) = $10)
+ORDER BY v.guid
+LIMIT $11`,
+};
 
 /** Characters a GUID prefix can hold; other free text is matched against names only. */
 const GUID_PREFIX = /^[0-9a-f-]{1,36}$/i;
@@ -150,7 +206,7 @@ export async function listVmPage(
   const size = checkInteger(limit, 'limit', 1, MAX_VM_PAGE);
   const cursor = after === null ? '' : checkGuid(after, 'after');
   // One row more than asked tells whether another page follows, so `next` is null on the last page.
-  const rows = await conn.all(VM_PAGE_SQL, [cursor, ...parameters, size + 1]);
+  const rows = await conn.all(sqlOf(conn, VM_PAGE_SQL), [cursor, ...parameters, size + 1]);
   const page = rows.slice(0, size).map((row) => decodeListRow(parseRow(row)));
   const next = rows.length > size ? (page.at(-1)?.id ?? null) : null;
   return Object.freeze({ rows: Object.freeze(page), next });

@@ -113,6 +113,13 @@ describe('agent/config/load-config', () => {
     });
   });
 
+  it('keeps a PostgreSQL URL as db instead of resolving it as a path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'config-'));
+    const url = 'postgres://avma@pg01.contoso.local:5432/avma';
+    await writeFile(join(dir, 'agent.json'), JSON.stringify({ db: url }));
+    expect(await loadConfig(join(dir, 'agent.json'))).toEqual({ db: url });
+  });
+
   it('refuses a missing file as unreadable', async () => {
     await expect(loadConfig('/nonexistent/agent.json')).rejects.toMatchObject({
       code: 'UNREADABLE',

@@ -94,7 +94,7 @@ describe('agent/store/queries/sweep-state-query', () => {
   // events, SQLite walked back over every refusal newer than the success: on an unactivated host
   // (a refusal every two-hour retry) each round of a month cost more than the one before.
   it('finds a VM’s latest host success in the successes’ own index, not by walking its refusals', async () => {
-    const plan = await queryOnce(store.path, `EXPLAIN QUERY PLAN ${SWEEP_STATE_VMS_SQL}`);
+    const plan = await queryOnce(store.path, `EXPLAIN QUERY PLAN ${SWEEP_STATE_VMS_SQL.sqlite}`);
     const details = plan.map((row) => String(row.detail));
     expect(details).toContain('SEARCH e USING INDEX events_vm_avma_success (vm_id=?)');
   });

@@ -26,7 +26,7 @@ async function listAll(lab: Fleet, filter: VmListFilter, limit: number): Promise
 async function pagePlan(path: string, parameters: readonly (string | number | null)[]): Promise<string[]> {
   const raw = await openRaw(path);
   try {
-    const rows = await raw.all(`EXPLAIN QUERY PLAN ${VM_PAGE_SQL}`, parameters);
+    const rows = await raw.all(`EXPLAIN QUERY PLAN ${VM_PAGE_SQL.sqlite}`, parameters);
     return rows.map((row) => String(row.detail));
   } finally {
     await raw.close();
