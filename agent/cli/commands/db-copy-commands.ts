@@ -6,7 +6,7 @@
 import { compareStores, type StoreComparison } from '../../reports/compare-stores.js';
 import { openStore } from '../../store/index.js';
 import { migrateDatabase } from '../../store/migrate-database.js';
-import { copySqliteToPostgres, type SqliteCopy } from '../../store/pg/copy-sqlite.js';
+import type { SqliteCopy } from '../../store/pg/copy-sqlite.js';
 import { type CommandSpec, printJson } from '../command.js';
 import { flag, requiredString } from '../options.js';
 import { dbPath, withStore } from './store-access.js';
@@ -83,6 +83,8 @@ export const dbCopyCommand: CommandSpec = {
   async run(context) {
     const from = requiredString(context, 'from', 'the SQLite database file to copy');
     const to = requiredString(context, 'to', 'the postgres:// URL of the target database');
+    // Loaded only here: `pg` stays out of every other command's start-up (as in openStore).
+    const { copySqliteToPostgres } = await import('../../store/pg/copy-sqlite.js');
     const copy = await copySqliteToPostgres(from, to);
     const now = new Date();
     const verified = await withStore(await openStore(from, { readOnly: true }), async (source) =>

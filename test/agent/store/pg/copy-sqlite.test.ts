@@ -18,7 +18,8 @@ import { openStore, type Store } from '../../../../agent/store/index.js';
 import { copySqliteToPostgres } from '../../../../agent/store/pg/copy-sqlite.js';
 import { closeMonth } from '../../../../agent/usage/close-month.js';
 import { createTestDatabase, postgresMissing, type TestDatabase } from '../../../support/postgres.js';
-import { scenario, server } from '../../sweep/sweep-kit.js';
+import { type Fleet, scenario, server } from '../../sweep/sweep-kit.js';
+import { apiLab } from '../queries/api-lab.js';
 
 const missing = postgresMissing();
 const HOUR = 3_600_000;
@@ -128,6 +129,7 @@ async function query(url: string, sql: string): Promise<pg.QueryResult> {
 describe.skipIf(missing !== null)('agent/store/pg/copy-sqlite', () => {
   let source: string;
   let mixedCase: string;
+  let apiFleet: Fleet;
   const databases: TestDatabase[] = [];
   async function target(): Promise<string> {
     const db = await createTestDatabase('avma_copy');
@@ -137,17 +139,20 @@ describe.skipIf(missing !== null)('agent/store/pg/copy-sqlite', () => {
   beforeAll(async () => {
     source = await labDatabase();
     mixedCase = await labDatabase(MIXED_CASE);
+    apiFleet = await apiLab();
   }, 120_000);
   afterAll(async () => {
+    await apiFleet?.close();
     for (const db of databases) await db.drop();
   });
 
   it.each([
-    ['the bundled scenario', () => source],
-    ['names in mixed case', () => mixedCase],
+    ['the bundled scenario', () => source, 1],
+    ['names in mixed case', () => mixedCase, 1],
+    ['the API lab of the query tests (deleted VM, rename, migration)', () => apiFleet.store.path, 0],
   ])(
     'copies every table so that every read and every report is the same from PostgreSQL: %s',
-    async (_, from) => {
+    async (_, from, closes) => {
       const url = await target();
       const copy = await copySqliteToPostgres(from(), url, { batchRows: 7 });
       expect(copy.outcome).toBe('copied');
@@ -156,7 +161,7 @@ describe.skipIf(missing !== null)('agent/store/pg/copy-sqlite', () => {
       try {
         const expected = await everyRead(sqlite);
         expect((expected.events as unknown[]).length).toBeGreaterThan(0);
-        expect((expected.closes as unknown[]).length).toBe(1);
+        expect((expected.closes as unknown[]).length).toBe(closes);
         expect(firstDifference(expected, await everyRead(postgres))).toBeNull();
         const reports = await compareStores(sqlite, postgres, NOW);
         expect(reports.difference).toBeNull();
