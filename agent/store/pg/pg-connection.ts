@@ -152,13 +152,15 @@ export class PgConnection implements SqlConnection {
     this.#inTransaction = false;
   }
 
-  /** Whether `sql` may run now; false for the ROLLBACK that ends a lost transaction (nothing to do). */
+  /**
+   * Whether `sql` may run now; false for the ROLLBACK that ends a lost transaction (nothing to do).
+   * Its COMMIT fails (nothing was committed) and ends it too, so the next BEGIN starts afresh.
+   */
   #admit(sql: string, doing: string): boolean {
     if (!this.#lostTransaction) return true;
-    if (/^\s*ROLLBACK\b/i.test(sql)) {
-      this.#lostTransaction = false;
-      return false;
-    }
+    const ends = /^\s*(ROLLBACK|COMMIT)\b/i.exec(sql)?.[1]?.toUpperCase();
+    if (ends !== undefined) this.#lostTransaction = false;
+    if (ends === 'ROLLBACK') return false;
     throw pgStoreError(new Error('Connection terminated inside the transaction'), this.path, doing);
   }
 

@@ -35,6 +35,28 @@ describe.skipIf(missing !== null)('PgConnection against a real PostgreSQL', () =
     await conn.close();
   });
 
+  it('never runs the rest of a transaction whose session was lost on a new session, and recovers after it', async () => {
+    const conn = new PgConnection(db.url, { applicationName: 'avma-lost-session' });
+    const admin = new PgConnection(db.url);
+    await conn.exec('CREATE TABLE lost (n integer)');
+    await conn.exec('BEGIN');
+    await conn.run('INSERT INTO lost (n) VALUES ($1)', [1]);
+    await admin.get(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'avma-lost-session'",
+    );
+    // On a new session this insert would commit by itself: it must fail instead, as must the COMMIT.
+    await expect(conn.run('INSERT INTO lost (n) VALUES ($1)', [2])).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+    await expect(conn.exec('COMMIT')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(await admin.all('SELECT n FROM lost')).toEqual([]);
+    await conn.exec('BEGIN');
+    await conn.run('INSERT INTO lost (n) VALUES ($1)', [3]);
+    await conn.exec('COMMIT');
+    expect(await admin.all('SELECT n FROM lost')).toEqual([{ n: 3 }]);
+    await Promise.all([conn.close(), admin.close()]);
+  });
+
   it('fails with UNAVAILABLE, naming the URL without its password, when nothing listens', async () => {
     const conn = new PgConnection('postgres://avma:secret@127.0.0.1:1/avma', { connectTimeoutMs: 2000 });
     const error = await conn.get('SELECT 1').catch((e: unknown) => e);

@@ -217,6 +217,21 @@ describe.skipIf(missing !== null)('PostgreSQL shared by several agents', () => {
     expect(await count('SELECT count(*) AS n FROM tokens')).toBe(1);
   });
 
+  it('records a token used through two agents in the same minute once', async () => {
+    await a.createToken({ name: 'grafana', role: 'reader', actor: 'ops', at: AT, expiresAt: null });
+    const [one, two] = await overlapping(
+      a,
+      (tx) => tx.recordTokenUse('grafana', LATER),
+      b,
+      (tx) => tx.recordTokenUse('GRAFANA', new Date(LATER.getTime() + 1000)),
+    );
+    expect([one, two].map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason)))).toEqual([
+      true,
+      false,
+    ]);
+    expect(await count('SELECT last_used_at AS n FROM tokens')).toBe(LATER.getTime());
+  });
+
   it('fails a transaction whose connection is killed with UNAVAILABLE, keeps none of it, and reconnects', async () => {
     const failed = a
       .transaction(async (tx) => {
