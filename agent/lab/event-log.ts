@@ -27,6 +27,11 @@ export class EventLog {
     return this.#records.length;
   }
 
+  /** The record id of the newest record, 0 before the first. */
+  get lastRecordId(): number {
+    return this.#records.length;
+  }
+
   /** Appends a record and returns it with its record id. Never throws. */
   write(entry: Omit<LabEventRecord, 'recordId'>): LabEventRecord {
     const record = Object.freeze({
