@@ -67,7 +67,8 @@ export class Lab {
     this.keys = new KeyRegistry(this.#prng);
     const factory = options.guestAgentFactory === undefined ? realGuestAgent : options.guestAgentFactory;
     this.#agents = new LabAgents(this, factory, this.settings.guestAgentTickMinutes);
-    for (const spec of scenario.hosts) this.#hosts.set(fold(spec.name), new LabHost(spec));
+    for (const spec of scenario.hosts)
+      this.#hosts.set(fold(spec.name), new LabHost(spec, this.settings.eventLogMaxRecords));
     for (const spec of scenario.vms) this.createVm(spec);
     scheduleScenarioEvents(this, scenario.events);
   }
