@@ -11,7 +11,9 @@
  * `External` key as they were) and runs the same real pass against them later, before anything can
  * see its result: before the agent's next pass, before someone else writes the VM's Guest key, and
  * at the end of every `Lab.advanceTo`. A later deferred pass replaces an earlier one whose status it
- * overwrites. So the Guest items the host reads are those the full simulation would show.
+ * overwrites, and one that would read the licence facts the last pass read is not run at all (it
+ * would build the status the Guest key holds). So the Guest items the host reads are those the full
+ * simulation would show.
  */
 import { GuestAgent } from '../../guest/agent/guest-agent.js';
 import type { GuestTickReport } from '../../guest/agent/tick-report.js';
@@ -20,7 +22,13 @@ import { LabError } from './lab-error.js';
 import type { WindowsGuest } from './lab-guest.js';
 import { LabGuestPlatform, type LabGuestServices } from './lab-guest-platform.js';
 import type { LabProblemCode } from './lab-records.js';
-import { onlyRefreshedStatus, type PassInputs, passInputs, sameInputs } from './pass-inputs.js';
+import {
+  onlyRefreshedStatus,
+  type PassInputs,
+  passInputs,
+  sameInputs,
+  sameLicenseFacts,
+} from './pass-inputs.js';
 import { MINUTE_MS, type SimScheduler } from './sim-clock.js';
 import type { LabVm } from './vm-model.js';
 
@@ -200,6 +208,8 @@ export class LabAgents {
     const pass = this.#drop(run);
     if (pass === null) return;
     const license = pass.license ?? run.guest.spp.licenseFacts(pass.time);
+    // The same facts as the last pass read build the same status, which the Guest key still holds.
+    if (sameLicenseFacts(run.platform.lastLicenseFacts, license)) return;
     const { time, lastRecordId, external } = pass;
     run.platform.asAt = { time, license, lastRecordId, external };
     this.#run += 1;

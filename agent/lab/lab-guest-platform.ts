@@ -45,6 +45,7 @@ export class LabGuestPlatform implements GuestPlatform {
   readonly #vm: LabVm;
   readonly #guest: WindowsGuest;
   #asAt: GuestAsAt | null = null;
+  #lastLicense: LicenseFacts | null = null;
 
   /** Throws `LabError` INVALID_ARGUMENT for a VM whose guest is not Windows (the agent is Windows-only). */
   constructor(lab: LabGuestServices, vm: LabVm) {
@@ -124,7 +125,13 @@ export class LabGuestPlatform implements GuestPlatform {
   }
 
   async licenseFacts(): Promise<LicenseFacts> {
-    return this.#asAt?.license ?? this.#guest.spp.licenseFacts(this.#lab.now());
+    this.#lastLicense = this.#asAt?.license ?? this.#guest.spp.licenseFacts(this.#lab.now());
+    return this.#lastLicense;
+  }
+
+  /** The licence facts the agent last read, `null` before its first read (lab bookkeeping). */
+  get lastLicenseFacts(): LicenseFacts | null {
+    return this.#lastLicense;
   }
 
   async readActivationEvents(afterRecordId: number): Promise<GuestActivationEvent[]> {

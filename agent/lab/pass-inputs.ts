@@ -7,6 +7,7 @@
  * changes only the status, now from the licence facts of its own time (lab-agents.ts defers it).
  */
 import type { GuestTickReport } from '../../guest/agent/tick-report.js';
+import type { LicenseFacts } from '../../guest/platform/guest-platform.js';
 import type { WindowsGuest } from './lab-guest.js';
 import type { InstalledKey } from './product-keys.js';
 import type { LabVm } from './vm-model.js';
@@ -51,4 +52,11 @@ export function sameInputs(inputs: PassInputs, vm: LabVm, guest: WindowsGuest): 
  */
 export function onlyRefreshedStatus(report: GuestTickReport): boolean {
   return report.problems.length === 0 && report.actions.every((action) => action.kind === 'status-written');
+}
+
+/** Whether two readings of the licence hold the same facts (every field is a primitive). Never throws. */
+export function sameLicenseFacts(a: LicenseFacts | null, b: LicenseFacts): boolean {
+  if (a === null) return false;
+  for (const key of Object.keys(b) as (keyof LicenseFacts)[]) if (a[key] !== b[key]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
 }
