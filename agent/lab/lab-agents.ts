@@ -155,14 +155,16 @@ export class LabAgents {
     };
     // Synchronous when the pass is deferred: the scheduler then moves on without a promise.
     const tick = (): Promise<void> | undefined => {
+      // Deleting a VM stops it, which bumps its boot generation: this loop then ends here.
       const current = vm.bootGeneration === boot && vm.agentGeneration === generation && vm.agentRunning;
-      if (!current || vm.state !== 'Running' || !this.#lab.hasVm(vm)) return undefined;
+      if (!current || vm.state !== 'Running') return undefined;
       this.#due += 1;
       if (run.settled !== null && sameInputs(run.settled, vm, run.guest)) {
         this.#defer(run, run.settled);
         again();
         return undefined;
       }
+      if (!this.#lab.hasVm(vm)) return undefined;
       return this.#fullPass(run).then(again);
     };
     scheduler.schedule(this.#lab.now(), label, tick);
