@@ -29,8 +29,8 @@ export const GUEST_AGENT_TICK_MINUTES = 5;
 /**
  * Records a simulated Application log keeps before it overwrites the oldest. Windows caps the log at
  * 20 MB by default (retention "Overwrite events as needed"); how many AVMA records that is, beside
- * everything else a real log holds, is UNCONFIRMED: 20,000 is a round figure well above a month of a
- * 1,000-VM host's 12310 records at one renewal a day.
+ * everything else a real log holds, is UNCONFIRMED: 20,000 is a round figure, about two weeks of a
+ * 1,000-VM host's 12310 records (daily renewals and retries), far more than a host logs between sweeps.
  */
 export const EVENT_LOG_MAX_RECORDS = 20_000;
 
