@@ -105,6 +105,8 @@ async function longRun(label: string, hosts: number, vmsPerHost: number, days: n
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   report(label, vms, days, costs, heaps, sizes.rows);
+  const passes = lab.guestAgentPasses;
+  console.log(`  guest agent passes: ${passes.due} due, ${passes.run} run (the rest deferred and replaced)`);
 }
 
 function report(

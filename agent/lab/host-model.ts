@@ -20,12 +20,14 @@ export class LabHost {
   readonly sockets: number;
   readonly coresPerSocket: readonly number[];
   readonly cluster: string | null;
-  readonly log = new EventLog();
+  readonly log: EventLog;
   activated: boolean;
   /** False after `host-down`: the host answers no driver call and no AVMA request. */
   up = true;
 
-  constructor(spec: ScenarioHost) {
+  /** `maxLogRecords`: what its Application log keeps (`eventLogMaxRecords`). */
+  constructor(spec: ScenarioHost, maxLogRecords?: number) {
+    this.log = new EventLog(maxLogRecords);
     this.name = spec.name;
     this.fqdn = spec.fqdn ?? `${spec.name.toLowerCase()}.${LAB_DOMAIN}`;
     this.version = spec.version;

@@ -82,7 +82,8 @@ function buildGuest(spec: ScenarioVm, hostName: string, context: BuildContext): 
     now: context.now,
     hostName,
   });
-  return new WindowsGuest(guest.os, guest.version, guest.edition, evaluation, spp, net);
+  const maxLog = context.settings.eventLogMaxRecords;
+  return new WindowsGuest(guest.os, guest.version, guest.edition, evaluation, spp, net, maxLog);
 }
 
 /**

@@ -20,6 +20,18 @@ import type { WindowsGuest } from './lab-guest.js';
 import type { KeyInstallResult } from './product-keys.js';
 import type { LabVm } from './vm-model.js';
 
+/**
+ * The guest as it was at an earlier simulated time, for a guest-agent pass the lab deferred
+ * (lab-agents.ts): the licence facts, the newest Application log record and the `External` key of
+ * that time. Such a pass may only read and write its Guest items; anything else is refused.
+ */
+export interface GuestAsAt {
+  readonly time: number;
+  readonly license: LicenseFacts;
+  readonly lastRecordId: number;
+  readonly external: ReadonlyMap<string, string>;
+}
+
 /** What the platform needs from the lab (the `Lab` class provides it). */
 export interface LabGuestServices {
   now(): number;
@@ -32,6 +44,8 @@ export class LabGuestPlatform implements GuestPlatform {
   readonly #lab: LabGuestServices;
   readonly #vm: LabVm;
   readonly #guest: WindowsGuest;
+  #asAt: GuestAsAt | null = null;
+  #lastLicense: LicenseFacts | null = null;
 
   /** Throws `LabError` INVALID_ARGUMENT for a VM whose guest is not Windows (the agent is Windows-only). */
   constructor(lab: LabGuestServices, vm: LabVm) {
@@ -46,8 +60,13 @@ export class LabGuestPlatform implements GuestPlatform {
     this.#guest = vm.guest;
   }
 
+  /** While set, the platform answers as the guest was at `asAt.time` (a deferred pass). */
+  set asAt(asAt: GuestAsAt | null) {
+    this.#asAt = asAt;
+  }
+
   async readExternalItems(): Promise<ReadonlyMap<string, string>> {
-    return this.#vm.externalCopy();
+    return this.#asAt?.external ?? this.#vm.externalCopy();
   }
 
   async readGuestItems(): Promise<ReadonlyMap<string, string>> {
@@ -74,6 +93,7 @@ export class LabGuestPlatform implements GuestPlatform {
   }
 
   async deleteGuestItem(name: string): Promise<void> {
+    this.#refuseWhenDeferred('delete a Guest item');
     this.#vm.deleteGuestItem(name);
   }
 
@@ -89,6 +109,7 @@ export class LabGuestPlatform implements GuestPlatform {
 
   /** Rejects with KEY_REJECTED and the HRESULT slmgr prints (0xC004F069, 0xC004F050); the key stays. */
   async installProductKey(key: string): Promise<void> {
+    this.#refuseWhenDeferred('install a key');
     const result = this.#lab.installKey(this.#vm, key);
     if (!result.ok)
       throw new GuestPlatformError('KEY_REJECTED', `slmgr /ipk: ${result.message}`, result.hresult);
@@ -96,6 +117,7 @@ export class LabGuestPlatform implements GuestPlatform {
 
   /** Rejects with COMMAND_FAILED and the HRESULT when activation fails (e.g. 0xC004FD02). */
   async activate(): Promise<void> {
+    this.#refuseWhenDeferred('activate');
     const result = this.#lab.activate(this.#vm);
     if (!result.ok) {
       throw new GuestPlatformError('COMMAND_FAILED', `slmgr /ato: ${result.message}`, result.hresult);
@@ -103,12 +125,20 @@ export class LabGuestPlatform implements GuestPlatform {
   }
 
   async licenseFacts(): Promise<LicenseFacts> {
-    return this.#guest.spp.licenseFacts(this.#lab.now());
+    this.#lastLicense = this.#asAt?.license ?? this.#guest.spp.licenseFacts(this.#lab.now());
+    return this.#lastLicense;
+  }
+
+  /** The licence facts the agent last read, `null` before its first read (lab bookkeeping). */
+  get lastLicenseFacts(): LicenseFacts | null {
+    return this.#lastLicense;
   }
 
   async readActivationEvents(afterRecordId: number): Promise<GuestActivationEvent[]> {
+    const newest = this.#asAt?.lastRecordId ?? Number.MAX_SAFE_INTEGER;
     return this.#guest.log
       .read([AVMA_GUEST_EVENT_ID], afterRecordId, Number.MAX_SAFE_INTEGER)
+      .filter((record) => record.recordId <= newest)
       .map((record) =>
         Object.freeze({ recordId: record.recordId, time: record.time, message: record.message }),
       );
@@ -119,10 +149,18 @@ export class LabGuestPlatform implements GuestPlatform {
   }
 
   async saveState(state: string): Promise<void> {
+    this.#refuseWhenDeferred('save its state');
     this.#guest.agentState = state;
   }
 
   now(): Date {
-    return new Date(this.#lab.now());
+    return new Date(this.#asAt?.time ?? this.#lab.now());
+  }
+
+  /** A deferred pass that tries more than a status refresh was mispredicted; its report shows this. */
+  #refuseWhenDeferred(what: string): void {
+    if (this.#asAt !== null) {
+      throw new GuestPlatformError('COMMAND_FAILED', `a deferred pass cannot ${what}`);
+    }
   }
 }

@@ -29,7 +29,7 @@ export class WindowsGuest {
   readonly version: ServerVersion | ClientVersion;
   readonly spp: SppModel;
   /** The guest's Application log (event 12309 lands here). */
-  readonly log = new EventLog();
+  readonly log: EventLog;
   readonly network: GuestNetwork;
   #edition: Edition;
   #evaluation: boolean;
@@ -46,7 +46,9 @@ export class WindowsGuest {
     evaluation: boolean,
     spp: SppModel,
     network: GuestNetwork,
+    maxLogRecords?: number,
   ) {
+    this.log = new EventLog(maxLogRecords);
     this.os = os;
     this.version = version;
     this.#edition = edition;

@@ -26,6 +26,13 @@ export const AVMA_RETRY_MINUTES = KMS_RETRY_MINUTES;
 export const EVALUATION_MINUTES = 180 * 24 * 60;
 /** The guest agent's default interval (guest issue: every 5 minutes). */
 export const GUEST_AGENT_TICK_MINUTES = 5;
+/**
+ * Records a simulated Application log keeps before it overwrites the oldest. Windows caps the log at
+ * 20 MB by default (retention "Overwrite events as needed"); how many AVMA records that is, beside
+ * everything else a real log holds, is UNCONFIRMED: 20,000 is a round figure, about two weeks of a
+ * 1,000-VM host's 12310 records (daily renewals and retries), far more than a host logs between sweeps.
+ */
+export const EVENT_LOG_MAX_RECORDS = 20_000;
 
 const minutes = z
   .number()
@@ -43,6 +50,7 @@ export const labSettingsSchema = z.strictObject({
   graceMinutes: minutes.optional(),
   evaluationMinutes: minutes.optional(),
   guestAgentTickMinutes: minutes.optional(),
+  eventLogMaxRecords: z.number().int().min(1).max(100_000_000).optional(),
   /**
    * What a lapsed activation turns into. slmgr.vbs names LicenseStatus 3 "Additional grace period (KMS
    * license expired or hardware out of tolerance)", so an expired activation enters OOT grace; whether
@@ -71,6 +79,7 @@ export interface LabSettings {
   readonly graceMinutes: number;
   readonly evaluationMinutes: number;
   readonly guestAgentTickMinutes: number;
+  readonly eventLogMaxRecords: number;
   readonly lapsedStatus: 'oot-grace' | 'notification';
   readonly clusterActivation: 'node' | 'all-nodes';
   readonly kmsHostAvailable: boolean;
@@ -86,6 +95,7 @@ export const DEFAULT_LAB_SETTINGS: LabSettings = Object.freeze({
   graceMinutes: GRACE_MINUTES,
   evaluationMinutes: EVALUATION_MINUTES,
   guestAgentTickMinutes: GUEST_AGENT_TICK_MINUTES,
+  eventLogMaxRecords: EVENT_LOG_MAX_RECORDS,
   lapsedStatus: 'oot-grace',
   clusterActivation: 'node',
   kmsHostAvailable: false,

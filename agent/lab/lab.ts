@@ -6,7 +6,7 @@
  */
 import { type AvmaOutcome, KMS_UNREACHABLE, performAvmaRequest, performKmsRequest } from './activation.js';
 import { LabHost } from './host-model.js';
-import { type GuestAgentFactory, LabAgents, realGuestAgent } from './lab-agents.js';
+import { type AgentPassCounts, type GuestAgentFactory, LabAgents, realGuestAgent } from './lab-agents.js';
 import { buildVm } from './lab-build.js';
 import { LabError } from './lab-error.js';
 import type { WindowsGuest } from './lab-guest.js';
@@ -67,7 +67,8 @@ export class Lab {
     this.keys = new KeyRegistry(this.#prng);
     const factory = options.guestAgentFactory === undefined ? realGuestAgent : options.guestAgentFactory;
     this.#agents = new LabAgents(this, factory, this.settings.guestAgentTickMinutes);
-    for (const spec of scenario.hosts) this.#hosts.set(fold(spec.name), new LabHost(spec));
+    for (const spec of scenario.hosts)
+      this.#hosts.set(fold(spec.name), new LabHost(spec, this.settings.eventLogMaxRecords));
     for (const spec of scenario.vms) this.createVm(spec);
     scheduleScenarioEvents(this, scenario.events);
   }
@@ -79,7 +80,13 @@ export class Lab {
   static async create(scenario: Scenario, options: LabOptions = {}): Promise<Lab> {
     const lab = new Lab(scenario, options);
     await lab.scheduler.runUntil(lab.startTime);
+    await lab.#agents.settleAll();
     return lab;
+  }
+
+  /** Guest-agent passes due so far, and how many of them ran the agent's code (lab-agents.ts). */
+  get guestAgentPasses(): AgentPassCounts {
+    return this.#agents.passes;
   }
 
   /** The simulated time, in milliseconds since the epoch. */
@@ -87,12 +94,18 @@ export class Lab {
     return this.clock.now();
   }
 
-  /** Runs everything due up to `time` (ms or ISO text). Throws `LabError` for a time in the past. */
+  /**
+   * Runs everything due up to `time` (ms or ISO text), then every guest-agent pass the lab deferred
+   * (lab-agents.ts), so what anyone reads next is what the full simulation shows. Throws `LabError`
+   * for a time in the past.
+   */
   async advanceTo(time: number | string): Promise<number> {
     const target = typeof time === 'number' ? time : parseIsoTime(time);
     if (target === null)
       throw new LabError('INVALID_ARGUMENT', `time "${String(time)}" is not an ISO-8601 time`);
-    return this.scheduler.runUntil(target);
+    const count = await this.scheduler.runUntil(target);
+    await this.#agents.settleAll();
+    return count;
   }
 
   /** Runs everything due in the next `ms` milliseconds. Throws like `advanceTo`. */
@@ -208,6 +221,14 @@ export class Lab {
   setDataExchange(vm: LabVm, enabled: boolean): void {
     vm.dataExchange = enabled;
     if (vm.exchanging) vm.syncFromHost(this.host(vm.hostName));
+  }
+
+  /**
+   * Runs the VM's deferred guest-agent pass, if any: before anything but its agent writes its Guest
+   * key, the agent's last pass must have written there.
+   */
+  settleGuest(vm: LabVm): Promise<void> {
+    return this.#agents.settle(vm);
   }
 
   /** Starts the guest agent service (it ticks at once if the VM runs). */

@@ -157,7 +157,9 @@ export class SimScheduler {
         if (task.done) continue;
         task.done = true;
         this.#clock.set(task.at);
-        await task.run();
+        // Most tasks are synchronous (deferred guest-agent passes): no promise to wait for.
+        const running = task.run();
+        if (running !== undefined) await running;
         count += 1;
       }
       this.#clock.set(target);

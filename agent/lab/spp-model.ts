@@ -68,6 +68,7 @@ export class SppModel {
   #validUntil: number | null = null;
   #avmaHost: string | null = null;
   #avmaLastActivation: number | null = null;
+  #beforeChange: (() => void) | null = null;
 
   constructor(settings: LabSettings, init: SppInit) {
     this.#settings = settings;
@@ -88,6 +89,28 @@ export class SppModel {
 
   get key(): InstalledKey | null {
     return this.#key;
+  }
+
+  /**
+   * Calls `callback` once, just before the model next changes: a key installed or removed, an
+   * activation or a failed one recorded, or a validity or grace period running out. The lab's
+   * deferred guest-agent passes read the facts of their own time through it (lab-agents.ts). One
+   * callback at a time; `null` removes it.
+   */
+  beforeNextChange(callback: (() => void) | null): void {
+    this.#beforeChange = callback;
+  }
+
+  #changing(): void {
+    const callback = this.#beforeChange;
+    if (callback === null) return;
+    this.#beforeChange = null;
+    callback();
+  }
+
+  #lapseDue(now: number): boolean {
+    if (this.#status === 'licensed') return this.#validUntil !== null && now >= this.#validUntil;
+    return this.#graceEndsAt !== null && now >= this.#graceEndsAt && GRACE_STATUSES.includes(this.#status);
   }
 
   /** The licence status at `now`, after applying every expiry that has passed. */
@@ -111,6 +134,7 @@ export class SppModel {
   }
 
   #advance(now: number): void {
+    if (this.#beforeChange !== null && this.#lapseDue(now)) this.#changing();
     if (this.#status === 'licensed' && this.#validUntil !== null && now >= this.#validUntil) {
       const lapsedAt = this.#validUntil;
       this.#validUntil = null;
@@ -139,6 +163,7 @@ export class SppModel {
    * keep running. The AVMA fields belong to the old product and are cleared.
    */
   install(key: InstalledKey, now: number): void {
+    this.#changing();
     this.#advance(now);
     this.#key = key;
     this.#validUntil = null;
@@ -149,6 +174,7 @@ export class SppModel {
 
   /** `slmgr /upk`: no key any more; a licensed product falls to Notification. */
   uninstall(now: number): void {
+    this.#changing();
     this.#advance(now);
     this.#key = null;
     this.#validUntil = null;
@@ -161,6 +187,7 @@ export class SppModel {
   activated(now: number, avmaHost: string | null = null): void {
     const key = this.#key;
     if (key === null) return;
+    this.#changing();
     this.#advance(now);
     this.#status = 'licensed';
     this.#reason = null;
@@ -174,6 +201,7 @@ export class SppModel {
 
   /** A failed activation attempt: the reason is recorded; the state itself changes only when time runs out. */
   activationFailed(now: number, hresult: string): void {
+    this.#changing();
     this.#advance(now);
     if (this.#status !== 'licensed') this.#reason = hresult;
   }

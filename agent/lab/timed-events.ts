@@ -225,7 +225,7 @@ function applyEvent(lab: Lab, event: ScenarioEvent): { target: string; result: R
 export function scheduleScenarioEvents(lab: Lab, events: readonly ScenarioEvent[]): void {
   events.forEach((event, index) => {
     const at = parseIsoTime(event.at) as number;
-    lab.scheduler.schedule(at, `event ${index} ${event.type}`, () => {
+    const apply = (): void => {
       let target = 'host' in event ? event.host : event.type === 'create-vm' ? event.vm.name : event.vm;
       let result: Result;
       try {
@@ -237,6 +237,15 @@ export function scheduleScenarioEvents(lab: Lab, events: readonly ScenarioEvent[
       lab.timeline.push(
         Object.freeze({ time: lab.clock.nowIso(), index, type: event.type, target, ...result }),
       );
-    });
+    };
+    // A tenant writing the Guest key comes after the guest agent's last pass (which may be deferred).
+    const run = event.type === 'corrupt-kvp' ? () => settleThenApply(lab, event.vm, apply) : apply;
+    lab.scheduler.schedule(at, `event ${index} ${event.type}`, run);
   });
+}
+
+async function settleThenApply(lab: Lab, vmName: string, apply: () => void): Promise<void> {
+  const name = vmName.toLowerCase();
+  for (const vm of lab.vms()) if (vm.name.toLowerCase() === name) await lab.settleGuest(vm);
+  apply();
 }

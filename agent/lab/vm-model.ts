@@ -70,6 +70,8 @@ export class LabVm {
   bootGeneration = 0;
   /** Bumped when the agent is stopped or started: an earlier tick loop ends. */
   agentGeneration = 0;
+  #guestPoolVersion = 0;
+  #externalVersion = 0;
   #name: string;
   #hostName: string;
   #state: VmState;
@@ -188,6 +190,16 @@ export class LabVm {
     return this.#guestPool;
   }
 
+  /** Counts changes of the `Guest` key (the lab's guest agents tell an untouched key by it). */
+  get guestPoolVersion(): number {
+    return this.#guestPoolVersion;
+  }
+
+  /** Counts deliveries into the `External` key. */
+  get externalVersion(): number {
+    return this.#externalVersion;
+  }
+
   /** The guest's `Guest\Parameters` key (what the host last wrote about itself). */
   get parameters(): ReadonlyMap<string, string> {
     return this.#parameters;
@@ -212,6 +224,7 @@ export class LabVm {
   writeGuestItem(name: string, data: string): void {
     if (this.#guestPool.get(name) === data) return;
     this.#guestPool.set(name, data);
+    this.#guestPoolVersion += 1;
     this.#guestCopy = null;
     this.#raw = null;
     this.#guestXml = null;
@@ -220,6 +233,7 @@ export class LabVm {
   /** Deletes a `Guest` value; deleting a missing one does nothing. */
   deleteGuestItem(name: string): void {
     if (!this.#guestPool.delete(name)) return;
+    this.#guestPoolVersion += 1;
     this.#guestCopy = null;
     this.#raw = null;
     this.#guestXml = null;
@@ -228,6 +242,7 @@ export class LabVm {
   /** The KVP service delivering the host's items and host parameters into the guest. */
   syncFromHost(host: LabHost): void {
     this.#external.clear();
+    this.#externalVersion += 1;
     this.#externalCopy = null;
     for (const [name, data] of this.#hostItems) this.#external.set(name, data);
     this.#parameters = new Map(hostParameterItems(host, this.id, this.#name));

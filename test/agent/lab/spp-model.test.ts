@@ -33,6 +33,25 @@ describe('agent/lab/spp-model', () => {
     });
   });
 
+  it('lets a reader take the facts of an earlier moment just before the licence changes (a renewal or a lapse), once', () => {
+    const spp = licensedAvma();
+    const validity = DEFAULT_LAB_SETTINGS.avmaValidityMinutes * MINUTE_MS;
+    const seen: unknown[] = [];
+    const takeFactsAt = (time: number) => () => seen.push(spp.licenseFacts(time));
+    spp.beforeNextChange(takeFactsAt(T0 + DAY_MS));
+    // Reading later without a change leaves the facts of that moment to be read later still.
+    spp.licenseFacts(T0 + 2 * DAY_MS);
+    expect(seen).toEqual([]);
+    spp.activated(T0 + 3 * DAY_MS, 'HV02');
+    expect(seen).toMatchObject([{ avmaHostMachineName: 'HV01', gracePeriodRemainingMinutes: 6 * 24 * 60 }]);
+    spp.activated(T0 + 4 * DAY_MS, 'HV03');
+    expect(seen).toHaveLength(1);
+    // A lapse is a change too: the reader still sees Licensed at its own moment.
+    spp.beforeNextChange(takeFactsAt(T0 + 4 * DAY_MS + validity - MINUTE_MS));
+    expect(spp.status(T0 + 4 * DAY_MS + validity)).toBe('oot-grace');
+    expect(seen[1]).toMatchObject({ licenseStatus: 1, gracePeriodRemainingMinutes: 1 });
+  });
+
   it('leaves Licensed for OOT grace when an AVMA activation lapses without renewal, then Notification', () => {
     const spp = licensedAvma();
     const validity = DEFAULT_LAB_SETTINGS.avmaValidityMinutes * MINUTE_MS;
