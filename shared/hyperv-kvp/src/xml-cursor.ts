@@ -1,3 +1,4 @@
+import { AsciiCopy } from './ascii-copy.js';
 import { KVP_MAX_ITEM_XML_CHARS } from './constants.js';
 import { KvpError, type KvpErrorCode, quoteForError } from './errors.js';
 import {
@@ -53,12 +54,16 @@ export class XmlCursor {
   end = 0;
   itemIndex: number | null = null;
   private capped = false;
+  /** The input as bytes when it is all ASCII (see ascii-copy.ts), else null. */
+  private ascii: Uint8Array | null = null;
+  private readonly asciiCopy = new AsciiCopy();
   /** What the last decoded reference or normalised line end produced (reused, never retained). */
   private readonly reference: DecodedText = { text: '', kind: 0 };
 
   /** Points the cursor at the start of a new input (one cursor serves many inputs, one at a time). */
   reset(src: string): void {
     this.src = src;
+    this.ascii = this.asciiCopy.of(src);
     this.pos = 0;
     this.end = src.length;
     this.itemIndex = null;
@@ -126,19 +131,32 @@ export class XmlCursor {
     const needs = this.scanText(terminator);
     const textEnd = this.pos;
     if (needs === 0) return this.src.slice(textStart, textEnd);
-    if ((needs & ~NAMED_ENTITY_BITS) === 0)
+    if ((needs & ~NAMED_ENTITY_BITS) === 0) {
+      const ascii = this.ascii;
+      if (ascii !== null) return this.asciiCopy.expandNamedEntities(this.src, ascii, textStart, textEnd);
       return expandNamedEntities(this.src.slice(textStart, textEnd), needs);
+    }
     return this.buildText(textStart, textEnd, terminator);
+  }
+
+  /** The first position from `pos` on that holds no ordinary character (or the end). */
+  private ordinaryRunEnd(from: number, terminator: number): number {
+    const end = this.end;
+    const ascii = this.ascii;
+    let pos = from;
+    if (ascii !== null) {
+      while (pos < end && isOrdinary(ascii[pos] as number, terminator)) pos++;
+      return pos;
+    }
+    const src = this.src;
+    while (pos < end && isOrdinary(src.charCodeAt(pos), terminator)) pos++;
+    return pos;
   }
 
   /** Validates text up to `terminator`, leaving the cursor on it; returns the NEEDS_* bits seen. */
   private scanText(terminator: number): number {
-    const src = this.src;
-    const end = this.end;
-    let pos = this.pos;
-    let unit = src.charCodeAt(pos);
-    while (pos < end && isOrdinary(unit, terminator)) unit = src.charCodeAt(++pos);
-    if (pos < end && unit === terminator) {
+    const pos = this.ordinaryRunEnd(this.pos, terminator);
+    if (pos < this.end && this.src.charCodeAt(pos) === terminator) {
       this.pos = pos;
       return 0;
     }
@@ -152,12 +170,12 @@ export class XmlCursor {
     let pos = from;
     let needs = 0;
     for (;;) {
-      let unit = src.charCodeAt(pos);
-      while (pos < end && isOrdinary(unit, terminator)) unit = src.charCodeAt(++pos);
+      pos = this.ordinaryRunEnd(pos, terminator);
       if (pos >= end) {
         this.pos = end;
         throw this.endOfInputError(terminator === LT ? 'element text' : 'an attribute value');
       }
+      const unit = src.charCodeAt(pos);
       if (unit === terminator) break;
       if (unit === AMP) {
         const entity = predefinedEntityAt(src, pos);
