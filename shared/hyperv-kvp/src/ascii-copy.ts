@@ -1,10 +1,4 @@
 import { KVP_MAX_ITEM_XML_CHARS } from './constants.js';
-import {
-  ENTITY_LENGTH_SHIFT,
-  NAMED_ENTITY_BITS,
-  namedEntityUnit,
-  predefinedEntityAt,
-} from './xml-references.js';
 
 /**
  * A byte copy of an all-ASCII input, so the text scanner reads a typed array instead of calling
@@ -38,7 +32,7 @@ export class AsciiCopy {
    * only references are the five predefined entities, with those expanded: one flat string, no
    * intermediate copies.
    */
-  expandNamedEntities(src: string, bytes: Uint8Array, start: number, end: number): string {
+  expandNamedEntities(bytes: Uint8Array, start: number, end: number): string {
     const out = this.output;
     let length = 0;
     for (let pos = start; pos < end; ) {
@@ -48,9 +42,21 @@ export class AsciiCopy {
         pos++;
         continue;
       }
-      const entity = predefinedEntityAt(src, pos);
-      out[length++] = namedEntityUnit(entity & NAMED_ENTITY_BITS);
-      pos += entity >>> ENTITY_LENGTH_SHIFT;
+      // Validated: this is &lt; &gt; &quot; &amp; or &apos;, told apart by their next letters.
+      const first = bytes[pos + 1];
+      if (first === 0x6c || first === 0x67) {
+        out[length++] = first === 0x6c ? 0x3c : 0x3e;
+        pos += 4;
+      } else if (first === 0x71) {
+        out[length++] = 0x22;
+        pos += 6;
+      } else if (bytes[pos + 2] === 0x6d) {
+        out[length++] = 0x26;
+        pos += 5;
+      } else {
+        out[length++] = 0x27;
+        pos += 6;
+      }
     }
     return decoder.decode(out.subarray(0, length));
   }

@@ -133,7 +133,7 @@ export class XmlCursor {
     if (needs === 0) return this.src.slice(textStart, textEnd);
     if ((needs & ~NAMED_ENTITY_BITS) === 0) {
       const ascii = this.ascii;
-      if (ascii !== null) return this.asciiCopy.expandNamedEntities(this.src, ascii, textStart, textEnd);
+      if (ascii !== null) return this.asciiCopy.expandNamedEntities(ascii, textStart, textEnd);
       return expandNamedEntities(this.src.slice(textStart, textEnd), needs);
     }
     return this.buildText(textStart, textEnd, terminator);

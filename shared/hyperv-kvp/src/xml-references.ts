@@ -96,22 +96,6 @@ function entityText(kind: number): string {
   }
 }
 
-/** The UTF-16 unit a predefined entity's NEEDS_* bit stands for. */
-export function namedEntityUnit(kind: number): number {
-  switch (kind) {
-    case NEEDS_AMP:
-      return 0x26;
-    case NEEDS_LT:
-      return 0x3c;
-    case NEEDS_GT:
-      return 0x3e;
-    case NEEDS_QUOT:
-      return 0x22;
-    default:
-      return 0x27;
-  }
-}
-
 /**
  * Expands the predefined entities of validated text (every '&' starts one of them). `&amp;` goes
  * last, so the '&' it produces is never read as the start of another entity.
