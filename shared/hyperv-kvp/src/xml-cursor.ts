@@ -9,6 +9,7 @@ import {
   NAMED_ENTITY_BITS,
   NEEDS_WHITESPACE,
   predefinedEntityAt,
+  predefinedEntityInBytes,
   readReference,
 } from './xml-references.js';
 
@@ -178,7 +179,11 @@ export class XmlCursor {
       const unit = src.charCodeAt(pos);
       if (unit === terminator) break;
       if (unit === AMP) {
-        const entity = predefinedEntityAt(src, pos);
+        const ascii = this.ascii;
+        const entity =
+          ascii !== null && pos + 5 < end
+            ? predefinedEntityInBytes(ascii, pos)
+            : predefinedEntityAt(src, pos);
         if (entity !== 0) {
           needs |= entity & NAMED_ENTITY_BITS;
           pos += entity >>> ENTITY_LENGTH_SHIFT;
