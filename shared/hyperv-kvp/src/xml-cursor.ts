@@ -17,7 +17,8 @@ import {
  * A forward-only cursor over untrusted XML text. Every loop advances `pos`, nothing recurses, and no
  * regular expression touches the input. A character is read a bounded number of times (text that
  * needs decoding gets a second, building pass; a failed compact-layout match is rescanned once by
- * the general path), so the work is linear in the input size.
+ * the general path; an input of one item is copied once into bytes to see whether it is ASCII), so
+ * the work is linear in the input size.
  * It reads character data (element text and attribute values) with the XML 1.0 rules this format
  * needs: the five predefined entities, decimal/hex character references, end-of-line normalisation.
  */
@@ -124,8 +125,10 @@ export class XmlCursor {
    * Reads character data up to (not including) `terminator`: `LT` for element text, a quote character
    * for an attribute value. Decodes references, normalises line ends (CRLF and CR become LF; in
    * attribute values TAB/LF/CR become spaces) and refuses characters XML cannot carry.
-   * The first pass validates and notes what needs decoding; most text needs none and is one slice,
-   * text with only named entities is expanded natively, anything else takes a second building pass.
+   * The first pass validates and notes what needs decoding; most text needs none and is one slice.
+   * Text with only named entities is rebuilt in bytes and decoded once when the input is ASCII (one
+   * flat string; replaceAll would leave a rope of pieces for the garbage collector to copy), else
+   * expanded with replaceAll; anything else takes a second building pass.
    */
   readText(terminator: number): string {
     const textStart = this.pos;
