@@ -1,3 +1,4 @@
+import { AsciiCopy } from './ascii-copy.js';
 import { KVP_MAX_ITEM_XML_CHARS } from './constants.js';
 import { KvpError, type KvpErrorCode, quoteForError } from './errors.js';
 import {
@@ -8,6 +9,7 @@ import {
   NAMED_ENTITY_BITS,
   NEEDS_WHITESPACE,
   predefinedEntityAt,
+  predefinedEntityInBytes,
   readReference,
 } from './xml-references.js';
 
@@ -15,7 +17,8 @@ import {
  * A forward-only cursor over untrusted XML text. Every loop advances `pos`, nothing recurses, and no
  * regular expression touches the input. A character is read a bounded number of times (text that
  * needs decoding gets a second, building pass; a failed compact-layout match is rescanned once by
- * the general path), so the work is linear in the input size.
+ * the general path; an input of one item is copied once into bytes to see whether it is ASCII), so
+ * the work is linear in the input size.
  * It reads character data (element text and attribute values) with the XML 1.0 rules this format
  * needs: the five predefined entities, decimal/hex character references, end-of-line normalisation.
  */
@@ -53,12 +56,16 @@ export class XmlCursor {
   end = 0;
   itemIndex: number | null = null;
   private capped = false;
+  /** The input as bytes when it is all ASCII (see ascii-copy.ts), else null. */
+  private ascii: Uint8Array | null = null;
+  private readonly asciiCopy = new AsciiCopy();
   /** What the last decoded reference or normalised line end produced (reused, never retained). */
   private readonly reference: DecodedText = { text: '', kind: 0 };
 
   /** Points the cursor at the start of a new input (one cursor serves many inputs, one at a time). */
   reset(src: string): void {
     this.src = src;
+    this.ascii = this.asciiCopy.of(src);
     this.pos = 0;
     this.end = src.length;
     this.itemIndex = null;
@@ -118,27 +125,42 @@ export class XmlCursor {
    * Reads character data up to (not including) `terminator`: `LT` for element text, a quote character
    * for an attribute value. Decodes references, normalises line ends (CRLF and CR become LF; in
    * attribute values TAB/LF/CR become spaces) and refuses characters XML cannot carry.
-   * The first pass validates and notes what needs decoding; most text needs none and is one slice,
-   * text with only named entities is expanded natively, anything else takes a second building pass.
+   * The first pass validates and notes what needs decoding; most text needs none and is one slice.
+   * Text with only named entities is rebuilt in bytes and decoded once when the input is ASCII (one
+   * flat string; replaceAll would leave a rope of pieces for the garbage collector to copy), else
+   * expanded with replaceAll; anything else takes a second building pass.
    */
   readText(terminator: number): string {
     const textStart = this.pos;
     const needs = this.scanText(terminator);
     const textEnd = this.pos;
     if (needs === 0) return this.src.slice(textStart, textEnd);
-    if ((needs & ~NAMED_ENTITY_BITS) === 0)
+    if ((needs & ~NAMED_ENTITY_BITS) === 0) {
+      const ascii = this.ascii;
+      if (ascii !== null) return this.asciiCopy.expandNamedEntities(ascii, textStart, textEnd);
       return expandNamedEntities(this.src.slice(textStart, textEnd), needs);
+    }
     return this.buildText(textStart, textEnd, terminator);
+  }
+
+  /** The first position from `pos` on that holds no ordinary character (or the end). */
+  private ordinaryRunEnd(from: number, terminator: number): number {
+    const end = this.end;
+    const ascii = this.ascii;
+    let pos = from;
+    if (ascii !== null) {
+      while (pos < end && isOrdinary(ascii[pos] as number, terminator)) pos++;
+      return pos;
+    }
+    const src = this.src;
+    while (pos < end && isOrdinary(src.charCodeAt(pos), terminator)) pos++;
+    return pos;
   }
 
   /** Validates text up to `terminator`, leaving the cursor on it; returns the NEEDS_* bits seen. */
   private scanText(terminator: number): number {
-    const src = this.src;
-    const end = this.end;
-    let pos = this.pos;
-    let unit = src.charCodeAt(pos);
-    while (pos < end && isOrdinary(unit, terminator)) unit = src.charCodeAt(++pos);
-    if (pos < end && unit === terminator) {
+    const pos = this.ordinaryRunEnd(this.pos, terminator);
+    if (pos < this.end && this.src.charCodeAt(pos) === terminator) {
       this.pos = pos;
       return 0;
     }
@@ -152,15 +174,19 @@ export class XmlCursor {
     let pos = from;
     let needs = 0;
     for (;;) {
-      let unit = src.charCodeAt(pos);
-      while (pos < end && isOrdinary(unit, terminator)) unit = src.charCodeAt(++pos);
+      pos = this.ordinaryRunEnd(pos, terminator);
       if (pos >= end) {
         this.pos = end;
         throw this.endOfInputError(terminator === LT ? 'element text' : 'an attribute value');
       }
+      const unit = src.charCodeAt(pos);
       if (unit === terminator) break;
       if (unit === AMP) {
-        const entity = predefinedEntityAt(src, pos);
+        const ascii = this.ascii;
+        const entity =
+          ascii !== null && pos + 5 < end
+            ? predefinedEntityInBytes(ascii, pos)
+            : predefinedEntityAt(src, pos);
         if (entity !== 0) {
           needs |= entity & NAMED_ENTITY_BITS;
           pos += entity >>> ENTITY_LENGTH_SHIFT;

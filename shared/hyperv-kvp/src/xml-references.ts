@@ -80,6 +80,32 @@ export function predefinedEntityAt(src: string, ampAt: number): number {
   return apos ? NEEDS_APOS | (6 << ENTITY_LENGTH_SHIFT) : 0;
 }
 
+/**
+ * predefinedEntityAt over the byte copy of an ASCII input (see ascii-copy.ts), without a charCodeAt
+ * per letter; the caller makes sure the six bytes from `ampAt` on are within the input.
+ */
+export function predefinedEntityInBytes(bytes: Uint8Array, ampAt: number): number {
+  const first = bytes[ampAt + 1];
+  const second = bytes[ampAt + 2];
+  const third = bytes[ampAt + 3];
+  if (second === 0x74 && third === SEMICOLON) {
+    if (first === 0x6c) return NEEDS_LT | (4 << ENTITY_LENGTH_SHIFT);
+    if (first === 0x67) return NEEDS_GT | (4 << ENTITY_LENGTH_SHIFT);
+    return 0;
+  }
+  const fourth = bytes[ampAt + 4];
+  const fifth = bytes[ampAt + 5];
+  if (first === 0x71) {
+    const quot = second === 0x75 && third === 0x6f && fourth === 0x74 && fifth === SEMICOLON;
+    return quot ? NEEDS_QUOT | (6 << ENTITY_LENGTH_SHIFT) : 0;
+  }
+  if (first !== 0x61) return 0;
+  if (second === 0x6d && third === 0x70 && fourth === SEMICOLON)
+    return NEEDS_AMP | (5 << ENTITY_LENGTH_SHIFT);
+  const apos = second === 0x70 && third === 0x6f && fourth === 0x73 && fifth === SEMICOLON;
+  return apos ? NEEDS_APOS | (6 << ENTITY_LENGTH_SHIFT) : 0;
+}
+
 /** The character a predefined entity's NEEDS_* bit stands for. */
 function entityText(kind: number): string {
   switch (kind) {
