@@ -5,7 +5,7 @@
  */
 import type { LabVm } from '../../../../agent/lab/vm-model.js';
 import { type Fleet, fleet, scenario, server } from '../../sweep/sweep-kit.js';
-import type { StoreBackend } from '../store-backends.js';
+import type { BackendPlace, StoreBackend } from '../store-backends.js';
 
 export const API_LAB_VMS = [
   {
@@ -45,7 +45,11 @@ const API_LAB_EVENTS = [
  * `backend` (an SQLite file of its own without one).
  */
 export async function apiLab(backend?: StoreBackend): Promise<Fleet> {
-  const place = await backend?.place();
+  return apiLabIn(await backend?.place());
+}
+
+/** The API lab in the store of `place` (removed when the lab closes), for tests that also read it raw. */
+export async function apiLabIn(place?: BackendPlace): Promise<Fleet> {
   const lab = await fleet(scenario(API_LAB_VMS, API_LAB_EVENTS), {}, place);
   for (const minute of [0, 10, 25, 40, 60]) await lab.roundAt(minute);
   return lab;
