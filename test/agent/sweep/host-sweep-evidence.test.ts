@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildUsageMonth } from '../../../agent/usage/index.js';
+import { STORE_BACKENDS } from '../store/store-backends.js';
 import { type Fleet, fleet, scenario, server } from './sweep-kit.js';
 
 /** What a hostile tenant writes into its Guest pool: a well-formed status claiming AVMA activation. */
@@ -36,7 +37,7 @@ const VMS = [
 ];
 const EVENTS = [{ at: '2026-11-01T00:20:00Z', type: 'corrupt-kvp', vm: 'forged', value: FORGED_STATUS }];
 
-describe('agent/sweep/host-sweep: licence state from evidence', () => {
+describe.each(STORE_BACKENDS)('agent/sweep/host-sweep: licence state from evidence ($name)', (backend) => {
   let lab: Fleet;
   afterEach(async () => {
     await lab.close();
@@ -49,7 +50,7 @@ describe('agent/sweep/host-sweep: licence state from evidence', () => {
   }
 
   it('does not believe a forged AVMA status, and counts a host-activated VM without a guest agent', async () => {
-    lab = await fleet(scenario(VMS, EVENTS));
+    lab = await fleet(scenario(VMS, EVENTS), {}, await backend.place());
     await lab.roundAt(30);
     const truth = lab.lab.vmByName('forged').guest;
     // The lab's own truth: the forged guest is not activated.
@@ -77,7 +78,7 @@ describe('agent/sweep/host-sweep: licence state from evidence', () => {
   });
 
   it('counts AVMA-activated VMs in the month report on the host’s evidence only', async () => {
-    lab = await fleet(scenario(VMS, EVENTS));
+    lab = await fleet(scenario(VMS, EVENTS), {}, await backend.place());
     for (let minute = 30; minute <= 180; minute += 30) await lab.roundAt(minute);
     const report = await buildUsageMonth(lab.store, '2026-11');
     const tenants = Object.fromEntries(report.tenants.map((row) => [row.tenant, row.avmaActivatedVms]));
@@ -92,7 +93,7 @@ describe('agent/sweep/host-sweep: licence state from evidence', () => {
   });
 
   it('stops corroborating once the window has passed without a new 12310', async () => {
-    lab = await fleet(scenario(VMS, EVENTS));
+    lab = await fleet(scenario(VMS, EVENTS), {}, await backend.place());
     await lab.roundAt(30);
     // A window shorter than the time since the boot activation: the forged claim stays unbelieved and
     // the host-only VM falls back to what nothing corroborates.

@@ -8,6 +8,7 @@ import { openStore } from '../../../agent/store/index.js';
 import { SweepCache } from '../../../agent/sweep/sweep-cache.js';
 import { sweepRound } from '../../../agent/sweep/sweep-round.js';
 import { loadRecording, ReplayingRunner } from '../driver/powershell/replaying-runner.js';
+import { STORE_BACKENDS } from '../store/store-backends.js';
 import { type Fleet, fleet, scenario, server } from './sweep-kit.js';
 
 function avmaGuests(count: number) {
@@ -27,7 +28,7 @@ function sum(calls: Record<string, number>, methods: readonly string[]): number 
   return methods.reduce((total, method) => total + (calls[method] ?? 0), 0);
 }
 
-describe('agent/sweep/host-sweep', () => {
+describe.each(STORE_BACKENDS)('agent/sweep/host-sweep ($name)', (backend) => {
   let subject: Fleet | null = null;
   afterEach(async () => {
     await subject?.close();
@@ -37,7 +38,7 @@ describe('agent/sweep/host-sweep', () => {
   it.each([1, 500])(
     'reads a host of %i VMs with the same few driver calls and writes nothing in steady state',
     async (count) => {
-      subject = await fleet(scenario(avmaGuests(count)));
+      subject = await fleet(scenario(avmaGuests(count)), {}, await backend.place());
       await subject.roundAt(0);
       const [hv01] = subject.drivers;
       hv01?.reset();
@@ -55,14 +56,14 @@ describe('agent/sweep/host-sweep', () => {
       guestAgent: true,
       guest: server('2019', 'standard', 'gvlk', 'unlicensed'),
     }));
-    subject = await fleet(scenario([...guests, ...avmaGuests(5)]));
+    subject = await fleet(scenario([...guests, ...avmaGuests(5)]), {}, await backend.place());
     const report = await subject.roundAt(0);
     expect(report.hosts[0]?.pushed).toBe(3);
     expect(sum(subject.drivers[0]?.calls ?? {}, WRITES)).toBe(3);
   });
 
   it('marks a host whose inventory fails stale, and still records its facts and events', async () => {
-    subject = await fleet(scenario(avmaGuests(2)));
+    subject = await fleet(scenario(avmaGuests(2)), {}, await backend.place());
     await subject.roundAt(0);
     subject.drivers[0]?.fail('listVms', new DriverError('TIMEOUT', 'list-vms did not finish in 120000 ms'));
     const report = await subject.roundAt(30);
@@ -86,7 +87,7 @@ describe('agent/sweep/host-sweep', () => {
   });
 
   it('goes on without 12310 events when the event read fails, and reads them next time', async () => {
-    subject = await fleet(scenario(avmaGuests(2)));
+    subject = await fleet(scenario(avmaGuests(2)), {}, await backend.place());
     subject.drivers[0]?.fail('readEvents', new DriverError('BAD_RESPONSE', 'read-events: record 3 after 5'));
     const first = await subject.roundAt(0);
     expect(first.hosts[0]).toMatchObject({ outcome: 'partial', vms: 2 });
@@ -101,7 +102,7 @@ describe('agent/sweep/host-sweep', () => {
   });
 
   it('uses the facts it read before when only the host-facts read fails', async () => {
-    subject = await fleet(scenario(avmaGuests(1)));
+    subject = await fleet(scenario(avmaGuests(1)), {}, await backend.place());
     await subject.roundAt(0);
     subject.drivers[0]?.fail('hostInfo', new DriverError('TIMEOUT', 'host-info timed out'));
     const report = await subject.roundAt(30);

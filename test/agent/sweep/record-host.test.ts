@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadEventsRequest } from '../../../agent/driver/hyperv-driver.js';
 import type { HostEvent } from '../../../agent/model/index.js';
+import { STORE_BACKENDS } from '../store/store-backends.js';
 import { type Fleet, fleet, scenario, server } from './sweep-kit.js';
 
 const GUEST = {
@@ -21,7 +22,7 @@ function event(recordId: number, time: string): HostEvent {
   };
 }
 
-describe('agent/sweep/record-host', () => {
+describe.each(STORE_BACKENDS)('agent/sweep/record-host ($name)', (backend) => {
   let subject: Fleet | null = null;
   afterEach(async () => {
     await subject?.close();
@@ -29,7 +30,7 @@ describe('agent/sweep/record-host', () => {
   });
 
   it('stores a cleared log’s records in a new epoch: same record ids, nothing taken for a duplicate', async () => {
-    subject = await fleet(scenario([GUEST]));
+    subject = await fleet(scenario([GUEST]), {}, await backend.place());
     const driver = subject.drivers[0];
     if (driver === undefined) throw new Error('no driver');
     let log = [event(1, '2026-11-01T00:00:00.000Z'), event(2, '2026-11-01T00:10:00.000Z')];
@@ -52,7 +53,7 @@ describe('agent/sweep/record-host', () => {
   });
 
   it('stores each forwarded 12309 once, however many sweeps see it in the ring, also after a restart', async () => {
-    subject = await fleet(scenario([GUEST]));
+    subject = await fleet(scenario([GUEST]), {}, await backend.place());
     await subject.roundAt(0);
     await subject.roundAt(30);
     const freshCache = new (await import('../../../agent/sweep/sweep-cache.js')).SweepCache();

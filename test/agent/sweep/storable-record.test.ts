@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SweepVm } from '../../../agent/store/index.js';
 import { storableRecord } from '../../../agent/sweep/storable-record.js';
+import { STORE_BACKENDS } from '../store/store-backends.js';
 import { type Fleet, fleet, scenario, server } from './sweep-kit.js';
 
 /** Three KMS guests on HV01: each gets a key push on the first sweep. */
@@ -12,7 +13,7 @@ const VMS = ['web01', 'web02', 'web03'].map((name) => ({
   guest: server('2019', 'standard', 'gvlk', 'unlicensed'),
 }));
 
-describe('agent/sweep/storable-record', () => {
+describe.each(STORE_BACKENDS)('agent/sweep/storable-record ($name)', (backend) => {
   let subject: Fleet | null = null;
   afterEach(async () => {
     await subject?.close();
@@ -20,7 +21,7 @@ describe('agent/sweep/storable-record', () => {
   });
 
   it('records a host whose one VM has a tenant the store refuses: the other VMs and every push audit are kept', async () => {
-    subject = await fleet(scenario(VMS));
+    subject = await fleet(scenario(VMS), {}, await backend.place());
     const lab = subject.lab;
     // Past the boundary checks (scenario, configuration): a resolver that yields a NUL for web02.
     const tenantOf = (_host: string, vm: { id: string; name: string }) =>

@@ -14,6 +14,7 @@ import type { SweepSettings } from '../../../agent/sweep/host-sweep.js';
 import { SweepCache } from '../../../agent/sweep/sweep-cache.js';
 import type { SweepReport } from '../../../agent/sweep/sweep-report.js';
 import { type RoundOptions, sweepRound } from '../../../agent/sweep/sweep-round.js';
+import type { BackendPlace } from '../store/store-backends.js';
 
 export const START = '2026-11-01T00:00:00Z';
 export const MINUTE = 60_000;
@@ -82,12 +83,31 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-/** A lab of the scenario, one counting driver per host and a fresh store (stale after 3 hours). */
-export async function fleet(input: ScenarioInput, labOptions: LabOptions = {}): Promise<Fleet> {
+/** The fleet's store and how to remove it: an SQLite file of its own, or the place's store. */
+async function fleetStore(
+  place: BackendPlace | undefined,
+): Promise<{ store: Store; remove(): Promise<void> }> {
+  const options = { staleAfterMs: 180 * MINUTE, busyTimeoutMs: 200 };
+  if (place !== undefined) return { store: await place.open(options), remove: () => place.remove() };
+  const dir = await mkdtemp(join(tmpdir(), 'avma-sweep-'));
+  return {
+    store: await openStore(join(dir, 'avma.sqlite'), options),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A lab of the scenario, one counting driver per host and a fresh store (stale after 3 hours): an
+ * SQLite file of its own, or the store of `place` (a STORE_BACKENDS place, removed on close).
+ */
+export async function fleet(
+  input: ScenarioInput,
+  labOptions: LabOptions = {},
+  place?: BackendPlace,
+): Promise<Fleet> {
   const lab = await Lab.create(validateScenario(input), labOptions);
   const drivers = lab.hosts().map((host) => counting(new LabDriver(lab, host.name)));
-  const dir = await mkdtemp(join(tmpdir(), 'avma-sweep-'));
-  const store = await openStore(join(dir, 'avma.sqlite'), { staleAfterMs: 180 * MINUTE, busyTimeoutMs: 200 });
+  const { store, remove } = await fleetStore(place);
   const cache = new SweepCache();
   const settings: SweepSettings = {
     silentAfterMs: 45 * MINUTE,
@@ -107,7 +127,7 @@ export async function fleet(input: ScenarioInput, labOptions: LabOptions = {}): 
     },
     async close() {
       await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { LabVm } from '../../../../agent/lab/vm-model.js';
 import { type Fleet, fleet, scenario, server } from '../../sweep/sweep-kit.js';
+import type { BackendPlace, StoreBackend } from '../store-backends.js';
 
 export const API_LAB_VMS = [
   {
@@ -39,9 +40,17 @@ const API_LAB_EVENTS = [
   { at: '2026-11-01T00:30:00Z', type: 'migrate', vm: 'web01-renamed', to: 'HV02' },
 ];
 
-/** Sweeps at minutes 0, 10, 25, 40 and 60 (app01's guest agent is silent by then). */
-export async function apiLab(): Promise<Fleet> {
-  const lab = await fleet(scenario(API_LAB_VMS, API_LAB_EVENTS));
+/**
+ * Sweeps at minutes 0, 10, 25, 40 and 60 (app01's guest agent is silent by then), into a store of
+ * `backend` (an SQLite file of its own without one).
+ */
+export async function apiLab(backend?: StoreBackend): Promise<Fleet> {
+  return apiLabIn(await backend?.place());
+}
+
+/** The API lab in the store of `place` (removed when the lab closes), for tests that also read it raw. */
+export async function apiLabIn(place?: BackendPlace): Promise<Fleet> {
+  const lab = await fleet(scenario(API_LAB_VMS, API_LAB_EVENTS), {}, place);
   for (const minute of [0, 10, 25, 40, 60]) await lab.roundAt(minute);
   return lab;
 }

@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
-import { hoursAfter, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 
-describe('agent/store/queries/audit-query', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/queries/audit-query ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
     await store.transaction(async (tx) => {
       await tx.upsertVm({ id: vmGuid(1), tenant: null }, START);
       await tx.upsertVm({ id: vmGuid(2), tenant: null }, START);
@@ -38,7 +39,7 @@ describe('agent/store/queries/audit-query', () => {
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('lists who did what, when and why, oldest first, with the details as stored', async () => {

@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
-import { storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const AT = new Date('2026-11-05T10:00:00Z');
 const minutes = (n: number) => new Date(AT.getTime() + n * 60_000);
 
-describe('agent/store/queries/events-query', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/queries/events-query ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir);
+    place = await backend.place();
+    store = await storeWithHosts(place);
     await store.transaction(async (tx) => {
       for (const n of [1, 2]) {
         await tx.upsertVm({ id: vmGuid(n), tenant: null }, AT);
@@ -49,7 +50,7 @@ describe('agent/store/queries/events-query', () => {
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('lists events oldest first, across sources', async () => {

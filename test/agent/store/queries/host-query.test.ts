@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostRow } from '../../../../agent/store/index.js';
 import type { Fleet } from '../../sweep/sweep-kit.js';
-import { hoursAfter, storeWithHosts, tempDir } from '../store-test-kit.js';
+import { STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, storeWithHosts } from '../store-test-kit.js';
 import { apiLab } from './api-lab.js';
 
 const NO_STATUS = {
@@ -15,10 +16,10 @@ const NO_STATUS = {
   unknown: 0,
 };
 
-describe('agent/store/queries/host-query', () => {
+describe.each(STORE_BACKENDS)('agent/store/queries/host-query ($name)', (backend) => {
   let lab: Fleet;
   beforeAll(async () => {
-    lab = await apiLab();
+    lab = await apiLab(backend);
   });
   afterAll(async () => {
     await lab.close();
@@ -69,8 +70,8 @@ describe('agent/store/queries/host-query', () => {
   });
 
   it('shows a host without facts or VMs yet with zero counts', async () => {
-    const dir = await tempDir();
-    const store = await storeWithHosts(dir, ['HV01']);
+    const place = await backend.place();
+    const store = await storeWithHosts(place, ['HV01']);
     try {
       await store.transaction((tx) => tx.upsertHost('HV03', hoursAfter(new Date('2026-11-01T00:00:00Z'), 1)));
       expect(await store.getHost('HV03')).toEqual({
@@ -83,7 +84,7 @@ describe('agent/store/queries/host-query', () => {
       });
     } finally {
       await store.close();
-      await dir.remove();
+      await place.remove();
     }
   });
 });

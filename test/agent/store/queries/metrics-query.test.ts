@@ -1,31 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventInput, EventNotification, Store } from '../../../../agent/store/index.js';
-import { openRaw } from '../raw-sqlite.js';
-import {
-  HOST_FACTS,
-  hoursAfter,
-  observed,
-  storeWithHosts,
-  type TempDir,
-  tempDir,
-  vmGuid,
-} from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { HOST_FACTS, hoursAfter, observed, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 
 const SILENT = { code: 'GUEST_AGENT_SILENT', message: 'no status for 3 sweeps' };
 const BAD_ITEM = { code: 'KVP_ITEM_INVALID', message: 'item 1 of the guest pool is not XML' };
 
-describe('agent/store/queries/metrics-query', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/queries/metrics-query ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir, ['HV01', 'HV02']);
+    place = await backend.place();
+    store = await storeWithHosts(place, ['HV01', 'HV02']);
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('answers an empty fleet with its hosts and no counts', async () => {
@@ -184,12 +176,13 @@ describe('agent/store/queries/metrics-query', () => {
       await tx.recordObservation(vmGuid(1), START, observed({ problems: [SILENT] }));
     });
     await store.close();
-    const raw = await openRaw(dir.file('avma.db'));
-    await raw.run(`UPDATE observations SET problems = ?`, [
-      JSON.stringify([{ code: 'vm-1234', message: 'x' }]),
-    ]);
+    const raw = await place.raw();
+    await raw.run(
+      { sqlite: 'UPDATE observations SET problems = ?', postgres: 'UPDATE observations SET problems = $1' },
+      [JSON.stringify([{ code: 'vm-1234', message: 'x' }])],
+    );
     await raw.close();
-    store = await storeWithHosts(dir, []);
+    store = await storeWithHosts(place, []);
     await expect(store.metricsSnapshot()).rejects.toMatchObject({ name: 'StoreError', code: 'CORRUPT' });
   });
 });

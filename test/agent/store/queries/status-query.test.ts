@@ -1,19 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
-import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from '../store-test-kit.js';
+import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { hoursAfter, observed, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
 
-describe('agent/store/queries/status-query', () => {
-  let dir: TempDir;
+describe.each(STORE_BACKENDS)('agent/store/queries/status-query ($name)', (backend) => {
+  let place: BackendPlace;
   let store: Store;
   beforeEach(async () => {
-    dir = await tempDir();
-    store = await storeWithHosts(dir, ['HV01', 'HV02']);
+    place = await backend.place();
+    store = await storeWithHosts(place, ['HV01', 'HV02']);
   });
   afterEach(async () => {
     await store.close();
-    await dir.remove();
+    await place.remove();
   });
 
   it('lists one row per VM, by name, with its latest observation', async () => {

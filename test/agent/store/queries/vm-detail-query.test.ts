@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VM_DETAIL_AUDIT } from '../../../../agent/store/index.js';
 import type { Fleet } from '../../sweep/sweep-kit.js';
+import { STORE_BACKENDS } from '../store-backends.js';
 import { apiLab, guidOf } from './api-lab.js';
 
-describe('agent/store/queries/vm-detail-query', () => {
+describe.each(STORE_BACKENDS)('agent/store/queries/vm-detail-query ($name)', (backend) => {
   let lab: Fleet;
   beforeAll(async () => {
-    lab = await apiLab();
+    lab = await apiLab(backend);
   });
   afterAll(async () => {
     await lab.close();
