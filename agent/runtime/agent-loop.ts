@@ -145,12 +145,16 @@ async function dailyPrune(options: LoopOptions, lastMs: number): Promise<number>
   }
 }
 
-/** Every host of the round was stale or (when recording) not recorded. */
+/**
+ * Every host of the round this agent could sweep was stale or (when recording) not recorded. Hosts
+ * another agent holds the lease of are not this agent's to sweep, so they count neither way.
+ */
 function noHostSwept(report: SweepReport, record: boolean): boolean {
-  const failed = report.hosts.filter(
+  const ours = report.hosts.filter((host) => host.outcome !== 'held');
+  const failed = ours.filter(
     (host) => host.outcome === 'stale' || (record && host.outcome === 'not-recorded'),
   );
-  return report.hosts.length > 0 && failed.length === report.hosts.length;
+  return ours.length > 0 && failed.length === ours.length;
 }
 
 /** Runs rounds until the signal aborts or `maxRounds` is reached. Never rejects for a failed round. */
