@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import { isPostgresUrl } from '../store/open-store.js';
 import { ConfigError } from './config-error.js';
 import { AgentConfig } from './config-schema.js';
 
@@ -38,7 +39,8 @@ export function parseConfig(text: string, label: string): AgentConfig {
 
 /** `path` resolved against the configuration file's directory (absolute paths are kept). */
 function relativeTo(file: string, path: string | undefined): string | undefined {
-  return path === undefined || isAbsolute(path) ? path : resolve(dirname(file), path);
+  if (path === undefined || isAbsolute(path) || isPostgresUrl(path)) return path;
+  return resolve(dirname(file), path);
 }
 
 /**

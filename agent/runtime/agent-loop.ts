@@ -7,9 +7,11 @@
  * request (SIGINT/SIGTERM) lets the current round finish its transaction, then the loop returns.
  */
 import type { OptOut } from '../config/config-schema.js';
+import type { StoreError } from '../store/index.js';
 import { describeError } from '../sweep/collector.js';
+import { DEFAULT_STORE_RETRY } from '../sweep/store-retry.js';
 import { hostLine, type SweepReport } from '../sweep/sweep-report.js';
-import { sweepRound } from '../sweep/sweep-round.js';
+import { type RoundOptions, sweepRound } from '../sweep/sweep-round.js';
 import type { AgentSession } from './agent-session.js';
 import { applyConfigOptOuts } from './config-opt-outs.js';
 
@@ -35,6 +37,8 @@ export interface LoopOptions {
   readonly maxRounds?: number;
   /** Called with each round's report (metrics, readiness, the log). */
   readonly onRound?: (report: SweepReport) => void;
+  /** A host transaction's store failure, retried or not (metrics). */
+  readonly onStoreError?: (error: StoreError) => void;
   /** Called when a round could not run at all (the log: an error for the Event Log). */
   readonly onRoundFailed?: (reason: string) => void;
   /** Rounds run through this runner, shared with "sweep now" (roundRunner); default: the loop's own. */
@@ -67,6 +71,25 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The round options of an agent sharing its hosts (PostgreSQL leases): its claims, retries of a host's
+ * transaction within the round (0.5 s doubling, 30 s in all), and a VM deleted only once unseen for
+ * 1.5 intervals (another agent may list it on its new host later in the round; 1.5 rather than 1
+ * absorbs the rounds' jitter). SQLite: just the (no-op) claims, as before.
+ */
+export function sharedRoundOptions(
+  session: AgentSession,
+  intervalMs: number,
+  signal: AbortSignal | undefined,
+): Pick<RoundOptions, 'claims' | 'retry' | 'deleteUnseenAfterMs'> {
+  if (!session.claims.shared) return { claims: session.claims };
+  return {
+    claims: session.claims,
+    retry: { ...DEFAULT_STORE_RETRY, ...(signal === undefined ? {} : { signal }) },
+    deleteUnseenAfterMs: 1.5 * intervalMs,
+  };
+}
+
 async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
   const { session } = options;
   try {
@@ -83,6 +106,8 @@ async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
       cache: session.cache,
       concurrency: options.concurrency,
       record: options.record,
+      ...sharedRoundOptions(session, options.intervalMs, options.signal),
+      ...(options.onStoreError === undefined ? {} : { onStoreError: options.onStoreError }),
       onHost: (report, index, total) =>
         options.progress(
           `[${session.now().toISOString()}] ${total > 8 ? `${index + 1}/${total} ` : ''}${hostLine(report)}`,

@@ -10,13 +10,9 @@ export {
   removeCreatedDatabase,
   type StoreOptions,
 } from './open-store.js';
-export {
-  HostLeases,
-  type HostLeasesOptions,
-  type LeaseRow,
-  type LeaseState,
-  readLeaseHolders,
-} from './pg/leases.js';
+export { type LeaseRow, readLeaseHolders } from './pg/lease-sql.js';
+// Types only: the class loads `pg`, which an SQLite agent never does (import './pg/leases.js' lazily).
+export type { HostLeases, HostLeasesOptions, LeaseState } from './pg/leases.js';
 export { EVENTS_PAGE_SIZE, type EventOrder } from './queries/events-query.js';
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
 export { VM_DETAIL_AUDIT, VM_DETAIL_EVENTS } from './queries/vm-detail-query.js';

@@ -4,9 +4,10 @@
  * and runtime errors reach the CLI as they are; `error-kinds.ts` decides their exit code.
  */
 
-import type { AgentConfig, OptOut } from '../../config/config-schema.js';
+import { AGENT_ID, type AgentConfig, type OptOut } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
-import type { SessionOptions } from '../../runtime/agent-session.js';
+import { agentIdBase, processAgentId } from '../../runtime/agent-identity.js';
+import { DEFAULT_LEASE_TTL_MS, type SessionOptions } from '../../runtime/agent-session.js';
 import { DEFAULT_RAW_MONTHS } from '../../store/index.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
 import type { CloseSettings } from '../../usage/index.js';
@@ -36,8 +37,14 @@ export const AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze
   },
   db: {
     type: 'string',
-    valueName: 'FILE',
-    description: `the agent database, created if missing (default ${DEFAULT_DB})`,
+    valueName: 'FILE|URL',
+    description: `the agent database: an SQLite file, created if missing (default ${DEFAULT_DB}), or a postgres:// URL`,
+  },
+  'agent-id': {
+    type: 'string',
+    valueName: 'ID',
+    description:
+      "PostgreSQL: who holds this agent's host leases (default: host name + config digest; a per-process suffix is added)",
   },
   host: {
     type: 'string',
@@ -62,6 +69,15 @@ export interface AgentRun {
   readonly spla: CloseSettings;
   /** Retention of raw events and observations (config `retention.rawMonths`). */
   readonly rawMonths: number;
+}
+
+/** `--agent-id` over config `agentId`, checked, plus this process's suffix (agent-identity.ts). */
+function agentIdOf(context: CommandContext, config: AgentConfig, file: string | undefined): string {
+  const explicit = optionalString(context, 'agent-id') ?? config.agentId;
+  if (explicit !== undefined && !AGENT_ID.test(explicit)) {
+    throw new CliError('USAGE', '--agent-id: expected 1..100 letters, digits and . _ : @ -');
+  }
+  return processAgentId(agentIdBase(explicit, file));
 }
 
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
@@ -121,6 +137,8 @@ export async function resolveAgentRun(
     ...(config.evidence?.correlationToleranceSeconds === undefined
       ? {}
       : { correlationToleranceMs: config.evidence.correlationToleranceSeconds * 1000 }),
+    agentId: agentIdOf(context, config, file),
+    leaseTtlMs: (config.leases?.ttlSeconds ?? DEFAULT_LEASE_TTL_MS / 1000) * 1000,
     ...(hosts === undefined ? {} : { hosts }),
     ...(scenario === undefined ? {} : { scenario }),
     ...(config.powershell === undefined ? {} : { powershell: config.powershell }),

@@ -5,7 +5,7 @@
  */
 
 import type { AgentLog } from '../../logging/agent-log.js';
-import { type LoopOptions, roundRunner, runAgentLoop } from '../../runtime/agent-loop.js';
+import { type LoopOptions, roundRunner, runAgentLoop, sharedRoundOptions } from '../../runtime/agent-loop.js';
 import { type AgentSession, openSession } from '../../runtime/agent-session.js';
 import { applyConfigOptOuts } from '../../runtime/config-opt-outs.js';
 import { DEFAULT_STOP_GRACE_MS, type StopSignal, stopOnSignals } from '../../runtime/stop-signal.js';
@@ -114,6 +114,7 @@ function loopOptions(
       logRound(log, report);
       server?.roundEnded(report, Date.now());
     },
+    onStoreError: (error) => server?.storeError(error.code),
     onRoundFailed: (reason) => log.logger.error({ reason }, 'sweep failed; retrying next interval'),
     ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
   };
@@ -263,6 +264,7 @@ async function sweepOnce(context: CommandContext): Promise<number> {
       cache: session.cache,
       concurrency: run.concurrency,
       record: !run.dryRun,
+      ...sharedRoundOptions(session, run.intervalMs, undefined),
       onHost: (host, index, total) => context.io.stderr(`[${index + 1}/${total}] ${hostLine(host)}\n`),
     });
     printJson(context.io, report);

@@ -6,7 +6,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { SqlConnection } from '../sql-connection.js';
-import { DB_NOW_MS } from './leases.js';
+import { DB_NOW_MS } from './lease-sql.js';
 
 const LOCK_LEASE = `SELECT owner, expires_at, ${DB_NOW_MS} AS now FROM host_leases WHERE host = lower($1) FOR UPDATE`;
 const STAMP_SWEPT = `

@@ -10,11 +10,11 @@
  * flight. Host keys are lower-case, like the store's host names compared case-insensitively.
  */
 import { StoreError } from '../errors.js';
-import type { SqlConnection, SqlRow } from '../sql-connection.js';
+import type { SqlRow } from '../sql-connection.js';
+import { DB_NOW_MS, type LeaseRow, numberOrNull, readLeaseHolders } from './lease-sql.js';
 import { PgConnection } from './pg-connection.js';
 
-/** Milliseconds since the epoch on the database server's clock, read when evaluated. */
-export const DB_NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
+export type { LeaseRow } from './lease-sql.js';
 
 /** A host's lease as one agent sees it after `acquire`. */
 export interface LeaseState {
@@ -30,17 +30,6 @@ export interface LeaseState {
   readonly confirmedAtMs: number | null;
   /** The host's last committed sweep by any agent (database clock), or `null`. */
   readonly sweptAtMs: number | null;
-}
-
-/** One row of `host_leases`, for `avma status` and the API. */
-export interface LeaseRow {
-  readonly host: string;
-  readonly owner: string;
-  readonly acquiredAtMs: number;
-  readonly expiresAtMs: number;
-  readonly sweptAtMs: number | null;
-  /** The lease had not expired when read (database clock). */
-  readonly live: boolean;
 }
 
 export interface HostLeasesOptions {
@@ -83,12 +72,6 @@ const RELEASE = `
 UPDATE host_leases SET expires_at = ${DB_NOW_MS}
 WHERE owner = $1 AND host IN (SELECT lower(h) FROM jsonb_array_elements_text($2::jsonb) AS h)`;
 
-const HOLDERS = `
-SELECT host, owner, acquired_at, expires_at, swept_at, (expires_at > ${DB_NOW_MS}) AS live
-FROM host_leases ORDER BY host`;
-
-const numberOrNull = (value: unknown): number | null => (value === null ? null : Number(value));
-
 function leaseState(row: SqlRow): LeaseState {
   return Object.freeze({
     host: String(row.host),
@@ -98,23 +81,6 @@ function leaseState(row: SqlRow): LeaseState {
     confirmedAtMs: numberOrNull(row.confirmed_at),
     sweptAtMs: numberOrNull(row.swept_at),
   });
-}
-
-function leaseRow(row: SqlRow): LeaseRow {
-  return Object.freeze({
-    host: String(row.host),
-    owner: String(row.owner),
-    acquiredAtMs: Number(row.acquired_at),
-    expiresAtMs: Number(row.expires_at),
-    sweptAtMs: numberOrNull(row.swept_at),
-    live: Number(row.live) === 1,
-  });
-}
-
-/** Every lease row (any agent's), by host. Used by `avma status` and the API over a PostgreSQL store. */
-export async function readLeaseHolders(conn: SqlConnection): Promise<LeaseRow[]> {
-  if (conn.dialect !== 'postgres') return [];
-  return (await conn.all(HOLDERS)).map(leaseRow);
 }
 
 export class HostLeases {

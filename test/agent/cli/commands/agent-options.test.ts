@@ -24,4 +24,31 @@ describe('agent/cli/commands/agent-options', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives each process a new agent id on a stable base, takes the lease TTL from config, refuses a bad id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-options-'));
+    try {
+      const config = join(dir, 'agent.json');
+      await writeFile(
+        config,
+        JSON.stringify({ db: 'postgres://avma@db.example/avma', leases: { ttlSeconds: 5 } }),
+      );
+      const first = await resolveAgentRun({ io, options: { config }, positionals: [] }, () => undefined);
+      const second = await resolveAgentRun({ io, options: { config }, positionals: [] }, () => undefined);
+      expect(first.session.db).toBe('postgres://avma@db.example/avma');
+      expect(first.session.leaseTtlMs).toBe(5000);
+      const base = (id: string | undefined) => id?.replace(/\/[0-9a-f]{6}$/, '');
+      expect(base(first.session.agentId)).toBe(base(second.session.agentId));
+      expect(first.session.agentId).not.toBe(second.session.agentId);
+      const named = await resolveAgentRun(
+        { io, options: { config, 'agent-id': 'rack4-agent' }, positionals: [] },
+        () => undefined,
+      );
+      expect(named.session.agentId).toMatch(/^rack4-agent\/[0-9a-f]{6}$/);
+      const bad = resolveAgentRun({ io, options: { 'agent-id': 'a b' }, positionals: [] }, () => undefined);
+      await expect(bad).rejects.toThrow(/--agent-id: expected 1\.\.100 letters/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -49,6 +49,7 @@ describe.skipIf(missing !== null)('HostLeases against a real PostgreSQL', () => 
     const again = await a.acquire(['hv01']);
     expect(again.get('hv01')?.held).toBe(true);
     expect(again.get('hv01')?.expiresAtMs).toBeGreaterThan(first.get('hv01')?.expiresAtMs ?? 0);
+    expect((await store.listHostLeases()).map((row) => row.host)).toEqual(['hv01', 'hv02', 'hv03']);
     expect((await b.holders()).map((row) => [row.host, row.owner, row.live])).toEqual([
       ['hv01', 'agent-a', true],
       ['hv02', 'agent-a', true],
