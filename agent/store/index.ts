@@ -1,5 +1,6 @@
 /** The store's public API: open a database, write through transactions, read for reports. */
 export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js';
+export { type HostSweeper, hostSweepers } from './host-sweepers.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 export {
   AVMA_APPLICATION_ID,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
-import { openStore } from '../../../../agent/store/index.js';
+import { hostSweepers, openStore } from '../../../../agent/store/index.js';
 import { HostLeases } from '../../../../agent/store/pg/leases.js';
 import { PgConnection } from '../../../../agent/store/pg/pg-connection.js';
 import { createTestDatabase, postgresMissing, type TestDatabase } from '../../../support/postgres.js';
@@ -50,6 +50,13 @@ describe.skipIf(missing !== null)('HostLeases against a real PostgreSQL', () => 
     expect(again.get('hv01')?.held).toBe(true);
     expect(again.get('hv01')?.expiresAtMs).toBeGreaterThan(first.get('hv01')?.expiresAtMs ?? 0);
     expect((await store.listHostLeases()).map((row) => row.host)).toEqual(['hv01', 'hv02', 'hv03']);
+    const sweeperOf = await hostSweepers(store);
+    expect(sweeperOf({ name: 'HV03', lastSeen: '2026-11-01T00:00:00.000Z' })).toMatchObject({
+      agent: 'agent-b',
+      live: true,
+      lastSweep: null,
+      until: new Date(second.get('hv03')?.expiresAtMs ?? 0).toISOString(),
+    });
     expect((await b.holders()).map((row) => [row.host, row.owner, row.live])).toEqual([
       ['hv01', 'agent-a', true],
       ['hv02', 'agent-a', true],
