@@ -135,7 +135,10 @@ export function roundRunner(options: LoopOptions): RoundRunner {
     run() {
       const next = tail.then(async () => {
         const report = await oneRound(options);
-        if (report !== null) options.onRound?.(report);
+        if (report !== null) {
+          await options.session.source.afterRound?.(report);
+          options.onRound?.(report);
+        }
         return report;
       });
       tail = next.catch(() => undefined);

@@ -25,7 +25,7 @@ import {
 } from '../store/index.js';
 import type { CollectorName } from '../sweep/collector.js';
 import { describeError } from '../sweep/collector.js';
-import { type HostClaims, leaseClaims, SOLE_WRITER } from '../sweep/host-claims.js';
+import { type HostClaims, leaseClaims, onlyPending, SOLE_WRITER } from '../sweep/host-claims.js';
 import type { SweepSettings } from '../sweep/host-sweep.js';
 import { SweepCache } from '../sweep/sweep-cache.js';
 import { agentIdBase, processAgentId } from './agent-identity.js';
@@ -37,6 +37,8 @@ export interface SessionOptions {
   readonly driver: 'lab' | 'powershell';
   /** Hosts to sweep (default: every host of the lab; the local host for PowerShell). */
   readonly hosts?: readonly string[];
+  /** Lab: the URL of a shared lab server (`avma lab serve`) instead of a lab in this process. */
+  readonly labUrl?: string;
   /** Lab: a scenario file, or an already validated scenario; default: the bundled one. */
   readonly scenario?: string | Scenario;
   readonly seed?: number;
@@ -193,7 +195,7 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
       lab: labOf(source),
       settings,
       cache: new SweepCache(),
-      claims: leases === null ? SOLE_WRITER : leaseClaims(leases),
+      claims: onlyPending(leases === null ? SOLE_WRITER : leaseClaims(leases), source),
       agentId: leases?.owner ?? null,
       resumedAt,
       now: () => new Date(source.clock.now()),

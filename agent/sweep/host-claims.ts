@@ -77,6 +77,35 @@ export function leaseClaims(leases: HostLeases): HostClaims {
   });
 }
 
+/**
+ * Claims narrowed to the hosts a shared lab server still waits for at its tick (`pending`); a host
+ * already recorded there is reported held by this agent. Without `pending`, `claims` as they are.
+ */
+export function onlyPending(
+  claims: HostClaims,
+  source: { pending?(): Promise<ReadonlySet<string>> },
+): HostClaims {
+  const pending = source.pending?.bind(source);
+  if (pending === undefined) return claims;
+  return Object.freeze({
+    ...claims,
+    async claim(hosts: readonly string[]) {
+      const [claimed, waiting] = await Promise.all([claims.claim(hosts), pending()]);
+      for (const [host, claim] of claimed) {
+        if (claim.held && !waiting.has(host)) {
+          claimed.set(host, {
+            held: false,
+            holder: 'this agent (recorded at this tick)',
+            untilMs: 0,
+            confirmedAtMs: null,
+          });
+        }
+      }
+      return claimed;
+    },
+  });
+}
+
 /** `held by agent-b until 2026-11-01T00:01:00.000Z`, for progress and the round report. */
 export function heldLine(claim: HostClaim): string {
   const until = claim.untilMs > 0 ? ` until ${new Date(claim.untilMs).toISOString()}` : '';

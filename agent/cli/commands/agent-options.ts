@@ -30,6 +30,11 @@ export const AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze
     description: 'where the hosts come from (default lab)',
   },
   scenario: { type: 'string', valueName: 'FILE', description: 'lab scenario (default: the bundled one)' },
+  'lab-url': {
+    type: 'string',
+    valueName: 'URL',
+    description: 'lab: the hosts of a shared lab server (`avma lab serve`) instead of a lab in this process',
+  },
   config: {
     type: 'string',
     valueName: 'FILE',
@@ -101,6 +106,18 @@ function checkDriverOptions(context: CommandContext, driver: 'lab' | 'powershell
   if (driver === 'powershell' && optionalString(context, 'scenario') !== undefined) {
     throw new CliError('USAGE', '--scenario applies to the lab driver');
   }
+  const labUrl = optionalString(context, 'lab-url');
+  if (labUrl === undefined) return;
+  if (driver !== 'lab') throw new CliError('USAGE', '--lab-url applies to the lab driver');
+  if (optionalString(context, 'scenario') !== undefined) {
+    throw new CliError(
+      'USAGE',
+      '--lab-url and --scenario contradict each other: the lab server has the scenario',
+    );
+  }
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(labUrl)) {
+    throw new CliError('USAGE', `--lab-url is "${labUrl.slice(0, 80)}", expected http://127.0.0.1:PORT`);
+  }
 }
 
 /**
@@ -141,6 +158,9 @@ export async function resolveAgentRun(
     leaseTtlMs: (config.leases?.ttlSeconds ?? DEFAULT_LEASE_TTL_MS / 1000) * 1000,
     ...(hosts === undefined ? {} : { hosts }),
     ...(scenario === undefined ? {} : { scenario }),
+    ...(optionalString(context, 'lab-url') === undefined
+      ? {}
+      : { labUrl: optionalString(context, 'lab-url') as string }),
     ...(config.powershell === undefined ? {} : { powershell: config.powershell }),
     ...(dryRun
       ? { dryRun: (operation: string, text: string) => print(`# dry run: ${operation}\n${text}\n`) }
