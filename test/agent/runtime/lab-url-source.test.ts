@@ -28,7 +28,7 @@ async function fingerprint(store: Store) {
   const events = (await store.listEvents()).filter((event) => event.source !== 'agent');
   return {
     month: await buildUsageMonth(store, '2026-11'),
-    events: events.map((e) => [e.source, e.origin, e.recordId, e.eventId, e.time, e.vmId]),
+    events: events.map((e) => [e.source, e.host, e.recordId, e.eventId, e.time, e.vmId, e.notification]),
     vms: (await store.listVmStatus({ includeDeleted: true })).map((vm) => [
       vm.name,
       vm.host,
