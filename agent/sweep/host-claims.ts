@@ -20,6 +20,11 @@ export interface HostClaim {
   readonly untilMs: number;
   /** When the lease was confirmed for this agent this round (database clock); null without leases. */
   readonly confirmedAtMs: number | null;
+  /**
+   * Held now but not at this agent's previous claim: another agent may have recorded the host in
+   * between, so what this agent remembers of its VMs (the sweep cache) is not to be trusted.
+   */
+  readonly fresh?: boolean;
 }
 
 export interface HostClaims {
@@ -54,11 +59,19 @@ function claimOf(state: LeaseState): HostClaim {
 
 /** PostgreSQL: claims through `leases` (its own connection), fences on the store's transaction. */
 export function leaseClaims(leases: HostLeases): HostClaims {
+  let heldBefore = new Set<string>();
   return Object.freeze({
     shared: true,
     async claim(hosts: readonly string[]) {
       const states = await leases.acquire(hosts);
-      return new Map([...states].map(([host, state]) => [host, claimOf(state)]));
+      const claims = new Map(
+        [...states].map(([host, state]) => [
+          host,
+          { ...claimOf(state), fresh: state.held && !heldBefore.has(host) },
+        ]),
+      );
+      heldBefore = new Set([...states].filter(([, state]) => state.held).map(([host]) => host));
+      return claims;
     },
     async fence(tx: Transaction, host: string) {
       await tx.lockLease(host, leases.owner);

@@ -247,6 +247,9 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
     options.onStoreError,
   );
   const ours = options.drivers.filter((driver) => claims.get(driver.hostName.toLowerCase())?.held === true);
+  // A host (re)gained from another agent: what this agent's cache remembers may be older than the store.
+  if ([...claims.values()].some((claim) => claim.held && claim.fresh === true))
+    options.cache.retainOnly(new Set());
   const vmMemory = new Map(state.vms.map((vm) => [vm.id, vm]));
   const context = { at, state, vmMemory, settings: options.settings, cache: options.cache };
   const swept = await mapLimit(ours, concurrency, (driver) => sweepHost(driver, context));

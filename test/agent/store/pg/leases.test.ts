@@ -7,6 +7,7 @@ import type { Store } from '../../../../agent/store/index.js';
 import { hostSweepers, openStore } from '../../../../agent/store/index.js';
 import { HostLeases } from '../../../../agent/store/pg/leases.js';
 import { PgConnection } from '../../../../agent/store/pg/pg-connection.js';
+import { leaseClaims } from '../../../../agent/sweep/host-claims.js';
 import { createTestDatabase, postgresMissing, type TestDatabase } from '../../../support/postgres.js';
 
 const missing = postgresMissing();
@@ -62,6 +63,14 @@ describe.skipIf(missing !== null)('HostLeases against a real PostgreSQL', () => 
       ['hv02', 'agent-a', true],
       ['hv03', 'agent-b', true],
     ]);
+  });
+
+  it('marks a host fresh for the sweep when this agent gains it, so its remembered KVP is not trusted', async () => {
+    const claims = leaseClaims(leases('gainer'));
+    const first = await claims.claim(['HV70']);
+    expect(first.get('hv70')).toMatchObject({ held: true, fresh: true, holder: 'gainer' });
+    const again = await claims.claim(['HV70']);
+    expect(again.get('hv70')).toMatchObject({ held: true, fresh: false });
   });
 
   it('lets another agent take a lease only after it expired on the database clock', async () => {
