@@ -31,7 +31,8 @@ function where(session: AgentSession, run: AgentRun): string {
   const month = session.now().toISOString().slice(0, 7);
   const source = session.source.describe();
   const lines = [`avma run: ${source}, database ${db}${run.dryRun ? ' (dry run: nothing recorded)' : ''}`];
-  if (session.source.kind === 'lab') {
+  // A lab in this process (a shared lab server's clock is the server's, not `--lab-speed`).
+  if (session.lab !== null) {
     const from =
       session.resumedAt === null ? 'the scenario start' : 'one interval after the last sweep in the database';
     lines.push(

@@ -51,4 +51,19 @@ describe('agent/cli/commands/agent-options', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('takes --lab-url for the lab driver only, on the loopback, never with a scenario of its own', async () => {
+    const run = (options: Record<string, string>) =>
+      resolveAgentRun({ io, options, positionals: [] }, () => undefined);
+    expect((await run({ 'lab-url': 'http://127.0.0.1:9750' })).session.labUrl).toBe('http://127.0.0.1:9750');
+    await expect(run({ 'lab-url': 'http://127.0.0.1:9750', scenario: 'x.json' })).rejects.toThrow(
+      /--lab-url and --scenario contradict/,
+    );
+    await expect(run({ 'lab-url': 'http://lab.example:80' })).rejects.toThrow(
+      /expected http:\/\/127\.0\.0\.1:PORT/,
+    );
+    await expect(run({ 'lab-url': 'http://127.0.0.1:9750', driver: 'powershell' })).rejects.toThrow(
+      /--lab-url applies to the lab driver/,
+    );
+  });
 });
