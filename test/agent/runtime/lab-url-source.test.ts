@@ -13,8 +13,7 @@ import { loadScenarioFile } from '../../../agent/lab/scenario-loader.js';
 import { runAgentLoop } from '../../../agent/runtime/agent-loop.js';
 import { openSession } from '../../../agent/runtime/agent-session.js';
 import { runLabWithAgent } from '../../../agent/runtime/lab-run.js';
-import type { Store } from '../../../agent/store/index.js';
-import { buildUsageMonth } from '../../../agent/usage/index.js';
+import { labRunFingerprint } from './lab-fingerprint.js';
 
 const SCENARIO = 'agent/lab/scenarios/shared-fleet.json';
 const MINUTE = 60_000;
@@ -23,20 +22,6 @@ const SEED = 7;
 const START = Date.parse('2026-11-01T00:00:00Z');
 const UNTIL = START + 36 * 60 * MINUTE;
 const settings = { staleAfterMs: 3 * INTERVAL, silentAfterMs: 3 * INTERVAL };
-
-async function fingerprint(store: Store) {
-  const events = (await store.listEvents()).filter((event) => event.source !== 'agent');
-  return {
-    month: await buildUsageMonth(store, '2026-11'),
-    events: events.map((e) => [e.source, e.host, e.recordId, e.eventId, e.time, e.vmId, e.notification]),
-    vms: (await store.listVmStatus({ includeDeleted: true })).map((vm) => [
-      vm.name,
-      vm.host,
-      vm.deletedAt,
-      vm.keyPushed,
-    ]),
-  };
-}
 
 describe('agent/runtime/lab-url-source', () => {
   const dirs: string[] = [];
@@ -55,10 +40,10 @@ describe('agent/runtime/lab-url-source', () => {
       db: join(dir, 'direct.sqlite'),
       ...settings,
     });
-    let expected: Awaited<ReturnType<typeof fingerprint>>;
+    let expected: Awaited<ReturnType<typeof labRunFingerprint>>;
     try {
       await runLabWithAgent({ session: direct, end: UNTIL, sweepIntervalMs: INTERVAL, concurrency: 4 });
-      expected = await fingerprint(direct.store);
+      expected = await labRunFingerprint(direct.store);
     } finally {
       await direct.close();
     }
@@ -89,7 +74,7 @@ describe('agent/runtime/lab-url-source', () => {
         signal: stop.signal,
       });
       expect(server.status()).toMatchObject({ done: true, now: UNTIL });
-      const served = await fingerprint(session.store);
+      const served = await labRunFingerprint(session.store);
       expect(served.events.length).toBeGreaterThan(20);
       expect(served.vms).toEqual(expected.vms);
       expect(served.events).toEqual(expected.events);
