@@ -239,13 +239,14 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
       `concurrency is ${String(concurrency)}, expected an integer 1..${MAX_CONCURRENCY}`,
     );
   }
-  const state = await readState(options.store);
-  const at = roundTime(options.at, state);
+  // Claims first: the state read after them holds every commit of a host's previous holder.
   const claims = await claimHosts(
     options.claims ?? SOLE_WRITER,
     options.drivers.map((driver) => driver.hostName),
     options.onStoreError,
   );
+  const state = await readState(options.store);
+  const at = roundTime(options.at, state);
   const ours = options.drivers.filter((driver) => claims.get(driver.hostName.toLowerCase())?.held === true);
   // A host (re)gained from another agent: what this agent's cache remembers may be older than the store.
   if ([...claims.values()].some((claim) => claim.held && claim.fresh === true))
