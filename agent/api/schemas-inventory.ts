@@ -95,6 +95,17 @@ export const Host = z
     bookmarks: z.array(
       z.object({ log: z.string(), recordId: z.int(), logEpoch: z.int(), updatedAt: z.string() }),
     ),
+    sweeper: z
+      .object({
+        agent: z.string().nullable().meta({
+          description: "PostgreSQL: the agent holding the host's lease; SQLite: the database's writer",
+        }),
+        until: z.string().nullable().meta({ description: 'When the lease runs out (PostgreSQL only)' }),
+        live: z.boolean(),
+        lastSweep: z.string().nullable().meta({ description: "The host's last committed sweep" }),
+      })
+      .optional()
+      .meta({ description: 'Who sweeps the host (added with PostgreSQL leases)' }),
   })
   .meta({ id: 'Host' });
 export const HostList = z.object({ items: z.array(Host) }).meta({ id: 'HostList' });

@@ -6,6 +6,7 @@ import { eligibilityCommand } from './commands/eligibility-command.js';
 import { keyAvmaCommand, keyCheckCommand } from './commands/key-commands.js';
 import { kvpDecodeCommand, kvpEncodeCommand, kvpIdentifyCommand } from './commands/kvp-commands.js';
 import { labRunCommand } from './commands/lab-command.js';
+import { labServeCommand } from './commands/lab-serve-command.js';
 import {
   errorCommand,
   slmgrParseCommand,
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   runCommand,
   sweepCommand,
   labRunCommand,
+  labServeCommand,
   serveCommand,
   statusCommand,
   eventsCommand,

@@ -23,6 +23,8 @@ const MAX_PATH = 4096;
 /** DNS host names and `localhost` / `.` (the local host). */
 const HOST_NAME = /^(?:\.|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*)$/;
 const MAX_REGEX = 200;
+/** An agent id's stable part (`--agent-id`, config `agentId`). */
+export const AGENT_ID = /^[A-Za-z0-9._:@-]{1,100}$/;
 
 function compiles(pattern: string): boolean {
   try {
@@ -124,5 +126,15 @@ export const AgentConfig = z.strictObject({
    * not closed, and never a close.
    */
   retention: z.strictObject({ rawMonths: z.int().min(MIN_RAW_MONTHS).max(1200).optional() }).optional(),
+  /**
+   * PostgreSQL only: the stable part of this agent's id, the holder of its hosts' leases (default: the
+   * machine's host name and a digest of this file's path; a random per-process suffix is added).
+   */
+  agentId: z.string().regex(AGENT_ID, 'expected 1..100 letters, digits and . _ : @ -').optional(),
+  /**
+   * PostgreSQL only: host leases (README "Several agents, one PostgreSQL"). `ttlSeconds`: how long a
+   * lease lasts unless renewed (every ttl/3); an agent that dies loses its hosts after it. Default 60.
+   */
+  leases: z.strictObject({ ttlSeconds: z.int().min(2).max(3600).optional() }).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;

@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import { isPostgresUrl } from '../store/db-target.js';
 import { ConfigError } from './config-error.js';
 import { AgentConfig } from './config-schema.js';
 
@@ -36,14 +37,10 @@ export function parseConfig(text: string, label: string): AgentConfig {
   return Object.freeze(parsed.data);
 }
 
-/** `db` may be a PostgreSQL URL (the store's isPostgresUrl), which is no path to resolve. */
-const POSTGRES_URL = /^postgres(ql)?:\/\//i;
-
 /** `path` resolved against the configuration file's directory (absolute paths and URLs are kept). */
 function relativeTo(file: string, path: string | undefined): string | undefined {
-  return path === undefined || isAbsolute(path) || POSTGRES_URL.test(path)
-    ? path
-    : resolve(dirname(file), path);
+  if (path === undefined || isAbsolute(path) || isPostgresUrl(path)) return path;
+  return resolve(dirname(file), path);
 }
 
 /**

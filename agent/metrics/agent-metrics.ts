@@ -4,7 +4,7 @@
  * loop hands each round's report to `observeRound`; `render` reads the store's aggregate snapshot at
  * scrape time. No series carries a VM label: the count grows with hosts × vocabularies only.
  */
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import type { SweepReport } from '../sweep/sweep-report.js';
 import { createStoreMetrics } from './store-metrics.js';
@@ -39,6 +39,11 @@ export interface MetricsExposition {
 export interface AgentMetrics {
   /** Takes the figures of one finished round (collectors, pushes, wipes, when each host was recorded). */
   observeRound(report: SweepReport): void;
+  /**
+   * Counts a store failure of a host's transaction by store code (`avma_store_errors_total{code}`):
+   * UNAVAILABLE while PostgreSQL is down, LOCKED, LEASE_LOST... retried or not.
+   */
+  observeStoreError(code: string): void;
   /** The exposition, with the store read now. Never rejects because of the store. */
   render(): Promise<MetricsExposition>;
 }
@@ -72,6 +77,12 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const sweep = createSweepMetrics(registry);
   const stored = createStoreMetrics(registry);
+  const storeErrors = new Counter({
+    name: 'avma_store_errors_total',
+    help: "Store failures of hosts' recording transactions by store error code (UNAVAILABLE: PostgreSQL unreachable), retried or not.",
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
   // One scrape at a time: a scrape replaces the store's series and then serialises them, and a second
   // scrape in between would serialise a half-replaced set.
   let tail: Promise<unknown> = Promise.resolve();
@@ -91,6 +102,9 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   return {
     observeRound(report) {
       sweep.observe(report, now());
+    },
+    observeStoreError(code) {
+      storeErrors.inc({ code });
     },
     render() {
       const result = tail.then(scrape);

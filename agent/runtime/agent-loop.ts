@@ -7,9 +7,11 @@
  * request (SIGINT/SIGTERM) lets the current round finish its transaction, then the loop returns.
  */
 import type { OptOut } from '../config/config-schema.js';
+import type { StoreError } from '../store/index.js';
 import { describeError } from '../sweep/collector.js';
+import { DEFAULT_STORE_RETRY } from '../sweep/store-retry.js';
 import { hostLine, type SweepReport } from '../sweep/sweep-report.js';
-import { sweepRound } from '../sweep/sweep-round.js';
+import { type RoundOptions, sweepRound } from '../sweep/sweep-round.js';
 import type { AgentSession } from './agent-session.js';
 import { applyConfigOptOuts } from './config-opt-outs.js';
 
@@ -35,6 +37,8 @@ export interface LoopOptions {
   readonly maxRounds?: number;
   /** Called with each round's report (metrics, readiness, the log). */
   readonly onRound?: (report: SweepReport) => void;
+  /** A host transaction's store failure, retried or not (metrics). */
+  readonly onStoreError?: (error: StoreError) => void;
   /** Called when a round could not run at all (the log: an error for the Event Log). */
   readonly onRoundFailed?: (reason: string) => void;
   /** Rounds run through this runner, shared with "sweep now" (roundRunner); default: the loop's own. */
@@ -67,6 +71,25 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The round options of an agent sharing its hosts (PostgreSQL leases): its claims, retries of a host's
+ * transaction within the round (0.5 s doubling, 30 s in all), and a VM deleted only once unseen for
+ * 1.5 intervals (another agent may list it on its new host later in the round; 1.5 rather than 1
+ * absorbs the rounds' jitter). SQLite: just the (no-op) claims, as before.
+ */
+export function sharedRoundOptions(
+  session: AgentSession,
+  intervalMs: number,
+  signal: AbortSignal | undefined,
+): Pick<RoundOptions, 'claims' | 'retry' | 'deleteUnseenAfterMs'> {
+  if (!session.claims.shared) return { claims: session.claims };
+  return {
+    claims: session.claims,
+    retry: { ...DEFAULT_STORE_RETRY, ...(signal === undefined ? {} : { signal }) },
+    deleteUnseenAfterMs: 1.5 * intervalMs,
+  };
+}
+
 async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
   const { session } = options;
   try {
@@ -83,6 +106,8 @@ async function oneRound(options: LoopOptions): Promise<SweepReport | null> {
       cache: session.cache,
       concurrency: options.concurrency,
       record: options.record,
+      ...sharedRoundOptions(session, options.intervalMs, options.signal),
+      ...(options.onStoreError === undefined ? {} : { onStoreError: options.onStoreError }),
       onHost: (report, index, total) =>
         options.progress(
           `[${session.now().toISOString()}] ${total > 8 ? `${index + 1}/${total} ` : ''}${hostLine(report)}`,
@@ -110,7 +135,10 @@ export function roundRunner(options: LoopOptions): RoundRunner {
     run() {
       const next = tail.then(async () => {
         const report = await oneRound(options);
-        if (report !== null) options.onRound?.(report);
+        if (report !== null) {
+          await options.session.source.afterRound?.(report);
+          options.onRound?.(report);
+        }
         return report;
       });
       tail = next.catch(() => undefined);
@@ -145,12 +173,16 @@ async function dailyPrune(options: LoopOptions, lastMs: number): Promise<number>
   }
 }
 
-/** Every host of the round was stale or (when recording) not recorded. */
+/**
+ * Every host of the round this agent could sweep was stale or (when recording) not recorded. Hosts
+ * another agent holds the lease of are not this agent's to sweep, so they count neither way.
+ */
 function noHostSwept(report: SweepReport, record: boolean): boolean {
-  const failed = report.hosts.filter(
+  const ours = report.hosts.filter((host) => host.outcome !== 'held');
+  const failed = ours.filter(
     (host) => host.outcome === 'stale' || (record && host.outcome === 'not-recorded'),
   );
-  return report.hosts.length > 0 && failed.length === report.hosts.length;
+  return ours.length > 0 && failed.length === ours.length;
 }
 
 /** Runs rounds until the signal aborts or `maxRounds` is reached. Never rejects for a failed round. */

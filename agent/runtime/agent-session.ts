@@ -16,11 +16,19 @@ import type { Lab } from '../lab/lab.js';
 import type { GuestAgentFactory } from '../lab/lab-agents.js';
 import type { LabSettingsInput } from '../lab/lab-settings.js';
 import type { Scenario } from '../lab/scenario-schema.js';
-import { openStore, removeCreatedDatabase, type Store } from '../store/index.js';
+import {
+  type HostLeases,
+  isPostgresUrl,
+  openStore,
+  removeCreatedDatabase,
+  type Store,
+} from '../store/index.js';
 import type { CollectorName } from '../sweep/collector.js';
 import { describeError } from '../sweep/collector.js';
+import { type HostClaims, leaseClaims, onlyPending, SOLE_WRITER } from '../sweep/host-claims.js';
 import type { SweepSettings } from '../sweep/host-sweep.js';
 import { SweepCache } from '../sweep/sweep-cache.js';
+import { agentIdBase, processAgentId } from './agent-identity.js';
 import type { HostSource } from './host-source.js';
 import { labOf, openHostSource } from './host-sources.js';
 import { RuntimeError } from './runtime-error.js';
@@ -29,6 +37,8 @@ export interface SessionOptions {
   readonly driver: 'lab' | 'powershell';
   /** Hosts to sweep (default: every host of the lab; the local host for PowerShell). */
   readonly hosts?: readonly string[];
+  /** Lab: the URL of a shared lab server (`avma lab serve`) instead of a lab in this process. */
+  readonly labUrl?: string;
   /** Lab: a scenario file, or an already validated scenario; default: the bundled one. */
   readonly scenario?: string | Scenario;
   readonly seed?: number;
@@ -57,6 +67,13 @@ export interface SessionOptions {
   readonly dryRun?: (operation: PsOperation, text: string) => void;
   /** Told of the backup taken before the database's schema is upgraded (the log). */
   readonly onUpgradeBackup?: (backup: string, from: number, to: number) => void;
+  /**
+   * PostgreSQL: this process's agent id (agent-identity.ts), the holder of its hosts' leases; default
+   * the host name plus a digest of the working directory, plus a random per-process suffix.
+   */
+  readonly agentId?: string;
+  /** PostgreSQL: how long a lease lasts unless renewed (config `leases.ttlSeconds`); default 60 s. */
+  readonly leaseTtlMs?: number;
   /** Lab settings and guest agents (tests). */
   readonly labSettings?: LabSettingsInput;
   readonly guestAgentFactory?: GuestAgentFactory | null;
@@ -71,6 +88,10 @@ export interface AgentSession {
   readonly lab: Lab | null;
   readonly settings: SweepSettings;
   readonly cache: SweepCache;
+  /** Which hosts this agent may sweep: every one (SQLite) or those it holds the lease of (PostgreSQL). */
+  readonly claims: HostClaims;
+  /** The lease holder's id (PostgreSQL), or `null` for the one writer of an SQLite database. */
+  readonly agentId: string | null;
   /** The last committed sweep a resumed lab was rebuilt to, or `null`. */
   readonly resumedAt: number | null;
   /** The driver's clock: the lab's simulated time, else the real one. */
@@ -125,6 +146,23 @@ async function abandon(store: Store, source: HostSource, created: boolean): Prom
   if (empty) await removeCreatedDatabase(store.path);
 }
 
+export const DEFAULT_LEASE_TTL_MS = 60_000;
+
+/**
+ * PostgreSQL (not a dry run): the agent's host leases on a connection of their own, renewed every
+ * ttl/3 from now on. `pg` is loaded only here, never for an SQLite agent.
+ */
+async function openLeases(options: SessionOptions): Promise<HostLeases | null> {
+  if (options.dryRun !== undefined || !isPostgresUrl(options.db)) return null;
+  const { HostLeases } = await import('../store/pg/leases.js');
+  const leases = new HostLeases(options.db, {
+    owner: options.agentId ?? processAgentId(agentIdBase(undefined, undefined)),
+    ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+  });
+  leases.startRenewing();
+  return leases;
+}
+
 /**
  * Validates the scenario, builds the lab and creates the drivers first (bad input must not create a
  * database), then opens the store (creating a missing database) and resumes the lab to the database's last
@@ -139,7 +177,9 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
     await source.close();
     throw error;
   });
+  let leases: HostLeases | null = null;
   try {
+    leases = await openLeases(options);
     const resumedAt = await source.resume(store);
     const settings: SweepSettings = {
       silentAfterMs: options.silentAfterMs,
@@ -155,15 +195,20 @@ export async function openSession(options: SessionOptions): Promise<AgentSession
       lab: labOf(source),
       settings,
       cache: new SweepCache(),
+      claims: onlyPending(leases === null ? SOLE_WRITER : leaseClaims(leases), source),
+      agentId: leases?.owner ?? null,
       resumedAt,
       now: () => new Date(source.clock.now()),
       close: async () => {
+        // A stopping agent gives its hosts up at once: another agent takes them at its next round.
+        await leases?.close(source.drivers.map((driver) => driver.hostName));
         await source.close();
         await store.close().catch(() => undefined);
         if (scratch !== null) await rm(scratch, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await leases?.close();
     await abandon(store, source, created);
     if (scratch !== null) await rm(scratch, { recursive: true, force: true });
     throw error;

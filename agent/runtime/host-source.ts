@@ -8,6 +8,7 @@
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type { Store } from '../store/index.js';
 import type { TenantOf } from '../sweep/host-sweep.js';
+import type { SweepReport } from '../sweep/sweep-report.js';
 
 /** The clock the drivers run on. */
 export interface DriverClock {
@@ -38,6 +39,13 @@ export interface HostSource {
    * last recorded sweep it resumed at, or `null` when there was nothing to resume.
    */
   resume(store: Store): Promise<number | null>;
+  /**
+   * A shared lab server only: the (lower-cased) hosts that still need a sweep at the server's current
+   * tick; the round sweeps no other. Absent: every host, every round.
+   */
+  pending?(): Promise<ReadonlySet<string>>;
+  /** A shared lab server only: told each round's report after its commits (hosts recorded at the tick). */
+  afterRound?(report: SweepReport): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { describeError } from '../sweep/collector.js';
 import type { SessionOptions } from './agent-session.js';
 import { type DriverClock, type HostSource, WALL_CLOCK } from './host-source.js';
 import { replayLab } from './lab-replay.js';
+import { labUrlSource } from './lab-url-source.js';
 import { RuntimeError } from './runtime-error.js';
 
 /** A lab source, with the lab itself for the commands that are about the lab (`avma lab run`). */
@@ -112,10 +113,14 @@ async function powershellSource(options: SessionOptions): Promise<HostSource> {
  * DRIVER_UNAVAILABLE.
  */
 export function openHostSource(options: SessionOptions): Promise<HostSource> {
+  if (options.driver === 'lab' && options.labUrl !== undefined) {
+    return labUrlSource({ ...options, labUrl: options.labUrl });
+  }
   return options.driver === 'lab' ? labSource(options) : powershellSource(options);
 }
 
 /** The lab of a source, or `null` for real hosts. */
 export function labOf(source: HostSource): Lab | null {
-  return source.kind === 'lab' ? (source as LabSource).lab : null;
+  // A lab server's source has no lab in this process.
+  return source.kind === 'lab' ? ((source as Partial<LabSource>).lab ?? null) : null;
 }

@@ -1,5 +1,6 @@
 /** The store's public API: open a database, write through transactions, read for reports. */
 export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js';
+export { type HostSweeper, hostSweepers } from './host-sweepers.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 export {
   AVMA_APPLICATION_ID,
@@ -10,6 +11,9 @@ export {
   removeCreatedDatabase,
   type StoreOptions,
 } from './open-store.js';
+export { type LeaseRow, readLeaseHolders } from './pg/lease-sql.js';
+// Types only: the class loads `pg`, which an SQLite agent never does (import './pg/leases.js' lazily).
+export type { HostLeases, HostLeasesOptions, LeaseState } from './pg/leases.js';
 export { EVENTS_PAGE_SIZE, type EventOrder } from './queries/events-query.js';
 export { STORE_TABLES, type StoreTable, type TableSizes } from './queries/table-sizes.js';
 export { VM_DETAIL_AUDIT, VM_DETAIL_EVENTS } from './queries/vm-detail-query.js';

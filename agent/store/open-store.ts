@@ -7,6 +7,7 @@ import { access, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AVMA_APPLICATION_ID } from './application-id.js';
 import { Connection } from './connection.js';
+import { isPostgresUrl } from './db-target.js';
 import { StoreError, toStoreError } from './errors.js';
 import { pragmaNumber } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
@@ -220,10 +221,7 @@ async function configure(
   await upgradeSchema(conn, options.migrations ?? MIGRATIONS, version, options.onUpgradeBackup);
 }
 
-/** Whether `--db` names a PostgreSQL database rather than an SQLite file. */
-export function isPostgresUrl(target: string): boolean {
-  return typeof target === 'string' && /^postgres(ql)?:\/\//i.test(target);
-}
+export { isPostgresUrl };
 
 export function storeSettings(options: StoreOptions, readOnly: boolean): StoreSettings {
   return {

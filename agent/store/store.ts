@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hashToken, looksLikeToken, sameDigest } from '../tokens/index.js';
 import { StoreError, toStoreError } from './errors.js';
+import { type LeaseRow, readLeaseHolders } from './pg/lease-sql.js';
 import { listAudit } from './queries/audit-query.js';
 import { EVENTS_PAGE_SIZE, type EventOrder, listEventsPage } from './queries/events-query.js';
 import { getHost, listHosts } from './queries/host-query.js';
@@ -204,6 +205,14 @@ export class Store {
   /** At most `limit` VMs first seen at or after `since`, newest first. Never writes. */
   listNewVms(since: Date, limit = 100): Promise<NewVm[]> {
     return this.#read((conn) => listNewVms(conn, since, limit));
+  }
+
+  /**
+   * Every host lease (PostgreSQL: which agent holds each host, until when, its last sweep), by host;
+   * empty for SQLite, whose one writer sweeps every host. Never writes.
+   */
+  listHostLeases(): Promise<LeaseRow[]> {
+    return this.#read((conn) => readLeaseHolders(conn));
   }
 
   /** The host of that name (case-insensitive), or null when unknown. Never writes. */

@@ -5,6 +5,7 @@
  */
 
 import { StoreError } from './errors.js';
+import { lockLease, stampLeaseSwept } from './pg/lease-fence.js';
 import { listVmStatus } from './queries/status-query.js';
 import type { VmStatus, VmStatusFilter } from './read-types.js';
 import { insertAudit } from './repos/audit-repo.js';
@@ -150,6 +151,19 @@ export class Transaction {
   /** True (and audited) when the flag changed. */
   async setAvmaBlocked(vm: string, blocked: boolean, request: ChangeRequest): Promise<boolean> {
     return setAvmaBlocked(this.#use(), vm, blocked, request);
+  }
+
+  /**
+   * PostgreSQL only, first in a host's recording transaction: locks the host's lease row until COMMIT
+   * and resolves to the database time; rejects with LEASE_LOST unless `owner` holds it unexpired.
+   */
+  async lockLease(host: string, owner: string): Promise<number> {
+    return lockLease(this.#use().conn, host, owner);
+  }
+
+  /** PostgreSQL only, last before COMMIT: the host's last sweep := the database time (resolved). */
+  async stampLeaseSwept(host: string, owner: string): Promise<number> {
+    return stampLeaseSwept(this.#use().conn, host, owner);
   }
 
   /** True when newly marked; the open observation closes at the VM's last sighting. */

@@ -72,6 +72,8 @@ export const AUDIT_ACTIONS = [
   'month-close',
   'sweep-now',
   'raw-prune',
+  /** One host's sweep recorded under its lease (PostgreSQL): details {startedAt, committedAt, sweepAt}. */
+  'host-sweep',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

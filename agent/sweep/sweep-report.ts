@@ -9,9 +9,10 @@ import type { CollectorOutcome } from './collector.js';
  * `ok`: every collector succeeded and the host was recorded; `partial`: recorded, but a collector
  * failed (events or guest reports); `stale`: the host did not answer its facts or its inventory — its
  * VMs keep their history and nothing is closed as "not running"; `not-recorded`: swept, but the
- * transaction failed (locked or full database) or the run is a dry run.
+ * transaction failed (locked or full database) or the run is a dry run; `held`: another agent holds
+ * the host's lease (PostgreSQL), so this agent did not sweep it — neither stale nor failed.
  */
-export type HostOutcome = 'ok' | 'partial' | 'stale' | 'not-recorded';
+export type HostOutcome = 'ok' | 'partial' | 'stale' | 'not-recorded' | 'held';
 
 export interface HostReport {
   readonly host: string;
@@ -28,7 +29,7 @@ export interface HostReport {
   readonly deleted: number;
   readonly durationMs: number;
   readonly collectors: readonly CollectorOutcome[];
-  /** Why the host is stale or not recorded; `null` otherwise. */
+  /** Why the host is stale or not recorded, or who holds it (`held by A until T`); `null` otherwise. */
   readonly error: string | null;
 }
 
@@ -41,6 +42,8 @@ export interface SweepReport {
     readonly hosts: number;
     readonly stale: number;
     readonly notRecorded: number;
+    /** Hosts another agent holds the lease of (not swept here). */
+    readonly held: number;
     readonly vms: number;
     readonly eligible: number;
     readonly pushed: number;
@@ -58,6 +61,7 @@ export function sweepTotals(hosts: readonly HostReport[]): SweepReport['totals']
     hosts: hosts.length,
     stale: hosts.filter((host) => host.outcome === 'stale').length,
     notRecorded: hosts.filter((host) => host.outcome === 'not-recorded').length,
+    held: hosts.filter((host) => host.outcome === 'held').length,
     vms: sum((host) => host.vms),
     eligible: sum((host) => host.eligible),
     pushed: sum((host) => host.pushed),
@@ -76,6 +80,7 @@ function ms(value: number): string {
  * 2 with problems, 12 ms`, or why it is stale / not recorded. Never throws.
  */
 export function hostLine(report: HostReport): string {
+  if (report.outcome === 'held') return `${report.host}: ${report.error ?? 'held by another agent'}`;
   if (report.outcome === 'stale') {
     return `${report.host}: stale, history kept (${report.error ?? 'no answer'}), ${ms(report.durationMs)}`;
   }

@@ -5,6 +5,12 @@
  * migration shows it on its new host in the same round). Failures stay with their host: a host that
  * does not answer is stale, a transaction that fails (locked or full database) leaves that host
  * unrecorded, and the round goes on.
+ *
+ * Shared hosts (PostgreSQL, `claims`: host-claims.ts): the round first claims its hosts and sweeps
+ * only those it holds; the others are reported `held`. Each host's transaction is fenced by its lease,
+ * retried with backoff when the store is briefly gone (`retry`: store-retry.ts), and a VM missing from
+ * its host is marked deleted only once unseen for `deleteUnseenAfterMs` (another agent may list it
+ * on its new host later in the same round).
  */
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import {
@@ -16,9 +22,11 @@ import {
   type VmMemory,
 } from '../store/index.js';
 import { describeError, elapsedMs } from './collector.js';
+import { claimHosts, type HostClaim, type HostClaims, heldReport, SOLE_WRITER } from './host-claims.js';
 import { type HostSweep, type SweepSettings, sweepHost } from './host-sweep.js';
 import { mapLimit } from './map-limit.js';
 import { type RecordedHost, recordHost } from './record-host.js';
+import { type StoreRetry, withStoreRetry } from './store-retry.js';
 import type { SweepCache } from './sweep-cache.js';
 import { SweepError } from './sweep-error.js';
 import { type HostReport, type SweepReport, sweepTotals } from './sweep-report.js';
@@ -39,6 +47,17 @@ export interface RoundOptions {
   readonly record?: boolean;
   /** Called as each host is done (progress), in configuration order. */
   readonly onHost?: (report: HostReport, index: number, total: number) => void;
+  /** Which hosts this agent may sweep; default every host (SQLite: the only writer). */
+  readonly claims?: HostClaims;
+  /** Retries of a host's transaction within the round; default none. */
+  readonly retry?: StoreRetry;
+  /** Every store failure of a host's transaction (metrics), retried or not. */
+  readonly onStoreError?: (error: StoreError) => void;
+  /**
+   * Shared hosts only: a VM missing from its host is marked deleted once its last sighting on any host
+   * is more than this long ago (default 0: at once). The runtime passes 1.5 sweep intervals.
+   */
+  readonly deleteUnseenAfterMs?: number;
 }
 
 async function readState(store: Store): Promise<SweepState> {
@@ -70,14 +89,21 @@ function lastSeenByHost(memory: readonly VmMemory[]): Map<string, VmMemory[]> {
   return byHost;
 }
 
+/**
+ * VMs last seen on the host and listed by no host of this round. `unseenBeforeMs`: only those whose
+ * last sighting is older (shared hosts: another agent may still list the VM on its new host).
+ */
 function deletedOn(
   sweep: HostSweep,
   lastSeen: ReadonlyMap<string, readonly VmMemory[]>,
   seen: ReadonlySet<string>,
+  unseenBeforeMs: number,
 ): string[] {
   if (sweep.host === null || sweep.vms === null) return [];
   const onHost = lastSeen.get(sweep.host.toLowerCase()) ?? [];
-  return onHost.filter((vm) => !seen.has(vm.id)).map((vm) => vm.id);
+  return onHost
+    .filter((vm) => !seen.has(vm.id) && (vm.last?.lastSeenMs ?? 0) < unseenBeforeMs)
+    .map((vm) => vm.id);
 }
 
 /** How many of the host's VMs were eligible, pushed, wiped and had problems: one pass. */
@@ -140,11 +166,39 @@ interface Recording {
   readonly storeDown: boolean;
 }
 
+/** One attempt: fence, record, seal, in one transaction. */
+function recordUnderClaim(
+  options: RoundOptions,
+  sweep: HostSweep,
+  deleted: readonly string[],
+  at: Date,
+  claim: HostClaim,
+): Promise<RecordedHost> {
+  const claims = options.claims ?? SOLE_WRITER;
+  const host = sweep.host as string;
+  return options.store.transaction(async (tx) => {
+    await claims.fence(tx, host);
+    const recorded = await recordHost(tx, sweep, deleted, at);
+    await claims.seal(tx, host, claim, at);
+    return recorded;
+  });
+}
+
+/** Claims the host again after its lease lapsed; true when it is still (or again) this agent's. */
+async function reclaim(options: RoundOptions, host: string, claim: { current: HostClaim }): Promise<boolean> {
+  const claims = options.claims ?? SOLE_WRITER;
+  const again = (await claims.claim([host]).catch(() => null))?.get(host.toLowerCase());
+  if (again === undefined) return false;
+  claim.current = again;
+  return again.held;
+}
+
 async function recordSweep(
   options: RoundOptions,
   sweep: HostSweep,
   deleted: readonly string[],
   at: Date,
+  claim: HostClaim,
 ): Promise<Recording> {
   const start = performance.now();
   if (options.record === false)
@@ -153,8 +207,16 @@ async function recordSweep(
   if (sweep.host === null || (!sweep.factsFresh && sweep.vms === null)) {
     return { recorded: null, error: null, ms: 0, storeDown: false };
   }
+  const current = { current: claim };
   try {
-    const recorded = await options.store.transaction((tx) => recordHost(tx, sweep, deleted, at));
+    const recorded = await withStoreRetry(
+      () => recordUnderClaim(options, sweep, deleted, at, current.current),
+      options.retry,
+      {
+        ...(options.onStoreError === undefined ? {} : { onStoreError: options.onStoreError }),
+        reclaim: () => reclaim(options, sweep.host as string, current),
+      },
+    );
     rememberCommitted(options.cache, sweep);
     return { recorded, error: null, ms: elapsedMs(start), storeDown: false };
   } catch (error) {
@@ -177,33 +239,53 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
       `concurrency is ${String(concurrency)}, expected an integer 1..${MAX_CONCURRENCY}`,
     );
   }
+  // Claims first: the state read after them holds every commit of a host's previous holder.
+  const claims = await claimHosts(
+    options.claims ?? SOLE_WRITER,
+    options.drivers.map((driver) => driver.hostName),
+    options.onStoreError,
+  );
   const state = await readState(options.store);
   const at = roundTime(options.at, state);
+  const ours = options.drivers.filter((driver) => claims.get(driver.hostName.toLowerCase())?.held === true);
+  // A host (re)gained from another agent: what this agent's cache remembers may be older than the store.
+  if ([...claims.values()].some((claim) => claim.held && claim.fresh === true))
+    options.cache.retainOnly(new Set());
   const vmMemory = new Map(state.vms.map((vm) => [vm.id, vm]));
   const context = { at, state, vmMemory, settings: options.settings, cache: options.cache };
-  const sweeps = await mapLimit(options.drivers, concurrency, (driver) => sweepHost(driver, context));
-  const seen = new Set(sweeps.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
-  if (sweeps.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);
+  const swept = await mapLimit(ours, concurrency, (driver) => sweepHost(driver, context));
+  const sweeps = new Map(swept.map((sweep) => [sweep.driverHost, sweep]));
+  const seen = new Set(swept.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
+  if (swept.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);
   const lastSeen = lastSeenByHost(state.vms);
+  const unseenBefore =
+    options.claims?.shared === true ? at.getTime() - (options.deleteUnseenAfterMs ?? 0) : Infinity;
   const hosts: HostReport[] = [];
   let storeDown: string | null = null;
-  for (const [index, sweep] of sweeps.entries()) {
-    const deleted = deletedOn(sweep, lastSeen, seen);
-    const recording: Recording =
-      storeDown === null
-        ? await recordSweep(options, sweep, deleted, at)
-        : { recorded: null, error: `not tried: ${storeDown}`, ms: 0, storeDown: true };
-    if (recording.storeDown && storeDown === null) storeDown = recording.error;
-    const { recorded, error, ms } = recording;
-    const report = hostReport(
-      sweep,
-      recorded,
-      error,
-      recorded?.deleted ?? 0,
-      Math.round((sweep.durationMs + ms) * 1000) / 1000,
-    );
+  for (const [index, driver] of options.drivers.entries()) {
+    const claim = claims.get(driver.hostName.toLowerCase());
+    const sweep = sweeps.get(driver.hostName);
+    let report: HostReport;
+    if (sweep === undefined || claim === undefined) {
+      report = heldReport(driver.hostName, claim);
+    } else {
+      const deleted = deletedOn(sweep, lastSeen, seen, unseenBefore);
+      const recording: Recording =
+        storeDown === null
+          ? await recordSweep(options, sweep, deleted, at, claim)
+          : { recorded: null, error: `not tried: ${storeDown}`, ms: 0, storeDown: true };
+      if (recording.storeDown && storeDown === null) storeDown = recording.error;
+      const { recorded, error, ms } = recording;
+      report = hostReport(
+        sweep,
+        recorded,
+        error,
+        recorded?.deleted ?? 0,
+        Math.round((sweep.durationMs + ms) * 1000) / 1000,
+      );
+    }
     hosts.push(report);
-    options.onHost?.(report, index, sweeps.length);
+    options.onHost?.(report, index, options.drivers.length);
   }
   return Object.freeze({
     at: at.toISOString(),

@@ -1,5 +1,6 @@
 /** Hosts and VMs: `GET /api/v1/hosts[/{name}]`, `GET /api/v1/vms` (filters, cursor), `GET /api/v1/vms/{id}`. */
 import { z } from 'zod';
+import { hostSweepers } from '../../store/index.js';
 import { ApiError } from '../api-error.js';
 import { defineRoute, json, type RouteSpec } from '../route.js';
 import { VmIdParam } from '../schemas.js';
@@ -17,7 +18,9 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
     summary: 'Every host: current facts, VM counts, last sweep, event bookmarks',
     response: HostList,
     async handle(_request, services) {
-      return json({ items: await services.store.listHosts() });
+      const hosts = await services.store.listHosts();
+      const sweeperOf = await hostSweepers(services.store);
+      return json({ items: hosts.map((host) => ({ ...host, sweeper: sweeperOf(host) })) });
     },
   }),
   defineRoute({
@@ -33,7 +36,7 @@ export const INVENTORY_ROUTES: readonly RouteSpec[] = [
       const host = await services.store.getHost(params.name);
       if (host === null)
         throw new ApiError('NOT_FOUND', `name: no host ${JSON.stringify(params.name)} in the store`);
-      return json(host);
+      return json({ ...host, sweeper: (await hostSweepers(services.store))(host) });
     },
   }),
   defineRoute({

@@ -4,9 +4,10 @@
  * and runtime errors reach the CLI as they are; `error-kinds.ts` decides their exit code.
  */
 
-import type { AgentConfig, OptOut } from '../../config/config-schema.js';
+import { AGENT_ID, type AgentConfig, type OptOut } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
-import type { SessionOptions } from '../../runtime/agent-session.js';
+import { agentIdBase, processAgentId } from '../../runtime/agent-identity.js';
+import { DEFAULT_LEASE_TTL_MS, type SessionOptions } from '../../runtime/agent-session.js';
 import { DEFAULT_RAW_MONTHS } from '../../store/index.js';
 import { DEFAULT_CONCURRENCY } from '../../sweep/sweep-round.js';
 import type { CloseSettings } from '../../usage/index.js';
@@ -29,6 +30,11 @@ export const AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze
     description: 'where the hosts come from (default lab)',
   },
   scenario: { type: 'string', valueName: 'FILE', description: 'lab scenario (default: the bundled one)' },
+  'lab-url': {
+    type: 'string',
+    valueName: 'URL',
+    description: 'lab: the hosts of a shared lab server (`avma lab serve`) instead of a lab in this process',
+  },
   config: {
     type: 'string',
     valueName: 'FILE',
@@ -36,8 +42,14 @@ export const AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze
   },
   db: {
     type: 'string',
-    valueName: 'FILE',
-    description: `the agent database, created if missing (default ${DEFAULT_DB})`,
+    valueName: 'FILE|URL',
+    description: `the agent database: an SQLite file, created if missing (default ${DEFAULT_DB}), or a postgres:// URL`,
+  },
+  'agent-id': {
+    type: 'string',
+    valueName: 'ID',
+    description:
+      "PostgreSQL: who holds this agent's host leases (default: host name + config digest; a per-process suffix is added)",
   },
   host: {
     type: 'string',
@@ -64,6 +76,15 @@ export interface AgentRun {
   readonly rawMonths: number;
 }
 
+/** `--agent-id` over config `agentId`, checked, plus this process's suffix (agent-identity.ts). */
+function agentIdOf(context: CommandContext, config: AgentConfig, file: string | undefined): string {
+  const explicit = optionalString(context, 'agent-id') ?? config.agentId;
+  if (explicit !== undefined && !AGENT_ID.test(explicit)) {
+    throw new CliError('USAGE', '--agent-id: expected 1..100 letters, digits and . _ : @ -');
+  }
+  return processAgentId(agentIdBase(explicit, file));
+}
+
 function driverOf(context: CommandContext, config: AgentConfig): 'lab' | 'powershell' {
   const driver = optionalString(context, 'driver') ?? config.driver ?? 'lab';
   if (driver !== 'lab' && driver !== 'powershell') {
@@ -84,6 +105,18 @@ function checkDriverOptions(context: CommandContext, driver: 'lab' | 'powershell
   }
   if (driver === 'powershell' && optionalString(context, 'scenario') !== undefined) {
     throw new CliError('USAGE', '--scenario applies to the lab driver');
+  }
+  const labUrl = optionalString(context, 'lab-url');
+  if (labUrl === undefined) return;
+  if (driver !== 'lab') throw new CliError('USAGE', '--lab-url applies to the lab driver');
+  if (optionalString(context, 'scenario') !== undefined) {
+    throw new CliError(
+      'USAGE',
+      '--lab-url and --scenario contradict each other: the lab server has the scenario',
+    );
+  }
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(labUrl)) {
+    throw new CliError('USAGE', `--lab-url is "${labUrl.slice(0, 80)}", expected http://127.0.0.1:PORT`);
   }
 }
 
@@ -121,8 +154,13 @@ export async function resolveAgentRun(
     ...(config.evidence?.correlationToleranceSeconds === undefined
       ? {}
       : { correlationToleranceMs: config.evidence.correlationToleranceSeconds * 1000 }),
+    agentId: agentIdOf(context, config, file),
+    leaseTtlMs: (config.leases?.ttlSeconds ?? DEFAULT_LEASE_TTL_MS / 1000) * 1000,
     ...(hosts === undefined ? {} : { hosts }),
     ...(scenario === undefined ? {} : { scenario }),
+    ...(optionalString(context, 'lab-url') === undefined
+      ? {}
+      : { labUrl: optionalString(context, 'lab-url') as string }),
     ...(config.powershell === undefined ? {} : { powershell: config.powershell }),
     ...(dryRun
       ? { dryRun: (operation: string, text: string) => print(`# dry run: ${operation}\n${text}\n`) }

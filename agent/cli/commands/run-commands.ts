@@ -5,7 +5,7 @@
  */
 
 import type { AgentLog } from '../../logging/agent-log.js';
-import { type LoopOptions, roundRunner, runAgentLoop } from '../../runtime/agent-loop.js';
+import { type LoopOptions, roundRunner, runAgentLoop, sharedRoundOptions } from '../../runtime/agent-loop.js';
 import { type AgentSession, openSession } from '../../runtime/agent-session.js';
 import { applyConfigOptOuts } from '../../runtime/config-opt-outs.js';
 import { DEFAULT_STOP_GRACE_MS, type StopSignal, stopOnSignals } from '../../runtime/stop-signal.js';
@@ -31,7 +31,8 @@ function where(session: AgentSession, run: AgentRun): string {
   const month = session.now().toISOString().slice(0, 7);
   const source = session.source.describe();
   const lines = [`avma run: ${source}, database ${db}${run.dryRun ? ' (dry run: nothing recorded)' : ''}`];
-  if (session.source.kind === 'lab') {
+  // A lab in this process (a shared lab server's clock is the server's, not `--lab-speed`).
+  if (session.lab !== null) {
     const from =
       session.resumedAt === null ? 'the scenario start' : 'one interval after the last sweep in the database';
     lines.push(
@@ -114,6 +115,7 @@ function loopOptions(
       logRound(log, report);
       server?.roundEnded(report, Date.now());
     },
+    onStoreError: (error) => server?.storeError(error.code),
     onRoundFailed: (reason) => log.logger.error({ reason }, 'sweep failed; retrying next interval'),
     ...(flag(context, 'once') ? { maxRounds: 1 } : {}),
   };
@@ -263,6 +265,7 @@ async function sweepOnce(context: CommandContext): Promise<number> {
       cache: session.cache,
       concurrency: run.concurrency,
       record: !run.dryRun,
+      ...sharedRoundOptions(session, run.intervalMs, undefined),
       onHost: (host, index, total) => context.io.stderr(`[${index + 1}/${total}] ${hostLine(host)}\n`),
     });
     printJson(context.io, report);

@@ -18,6 +18,8 @@ import type { ApiSettings } from './api-options.js';
 export interface RunServer {
   /** Called after each round with its report and when it ended (real time): metrics and /readyz. */
   roundEnded(report: SweepReport, atMs: number): void;
+  /** A host transaction's store failure (metrics: avma_store_errors_total{code}). */
+  storeError(code: string): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,9 @@ export async function startRunServer(
     roundEnded(report, atMs) {
       metrics.observeRound(report);
       lastSweep = atMs;
+    },
+    storeError(code) {
+      metrics.observeStoreError(code);
     },
     async close() {
       await server.close();

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../config/load-config.js';
 import { parseIsoTime } from '../../lab/scenario-schema.js';
-import { EVENTS_PAGE_SIZE, openStore, type Store } from '../../store/index.js';
+import { EVENTS_PAGE_SIZE, hostSweepers, openStore, type Store } from '../../store/index.js';
 import {
   buildUsageMonth,
   USAGE_CSV_TABLES,
@@ -17,7 +17,7 @@ import { CliError } from '../cli-error.js';
 import { type CommandContext, type CommandSpec, printJson } from '../command.js';
 import { flag, integerOption, optionalString, requiredString } from '../options.js';
 import { eventsWriter, writeEvents } from './events-output.js';
-import { renderStatus } from './store-views.js';
+import { renderHostSweepers, renderStatus } from './store-views.js';
 
 const DB_OPTION = {
   type: 'string',
@@ -48,14 +48,29 @@ export const statusCommand: CommandSpec = {
   summary: 'One row per VM: eligibility and reasons, licence status, channel, key pushed, problems',
   details:
     'Reads the database without changing it. --json prints [{"id","name","host","tenant","eligible",\n' +
-    '"reasons","licenseStatus","channel","keyPushed","kvpWiped","problems","lastSeen",...}].',
+    '"reasons","licenseStatus","channel","keyPushed","kvpWiped","problems","lastSeen",...}].\n' +
+    '--hosts: one row per host with the agent sweeping it (PostgreSQL: its lease holder; SQLite: the\n' +
+    'writer), until when, and its last sweep; --json prints [{"name","agent","until","live","lastSweep"}].',
   options: {
     db: DB_OPTION,
     json: { type: 'boolean', description: 'print JSON instead of a table' },
     all: { type: 'boolean', description: 'include VMs that were deleted' },
+    hosts: {
+      type: 'boolean',
+      description: 'one row per host instead: the agent sweeping it (its lease), until when, its last sweep',
+    },
   },
   positionals: [],
   async run(context) {
+    if (flag(context, 'hosts')) {
+      const rows = await withDatabase(context, async (store) => {
+        const sweeperOf = await hostSweepers(store);
+        return (await store.listHosts()).map((host) => ({ name: host.name, ...sweeperOf(host) }));
+      });
+      if (flag(context, 'json')) printJson(context.io, rows);
+      else context.io.stdout(renderHostSweepers(rows));
+      return 0;
+    }
     const rows = await withDatabase(context, (store) =>
       store.listVmStatus({ includeDeleted: flag(context, 'all') }),
     );

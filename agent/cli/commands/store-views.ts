@@ -1,5 +1,5 @@
 /** Text renderings of `avma status` and `avma events` (the default, human-readable output). */
-import type { EventRow, VmStatus } from '../../store/index.js';
+import type { EventRow, HostSweeper, VmStatus } from '../../store/index.js';
 import { columnWidths, sanitizeCell, textTable } from './text-table.js';
 
 function yesNo(value: boolean): string {
@@ -27,6 +27,23 @@ function problemLines(rows: readonly VmStatus[]): string {
     ),
   );
   return lines.length === 0 ? '' : `\nProblems:\n${lines.join('\n')}\n`;
+}
+
+/** A host of `avma status --hosts`: its name and who sweeps it. */
+export type HostSweepRow = { readonly name: string } & HostSweeper;
+
+/** `avma status --hosts`: one line per host — who sweeps it (lease holder or writer), until, last sweep. */
+export function renderHostSweepers(rows: readonly HostSweepRow[]): string {
+  if (rows.length === 0) return 'no hosts recorded yet\n';
+  return textTable(
+    ['HOST', 'SWEPT BY', 'LEASE UNTIL', 'LAST SWEEP'],
+    rows.map((row) => [
+      sanitizeCell(row.name),
+      sanitizeCell(row.agent === null ? '-' : `${row.agent}${row.live ? '' : ' (expired)'}`, 80),
+      row.until ?? '-',
+      row.lastSweep ?? '-',
+    ]),
+  );
 }
 
 /**

@@ -402,9 +402,16 @@ describe('agent/api/app', () => {
     });
     expect(missing.status).toBe(404);
     const hosts = (await (await api.request('/api/v1/hosts', { token: api.tokens.reader })).json()) as {
-      items: { name: string }[];
+      items: { name: string; lastSeen: string; sweeper: unknown }[];
     };
     expect(hosts.items.map((h) => h.name)).toEqual(['HV01', 'HV02', 'HV03', 'HV04', 'HV05', 'HV06']);
+    // SQLite: no leases; no agent writes the database now, and the last sweep is the last sighting.
+    expect(hosts.items[0]?.sweeper).toEqual({
+      agent: null,
+      until: null,
+      live: false,
+      lastSweep: hosts.items[0]?.lastSeen,
+    });
     const hv05 = (await (await api.request('/api/v1/hosts/hv05', { token: api.tokens.reader })).json()) as {
       facts: { edition: string };
     };

@@ -152,6 +152,17 @@ describe('agent/metrics/agent-metrics', () => {
     expect(errors[0]).toMatchObject({ code: 'CLOSED' });
   });
 
+  it("counts store failures of hosts' transactions by code (PostgreSQL unreachable during a restart)", async () => {
+    subject = await fleet(scenario([KMS_GUEST]));
+    const metrics = createAgentMetrics({ store: subject.store, version: '1.2.3' });
+    metrics.observeStoreError('UNAVAILABLE');
+    metrics.observeStoreError('UNAVAILABLE');
+    metrics.observeStoreError('LEASE_LOST');
+    const all = samples((await metrics.render()).body);
+    expect(sampleValue(all, 'avma_store_errors_total', { code: 'UNAVAILABLE' })).toBe(2);
+    expect(sampleValue(all, 'avma_store_errors_total', { code: 'LEASE_LOST' })).toBe(1);
+  });
+
   it('shows AVMA guests on a Standard host by the reason AVMA cannot serve them', async () => {
     subject = await fleet({
       start: START,

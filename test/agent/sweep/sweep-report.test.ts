@@ -36,11 +36,23 @@ describe('agent/sweep/sweep-report', () => {
     ).toMatch(/ — NOT RECORDED: LOCKED: database a\.sqlite is locked$/);
   });
 
+  it('says who holds a host another agent sweeps, without calling it stale or failed', () => {
+    const held: HostReport = {
+      ...OK,
+      outcome: 'held',
+      vms: 0,
+      error: 'held by agent-b until 2026-11-01T00:01:00.000Z',
+    };
+    expect(hostLine(held)).toBe('HV01: held by agent-b until 2026-11-01T00:01:00.000Z');
+    expect(sweepTotals([OK, held])).toMatchObject({ hosts: 2, held: 1, stale: 0, notRecorded: 0 });
+  });
+
   it('sums a round', () => {
     expect(sweepTotals([OK, { ...OK, host: 'HV02', outcome: 'stale', vms: 0 }])).toEqual({
       hosts: 2,
       stale: 1,
       notRecorded: 0,
+      held: 0,
       vms: 19,
       eligible: 18,
       pushed: 6,

@@ -120,6 +120,17 @@ describe('agent/cli/commands/store-commands', () => {
     expect(rows[0]).toMatchObject({ reasons: ['TENANT_KEY'], channel: 'retail', tenant: HOSTILE_TENANT });
   });
 
+  it('prints one row per host with who sweeps it and its last sweep (--hosts)', async () => {
+    const json = await avma(['status', '--db', db, '--hosts', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { name: 'HV01', agent: null, until: null, live: false, lastSweep: '2026-11-10T12:00:00.000Z' },
+    ]);
+    const table = await avma(['status', '--db', db, '--hosts']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^HOST\s+SWEPT BY\s+LEASE UNTIL\s+LAST SWEEP$/);
+    expect(table.stdout.split('\n')[1]).toMatch(/^HV01\s+-\s+-\s+2026-11-10T12:00:00.000Z$/);
+  });
+
   it('prints an aligned table with tenant text stripped of control characters and cut', async () => {
     const run = await avma(['status', '--db', db]);
     expect(run.code).toBe(0);
