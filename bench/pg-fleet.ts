@@ -5,8 +5,9 @@
  * Two labs from the same `generateFleet` seed (8 hosts x 1,000 VMs, guest agents), so both backends see
  * exactly the same fleet and do the same pushes:
  * - SQLite: one agent sweeping the 8 hosts into one file (the embedded default);
- * - PostgreSQL: 8 agents in this process, each with its own store connection sweeping one host, all 8
- *   at once (what 8 agent processes do to the server), in a fresh database of a PostgreSQL server
+ * - PostgreSQL: 8 agents in this process, each with its own store connection sweeping one host under
+ *   its lease (claimed each round, fenced and audited in the host's transaction, as `avma run` does),
+ *   all 8 at once (what 8 agent processes do to the server), in a fresh database of a PostgreSQL server
  *   (`AVMA_BENCH_PG_URL`, or a throwaway cluster from Debian's binaries like the tests').
  * Figures:
  * 1. Agent CPU per host for the first round and the median of 7 steady rounds (15 simulated minutes
@@ -28,6 +29,8 @@ import { generateFleet } from '../agent/lab/fleet-generator.js';
 import { Lab } from '../agent/lab/lab.js';
 import { validateScenario } from '../agent/lab/scenario-loader.js';
 import { openStore, type Store, type TableSizes } from '../agent/store/index.js';
+import { HostLeases } from '../agent/store/pg/leases.js';
+import { leaseClaims } from '../agent/sweep/host-claims.js';
 import type { SweepSettings } from '../agent/sweep/host-sweep.js';
 import { SweepCache } from '../agent/sweep/sweep-cache.js';
 import { sweepRound } from '../agent/sweep/sweep-round.js';
@@ -54,6 +57,8 @@ interface Agent {
   readonly store: Store;
   readonly drivers: LabDriver[];
   readonly cache: SweepCache;
+  /** PostgreSQL: the agent's host leases, claimed every round and fenced in each host's transaction. */
+  readonly leases?: HostLeases;
 }
 
 interface Side {
@@ -116,6 +121,7 @@ async function round(side: Side): Promise<RoundCost> {
         at,
         settings: settings(side.lab),
         cache: agent.cache,
+        ...(agent.leases === undefined ? {} : { claims: leaseClaims(agent.leases) }),
       }),
     ),
   );
@@ -161,9 +167,10 @@ async function sqliteSide(dir: string): Promise<Side> {
 async function postgresSide(url: string): Promise<Side> {
   const lab = await newLab();
   const agents: Agent[] = [];
-  for (const host of lab.hosts()) {
+  for (const [index, host] of lab.hosts().entries()) {
     const store = await openStore(url, { staleAfterMs: 3 * HOUR });
-    agents.push({ store, drivers: [new LabDriver(lab, host.name)], cache: new SweepCache() });
+    const leases = new HostLeases(url, { owner: `bench-agent-${index + 1}`, ttlMs: 10 * MINUTE });
+    agents.push({ store, drivers: [new LabDriver(lab, host.name)], cache: new SweepCache(), leases });
   }
   return {
     name: `PostgreSQL, ${agents.length} agents`,
@@ -267,7 +274,12 @@ try {
     await monthReport(sides[1] as Side),
   ];
   console.log(`month reports identical: ${sqliteReport === postgresReport ? 'yes' : 'NO'}`);
-  for (const side of sides) for (const agent of side.agents) await agent.store.close();
+  for (const side of sides) {
+    for (const agent of side.agents) {
+      await agent.leases?.close();
+      await agent.store.close();
+    }
+  }
 } finally {
   database.stop();
   rmSync(dir, { recursive: true, force: true });
