@@ -30,7 +30,7 @@ import { Lab } from '../agent/lab/lab.js';
 import { validateScenario } from '../agent/lab/scenario-loader.js';
 import { openStore, type Store, type TableSizes } from '../agent/store/index.js';
 import { HostLeases } from '../agent/store/pg/leases.js';
-import { leaseClaims } from '../agent/sweep/host-claims.js';
+import { type HostClaims, leaseClaims } from '../agent/sweep/host-claims.js';
 import type { SweepSettings } from '../agent/sweep/host-sweep.js';
 import { SweepCache } from '../agent/sweep/sweep-cache.js';
 import { sweepRound } from '../agent/sweep/sweep-round.js';
@@ -59,6 +59,8 @@ interface Agent {
   readonly cache: SweepCache;
   /** PostgreSQL: the agent's host leases, claimed every round and fenced in each host's transaction. */
   readonly leases?: HostLeases;
+  /** Made once per agent: it remembers which hosts it held, so a round drops the cache only on a takeover. */
+  readonly claims?: HostClaims;
 }
 
 interface Side {
@@ -121,7 +123,7 @@ async function round(side: Side): Promise<RoundCost> {
         at,
         settings: settings(side.lab),
         cache: agent.cache,
-        ...(agent.leases === undefined ? {} : { claims: leaseClaims(agent.leases) }),
+        ...(agent.claims === undefined ? {} : { claims: agent.claims }),
       }),
     ),
   );
@@ -170,7 +172,8 @@ async function postgresSide(url: string): Promise<Side> {
   for (const [index, host] of lab.hosts().entries()) {
     const store = await openStore(url, { staleAfterMs: 3 * HOUR });
     const leases = new HostLeases(url, { owner: `bench-agent-${index + 1}`, ttlMs: 10 * MINUTE });
-    agents.push({ store, drivers: [new LabDriver(lab, host.name)], cache: new SweepCache(), leases });
+    const claims = leaseClaims(leases);
+    agents.push({ store, drivers: [new LabDriver(lab, host.name)], cache: new SweepCache(), leases, claims });
   }
   return {
     name: `PostgreSQL, ${agents.length} agents`,

@@ -62,3 +62,16 @@ export function stopOnSignals(options: StopOptions): StopSignal {
     },
   };
 }
+
+/** Resolves at the first SIGINT or SIGTERM (commands that only serve: `avma serve`, `avma lab serve`). */
+export function untilStopRequested(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

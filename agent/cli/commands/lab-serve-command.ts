@@ -9,6 +9,7 @@ import { DEFAULT_SEED, Lab } from '../../lab/lab.js';
 import { defaultScenario, loadScenarioFile } from '../../lab/scenario-loader.js';
 import { parseIsoTime } from '../../lab/scenario-schema.js';
 import { MINUTE_MS } from '../../lab/sim-clock.js';
+import { untilStopRequested } from '../../runtime/stop-signal.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { integerOption, optionalString, requiredString } from '../options.js';
@@ -30,18 +31,6 @@ function untilOf(context: CommandContext, start: number): number {
     );
   }
   return until;
-}
-
-function waitForStop(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 async function serveLab(context: CommandContext): Promise<number> {
@@ -71,7 +60,7 @@ async function serveLab(context: CommandContext): Promise<number> {
     `avma lab serve: ${file ?? 'the bundled scenario'} (seed ${seed}) at ${server.url}, a tick every ${minutes} simulated minutes until ${new Date(until).toISOString()}\n` +
       `  agents: avma run --driver lab --lab-url ${server.url} --interval ${minutes * 60} --db FILE|URL [--host NAME ...]\n`,
   );
-  await waitForStop();
+  await untilStopRequested();
   await server.close();
   return 0;
 }

@@ -1,5 +1,6 @@
 /** `avma serve`: the API, /metrics and the docs over a store, with no sweep. */
 import { loadConfig } from '../../config/load-config.js';
+import { untilStopRequested } from '../../runtime/stop-signal.js';
 import { openStore } from '../../store/index.js';
 import { describeError } from '../../sweep/collector.js';
 import { AGENT_VERSION } from '../../version.js';
@@ -7,19 +8,6 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import { optionalString, requiredString } from '../options.js';
 import { API_OPTIONS, apiSettings } from './api-options.js';
 import { LOG_OPTIONS, openCommandLog } from './log-options.js';
-
-/** Resolves when SIGINT or SIGTERM arrives. */
-function stopped(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 async function serve(context: CommandContext): Promise<number> {
   const settings = apiSettings(context);
@@ -57,7 +45,7 @@ async function serve(context: CommandContext): Promise<number> {
       `avma serve: ${server.url} over ${db} (no sweep); API docs at ${server.url}/api/docs\n`,
     );
     log.logger.info({ version: AGENT_VERSION, db, url: server.url }, 'avma serve started');
-    await stopped();
+    await untilStopRequested();
     context.io.stderr('avma serve: stopping: in-flight requests finish first\n');
     await server.close();
     log.logger.info('avma serve stopped');
