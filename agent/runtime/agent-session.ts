@@ -172,7 +172,8 @@ async function openLeases(options: SessionOptions): Promise<HostLeases | null> {
  */
 export async function openSession(options: SessionOptions): Promise<AgentSession> {
   const source = await openHostSource(options);
-  const created = options.dryRun === undefined && !existsSync(options.db);
+  // A PostgreSQL database is never created (or removed) by the agent: only an SQLite file is.
+  const created = options.dryRun === undefined && !isPostgresUrl(options.db) && !existsSync(options.db);
   const { store, scratch } = await openAgentStore(options).catch(async (error: unknown) => {
     await source.close();
     throw error;
