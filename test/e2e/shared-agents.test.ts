@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../agent/store/index.js';
 import { PgConnection } from '../../agent/store/pg/pg-connection.js';
@@ -48,7 +48,8 @@ const canSweep = await storeCanSweep();
 const SCENARIO = 'agent/lab/scenarios/shared-fleet.json';
 const SEED = '11';
 const UNTIL = '2026-11-03T00:00:00Z';
-const MINUTES = '15';
+// 30-minute sweeps: 97 ticks over the two days, each needing all six hosts recorded by the agents.
+const MINUTES = '30';
 /** Each host on exactly two agents. */
 const AGENT_HOSTS: Readonly<Record<string, readonly string[]>> = {
   'agent-a': ['HV01', 'HV02', 'HV03', 'HV04'],
@@ -61,7 +62,9 @@ function restartPostgres(): void {
   const [pgCtl, data] = (process.env.AVMA_TEST_PG_CTL ?? '').split(' ');
   if (pgCtl === undefined || data === undefined || pgCtl === '')
     throw new Error('AVMA_TEST_PG_CTL is not set');
-  const args = ['-D', data, '-m', 'fast', '-w', 'restart'];
+  // -l: without a log file the new server would write to (and hold open) this call's pipes, and
+  // spawnSync would wait for them until its timeout.
+  const args = ['-D', data, '-l', join(dirname(data), 'log'), '-m', 'fast', '-w', 'restart'];
   const root = process.getuid?.() === 0;
   const result = spawnSync(root ? 'runuser' : pgCtl, root ? ['-u', 'postgres', '--', pgCtl, ...args] : args, {
     encoding: 'utf8',
