@@ -7,7 +7,7 @@
 import { type DialectSql, sqlOf } from '../sql-connection.js';
 import { AUDIT_ACTIONS, type AuditInput } from '../types.js';
 import { checkOneOf, checkText, checkTime, invalid } from '../validate.js';
-import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+import { hostIdOf, knownHostId, knownVmId, type TxContext, vmIdOf } from './context.js';
 import { boundText } from './json-batch.js';
 
 /** Longest actor name: an operator's user name or an API token's name. */
@@ -51,9 +51,16 @@ async function auditRow(ctx: TxContext, input: AuditInput): Promise<AuditRow> {
   const action = checkOneOf(input.action, 'audit.action', AUDIT_ACTIONS);
   const reason = checkText(input.reason, 'audit.reason', MAX_REASON);
   const details = detailsJson(input.details);
-  const vmId = input.vm === null || input.vm === undefined ? null : await vmIdOf(ctx, input.vm, 'audit.vm');
+  const { vm, host } = input;
+  // A look-up awaited only when this transaction does not know the id yet: no promise per record.
+  const vmId =
+    vm === null || vm === undefined
+      ? null
+      : (knownVmId(ctx, vm, 'audit.vm') ?? (await vmIdOf(ctx, vm, 'audit.vm')));
   const hostId =
-    input.host === null || input.host === undefined ? null : await hostIdOf(ctx, input.host, 'audit.host');
+    host === null || host === undefined
+      ? null
+      : (knownHostId(ctx, host, 'audit.host') ?? (await hostIdOf(ctx, host, 'audit.host')));
   return { atMs, actor, vmId, hostId, action, reason, details };
 }
 

@@ -14,7 +14,7 @@ import {
   checkTime,
   invalid,
 } from '../validate.js';
-import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+import { hostIdOf, knownHostId, knownVmId, type TxContext, vmIdOf } from './context.js';
 import { boundText, runJsonBatches } from './json-batch.js';
 
 export const MAX_EVENTS_PER_CALL = 10_000;
@@ -72,8 +72,10 @@ const INSERT_EVENTS: DialectSql = {
        ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
 };
 
-async function eventRow(ctx: TxContext, event: EventInput, i: number): Promise<(string | number | null)[]> {
-  const at = `events[${i}]`;
+type EventRowValues = (string | number | null)[];
+
+/** The columns before vm_id, checked; the message is checked first, as the store always did. */
+function eventHead(event: EventInput, at: string): EventRowValues {
   if (typeof event !== 'object' || event === null) throw invalid(at, event, 'an object');
   const message = event.message ?? '';
   if (message !== '') checkText(message, `${at}.message`, MAX_EVENT_MESSAGE);
@@ -85,13 +87,37 @@ async function eventRow(ctx: TxContext, event: EventInput, i: number): Promise<(
     checkInteger(event.recordId, `${at}.recordId`, 0, Number.MAX_SAFE_INTEGER),
     event.eventId === null ? null : checkInteger(event.eventId, `${at}.eventId`, 0, 65_535),
     checkTime(event.time, `${at}.time`),
-    event.vm === null || event.vm === undefined ? null : await vmIdOf(ctx, event.vm, `${at}.vm`),
-    event.host === null || event.host === undefined ? null : await hostIdOf(ctx, event.host, `${at}.host`),
+  ];
+}
+
+/** The columns after host_id, checked. */
+function eventTail(event: EventInput, at: string): EventRowValues {
+  return [
     checkOptionalOneOf(event.notification, `${at}.notification`, EVENT_NOTIFICATIONS),
     checkHresult(event.hresult, `${at}.hresult`),
-    boundText(message),
+    boundText(event.message ?? ''),
     checkOptionalOneOf(event.vmMatch, `${at}.vmMatch`, VM_MATCHES),
   ];
+}
+
+/** Every column, in INSERT_EVENTS order; awaits only an id this transaction does not know yet. */
+async function eventRows(ctx: TxContext, events: readonly EventInput[]): Promise<EventRowValues[]> {
+  const rows: EventRowValues[] = [];
+  for (const [i, event] of events.entries()) {
+    const at = `events[${i}]`;
+    const head = eventHead(event, at);
+    const { vm, host } = event;
+    const vmId =
+      vm === null || vm === undefined
+        ? null
+        : (knownVmId(ctx, vm, `${at}.vm`) ?? (await vmIdOf(ctx, vm, `${at}.vm`)));
+    const hostId =
+      host === null || host === undefined
+        ? null
+        : (knownHostId(ctx, host, `${at}.host`) ?? (await hostIdOf(ctx, host, `${at}.host`)));
+    rows.push([...head, vmId, hostId, ...eventTail(event, at)]);
+  }
+  return rows;
 }
 
 /**
@@ -103,7 +129,6 @@ export async function insertEvents(ctx: TxContext, events: readonly EventInput[]
   if (!Array.isArray(events) || events.length > MAX_EVENTS_PER_CALL) {
     throw invalid('events', events, `an array of at most ${MAX_EVENTS_PER_CALL} events`);
   }
-  const rows: (string | number | null)[][] = [];
-  for (const [i, event] of events.entries()) rows.push(await eventRow(ctx, event, i));
+  const rows = await eventRows(ctx, events);
   return runJsonBatches(ctx, sqlOf(ctx.conn, INSERT_EVENTS), rows);
 }
