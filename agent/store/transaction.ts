@@ -8,7 +8,7 @@ import { StoreError } from './errors.js';
 import { lockLease, stampLeaseSwept } from './pg/lease-fence.js';
 import { listVmStatus } from './queries/status-query.js';
 import type { VmStatus, VmStatusFilter } from './read-types.js';
-import { insertAudit } from './repos/audit-repo.js';
+import { insertAudit, insertAudits } from './repos/audit-repo.js';
 import { getBookmark, recordHostEvents, restartBookmark, setBookmark } from './repos/bookmarks-repo.js';
 import type { TxContext } from './repos/context.js';
 import { insertEvents } from './repos/events-repo.js';
@@ -141,6 +141,11 @@ export class Transaction {
   /** Appends an audit record (and its `agent` event); resolves to its id. */
   async audit(action: AuditInput): Promise<number> {
     return insertAudit(this.#use(), action);
+  }
+
+  /** `audit` for many records in a few statements, in order; resolves to their ids in that order. */
+  async auditAll(actions: readonly AuditInput[]): Promise<number[]> {
+    return insertAudits(this.#use(), actions);
   }
 
   /** True (and audited) when the flag changed; repeating a request changes and records nothing. */

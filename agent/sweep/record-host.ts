@@ -67,7 +67,7 @@ export async function recordHost(
       await tx.setAvmaBlocked(vm.id, true, { at, actor: AGENT_ACTOR, reason: `key replaced: ${vm.block}` });
   }
   const audits = vms.flatMap((vm) => vm.audits);
-  for (const audit of audits) await tx.audit(audit);
+  if (audits.length > 0) await tx.auditAll(audits);
   const { opened, changed, resumed } = summary.observations;
   return {
     observationsWritten: opened + changed + resumed,

@@ -36,6 +36,20 @@ const VM_ID: DialectSql = {
   postgres: 'SELECT id FROM vms WHERE guid = $1',
 };
 
+/**
+ * The host's id when this transaction already knows it, else `undefined` (then `hostIdOf`); checks the
+ * name as `hostIdOf` does. Lets a loop over many rows skip a promise per row (each is a microtask, and
+ * with the store's AsyncLocalStorage a promise hook call).
+ */
+export function knownHostId(ctx: TxContext, name: string, field = 'host'): number | undefined {
+  return ctx.hostIds.get(checkText(name, field, MAX_HOST_NAME).toLowerCase());
+}
+
+/** `knownHostId` for a VM GUID (checked as `vmIdOf` does). */
+export function knownVmId(ctx: TxContext, guid: string, field = 'vm'): number | undefined {
+  return ctx.vmIds.get(checkGuid(guid, field));
+}
+
 /** The id of a stored host; StoreError NOT_FOUND when `upsertHost` never saw it. */
 export async function hostIdOf(ctx: TxContext, name: string, field = 'host'): Promise<number> {
   const key = checkText(name, field, MAX_HOST_NAME).toLowerCase();

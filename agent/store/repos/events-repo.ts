@@ -14,7 +14,8 @@ import {
   checkTime,
   invalid,
 } from '../validate.js';
-import { hostIdOf, type TxContext, vmIdOf } from './context.js';
+import { hostIdOf, knownHostId, knownVmId, type TxContext, vmIdOf } from './context.js';
+import { boundText, runJsonBatches } from './json-batch.js';
 
 export const MAX_EVENTS_PER_CALL = 10_000;
 export const MAX_EVENT_MESSAGE = 4096;
@@ -35,40 +36,88 @@ function originOf(event: EventInput, at: string): string {
   return event.source === 'host' ? origin.toLowerCase() : origin;
 }
 
+const EVENT_COLUMNS = `source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
+         notification, hresult, message, vm_match`;
+const PG_EVENT_TYPES = [
+  'text',
+  'text',
+  'integer',
+  'bigint',
+  'integer',
+  'bigint',
+  'bigint',
+  'bigint',
+  'text',
+  'text',
+  'text',
+  'text',
+] as const;
+
 /**
- * Unique per source, origin, epoch and record id in both dialects: an event two agents (or a retried
- * sweep) insert at once is stored once; PostgreSQL's second insert waits for the first and skips it.
+ * Every event of a call in one statement (a sweep's first round brings hundreds: one statement each
+ * was a thread-pool or network round trip each), inserted in the order given so ids are as if
+ * inserted one by one. Unique per source, origin, epoch and record id in both dialects: an event two
+ * agents (or a retried sweep, or the same call twice) insert is stored once; a later duplicate in the
+ * same batch is skipped like a later statement's, and PostgreSQL's second insert waits for the first
+ * and skips it.
  */
-const INSERT_EVENT: DialectSql = {
-  sqlite: `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
-         notification, hresult, message, vm_match)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const INSERT_EVENTS: DialectSql = {
+  sqlite: `INSERT INTO events (${EVENT_COLUMNS})
+       SELECT ${PG_EVENT_TYPES.map((_, i) => `j.value ->> '$[${i}]'`).join(', ')}
+       FROM json_each(?1) AS j WHERE true ORDER BY j.key
        ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
-  postgres: `INSERT INTO events (source, origin, log_epoch, record_id, event_id, time, vm_id, host_id,
-         notification, hresult, message, vm_match)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  postgres: `INSERT INTO events (${EVENT_COLUMNS})
+       SELECT ${PG_EVENT_TYPES.map((type, i) => `(j.value ->> ${i})::${type}`).join(', ')}
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key) ORDER BY j.key
        ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
 };
 
-async function eventRow(ctx: TxContext, event: EventInput, i: number): Promise<(string | number | null)[]> {
-  const at = `events[${i}]`;
+type EventRowValues = (string | number | null)[];
+
+/** The columns before vm_id, checked; the message is checked first, as the store always did. */
+function eventHead(event: EventInput, at: string): EventRowValues {
   if (typeof event !== 'object' || event === null) throw invalid(at, event, 'an object');
   const message = event.message ?? '';
   if (message !== '') checkText(message, `${at}.message`, MAX_EVENT_MESSAGE);
   return [
     checkOneOf(event.source, `${at}.source`, EVENT_SOURCES),
-    originOf(event, at),
+    // Bound text as a direct bind would store it (a lone surrogate becomes U+FFFD: json-batch.ts).
+    boundText(originOf(event, at)),
     checkInteger(event.logEpoch ?? 0, `${at}.logEpoch`, 0, Number.MAX_SAFE_INTEGER),
     checkInteger(event.recordId, `${at}.recordId`, 0, Number.MAX_SAFE_INTEGER),
     event.eventId === null ? null : checkInteger(event.eventId, `${at}.eventId`, 0, 65_535),
     checkTime(event.time, `${at}.time`),
-    event.vm === null || event.vm === undefined ? null : await vmIdOf(ctx, event.vm, `${at}.vm`),
-    event.host === null || event.host === undefined ? null : await hostIdOf(ctx, event.host, `${at}.host`),
+  ];
+}
+
+/** The columns after host_id, checked. */
+function eventTail(event: EventInput, at: string): EventRowValues {
+  return [
     checkOptionalOneOf(event.notification, `${at}.notification`, EVENT_NOTIFICATIONS),
     checkHresult(event.hresult, `${at}.hresult`),
-    message,
+    boundText(event.message ?? ''),
     checkOptionalOneOf(event.vmMatch, `${at}.vmMatch`, VM_MATCHES),
   ];
+}
+
+/** Every column, in INSERT_EVENTS order; awaits only an id this transaction does not know yet. */
+async function eventRows(ctx: TxContext, events: readonly EventInput[]): Promise<EventRowValues[]> {
+  const rows: EventRowValues[] = [];
+  for (const [i, event] of events.entries()) {
+    const at = `events[${i}]`;
+    const head = eventHead(event, at);
+    const { vm, host } = event;
+    const vmId =
+      vm === null || vm === undefined
+        ? null
+        : (knownVmId(ctx, vm, `${at}.vm`) ?? (await vmIdOf(ctx, vm, `${at}.vm`)));
+    const hostId =
+      host === null || host === undefined
+        ? null
+        : (knownHostId(ctx, host, `${at}.host`) ?? (await hostIdOf(ctx, host, `${at}.host`)));
+    rows.push([...head, vmId, hostId, ...eventTail(event, at)]);
+  }
+  return rows;
 }
 
 /**
@@ -80,12 +129,6 @@ export async function insertEvents(ctx: TxContext, events: readonly EventInput[]
   if (!Array.isArray(events) || events.length > MAX_EVENTS_PER_CALL) {
     throw invalid('events', events, `an array of at most ${MAX_EVENTS_PER_CALL} events`);
   }
-  const rows: (string | number | null)[][] = [];
-  for (const [i, event] of events.entries()) rows.push(await eventRow(ctx, event, i));
-  let inserted = 0;
-  for (const row of rows) {
-    const result = await ctx.conn.run(sqlOf(ctx.conn, INSERT_EVENT), row);
-    inserted += result.changes;
-  }
-  return inserted;
+  const rows = await eventRows(ctx, events);
+  return runJsonBatches(ctx, sqlOf(ctx.conn, INSERT_EVENTS), rows);
 }

@@ -18,28 +18,31 @@ export const MAX_BATCH_JSON = 8 * 1024 * 1024;
 
 /**
  * Runs `sql` once per batch of `rows` (in order), binding the batch as a JSON array to `?1` and
- * `extra` to `?2`, `?3`, ... Resolves when every batch ran; nothing runs for no rows. Rejects with the
- * connection's StoreError of the first failing batch (earlier batches stay written in the transaction).
+ * `extra` to `?2`, `?3`, ... Resolves to the rows changed by all batches when every batch ran; nothing
+ * runs for no rows. Rejects with the connection's StoreError of the first failing batch (earlier
+ * batches stay written in the transaction).
  */
 export async function runJsonBatches(
   ctx: TxContext,
   sql: string,
   rows: readonly (readonly SqlValue[] | SqlValue)[],
   extra: readonly SqlValue[] = [],
-): Promise<void> {
+): Promise<number> {
   let batch: string[] = [];
   let size = 0;
+  let changes = 0;
   for (const row of rows) {
     const json = JSON.stringify(row);
     if (batch.length > 0 && size + json.length > MAX_BATCH_JSON) {
-      await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra]);
+      changes += (await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra])).changes;
       batch = [];
       size = 0;
     }
     batch.push(json);
     size += json.length + 1;
   }
-  if (batch.length > 0) await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra]);
+  if (batch.length > 0) changes += (await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra])).changes;
+  return changes;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

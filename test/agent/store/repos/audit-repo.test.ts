@@ -64,4 +64,46 @@ describe.each(STORE_BACKENDS)('agent/store/repos/audit-repo ($name)', (backend) 
     await expect(store.transaction((tx) => tx.audit(audit))).rejects.toThrow(message);
     expect((await store.tableSizes()).rows.actions).toBe(0);
   });
+
+  it('records many audits at once as the same rows and ids, in order, as one call each', async () => {
+    const audits: AuditInput[] = [1, 2, 3].map((seq) => ({
+      at: new Date(AT.getTime() + seq),
+      actor: 'agent',
+      action: 'push-key',
+      vm: VM,
+      host: seq === 2 ? null : 'HV01',
+      reason: seq === 3 ? 'lone \uDC00 half' : `push ${seq}`,
+      details: { seq },
+    }));
+    const other = await backend.place();
+    const oneByOne = await storeWithHosts(other);
+    try {
+      await oneByOne.transaction(async (tx) => {
+        await tx.upsertVm({ id: VM, tenant: 'fabrikam' }, AT);
+        await tx.recordVmName(VM, AT, 'sql01');
+      });
+      const single: number[] = [];
+      await oneByOne.transaction(async (tx) => {
+        for (const audit of audits) single.push(await tx.audit(audit));
+      });
+      expect(await store.transaction((tx) => tx.auditAll(audits))).toEqual(single);
+      expect(await store.listAudit()).toEqual(await oneByOne.listAudit());
+      expect(await store.listEvents()).toEqual(await oneByOne.listEvents());
+      expect((await store.listEvents()).map((e) => e.message)).toContain(
+        'push-key by agent: lone \uFFFD half',
+      );
+    } finally {
+      await oneByOne.close();
+      await other.remove();
+    }
+  });
+
+  it('writes nothing of a batch of audits when one of them is bad', async () => {
+    const good: AuditInput = { at: AT, actor: 'agent', action: 'push-key', vm: VM, reason: 'eligible' };
+    const bad = { ...good, vm: vmGuid(99) };
+    await expect(store.transaction((tx) => tx.auditAll([good, bad]))).rejects.toThrow(
+      `VM ${vmGuid(99)} is not in the store`,
+    );
+    expect((await store.tableSizes()).rows.actions).toBe(0);
+  });
 });

@@ -53,6 +53,32 @@ describe.each(STORE_BACKENDS)('agent/store/repos/events-repo ($name)', (backend)
     expect(events[0]).toMatchObject({ source: 'guest', hresult: '0xC004FD03', vm: 'web01', vmId: VM });
   });
 
+  it('stores the events of one call in their order, a duplicate within the call once, text as bound', async () => {
+    const guest = (recordId: number, message: string): EventInput => ({
+      source: 'guest',
+      origin: VM,
+      recordId,
+      eventId: 12309,
+      time: AT,
+      vm: VM,
+      message,
+    });
+    // One call is one batched statement: order, in-call duplicates and odd text must fare as row by row.
+    const batch = [
+      guest(30, 'third\u0001'),
+      guest(10, 'lone \uD800 surrogate'),
+      guest(30, 'again'),
+      guest(20, ''),
+    ];
+    expect(await store.transaction((tx) => tx.insertEvents(batch))).toBe(3);
+    const events = await store.listEvents();
+    expect(events.map((event) => [event.recordId, event.message])).toEqual([
+      [30, 'third\u0001'],
+      [10, 'lone \uFFFD surrogate'],
+      [20, ''],
+    ]);
+  });
+
   it('advances the bookmark to the newest record in the same transaction as the events', async () => {
     const inserted = await store.transaction((tx) =>
       tx.recordHostEvents('HV01', LOG, [hostEvent(101), hostEvent(102), hostEvent(105)], AT),
