@@ -94,7 +94,6 @@ export class PgConnection implements SqlConnection {
   #client: pg.Client | null = null;
   #connecting: Promise<pg.Client> | null = null;
   #closed = false;
-  #tail: Promise<unknown> = Promise.resolve();
   /** A transaction is open on the current session (BEGIN ran, COMMIT or ROLLBACK not yet). */
   #inTransaction = false;
   /**
@@ -171,18 +170,7 @@ export class PgConnection implements SqlConnection {
     else if (/^\s*(COMMIT|ROLLBACK)\b/i.test(sql)) this.#inTransaction = false;
   }
 
-  /**
-   * One statement at a time on the client, in call order: node-postgres queues overlapping calls itself
-   * but deprecates it (pg@9 removes it), and a connection shared by a timer and a round (HostLeases'
-   * renewal beside its claim) would overlap. The store's own queue already runs one at a time.
-   */
-  #query(sql: string, params: readonly SqlValue[], doing: string, prepare: boolean): Promise<pg.QueryResult> {
-    const result = this.#tail.then(() => this.#queryNow(sql, params, doing, prepare));
-    this.#tail = result.catch(() => undefined);
-    return result;
-  }
-
-  async #queryNow(
+  async #query(
     sql: string,
     params: readonly SqlValue[],
     doing: string,

@@ -24,25 +24,6 @@ describe.skipIf(missing !== null)('PgConnection against a real PostgreSQL', () =
     await conn.close();
   });
 
-  it('runs overlapping calls one at a time, in call order (node-postgres deprecates queueing them)', async () => {
-    const warnings: string[] = [];
-    const listener = (warning: Error) => warnings.push(warning.message);
-    process.on('warning', listener);
-    const conn = new PgConnection(db.url);
-    const finished: number[] = [];
-    await Promise.all(
-      [1, 2, 3].map(async (n) => {
-        await conn.get('SELECT pg_sleep(0.02), $1::int AS n', [n]);
-        finished.push(n);
-      }),
-    );
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off('warning', listener);
-    await conn.close();
-    expect(warnings.filter((message) => message.includes('already executing a query'))).toEqual([]);
-    expect(finished).toEqual([1, 2, 3]);
-  });
-
   it('maps a unique violation to CONFLICT and keeps bound values out of the SQL', async () => {
     const conn = new PgConnection(db.url);
     await conn.exec('CREATE TABLE t (name text PRIMARY KEY)');
