@@ -35,8 +35,11 @@ function where(session: AgentSession, run: AgentRun): string {
   if (session.lab !== null) {
     const from =
       session.resumedAt === null ? 'the scenario start' : 'one interval after the last sweep in the database';
+    // Where the clock started, not session.now(): a lab that follows real time has moved on by the time
+    // this prints (60 ms of lab time per real millisecond at the default speed).
+    const start = session.resumedAt === null ? session.lab.startTime : session.resumedAt + run.intervalMs;
     lines.push(
-      `  lab clock: from ${session.now().toISOString()} (${from}) at ${run.labSpeed}x; a sweep every ${run.intervalMs / 1000} s of lab time`,
+      `  lab clock: from ${new Date(start).toISOString()} (${from}) at ${run.labSpeed}x; a sweep every ${run.intervalMs / 1000} s of lab time`,
       '  (the scenario plays over a month of lab time; --lab-speed 3600 --interval 900 shows it in about 12 minutes)',
     );
   }
