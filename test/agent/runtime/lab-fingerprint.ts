@@ -1,4 +1,7 @@
 /** What a lab run recorded that must not depend on how many agents recorded it, nor in which order. */
+import type { Scenario } from '../../../agent/lab/scenario-schema.js';
+import { openSession } from '../../../agent/runtime/agent-session.js';
+import { runLabWithAgent } from '../../../agent/runtime/lab-run.js';
 import type { Store } from '../../../agent/store/index.js';
 import { buildUsageMonth } from '../../../agent/usage/index.js';
 
@@ -17,4 +20,36 @@ export async function labRunFingerprint(store: Store) {
     ]),
     // listVmStatus orders by name: stable whichever agent recorded first.
   };
+}
+
+/**
+ * The reference: `avma lab run` of the scenario into `db` (one agent, in process), as its fingerprint,
+ * for tests that check several agents or a lab server record the same.
+ */
+export async function directLabRunFingerprint(options: {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly db: string;
+  readonly until: number;
+  readonly intervalMs: number;
+  readonly settings: { readonly staleAfterMs: number; readonly silentAfterMs: number };
+}) {
+  const direct = await openSession({
+    driver: 'lab',
+    scenario: options.scenario,
+    seed: options.seed,
+    db: options.db,
+    ...options.settings,
+  });
+  try {
+    await runLabWithAgent({
+      session: direct,
+      end: options.until,
+      sweepIntervalMs: options.intervalMs,
+      concurrency: 4,
+    });
+    return await labRunFingerprint(direct.store);
+  } finally {
+    await direct.close();
+  }
 }

@@ -12,8 +12,7 @@ import { Lab } from '../../../agent/lab/lab.js';
 import { loadScenarioFile } from '../../../agent/lab/scenario-loader.js';
 import { runAgentLoop } from '../../../agent/runtime/agent-loop.js';
 import { openSession } from '../../../agent/runtime/agent-session.js';
-import { runLabWithAgent } from '../../../agent/runtime/lab-run.js';
-import { labRunFingerprint } from './lab-fingerprint.js';
+import { directLabRunFingerprint, labRunFingerprint } from './lab-fingerprint.js';
 
 const SCENARIO = 'agent/lab/scenarios/shared-fleet.json';
 const MINUTE = 60_000;
@@ -33,20 +32,14 @@ describe('agent/runtime/lab-url-source', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-url-'));
     dirs.push(dir);
     const scenario = await loadScenarioFile(SCENARIO);
-    const direct = await openSession({
-      driver: 'lab',
+    const expected = await directLabRunFingerprint({
       scenario,
       seed: SEED,
       db: join(dir, 'direct.sqlite'),
-      ...settings,
+      until: UNTIL,
+      intervalMs: INTERVAL,
+      settings,
     });
-    let expected: Awaited<ReturnType<typeof labRunFingerprint>>;
-    try {
-      await runLabWithAgent({ session: direct, end: UNTIL, sweepIntervalMs: INTERVAL, concurrency: 4 });
-      expected = await labRunFingerprint(direct.store);
-    } finally {
-      await direct.close();
-    }
 
     const server = await startLabServer({
       lab: await Lab.create(scenario, { seed: SEED }),

@@ -13,14 +13,12 @@ import { DEFAULT_CORRELATION_TOLERANCE_MS } from '../../../agent/decide/host-evi
 import { startLabServer } from '../../../agent/driver/lab/lab-server.js';
 import { Lab } from '../../../agent/lab/lab.js';
 import { loadScenarioFile } from '../../../agent/lab/scenario-loader.js';
-import { openSession } from '../../../agent/runtime/agent-session.js';
-import { runLabWithAgent } from '../../../agent/runtime/lab-run.js';
 import { labUrlSource } from '../../../agent/runtime/lab-url-source.js';
 import { openStore, type Store, StoreError } from '../../../agent/store/index.js';
 import { type HostClaim, type HostClaims, onlyPending } from '../../../agent/sweep/host-claims.js';
 import { SweepCache } from '../../../agent/sweep/sweep-cache.js';
 import { sweepRound } from '../../../agent/sweep/sweep-round.js';
-import { labRunFingerprint } from './lab-fingerprint.js';
+import { directLabRunFingerprint, labRunFingerprint } from './lab-fingerprint.js';
 
 const SCENARIO = 'agent/lab/scenarios/shared-fleet.json';
 const MINUTE = 60_000;
@@ -120,20 +118,14 @@ describe('agent/runtime: three agents sharing hosts on one lab server', () => {
     dirs.push(dir);
     const scenario = await loadScenarioFile(SCENARIO);
     const settings = { staleAfterMs: 3 * INTERVAL, silentAfterMs: 3 * INTERVAL };
-    const direct = await openSession({
-      driver: 'lab',
+    const expected = await directLabRunFingerprint({
       scenario,
       seed: SEED,
       db: join(dir, 'direct.sqlite'),
-      ...settings,
+      until: UNTIL,
+      intervalMs: INTERVAL,
+      settings,
     });
-    let expected: Awaited<ReturnType<typeof labRunFingerprint>>;
-    try {
-      await runLabWithAgent({ session: direct, end: UNTIL, sweepIntervalMs: INTERVAL, concurrency: 4 });
-      expected = await labRunFingerprint(direct.store);
-    } finally {
-      await direct.close();
-    }
 
     const server = await startLabServer({
       lab: await Lab.create(scenario, { seed: SEED }),
