@@ -18,9 +18,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../agent/store/index.js';
+import { openStore } from '../../agent/store/index.js';
 import { PgConnection } from '../../agent/store/pg/pg-connection.js';
 import { buildUsageMonth } from '../../agent/usage/index.js';
+import { labRunFingerprint } from '../agent/runtime/lab-fingerprint.js';
 import { createTestDatabase, postgresMissing, type TestDatabase } from '../support/postgres.js';
 import { type ChildRun, spawnAvma } from './child-avma.js';
 
@@ -50,6 +51,8 @@ const SEED = '11';
 const UNTIL = '2026-11-03T00:00:00Z';
 // 30-minute sweeps: 97 ticks over the two days, each needing all six hosts recorded by the agents.
 const MINUTES = '30';
+/** The same lab for the single-agent reference run and the lab server. */
+const LAB_ARGS = ['--scenario', SCENARIO, '--seed', SEED, '--until', UNTIL, '--sweep-interval', MINUTES];
 /** Each host on exactly two agents. */
 const AGENT_HOSTS: Readonly<Record<string, readonly string[]>> = {
   'agent-a': ['HV01', 'HV02', 'HV03', 'HV04'],
@@ -78,14 +81,6 @@ async function ended(run: ChildRun, what: string): Promise<void> {
   if (code !== 0) throw new Error(`${what} ended with ${code}: ${run.stderr().slice(-2000)}`);
 }
 
-/** Host events (12310, 12309) as comparable rows, in a stable order. */
-async function hostEvents(store: Store): Promise<string[]> {
-  const events = (await store.listEvents()).filter((event) => event.source !== 'agent');
-  return events
-    .map((e) => JSON.stringify([e.source, e.host, e.recordId, e.eventId, e.time, e.vmId, e.notification]))
-    .sort();
-}
-
 describe.skipIf(missing !== null || !canSweep)(
   'e2e/shared-agents: three agents, one PostgreSQL, shared hosts',
   () => {
@@ -102,35 +97,11 @@ describe.skipIf(missing !== null || !canSweep)(
       dir = await mkdtemp(join(tmpdir(), 'e2e-shared-'));
       db = await createTestDatabase('avma_shared');
       const baseline = join(dir, 'baseline.sqlite');
-      const single = spawnAvma([
-        'lab',
-        'run',
-        '--scenario',
-        SCENARIO,
-        '--seed',
-        SEED,
-        '--until',
-        UNTIL,
-        '--sweep-interval',
-        MINUTES,
-        '--db',
-        baseline,
-      ]);
+      const single = spawnAvma(['lab', 'run', ...LAB_ARGS, '--db', baseline]);
       runs.push(single);
       await ended(single, 'avma lab run');
 
-      const server = spawnAvma([
-        'lab',
-        'serve',
-        '--scenario',
-        SCENARIO,
-        '--seed',
-        SEED,
-        '--until',
-        UNTIL,
-        '--sweep-interval',
-        MINUTES,
-      ]);
+      const server = spawnAvma(['lab', 'serve', ...LAB_ARGS]);
       runs.push(server);
       const url = (await server.waitFor(/avma lab serve: .* at http:\/\/127\.0\.0\.1:\d+/)).match(
         /http:\/\/127\.0\.0\.1:\d+/,
@@ -183,7 +154,7 @@ describe.skipIf(missing !== null || !canSweep)(
           "SELECT source, origin, record_id, count(*) AS n FROM events WHERE source <> 'agent' GROUP BY 1, 2, 3 HAVING count(*) > 1",
         );
         expect(doubled).toEqual([]);
-        expect(await hostEvents(shared)).toEqual(await hostEvents(one));
+        expect((await labRunFingerprint(shared)).events).toEqual((await labRunFingerprint(one)).events);
 
         const sweeps = await shared.listAudit({ actions: ['host-sweep'] });
         // Which of the two agents of a host wins its lease is a race, so who swept what is not fixed;
