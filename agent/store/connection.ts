@@ -83,31 +83,34 @@ export class Connection implements SqlConnection {
     }
   }
 
-  /** The first row of a query, or undefined. */
+  /**
+   * The first row of a query, or undefined. Every caller reads one row at most (by key, an aggregate,
+   * LIMIT 1, RETURNING of one row), so the statement is stepped to its end, like `all`: that ends its
+   * read by itself, where stopping after the first row needs a reset, a second round trip through
+   * node-sqlite3's thread pool (a third of a steady sweep's statements were such reads).
+   */
   async get(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow | undefined> {
     try {
-      const statement = await this.#statement(sql);
-      return await new Promise<SqlRow | undefined>((resolve, reject) => {
-        statement.get(params, (error: Error | null, row?: SqlRow) => {
-          if (error !== null) reject(error);
-          // A statement stopped after its first row keeps its read transaction open until reset.
-          else statement.reset(() => resolve(row));
-        });
-      });
+      const rows = await this.#all(sql, params);
+      return rows[0];
     } catch (error) {
       throw toStoreError(error, this.path, 'reading');
     }
   }
 
+  async #all(sql: string, params: readonly SqlValue[]): Promise<SqlRow[]> {
+    const statement = await this.#statement(sql);
+    return new Promise<SqlRow[]>((resolve, reject) => {
+      statement.all(params, (error: Error | null, rows: SqlRow[]) =>
+        error === null ? resolve(rows) : reject(error),
+      );
+    });
+  }
+
   /** Every row of a query. */
   async all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
     try {
-      const statement = await this.#statement(sql);
-      return await new Promise<SqlRow[]>((resolve, reject) => {
-        statement.all(params, (error: Error | null, rows: SqlRow[]) =>
-          error === null ? resolve(rows) : reject(error),
-        );
-      });
+      return await this.#all(sql, params);
     } catch (error) {
       throw toStoreError(error, this.path, 'reading');
     }

@@ -22,7 +22,7 @@ export interface SqlConnection {
   readonly path: string;
   /** Runs a write statement; resolves to the changed-row count. Use RETURNING for generated ids. */
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
-  /** The first row of a query, or undefined. */
+  /** The row of a query that yields one row at most (by key, an aggregate, LIMIT 1, RETURNING of one row), or undefined. */
   get(sql: string, params?: readonly SqlValue[]): Promise<SqlRow | undefined>;
   /** Every row of a query. */
   all(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;

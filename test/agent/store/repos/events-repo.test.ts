@@ -90,6 +90,21 @@ describe.each(STORE_BACKENDS)('agent/store/repos/events-repo ($name)', (backend)
     });
   });
 
+  it('a read with no new record leaves the bookmark as it was, and still refuses an unknown host', async () => {
+    await store.transaction((tx) => tx.recordHostEvents('HV01', LOG, [hostEvent(7)], AT));
+    expect(await store.transaction((tx) => tx.recordHostEvents('HV01', LOG, [], AT))).toBe(0);
+    expect(await store.transaction((tx) => tx.getBookmark('HV01', LOG))).toEqual({
+      recordId: 7,
+      logEpoch: 0,
+    });
+    await expect(store.transaction((tx) => tx.recordHostEvents('HV99', LOG, [], AT))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(store.transaction((tx) => tx.recordHostEvents('HV01', '', [], AT))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
   it('leaves neither the events nor the bookmark behind when the transaction fails', async () => {
     await store
       .transaction(async (tx) => {
