@@ -3,7 +3,6 @@
  * statements of two concurrent transactions would interleave on the one connection; every transaction
  * and every read runs alone, in order of request.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { hashToken, looksLikeToken, sameDigest } from '../tokens/index.js';
 import { StoreError, toStoreError } from './errors.js';
 import { type LeaseRow, readLeaseHolders } from './pg/lease-sql.js';
@@ -46,6 +45,7 @@ import { lastRawPrune, planRawPrune, type RawPruneOptions } from './repos/retent
 import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 import type { SqlConnection as Connection } from './sql-connection.js';
 import { type DialectSql, sqlOf } from './sql-connection.js';
+import { insideStoreQueue, queueAfter } from './store-queue.js';
 import { Transaction } from './transaction.js';
 import type {
   ChangeRequest,
@@ -84,9 +84,6 @@ const CHANGE_VERSION: DialectSql = {
   postgres: 'SELECT last_value FROM store_changes',
 };
 
-/** Marks async work running inside the queue, to refuse a nested call that would wait for itself. */
-const insideQueue = new AsyncLocalStorage<true>();
-
 export class Store {
   readonly #conn: Connection;
   readonly #writerLock: WriterLock | null;
@@ -110,7 +107,7 @@ export class Store {
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new StoreError('CLOSED', `store ${this.path} is closed`));
-    if (insideQueue.getStore() === true) {
+    if (insideStoreQueue()) {
       return Promise.reject(
         new StoreError(
           'INVALID_ARGUMENT',
@@ -118,7 +115,7 @@ export class Store {
         ),
       );
     }
-    const result = this.#tail.then(() => insideQueue.run(true, work));
+    const result = queueAfter(this.#tail, work);
     this.#tail = result.catch(() => undefined);
     return result;
   }

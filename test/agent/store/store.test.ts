@@ -62,6 +62,29 @@ describe.each(STORE_BACKENDS)('agent/store/store ($name)', (backend) => {
     expect(await store.listVmStatus()).toEqual([]);
   });
 
+  it('still refuses a nested call after another store went idle during the transaction', async () => {
+    // The guard's async context tracking is switched off only when every store's queue is idle.
+    const other = await place.open({}, 'other.db');
+    try {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const nested = codeOf(
+        store.transaction(async () => {
+          await gate;
+          await sleep(5);
+          return store.listVmStatus();
+        }),
+      );
+      expect(await other.listVmStatus()).toEqual([]);
+      release();
+      expect(await nested).toBe('INVALID_ARGUMENT');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('rejects a transaction object used after its transaction ended', async () => {
     let kept: Transaction | undefined;
     await store.transaction(async (tx) => {
