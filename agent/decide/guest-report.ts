@@ -10,6 +10,7 @@ import {
   EVENT_ITEM_NAMES,
   type GuestEvent,
   isAgentItem,
+  type ParseResult,
   parseGuestEvent,
   parseStatus,
   quoteUntrusted,
@@ -30,15 +31,15 @@ export interface GuestReport {
   readonly problems: readonly Problem[];
 }
 
-/** Guest-pool values by name; a name seen twice with different values is ambiguous and dropped. */
-function guestValues(items: readonly KvpItem[], problems: Problem[]): Map<string, string> {
-  const values = new Map<string, string>();
+/** Guest-pool items by name; a name seen twice with different values is ambiguous and dropped. */
+function guestValues(items: readonly KvpItem[], problems: Problem[]): Map<string, KvpItem> {
+  const values = new Map<string, KvpItem>();
   const ambiguous = new Set<string>();
   for (const item of items) {
     if (item.source !== 1 || !isAgentItem(item.name)) continue;
     const previous = values.get(item.name);
-    if (previous !== undefined && previous !== item.data) ambiguous.add(item.name);
-    values.set(item.name, item.data);
+    if (previous !== undefined && previous.data !== item.data) ambiguous.add(item.name);
+    values.set(item.name, item);
   }
   for (const name of ambiguous) {
     values.delete(name);
@@ -49,8 +50,8 @@ function guestValues(items: readonly KvpItem[], problems: Problem[]): Map<string
   return values;
 }
 
-function readStatus(values: ReadonlyMap<string, string>, problems: Problem[]): AgentStatus | null {
-  const raw = values.get(STATUS_ITEM);
+function readStatus(values: ReadonlyMap<string, KvpItem>, problems: Problem[]): AgentStatus | null {
+  const raw = values.get(STATUS_ITEM)?.data;
   if (raw === undefined) return null;
   const parsed = parseStatus(raw);
   if (parsed.ok) return parsed.value;
@@ -58,12 +59,28 @@ function readStatus(values: ReadonlyMap<string, string>, problems: Problem[]): A
   return null;
 }
 
-function readRing(values: ReadonlyMap<string, string>, problems: Problem[]): GuestEvent[] {
+/**
+ * Ring items stay as they are for days while the Status beside them changes at every pass, and the
+ * sweep's decode hands back the same item object for an element that did not change: such an item is
+ * not parsed and validated again (the parse is a pure function of its text; results are frozen).
+ */
+const parsedRingItems = new WeakMap<KvpItem, ParseResult<GuestEvent>>();
+
+function parsedRingItem(item: KvpItem): ParseResult<GuestEvent> {
+  let parsed = parsedRingItems.get(item);
+  if (parsed === undefined) {
+    parsed = parseGuestEvent(item.data);
+    parsedRingItems.set(item, parsed);
+  }
+  return parsed;
+}
+
+function readRing(values: ReadonlyMap<string, KvpItem>, problems: Problem[]): GuestEvent[] {
   const byRecord = new Map<number, GuestEvent>();
   for (const name of EVENT_ITEM_NAMES) {
-    const raw = values.get(name);
-    if (raw === undefined) continue;
-    const parsed = parseGuestEvent(raw);
+    const item = values.get(name);
+    if (item === undefined) continue;
+    const parsed = parsedRingItem(item);
     if (!parsed.ok) {
       problems.push(problem('EVENT_INVALID', `${name}: ${parsed.problem.message}`));
       continue;

@@ -45,14 +45,29 @@ const MIB = 1024 * 1024;
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
-function render(pairs: Iterable<KvpPair>, source: KvpSource): readonly string[] {
+/** An item's CIM-XML as last rendered, by item name: rendered again only when its value changed. */
+type RenderedItems = Map<string, { readonly data: string; readonly xml: string | null }>;
+
+/**
+ * The pool's items as CIM-XML instances. `rendered` keeps each item's text: a guest agent rewrites
+ * its Status every few minutes while the ring items beside it stay, and Hyper-V's own rendering is
+ * not what the lab measures (bench/sweep's cold listing clears it with `touch`).
+ */
+function render(pairs: Iterable<KvpPair>, source: KvpSource, rendered?: RenderedItems): readonly string[] {
   const out: string[] = [];
   for (const [name, data] of pairs) {
-    try {
-      out.push(encodeKvpItem({ name, data, source }));
-    } catch {
-      // A value the KVP wire cannot carry (the lab refuses such writes) never reaches the host.
+    let entry = rendered?.get(name);
+    if (entry === undefined || entry.data !== data) {
+      let xml: string | null = null;
+      try {
+        xml = encodeKvpItem({ name, data, source });
+      } catch {
+        // A value the KVP wire cannot carry (the lab refuses such writes) never reaches the host.
+      }
+      entry = { data, xml };
+      rendered?.set(name, entry);
     }
+    if (entry.xml !== null) out.push(entry.xml);
   }
   return Object.freeze(out);
 }
@@ -85,6 +100,7 @@ export class LabVm {
   #raw: RawVm | null = null;
   #intrinsicXml: readonly string[] | null = null;
   #guestXml: readonly string[] | null = null;
+  readonly #guestItemsXml: RenderedItems = new Map();
   #hostXml: readonly string[] | null = null;
   #externalCopy: ReadonlyMap<string, string> | null = null;
   #guestCopy: ReadonlyMap<string, string> | null = null;
@@ -164,6 +180,7 @@ export class LabVm {
     this.#raw = null;
     this.#intrinsicXml = null;
     this.#guestXml = null;
+    this.#guestItemsXml.clear();
     this.#hostXml = null;
   }
 
@@ -233,6 +250,7 @@ export class LabVm {
   /** Deletes a `Guest` value; deleting a missing one does nothing. */
   deleteGuestItem(name: string): void {
     if (!this.#guestPool.delete(name)) return;
+    this.#guestItemsXml.delete(name);
     this.#guestPoolVersion += 1;
     this.#guestCopy = null;
     this.#raw = null;
@@ -254,7 +272,7 @@ export class LabVm {
     const exchanging = this.exchanging;
     if (exchanging) {
       this.#intrinsicXml ??= render(intrinsicItems(this.guest), 2);
-      this.#guestXml ??= render(this.#guestPool, 1);
+      this.#guestXml ??= render(this.#guestPool, 1, this.#guestItemsXml);
     }
     this.#hostXml ??= render(this.#hostItems, 0);
     this.#raw = Object.freeze({

@@ -146,14 +146,21 @@ function cleanName(raw: RawVm, id: string): string {
 function decodeChanged(previous: DecodedPool | undefined, xml: readonly string[]): KvpItem[] | null {
   if (previous === undefined || previous.problems.length > 0 || xml.length > MAX_POOL_ITEMS) return null;
   if (previous.items.length !== previous.xml.length) return null;
-  const known = new Map<string, KvpItem>(
-    previous.xml.map((text, index) => [text, previous.items[index] as KvpItem] as const),
-  );
+  // Items keep their places between listings, so each element is compared with the one it replaces
+  // first; only when the pool grew or shrank (places moved) are elements looked up by their text,
+  // which hashes every one of them (the lookup alone cost more than the decode it saved).
+  const samePlaces = xml.length === previous.xml.length;
+  let known: Map<string, KvpItem> | undefined;
   const items: KvpItem[] = new Array(xml.length);
   try {
     for (let index = 0; index < xml.length; index++) {
       const text = xml[index] as string;
-      items[index] = known.get(text) ?? decodeKvpItem(text, index);
+      let item = previous.xml[index] === text ? previous.items[index] : undefined;
+      if (item === undefined && !samePlaces) {
+        known ??= new Map(previous.xml.map((old, i) => [old, previous.items[i] as KvpItem] as const));
+        item = known.get(text);
+      }
+      items[index] = item ?? decodeKvpItem(text, index);
     }
   } catch (error) {
     if (!isKvpError(error)) throw error;

@@ -1,3 +1,4 @@
+import type { KvpItem } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
 import { readGuestReport } from '../../../agent/decide/guest-report.js';
 import { encodeStatus } from '../../../shared/protocol/index.js';
@@ -65,6 +66,21 @@ describe('agent/decide/guest-report', () => {
     expect(report.problems).toEqual([
       { code: 'EVENT_INVALID', message: expect.stringMatching(/^AvmaAgent\.Event\.0: event\./) },
     ]);
+  });
+
+  it('reads a ring item kept from the last sweep as before, its bad slot still reported', () => {
+    const [bad, good] = guestItems({
+      'AvmaAgent.Event.0': '{"v":1,"recordId":"1","notification":"success"}',
+      'AvmaAgent.Event.1': JSON.stringify(guestEvent({ recordId: 12 })),
+    });
+    const statusItem = (seq: number) => guestItems({ 'AvmaAgent.Status': encodeStatus(status({ seq })) });
+    // The next sweep's pool: a new Status beside the very same ring item objects.
+    const first = readGuestReport([...statusItem(10), bad, good] as KvpItem[]);
+    const next = readGuestReport([...statusItem(9), bad, good] as KvpItem[]);
+    expect(next.events).toEqual(first.events);
+    expect(next.events[0]).toBe(first.events[0]);
+    expect(next.problems).toEqual(first.problems);
+    expect(next.problems).toHaveLength(1);
   });
 
   it('stores an event written to two slots once', () => {

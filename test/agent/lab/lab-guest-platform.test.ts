@@ -1,3 +1,4 @@
+import { decodeKvpItems } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../agent/lab/lab.js';
 import type { WindowsGuest } from '../../../agent/lab/lab-guest.js';
@@ -130,6 +131,32 @@ describe('agent/lab/lab-guest-platform', () => {
     expect((await platform.readExternalItems()).get('AvmaAgent.Key')).toBe('H3RNG-8C32Q-Q8FRX-6TDXV-WMBMW');
     await platform.deleteGuestItem('Tenant.Note');
     expect([...(await platform.readGuestItems()).keys()]).toEqual(['AvmaAgent.Status']);
+  });
+
+  it('lists each Guest item as its current value after writes, a delete and a re-write of a deleted name', async () => {
+    const { lab } = await platformFor(server('2019', 'datacenter'));
+    const labVm = lab.vmByName('g1');
+    const listed = () => decodeKvpItems(labVm.raw().guestItems).map((item) => [item.name, item.data]);
+    labVm.writeGuestItem('AvmaAgent.Status', '{"seq":1}');
+    labVm.writeGuestItem('AvmaAgent.Event.0', '{"r":1}');
+    expect(listed()).toEqual([
+      ['AvmaAgent.Status', '{"seq":1}'],
+      ['AvmaAgent.Event.0', '{"r":1}'],
+    ]);
+    // Only the Status changes: the ring item's text is kept, the Status rendered again.
+    const ringXml = labVm.raw().guestItems[1];
+    labVm.writeGuestItem('AvmaAgent.Status', '{"seq":2}');
+    expect(labVm.raw().guestItems[1]).toBe(ringXml);
+    expect(listed()).toEqual([
+      ['AvmaAgent.Status', '{"seq":2}'],
+      ['AvmaAgent.Event.0', '{"r":1}'],
+    ]);
+    labVm.deleteGuestItem('AvmaAgent.Event.0');
+    labVm.writeGuestItem('AvmaAgent.Event.0', '{"r":2}');
+    expect(listed()).toEqual([
+      ['AvmaAgent.Status', '{"seq":2}'],
+      ['AvmaAgent.Event.0', '{"r":2}'],
+    ]);
   });
 
   it('keeps the agent state and tells the lab time', async () => {

@@ -118,6 +118,25 @@ describe('agent/sweep/collectors/vm-inventory', () => {
     expect(bad.problems[0]?.message).toMatch(/^guest pool item 1: /);
   });
 
+  it('reuses unchanged items when the pool grew or its items swapped places, and decodes the rest', () => {
+    const cache = new SweepCache();
+    const item = (name: string, data: string) => encodeKvpItem({ name, data, source: 1 });
+    const [status, e0, e1] = [
+      item('AvmaAgent.Status', '{"g":1}'),
+      item('AvmaAgent.Event.0', '{"r":1}'),
+      item('AvmaAgent.Event.1', '{"r":2}'),
+    ];
+    const first = inventoryVm(raw({ guestItems: [status, e0] }), cache).pools.guest.items;
+    // A forwarded event joins the ring before the Status: every place after it moved.
+    const grown = inventoryVm(raw({ guestItems: [e1, status, e0] }), cache).pools.guest.items;
+    expect(grown[1]).toBe(first[0]);
+    expect(grown[2]).toBe(first[1]);
+    expect(grown).toEqual(inventoryVm(raw({ guestItems: [e1, status, e0] })).pools.guest.items);
+    // Same length, places swapped: decoded again where the text differs, and still right.
+    const swapped = inventoryVm(raw({ guestItems: [status, e0, e1] }), cache).pools.guest.items;
+    expect(swapped).toEqual(inventoryVm(raw({ guestItems: [status, e0, e1] })).pools.guest.items);
+  });
+
   it('skips VMs without a GUID id and VMs listed twice', async () => {
     const inventory = await collectInventory(
       listing([raw(), raw({ id: ID.toLowerCase() }), raw({ id: 'not-a-guid' })]),
