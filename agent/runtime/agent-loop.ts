@@ -191,8 +191,10 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   const sleep = options.sleep ?? abortableSleep;
   const clock = options.session.source.clock;
   const runner = options.runner ?? roundRunner(options);
-  const realStart = real();
   const clockStart = clock.now();
+  // Set at the first round's start: the first sweep is at the clock's start (a lab at 60x moves 60 ms
+  // per real millisecond of start-up, and its first sweep read .060 instead of the scenario's start).
+  let realStart: number | null = null;
   let rounds = 0;
   let failedRounds = 0;
   let roundsWithoutAHost = 0;
@@ -200,6 +202,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopSummary> {
   let lastPruneMs = Number.NEGATIVE_INFINITY;
   while (!options.signal.aborted) {
     const started = real();
+    realStart ??= started;
     await clock.follow(clockStart, started - realStart, options.labSpeed);
     const report = await runner.run();
     rounds += 1;

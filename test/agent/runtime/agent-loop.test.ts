@@ -68,6 +68,30 @@ describe('agent/runtime/agent-loop', () => {
     expect(summary.lastReport?.at).toBe('2026-11-01T00:02:00.000Z');
   });
 
+  it('sweeps first at the clock’s start however long the start-up took, then follows the real clock', async () => {
+    session = await labSession();
+    const time = fakeTime();
+    let reads = 0;
+    // Every reading of the real clock is 3 ms after the last: a loaded machine between start and first round.
+    const realClock = () => time.realClock() + 3 * reads++;
+    const lines: string[] = [];
+    await runAgentLoop({
+      session,
+      intervalMs: 60_000,
+      labSpeed: 60,
+      concurrency: 2,
+      record: true,
+      optOuts: [],
+      progress: (line) => lines.push(line),
+      signal: new AbortController().signal,
+      maxRounds: 2,
+      realClock,
+      sleep: time.sleep,
+    });
+    expect(lines[0]?.slice(0, 26)).toBe('[2026-11-01T00:00:00.000Z]');
+    expect(lines[2]?.slice(0, 26)).not.toBe('[2026-11-01T00:00:00.000Z]');
+  });
+
   it('prunes past retention after the first round and then once a day of the driver clock, only when recording', async () => {
     session = await labSession();
     const prunes = vi.spyOn(session.store, 'pruneRawData');
