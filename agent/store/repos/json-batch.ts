@@ -28,6 +28,11 @@ export async function runJsonBatches(
   rows: readonly (readonly SqlValue[] | SqlValue)[],
   extra: readonly SqlValue[] = [],
 ): Promise<number> {
+  if (rows.length === 0) return 0;
+  // Usually everything fits one batch: one stringify of the whole array makes no per-row strings to
+  // join (a first sweep's pools are megabytes of them); more than one batch's worth is split below.
+  const whole = JSON.stringify(rows);
+  if (whole.length <= MAX_BATCH_JSON) return (await ctx.conn.run(sql, [whole, ...extra])).changes;
   let batch: string[] = [];
   let size = 0;
   let changes = 0;
