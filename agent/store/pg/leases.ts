@@ -88,6 +88,9 @@ export class HostLeases {
   readonly ttlMs: number;
   readonly #conn: PgConnection;
   #timer: NodeJS.Timeout | null = null;
+  /** The last call on the connection: calls run one after another (see #inTurn). */
+  #tail: Promise<unknown> = Promise.resolve();
+  #renewing = false;
 
   /** Rejects nothing: the connection opens on first use. Throws INVALID_ARGUMENT for a bad TTL or owner. */
   constructor(url: string, options: HostLeasesOptions) {
@@ -114,7 +117,9 @@ export class HostLeases {
     const wanted = [...new Set(hosts.map((host) => host.toLowerCase()))];
     const states = new Map<string, LeaseState>();
     if (wanted.length === 0) return states;
-    const rows = await this.#conn.all(ACQUIRE, [JSON.stringify(wanted), this.owner, this.ttlMs]);
+    const rows = await this.#inTurn(() =>
+      this.#conn.all(ACQUIRE, [JSON.stringify(wanted), this.owner, this.ttlMs]),
+    );
     for (const row of rows) states.set(String(row.host), leaseState(row));
     for (const host of wanted) {
       // Inserted by another agent while this statement waited: held by someone, not by us.
@@ -137,18 +142,31 @@ export class HostLeases {
 
   /** Renews every lease this agent holds; resolves to their hosts. */
   async renew(): Promise<string[]> {
-    const rows = await this.#conn.all(RENEW, [this.owner, this.ttlMs]);
+    const rows = await this.#inTurn(() => this.#conn.all(RENEW, [this.owner, this.ttlMs]));
     return rows.map((row) => String(row.host)).sort();
   }
 
   /** Gives up these hosts' leases now, so another agent takes them at its next round. */
   async release(hosts: readonly string[]): Promise<void> {
-    await this.#conn.run(RELEASE, [this.owner, JSON.stringify(hosts.map((h) => h.toLowerCase()))]);
+    await this.#inTurn(() =>
+      this.#conn.run(RELEASE, [this.owner, JSON.stringify(hosts.map((h) => h.toLowerCase()))]),
+    );
   }
 
   /** Every lease row, any agent's, by host. */
   holders(): Promise<LeaseRow[]> {
-    return readLeaseHolders(this.#conn);
+    return this.#inTurn(() => readLeaseHolders(this.#conn));
+  }
+
+  /**
+   * The renewal timer fires whatever the round is doing, and a claim may be on the connection then:
+   * node-postgres queues a query sent while another runs, but deprecates that (pg@9 refuses it), so
+   * each call waits for the one before it to settle, failed or not.
+   */
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.catch(() => undefined);
+    return result;
   }
 
   /**
@@ -159,7 +177,15 @@ export class HostLeases {
     if (this.#timer !== null) return;
     this.#timer = setInterval(
       () => {
-        this.renew().catch(onError);
+        // A renewal still waiting (PostgreSQL slow or restarting) is not joined by another.
+        if (this.#renewing) return;
+        this.#renewing = true;
+        this.renew()
+          .catch(onError)
+          .finally(() => {
+            this.#renewing = false;
+          })
+          .catch(() => undefined);
       },
       Math.max(250, Math.floor(this.ttlMs / 3)),
     );

@@ -2,7 +2,7 @@
  * Host leases against a real PostgreSQL: two agents wanting the same hosts, expiry and takeover on the
  * database clock, renewal, release, and the fence inside a recording transaction.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
 import { hostSweepers, openStore } from '../../../../agent/store/index.js';
 import { HostLeases } from '../../../../agent/store/pg/leases.js';
@@ -145,6 +145,34 @@ describe.skipIf(missing !== null)('HostLeases against a real PostgreSQL', () => 
     const seen = await rival.acquire(['hv20', 'hv21']);
     expect([...seen.values()].map((s) => s.held)).toEqual([false, false]);
     expect(await keeper.renew()).toEqual(['hv20', 'hv21']);
+  });
+
+  it('runs a renewal that comes during a claim after it, never beside it on the connection', async () => {
+    const a = leases('agent-in-turn');
+    let inFlight = 0;
+    let most = 0;
+    const all = PgConnection.prototype.all;
+    const spy = vi.spyOn(PgConnection.prototype, 'all').mockImplementation(async function (
+      this: PgConnection,
+      ...args: Parameters<PgConnection['all']>
+    ) {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      try {
+        return await all.apply(this, args);
+      } finally {
+        inFlight -= 1;
+      }
+    });
+    try {
+      // What the renewal timer does while a round claims its hosts.
+      const [claimed, renewed] = await Promise.all([a.acquire(['HV41', 'HV42']), a.renew(), a.holders()]);
+      expect([...claimed.values()].every((state) => state.held)).toBe(true);
+      expect(renewed).toEqual(['hv41', 'hv42']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(most).toBe(1);
   });
 
   it('releases hosts so another agent takes them at once, keeping their last sweep', async () => {
