@@ -154,8 +154,13 @@ describe.each(STORE_BACKENDS)('agent/store/repos/sweep-repo ($name)', (backend) 
         await tx.recordKvp(e.vm.id, 'guest', e.kvp.guest, START);
       }
     });
+    // One read after another: a PostgreSQL client runs one query at a time (node-postgres deprecates queueing).
     const readBack = (store: Store) =>
-      store.transaction(async (tx) => Promise.all(entries.map((e) => tx.readKvp(e.vm.id, 'guest'))));
+      store.transaction(async (tx) => {
+        const pools = [];
+        for (const e of entries) pools.push(await tx.readKvp(e.vm.id, 'guest'));
+        return pools;
+      });
     expect(await batch.listVmStatus()).toEqual(await single.listVmStatus());
     expect(await readBack(batch)).toEqual(await readBack(single));
     const again = await batch.transaction((tx) => tx.recordSweep('HV01', hoursAfter(START, 1), entries));
