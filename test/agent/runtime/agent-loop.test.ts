@@ -32,6 +32,21 @@ function fakeTime() {
   };
 }
 
+/** A loop recording each round, a sweep every simulated minute with the lab at 60x: the lines it prints go to `lines`. */
+function everyMinute(session: AgentSession, lines: string[], maxRounds: number) {
+  return {
+    session,
+    intervalMs: 60_000,
+    labSpeed: 60,
+    concurrency: 2,
+    record: true,
+    optOuts: [],
+    progress: (line: string) => lines.push(line),
+    signal: new AbortController().signal,
+    maxRounds,
+  };
+}
+
 describe('agent/runtime/agent-loop', () => {
   let session: AgentSession | null = null;
   afterEach(async () => {
@@ -43,18 +58,7 @@ describe('agent/runtime/agent-loop', () => {
     session = await labSession();
     const time = fakeTime();
     const lines: string[] = [];
-    const summary = await runAgentLoop({
-      session,
-      intervalMs: 60_000,
-      labSpeed: 60,
-      concurrency: 2,
-      record: true,
-      optOuts: [],
-      progress: (line) => lines.push(line),
-      signal: new AbortController().signal,
-      maxRounds: 3,
-      ...time,
-    });
+    const summary = await runAgentLoop({ ...everyMinute(session, lines, 3), ...time });
     expect(summary).toMatchObject({ rounds: 3, failedRounds: 0 });
     expect(time.slept).toEqual([1000, 1000]);
     expect(lines.map((line) => line.slice(0, 31))).toEqual([
@@ -75,19 +79,7 @@ describe('agent/runtime/agent-loop', () => {
     // Every reading of the real clock is 3 ms after the last: a loaded machine between start and first round.
     const realClock = () => time.realClock() + 3 * reads++;
     const lines: string[] = [];
-    await runAgentLoop({
-      session,
-      intervalMs: 60_000,
-      labSpeed: 60,
-      concurrency: 2,
-      record: true,
-      optOuts: [],
-      progress: (line) => lines.push(line),
-      signal: new AbortController().signal,
-      maxRounds: 2,
-      realClock,
-      sleep: time.sleep,
-    });
+    await runAgentLoop({ ...everyMinute(session, lines, 2), realClock, sleep: time.sleep });
     expect(lines[0]?.slice(0, 26)).toBe('[2026-11-01T00:00:00.000Z]');
     expect(lines[2]?.slice(0, 26)).not.toBe('[2026-11-01T00:00:00.000Z]');
   });
