@@ -87,7 +87,7 @@ export class Connection implements SqlConnection {
    * The first row of a query, or undefined. Every caller reads one row at most (by key, an aggregate,
    * LIMIT 1, RETURNING of one row), so the statement is stepped to its end, like `all`: that ends its
    * read by itself, where stopping after the first row needs a reset, a second round trip through
-   * node-sqlite3's thread pool (a third of a steady sweep's statements were such reads).
+   * node-sqlite3's thread pool (a quarter of the bundled lab month's statements were such reads).
    */
   async get(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow | undefined> {
     try {
