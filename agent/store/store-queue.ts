@@ -4,7 +4,9 @@
  * async context with promise hooks, which cost every promise of the whole process (a sweep's decode
  * and the lab's guest agents make thousands a round, outside any transaction), so the hooks are on
  * only while some store has work queued or running and are switched off whenever every queue is idle.
- * Code outside the queues never sees the mark, hooks on or off.
+ * Code outside the queues never sees the mark, hooks on or off. (`disable()` is marked experimental in
+ * Node 20's documentation; where AsyncLocalStorage runs on AsyncContextFrame, Node 24's default, there
+ * are no hooks to switch off and it only clears the mark of the calling context, which holds none.)
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
