@@ -12,25 +12,6 @@ import { createTestDatabase, postgresMissing, type TestDatabase } from '../../..
 
 const missing = postgresMissing();
 
-/** Whether the store's repositories speak PostgreSQL yet (their port is another branch of issue 13). */
-async function probeReposPorted(): Promise<boolean> {
-  if (missing !== null) return false;
-  const probe = await createTestDatabase();
-  const store = await openStore(probe.url);
-  try {
-    await store.transaction((tx) => tx.upsertHost('probe', new Date('2026-11-01T00:00:00Z')));
-    return true;
-  } catch {
-    console.warn(
-      'leases.test: the PostgreSQL port of agent/store/repos is not here; the host-sweep audit test is skipped',
-    );
-    return false;
-  } finally {
-    await store.close();
-    await probe.drop();
-  }
-}
-const reposPorted = await probeReposPorted();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(missing !== null)('HostLeases against a real PostgreSQL', () => {
@@ -94,35 +75,32 @@ describe.skipIf(missing !== null)('HostLeases against a real PostgreSQL', () => 
   });
 
   // Needs the PostgreSQL port of agent/store/repos (upsertHost, audit): another branch of issue 13.
-  it.skipIf(!reposPorted)(
-    'seals a host sweep with a host-sweep audit record: the agent, and its interval on the database clock',
-    async () => {
-      const agent = leases('sealer');
-      const claims = leaseClaims(agent);
-      const claim = (await claims.claim(['HV80'])).get('hv80');
-      if (claim === undefined) throw new Error('no claim');
-      const sweepAt = new Date('2026-11-01T00:15:00Z');
-      const check = new PgConnection(db.url);
-      // The host row as the sweep's upsertHost leaves it (written directly: the repos' PostgreSQL port is
-      // another branch's).
-      await check.run('INSERT INTO hosts (name, first_seen, last_seen) VALUES ($1, $2, $2)', [
-        'HV80',
-        sweepAt.getTime(),
-      ]);
-      await store.transaction(async (tx) => {
-        await claims.fence(tx, 'HV80');
-        await claims.seal(tx, 'HV80', claim, sweepAt);
-      });
-      const row = await check.get("SELECT actor, action, details FROM actions WHERE action = 'host-sweep'");
-      await check.close();
-      expect(row).toMatchObject({ actor: 'sealer', action: 'host-sweep' });
-      const details = JSON.parse(String(row?.details)) as Record<string, unknown>;
-      expect(details).toMatchObject({ startedAt: claim.confirmedAtMs, sweepAt: '2026-11-01T00:15:00.000Z' });
-      expect(Number(details.committedAt)).toBeGreaterThanOrEqual(claim.confirmedAtMs ?? Infinity);
-      const [lease] = (await agent.holders()).filter((l) => l.host === 'hv80');
-      expect(lease?.sweptAtMs).toBe(details.committedAt);
-    },
-  );
+  it('seals a host sweep with a host-sweep audit record: the agent, and its interval on the database clock', async () => {
+    const agent = leases('sealer');
+    const claims = leaseClaims(agent);
+    const claim = (await claims.claim(['HV80'])).get('hv80');
+    if (claim === undefined) throw new Error('no claim');
+    const sweepAt = new Date('2026-11-01T00:15:00Z');
+    const check = new PgConnection(db.url);
+    // The host row as the sweep's upsertHost leaves it (written directly: the repos' PostgreSQL port is
+    // another branch's).
+    await check.run('INSERT INTO hosts (name, first_seen, last_seen) VALUES ($1, $2, $2)', [
+      'HV80',
+      sweepAt.getTime(),
+    ]);
+    await store.transaction(async (tx) => {
+      await claims.fence(tx, 'HV80');
+      await claims.seal(tx, 'HV80', claim, sweepAt);
+    });
+    const row = await check.get("SELECT actor, action, details FROM actions WHERE action = 'host-sweep'");
+    await check.close();
+    expect(row).toMatchObject({ actor: 'sealer', action: 'host-sweep' });
+    const details = JSON.parse(String(row?.details)) as Record<string, unknown>;
+    expect(details).toMatchObject({ startedAt: claim.confirmedAtMs, sweepAt: '2026-11-01T00:15:00.000Z' });
+    expect(Number(details.committedAt)).toBeGreaterThanOrEqual(claim.confirmedAtMs ?? Infinity);
+    const [lease] = (await agent.holders()).filter((l) => l.host === 'hv80');
+    expect(lease?.sweptAtMs).toBe(details.committedAt);
+  });
 
   it('lets another agent take a lease only after it expired on the database clock', async () => {
     const dying = leases('dying', 1000);

@@ -121,6 +121,25 @@ describe.each(STORE_BACKENDS)('agent/store/repos/retention-repo ($name)', (backe
     expect(await store.listAudit({ actions: ['raw-prune'] })).toHaveLength(1);
   });
 
+  // Every agent on one PostgreSQL runs the daily prune; SQLite has one writer, so only PostgreSQL can race.
+  it.runIf(backend.name === 'postgres')(
+    'lets two agents prune at once: everything old goes once and one prune is recorded',
+    async () => {
+      for (const month of MONTHS) await closeMonth(store, month, { now: new Date(at('2026-11-02')) });
+      const other = await place.open({ staleAfterMs: 7 * 3_600_000 });
+      try {
+        const options = { now: new Date(at('2029-10-15')), rawMonths: 36, actor: 'agent' };
+        const [a, b] = await Promise.all([store.pruneRawData(options), other.pruneRawData(options)]);
+        expect(a.events + b.events).toBe(2);
+        expect(a.observations * b.observations).toBe(0);
+        expect(await eventTimes(store)).toEqual(['2026-10']);
+        expect(await store.listAudit({ actions: ['raw-prune'] })).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
   it('refuses a retention shorter than 36 months', async () => {
     const error = await store
       .pruneRawData({ now: new Date(), rawMonths: 35, actor: 'ops' })
