@@ -1,4 +1,6 @@
 /** What a lab run recorded that must not depend on how many agents recorded it, nor in which order. */
+import { startLabServer } from '../../../agent/driver/lab/lab-server.js';
+import { Lab } from '../../../agent/lab/lab.js';
 import type { Scenario } from '../../../agent/lab/scenario-schema.js';
 import { openSession } from '../../../agent/runtime/agent-session.js';
 import { runLabWithAgent } from '../../../agent/runtime/lab-run.js';
@@ -52,4 +54,19 @@ export async function directLabRunFingerprint(options: {
   } finally {
     await direct.close();
   }
+}
+
+/**
+ * The single-agent reference of a run and a lab server playing the same run (same scenario, seed,
+ * interval and end) for agents to sweep over HTTP; the caller closes the server.
+ */
+export async function referenceAndLabServer(options: Parameters<typeof directLabRunFingerprint>[0]) {
+  const expected = await directLabRunFingerprint(options);
+  const server = await startLabServer({
+    lab: await Lab.create(options.scenario, { seed: options.seed }),
+    intervalMs: options.intervalMs,
+    until: options.until,
+    port: 0,
+  });
+  return { expected, server };
 }

@@ -7,12 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLabServer } from '../../../agent/driver/lab/lab-server.js';
-import { Lab } from '../../../agent/lab/lab.js';
 import { loadScenarioFile } from '../../../agent/lab/scenario-loader.js';
 import { runAgentLoop } from '../../../agent/runtime/agent-loop.js';
 import { openSession } from '../../../agent/runtime/agent-session.js';
-import { directLabRunFingerprint, labRunFingerprint } from './lab-fingerprint.js';
+import { labRunFingerprint, referenceAndLabServer } from './lab-fingerprint.js';
 
 const SCENARIO = 'agent/lab/scenarios/shared-fleet.json';
 const MINUTE = 60_000;
@@ -32,20 +30,13 @@ describe('agent/runtime/lab-url-source', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-url-'));
     dirs.push(dir);
     const scenario = await loadScenarioFile(SCENARIO);
-    const expected = await directLabRunFingerprint({
+    const { expected, server } = await referenceAndLabServer({
       scenario,
       seed: SEED,
       db: join(dir, 'direct.sqlite'),
       until: UNTIL,
       intervalMs: INTERVAL,
       settings,
-    });
-
-    const server = await startLabServer({
-      lab: await Lab.create(scenario, { seed: SEED }),
-      intervalMs: INTERVAL,
-      until: UNTIL,
-      port: 0,
     });
     const session = await openSession({
       driver: 'lab',

@@ -10,15 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CORRELATION_TOLERANCE_MS } from '../../../agent/decide/host-evidence.js';
-import { startLabServer } from '../../../agent/driver/lab/lab-server.js';
-import { Lab } from '../../../agent/lab/lab.js';
 import { loadScenarioFile } from '../../../agent/lab/scenario-loader.js';
 import { labUrlSource } from '../../../agent/runtime/lab-url-source.js';
 import { openStore, type Store, StoreError } from '../../../agent/store/index.js';
 import { type HostClaim, type HostClaims, onlyPending } from '../../../agent/sweep/host-claims.js';
 import { SweepCache } from '../../../agent/sweep/sweep-cache.js';
 import { sweepRound } from '../../../agent/sweep/sweep-round.js';
-import { directLabRunFingerprint, labRunFingerprint } from './lab-fingerprint.js';
+import { labRunFingerprint, referenceAndLabServer } from './lab-fingerprint.js';
 
 const SCENARIO = 'agent/lab/scenarios/shared-fleet.json';
 const MINUTE = 60_000;
@@ -118,20 +116,13 @@ describe('agent/runtime: three agents sharing hosts on one lab server', () => {
     dirs.push(dir);
     const scenario = await loadScenarioFile(SCENARIO);
     const settings = { staleAfterMs: 3 * INTERVAL, silentAfterMs: 3 * INTERVAL };
-    const expected = await directLabRunFingerprint({
+    const { expected, server } = await referenceAndLabServer({
       scenario,
       seed: SEED,
       db: join(dir, 'direct.sqlite'),
       until: UNTIL,
       intervalMs: INTERVAL,
       settings,
-    });
-
-    const server = await startLabServer({
-      lab: await Lab.create(scenario, { seed: SEED }),
-      intervalMs: INTERVAL,
-      until: UNTIL,
-      port: 0,
     });
     const store = await openStore(join(dir, 'shared.sqlite'), settings);
     const leaseOf = memoryLeases();
