@@ -15,12 +15,19 @@ import { PgConnection } from './pg-connection.js';
 
 export const AVMA_PG_APPLICATION = 'avma-agent';
 /** pg_advisory_xact_lock key for migrations: 'AVMA' in ASCII, like SQLite's application_id. */
-const MIGRATION_LOCK = 1096174913;
+export const PG_MIGRATION_LOCK = 1096174913;
 
-/** The schema version recorded, 0 for a database without avma tables; refuses other applications'. */
+/**
+ * The schema version recorded, 0 for a database without avma tables; refuses other applications'.
+ * Whether avma_schema exists and how many tables there are come from ONE statement, so from one
+ * snapshot: read in two, another agent's first migration could commit in between, and the second read
+ * would count its tables as another application's (seen with three agents starting at once).
+ */
 export async function schemaVersion(conn: PgConnection): Promise<number> {
-  const marker = await conn.get("SELECT to_regclass('public.avma_schema') IS NOT NULL AS ours");
-  if (Number(marker?.ours) === 1) {
+  const tables = await conn.get(
+    "SELECT count(*) AS n, count(*) FILTER (WHERE table_name = 'avma_schema') AS ours FROM information_schema.tables WHERE table_schema = 'public'",
+  );
+  if (Number(tables?.ours ?? 0) > 0) {
     const row = await conn.get('SELECT application, version FROM avma_schema');
     if (row === undefined || row.application !== AVMA_PG_APPLICATION) {
       throw new StoreError(
@@ -30,9 +37,6 @@ export async function schemaVersion(conn: PgConnection): Promise<number> {
     }
     return Number(row.version);
   }
-  const tables = await conn.get(
-    "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
-  );
   if (Number(tables?.n ?? 0) > 0) {
     throw new StoreError(
       'NOT_AVMA_DATABASE',
@@ -62,7 +66,7 @@ export async function applyPgMigrations(
     // Another agent migrating holds the lock for as long as its migrations take: wait for it, whatever
     // the store's lock timeout.
     await conn.exec('SET LOCAL lock_timeout = 0');
-    await conn.get('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await conn.get('SELECT pg_advisory_xact_lock($1)', [PG_MIGRATION_LOCK]);
     from = await schemaVersion(conn);
     if (from === 0) {
       await conn.exec('CREATE TABLE avma_schema (application text NOT NULL, version integer NOT NULL)');

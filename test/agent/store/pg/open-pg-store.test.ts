@@ -4,9 +4,11 @@
  * PostgreSQL database has none of those, its identity is the avma_schema table.
  */
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, StoreError } from '../../../../agent/store/index.js';
 import { PG_MIGRATIONS } from '../../../../agent/store/pg/migrations/index.js';
+import { AVMA_PG_APPLICATION, PG_MIGRATION_LOCK } from '../../../../agent/store/pg/open-pg-store.js';
+import { PgConnection } from '../../../../agent/store/pg/pg-connection.js';
 import { createTestDatabase, postgresMissing, type TestDatabase } from '../../../support/postgres.js';
 
 const missing = postgresMissing();
@@ -29,6 +31,7 @@ describe.skipIf(missing !== null)('agent/store/pg/open-pg-store', () => {
     await admin.connect();
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     await admin.end();
     await db.drop();
   });
@@ -69,6 +72,31 @@ describe.skipIf(missing !== null)('agent/store/pg/open-pg-store', () => {
     await admin.query('INSERT INTO invoices VALUES (1, 9.5)');
     expect(await codeOf(openStore(db.url))).toBe('NOT_AVMA_DATABASE');
     expect(await tables()).toEqual(['invoices']);
+  });
+
+  it('opens a database whose first migration another agent commits while this one is looking at it', async () => {
+    // Another agent's first start, as applyPgMigrations does it, held open until this agent has read.
+    await admin.query('BEGIN');
+    await admin.query('SELECT pg_advisory_xact_lock($1)', [PG_MIGRATION_LOCK]);
+    await admin.query('CREATE TABLE avma_schema (application text NOT NULL, version integer NOT NULL)');
+    await admin.query('INSERT INTO avma_schema (application, version) VALUES ($1, $2)', [
+      AVMA_PG_APPLICATION,
+      PG_MIGRATIONS.length,
+    ]);
+    for (const migration of PG_MIGRATIONS) await admin.query(migration.sql);
+    // The other agent commits right after this agent's first read, before its second.
+    const get = PgConnection.prototype.get;
+    let committed: Promise<unknown> | null = null;
+    vi.spyOn(PgConnection.prototype, 'get').mockImplementation(async function (this: PgConnection, ...args) {
+      const row = await get.apply(this, args);
+      committed ??= admin.query('COMMIT');
+      await committed;
+      return row;
+    });
+    const store = await openStore(db.url);
+    await store.transaction((tx) => tx.upsertHost('HV01', AT));
+    await store.close();
+    expect(await version()).toBe(PG_MIGRATIONS.length);
   });
 
   it('refuses to open read-only a database that still needs migrations, and writes nothing', async () => {
