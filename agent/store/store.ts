@@ -41,6 +41,7 @@ import type {
   VmStatus,
   VmStatusFilter,
 } from './read-types.js';
+import { OpenRows } from './repos/open-rows.js';
 import { lastRawPrune, planRawPrune, type RawPruneOptions } from './repos/retention-repo.js';
 import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
 import type { SqlConnection as Connection } from './sql-connection.js';
@@ -92,12 +93,18 @@ export class Store {
   #closed = false;
   /** Transactions this store committed: with SQLite's data_version, what `changeStamp` reports. */
   #commits = 0;
+  /**
+   * The rows sweeps read before they write, kept between transactions (repos/open-rows.ts): SQLite
+   * only, where `data_version` tells when another connection wrote. A read-only store writes nothing.
+   */
+  readonly #openRows: OpenRows | null;
 
   /** Use `openStore`; the constructor expects a checked, migrated connection. */
   constructor(conn: Connection, settings: StoreSettings, writerLock: WriterLock | null = null) {
     this.#conn = conn;
     this.#writerLock = writerLock;
     this.settings = Object.freeze({ ...settings });
+    this.#openRows = conn.dialect === 'sqlite' && !settings.readOnly ? new OpenRows() : null;
   }
 
   /** The database file, or the PostgreSQL URL without its password. */
@@ -134,16 +141,20 @@ export class Store {
       // SQLite: IMMEDIATE takes the write lock now, so a busy database fails before any work.
       // PostgreSQL: READ COMMITTED with row locks; the ON CONFLICT upserts are written for it.
       await this.#conn.exec(sqlOf(this.#conn, BEGIN_WRITE));
-      const tx = new Transaction(this.#conn, this.settings.staleAfterMs, this.settings.memoryChangeRatio);
+      const { staleAfterMs, memoryChangeRatio } = this.settings;
+      const tx = new Transaction(this.#conn, staleAfterMs, memoryChangeRatio, this.#openRows);
       try {
         const result = await work(tx);
         tx.finish();
         if (this.#conn.dialect === 'postgres') await this.#conn.get("SELECT nextval('store_changes')");
         await this.#conn.exec('COMMIT');
         this.#commits += 1;
+        if (tx.wroteKeptTables) this.#openRows?.clear();
         return result;
       } catch (error) {
         tx.finish();
+        // What it kept up to date may have been rolled back (or, if COMMIT failed, may not have been).
+        this.#openRows?.clear();
         await this.#conn.exec('ROLLBACK').catch(() => undefined);
         throw error;
       }

@@ -10,12 +10,13 @@ import { listVmStatus } from './queries/status-query.js';
 import type { VmStatus, VmStatusFilter } from './read-types.js';
 import { insertAudit, insertAudits } from './repos/audit-repo.js';
 import { getBookmark, recordHostEvents, restartBookmark, setBookmark } from './repos/bookmarks-repo.js';
-import type { TxContext } from './repos/context.js';
+import { forgetOpenRows, type TxContext } from './repos/context.js';
 import { insertEvents } from './repos/events-repo.js';
 import { recordHostFacts, upsertHost } from './repos/hosts-repo.js';
 import { readKvp, recordKvp } from './repos/kvp-repo.js';
 import { insertMonthClose, lastMonthClose } from './repos/month-repo.js';
 import { recordObservation } from './repos/observations-repo.js';
+import type { OpenRows } from './repos/open-rows.js';
 import { pruneRawData, type RawPruneOptions } from './repos/retention-repo.js';
 import { recordSweep, type SweepSummary, type SweepVm } from './repos/sweep-repo.js';
 import type { CheckedSweepVm } from './repos/sweep-vm-check.js';
@@ -48,8 +49,31 @@ export class Transaction {
   readonly #ctx: TxContext;
   #active = true;
 
-  constructor(conn: Connection, staleAfterMs: number, memoryChangeRatio: number) {
-    this.#ctx = { conn, staleAfterMs, memoryChangeRatio, hostIds: new Map(), vmIds: new Map() };
+  /** `openRows`: the rows the store keeps between transactions (repos/open-rows.ts), or null. */
+  constructor(conn: Connection, staleAfterMs: number, memoryChangeRatio: number, openRows: OpenRows | null) {
+    this.#ctx = {
+      conn,
+      staleAfterMs,
+      memoryChangeRatio,
+      hostIds: new Map(),
+      vmIds: new Map(),
+      openRows: openRows === null ? null : { rows: openRows, checked: false, forget: false },
+    };
+  }
+
+  /**
+   * True when this transaction wrote tables whose rows the store keeps without keeping them up to date
+   * (the per-VM methods, deletions, prunes): the store then forgets them at COMMIT. The sweep's own
+   * methods (upsertHost, recordHostFacts, recordSweep, the bookmarks) keep them up to date.
+   */
+  get wroteKeptTables(): boolean {
+    return this.#ctx.openRows?.forget === true;
+  }
+
+  #forgetOpenRows(): TxContext {
+    const ctx = this.#use();
+    forgetOpenRows(ctx);
+    return ctx;
   }
 
   /** Called by the store at COMMIT or ROLLBACK. */
@@ -74,22 +98,22 @@ export class Transaction {
 
   /** Creates the VM or moves its last sighting and sets its tenant; clears a deleted mark. */
   async upsertVm(vm: VmInput, at: Date): Promise<void> {
-    await upsertVm(this.#use(), vm, checkTime(at, 'at'));
+    await upsertVm(this.#forgetOpenRows(), vm, checkTime(at, 'at'));
   }
 
   /** True when the name changed (name history grows), false otherwise. */
   async recordVmName(vm: string, at: Date, name: string): Promise<boolean> {
-    return recordVmName(this.#use(), vm, checkTime(at, 'at'), name);
+    return recordVmName(this.#forgetOpenRows(), vm, checkTime(at, 'at'), name);
   }
 
   /** See `ObservationChange`: only `opened`, `changed` and `resumed` add a row. */
   async recordObservation(vm: string, at: Date, fields: ObservationFields): Promise<ObservationChange> {
-    return recordObservation(this.#use(), vm, checkTime(at, 'at'), fields);
+    return recordObservation(this.#forgetOpenRows(), vm, checkTime(at, 'at'), fields);
   }
 
   /** True when the pool's items changed and were written, false when the hash matched. */
   async recordKvp(vm: string, pool: KvpPool, items: readonly KvpItemRecord[], at: Date): Promise<boolean> {
-    return recordKvp(this.#use(), vm, pool, items, checkTime(at, 'at'));
+    return recordKvp(this.#forgetOpenRows(), vm, pool, items, checkTime(at, 'at'));
   }
 
   async readKvp(vm: string, pool: KvpPool): Promise<KvpItemRecord[] | null> {
@@ -173,7 +197,7 @@ export class Transaction {
 
   /** True when newly marked; the open observation closes at the VM's last sighting. */
   async markVmDeleted(vm: string, at: Date): Promise<boolean> {
-    return markVmDeleted(this.#use(), vm, checkTime(at, 'at'));
+    return markVmDeleted(this.#forgetOpenRows(), vm, checkTime(at, 'at'));
   }
 
   /**
@@ -200,7 +224,7 @@ export class Transaction {
 
   /** Prunes raw data past retention (see `Store.pruneRawData`), in this transaction. */
   async pruneRawData(options: RawPruneOptions): Promise<RawPruneResult> {
-    return pruneRawData(this.#use(), options);
+    return pruneRawData(this.#forgetOpenRows(), options);
   }
 
   /** Creates an API token (audited); CONFLICT when the name is taken. See `Store.createToken`. */

@@ -6,7 +6,7 @@
 import { type DialectSql, sqlOf } from '../sql-connection.js';
 import type { Bookmark, EventInput } from '../types.js';
 import { checkInteger, checkText, invalid } from '../validate.js';
-import { hostIdOf, type TxContext } from './context.js';
+import { hostIdOf, keptRows, type TxContext } from './context.js';
 import { insertEvents } from './events-repo.js';
 
 const MAX_LOG = 256;
@@ -36,8 +36,23 @@ const WRITE_BOOKMARK: DialectSql = {
 export async function getBookmark(ctx: TxContext, host: string, log: string): Promise<Bookmark> {
   checkText(log, 'log', MAX_LOG);
   const hostId = await hostIdOf(ctx, host);
-  const row = await ctx.conn.get(sqlOf(ctx.conn, BOOKMARK), [hostId, log]);
-  return Object.freeze({ recordId: Number(row?.record_id ?? 0), logEpoch: Number(row?.log_epoch ?? 0) });
+  const kept = await keptRows(ctx);
+  let bookmark = kept?.bookmarks.get(bookmarkKey(hostId, log));
+  if (bookmark === undefined) {
+    const row = await ctx.conn.get(sqlOf(ctx.conn, BOOKMARK), [hostId, log]);
+    bookmark =
+      row === undefined
+        ? null
+        : Object.freeze({ recordId: Number(row.record_id), logEpoch: Number(row.log_epoch) });
+    kept?.bookmarks.set(bookmarkKey(hostId, log), bookmark);
+  }
+  return bookmark ?? NO_BOOKMARK;
+}
+
+const NO_BOOKMARK: Bookmark = Object.freeze({ recordId: 0, logEpoch: 0 });
+
+function bookmarkKey(hostId: number, log: string): string {
+  return `${hostId} ${log}`;
 }
 
 async function writeBookmark(
@@ -54,6 +69,8 @@ async function writeBookmark(
     bookmark.recordId,
     atMs,
   ]);
+  // SQLite always writes it (PostgreSQL's guard may not, but PostgreSQL keeps no rows).
+  (await keptRows(ctx))?.bookmarks.set(bookmarkKey(hostId, log), Object.freeze({ ...bookmark }));
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   sqlOf,
 } from '../sql-connection.js';
 import { checkGuid, checkText } from '../validate.js';
+import type { OpenRows } from './open-rows.js';
 
 export interface TxContext {
   readonly conn: Connection;
@@ -20,6 +21,43 @@ export interface TxContext {
   readonly memoryChangeRatio: number;
   readonly hostIds: Map<string, number>;
   readonly vmIds: Map<string, number>;
+  /** The rows kept between transactions (open-rows.ts); null where nothing is kept (PostgreSQL). */
+  readonly openRows: OpenRowsUse | null;
+}
+
+/** One transaction's use of the kept rows. */
+export interface OpenRowsUse {
+  readonly rows: OpenRows;
+  /** Checked against `data_version` in this transaction. */
+  checked: boolean;
+  /** This transaction wrote kept tables without keeping the rows up to date: forget them at COMMIT. */
+  forget: boolean;
+}
+
+const DATA_VERSION = 'SELECT data_version FROM pragma_data_version';
+
+/**
+ * The kept rows, once checked in this transaction against SQLite's `data_version` (one read, unless
+ * the host upsert brought it: `noteDataVersion`); null where nothing is kept.
+ */
+export async function keptRows(ctx: TxContext): Promise<OpenRows | null> {
+  const use = ctx.openRows;
+  if (use === null) return null;
+  if (!use.checked) noteDataVersion(ctx, (await ctx.conn.get(DATA_VERSION))?.data_version);
+  return use.rows;
+}
+
+/** Checks the kept rows against a `data_version` read in this transaction. */
+export function noteDataVersion(ctx: TxContext, dataVersion: unknown): void {
+  const use = ctx.openRows;
+  if (use === null || use.checked) return;
+  use.rows.checkDataVersion(Number(dataVersion));
+  use.checked = true;
+}
+
+/** A write to kept tables that does not keep the rows up to date: they are forgotten at COMMIT. */
+export function forgetOpenRows(ctx: TxContext): void {
+  if (ctx.openRows !== null) ctx.openRows.forget = true;
 }
 
 /** Longest host name accepted: DNS names are at most 253 characters. */

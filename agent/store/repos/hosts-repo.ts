@@ -11,7 +11,7 @@ import {
   checkText,
   invalid,
 } from '../validate.js';
-import { hostIdOf, lockHost, MAX_HOST_NAME, type TxContext } from './context.js';
+import { hostIdOf, keptRows, lockHost, MAX_HOST_NAME, noteDataVersion, type TxContext } from './context.js';
 
 /** Windows Server supports 64 sockets; no shipping processor has more than 1024 cores. */
 const MAX_SOCKETS = 64;
@@ -20,12 +20,13 @@ const MAX_BUILD = 1_000_000;
 
 /**
  * One statement in both dialects, so two agents upserting the same host at once never race: the
- * conflict target is the case-insensitive name (PostgreSQL: the unique index on lower(name)).
+ * conflict target is the case-insensitive name (PostgreSQL: the unique index on lower(name)). SQLite
+ * also returns `data_version`, which checks the kept rows (open-rows.ts) without a statement of its own.
  */
 const UPSERT_HOST: DialectSql = {
   sqlite: `INSERT INTO hosts (name, first_seen, last_seen) VALUES (?, ?, ?)
      ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
-     RETURNING id`,
+     RETURNING id, (SELECT data_version FROM pragma_data_version) AS data_version`,
   postgres: `INSERT INTO hosts (name, first_seen, last_seen) VALUES ($1, $2, $3)
      ON CONFLICT ((lower(name))) DO UPDATE SET last_seen = GREATEST(hosts.last_seen, excluded.last_seen)
      RETURNING id`,
@@ -37,6 +38,7 @@ export async function upsertHost(ctx: TxContext, name: string, atMs: number): Pr
   const row = await ctx.conn.get(sqlOf(ctx.conn, UPSERT_HOST), [name, atMs, atMs]);
   const id = Number(row?.id);
   ctx.hostIds.set(name.toLowerCase(), id);
+  noteDataVersion(ctx, row?.data_version);
   return id;
 }
 
@@ -93,8 +95,13 @@ export async function recordHostFacts(
   const hostId = await hostIdOf(ctx, host);
   // Two agents recording the same host's facts: the second waits here and then sees the first's row.
   await lockHost(ctx, hostId);
-  const open = await ctx.conn.get(sqlOf(ctx.conn, OPEN_FACTS), [hostId]);
-  if (open !== undefined) {
+  const kept = await keptRows(ctx);
+  let open = kept?.facts.get(hostId);
+  if (open === undefined) {
+    open = (await ctx.conn.get(sqlOf(ctx.conn, OPEN_FACTS), [hostId])) ?? null;
+    kept?.facts.set(hostId, open);
+  }
+  if (open !== null) {
     if (FACT_COLUMNS.every((column, i) => open[column] === values[i])) return false;
     if (atMs < Number(open.valid_from)) {
       throw invalid(
@@ -105,6 +112,8 @@ export async function recordHostFacts(
     }
     await ctx.conn.run(sqlOf(ctx.conn, CLOSE_FACTS), [atMs, Number(open.id)]);
   }
+  // The new row's id is not known here: the next sweep reads it.
+  kept?.facts.delete(hostId);
   await ctx.conn.run(sqlOf(ctx.conn, INSERT_FACTS), [hostId, atMs, ...values]);
   return true;
 }

@@ -6,7 +6,7 @@
  * written as JSON batches, a few statements per table. The decisions are the same functions the
  * per-VM methods use.
  */
-import { type DialectSql, type SqlRow, type SqlValue, sqlOf } from '../sql-connection.js';
+import { type DialectSql, type SqlValue, sqlOf } from '../sql-connection.js';
 import { storedName } from '../stored-name.js';
 import type { KvpItemRecord, KvpPool, ObservationChange, ObservationFields, VmInput } from '../types.js';
 import { KVP_POOLS } from '../types.js';
@@ -19,8 +19,9 @@ import {
   decideObservation,
   fieldColumns,
   type ObservationWrite,
-  OPEN_INTERVAL_COLUMNS,
 } from './observations-repo.js';
+import type { KeptRow } from './open-rows.js';
+import { openIntervals, openNames, storedPools } from './sweep-open-rows.js';
 import { type CheckedSweepVm, isCheckedSweepVm } from './sweep-vm-check.js';
 import { MAX_TENANT, MAX_VM_NAME, type NameChange, writeVmNames } from './vms-repo.js';
 
@@ -131,49 +132,28 @@ async function upsertVms(
   return ids;
 }
 
-/** Open rows of `table` for the given VM ids, by VM id. Table and columns are constants. */
-async function openRows(
-  ctx: TxContext,
-  sql: DialectSql,
-  vmIds: readonly number[],
-): Promise<Map<number, SqlRow>> {
-  const rows = await ctx.conn.all(sqlOf(ctx.conn, sql), [JSON.stringify(vmIds)]);
-  return new Map(rows.map((row) => [Number(row.vm_id), row]));
-}
-
-/** VMs whose open name differs from the sweep's (or who have none), found by SQLite: steady state returns no row. */
-const CHANGED_NAMES: DialectSql = {
-  sqlite: `SELECT j.value ->> '$[0]' AS vm, n.id, n.vm_id, n.name, n.valid_from FROM json_each(?) AS j
-  LEFT JOIN vm_names n ON n.vm_id = j.value ->> '$[0]' AND n.valid_to IS NULL
-  WHERE n.name IS NOT j.value ->> '$[1]' ORDER BY j.key`,
-  postgres: `SELECT (j.value ->> 0)::bigint AS vm, n.id, n.vm_id, n.name, n.valid_from
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
-  LEFT JOIN vm_names n ON n.vm_id = (j.value ->> 0)::bigint AND n.valid_to IS NULL
-  WHERE n.name IS DISTINCT FROM j.value ->> 1 ORDER BY j.key`,
-};
-
+/** VMs whose open name differs from the sweep's, or who have none, get a new one. */
 async function recordNames(
   ctx: TxContext,
   vms: readonly PreparedVm[],
   ids: Map<string, number>,
   atMs: number,
 ) {
-  // Names are as stored (storedName): well-formed, so JSON carries them unchanged and compares as written.
-  const named = vms.map((vm) => [ids.get(vm.guid) ?? -1, vm.name] as const);
-  const nameOf = new Map(named);
-  const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_NAMES), [JSON.stringify(named)]);
-  const changes: NameChange[] = rows.map((row) => {
-    const vmId = Number(row.vm);
-    return { vmId, open: row.id === null ? undefined : row, name: nameOf.get(vmId) as string };
-  });
+  const names = await openNames(ctx, [...ids.values()]);
+  const changes: NameChange[] = [];
+  for (const vm of vms) {
+    const vmId = ids.get(vm.guid) ?? -1;
+    const open = names.get(vmId) ?? null;
+    // Names are as stored (storedName), so they compare as SQLite and PostgreSQL compare them.
+    if (open === null || open.name !== vm.name)
+      changes.push({ vmId, open: open ?? undefined, name: vm.name });
+  }
   await writeVmNames(ctx, changes, atMs);
+  // The new rows' ids are not known here: the next sweep reads them.
+  for (const change of changes) names.delete(change.vmId);
   return changes.length;
 }
 
-const OPEN_INTERVALS: DialectSql = {
-  sqlite: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
-  postgres: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))`,
-};
 const SEEN_AGAIN: DialectSql = {
   sqlite: 'UPDATE observations SET last_seen = ? WHERE id IN (SELECT value FROM json_each(?))',
   postgres:
@@ -186,33 +166,28 @@ async function recordObservations(
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const open = await openRows(ctx, OPEN_INTERVALS, [...ids.values()]);
+  const open = await openIntervals(ctx, [...ids.values()]);
   const counts: Record<ObservationChange, number> = { opened: 0, unchanged: 0, changed: 0, resumed: 0 };
   const unchanged: number[] = [];
   const writes: ObservationWrite[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
-    const current = open.get(vmId);
+    const current = open.get(vmId) ?? undefined;
     const change = decideObservation(current, atMs, vm.values, ctx.staleAfterMs, ctx.memoryChangeRatio);
     counts[change]++;
-    if (change === 'unchanged') unchanged.push(Number(current?.id));
-    else writes.push({ vmId, open: current, values: vm.values, change });
+    if (change === 'unchanged') {
+      // What SEEN_AGAIN writes below, in the row later sweeps decide against ('unchanged' has one).
+      const kept = current as KeptRow;
+      unchanged.push(Number(kept.id));
+      kept.last_seen = atMs;
+    } else writes.push({ vmId, open: current, values: vm.values, change });
   }
   await applyObservations(ctx, writes, atMs);
+  // The new intervals' ids are not known here: the next sweep reads them.
+  for (const write of writes) open.delete(write.vmId);
   await ctx.conn.run(sqlOf(ctx.conn, SEEN_AGAIN), [atMs, JSON.stringify(unchanged)]);
   return counts;
 }
-
-/** Of the pools given as [vm id, pool, sha256], those whose stored hash differs (or that have none), by index. */
-const CHANGED_POOLS: DialectSql = {
-  sqlite: `SELECT j.key AS i FROM json_each(?) AS j
-  LEFT JOIN kvp_latest k ON k.vm_id = j.value ->> '$[0]' AND k.pool = j.value ->> '$[1]'
-  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`,
-  // ORDINALITY counts from 1, json_each's key from 0.
-  postgres: `SELECT j.key - 1 AS i FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
-  LEFT JOIN kvp_latest k ON k.vm_id = (j.value ->> 0)::bigint AND k.pool = j.value ->> 1
-  WHERE k.sha256 IS DISTINCT FROM j.value ->> 2 ORDER BY j.key`,
-};
 
 async function recordPools(
   ctx: TxContext,
@@ -226,11 +201,10 @@ async function recordPools(
     for (const [pool, digest] of vm.kvp) candidates.push({ vmId, pool, digest });
   }
   if (candidates.length === 0) return 0;
-  const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_POOLS), [
-    JSON.stringify(candidates.map((c) => [c.vmId, c.pool, c.digest.sha256])),
-  ]);
-  const writes = rows.map((row) => candidates[Number(row.i)] as KvpWrite);
+  const stored = await storedPools(ctx, [...new Set(candidates.map((c) => c.vmId))]);
+  const writes = candidates.filter((c) => stored.get(c.vmId)?.get(c.pool) !== c.digest.sha256);
   await writeKvps(ctx, writes, atMs);
+  for (const write of writes) stored.get(write.vmId)?.set(write.pool, write.digest.sha256);
   return writes.length;
 }
 

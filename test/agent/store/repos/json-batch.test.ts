@@ -23,7 +23,14 @@ describe('agent/store/repos/json-batch', () => {
       statements += 1;
       return conn.run(sql, params);
     };
-    ctx = { conn: counting, staleAfterMs: 0, memoryChangeRatio: 0, hostIds: new Map(), vmIds: new Map() };
+    ctx = {
+      conn: counting,
+      staleAfterMs: 0,
+      memoryChangeRatio: 0,
+      hostIds: new Map(),
+      vmIds: new Map(),
+      openRows: null,
+    };
   });
   afterEach(async () => {
     await conn.close();

@@ -1,0 +1,63 @@
+/**
+ * The rows a host's sweep reads before it writes (the host's open facts and bookmarks; each VM's open
+ * name, open observation interval and pool hashes), kept from one transaction to the next so a steady
+ * sweep does not read them again. On SQLite each statement is a round trip through node-sqlite3's
+ * thread pool, and these reads were four of a steady sweep's ten (issue 14).
+ *
+ * What is kept is only ever what this connection itself read or wrote, and it is trusted only while
+ * nothing else can have changed those rows:
+ * - another connection or process (an operator's `avma vm ...`, a second store in this process): its
+ *   commits change SQLite's `data_version`, which each transaction reads first (with the host upsert,
+ *   see hosts-repo.ts); a different value forgets everything;
+ * - this store's own other writes: a transaction method that writes these tables without keeping them
+ *   up to date (transaction.ts says which) forgets everything at COMMIT;
+ * - a rolled-back transaction forgets everything, since it may have updated them before it failed.
+ * PostgreSQL stores keep nothing: other agents write the same database, and no change counter there
+ * is both cheap and free of races with their commits. They read every row in every transaction.
+ */
+import type { SqlRow } from '../sql-connection.js';
+import type { Bookmark, KvpPool } from '../types.js';
+
+/**
+ * A row the kept set owns. An unchanged interval's `last_seen` moves in it as SEEN_AGAIN moves it in
+ * the table (sweep-repo.ts); nothing else changes a kept row.
+ */
+export type KeptRow = Record<string, unknown>;
+
+export class OpenRows {
+  /** The `data_version` seen when the rows were read; null while nothing is kept. */
+  #dataVersion: number | null = null;
+  /** Host id -> its open host_facts row, or null for none. */
+  readonly facts = new Map<number, SqlRow | null>();
+  /** `${host id} ${log}` -> the bookmark as stored, or null for none. */
+  readonly bookmarks = new Map<string, Bookmark | null>();
+  /** VM id -> its open vm_names row (id, vm_id, name, valid_from), or null for none. */
+  readonly names = new Map<number, SqlRow | null>();
+  /** VM id -> its open observations row (OPEN_INTERVAL_COLUMNS), or null for none. */
+  readonly intervals = new Map<number, KeptRow | null>();
+  /** VM id -> the sha256 of each stored pool (a pool not in the map has no row). */
+  readonly pools = new Map<number, Map<KvpPool, string>>();
+
+  /** Forgets everything: the next transaction reads every row again. */
+  clear(): void {
+    this.#dataVersion = null;
+    this.facts.clear();
+    this.bookmarks.clear();
+    this.names.clear();
+    this.intervals.clear();
+    this.pools.clear();
+  }
+
+  /** Called with the `data_version` a transaction read first: a different one forgets everything. */
+  checkDataVersion(dataVersion: number): void {
+    if (this.#dataVersion !== dataVersion) this.clear();
+    this.#dataVersion = dataVersion;
+  }
+}
+
+/** VM ids whose row `map` does not hold yet (their row, or its absence, must be read). */
+export function unknownVms(map: ReadonlyMap<number, unknown>, vmIds: Iterable<number>): number[] {
+  const unknown: number[] = [];
+  for (const id of vmIds) if (!map.has(id)) unknown.push(id);
+  return unknown;
+}
