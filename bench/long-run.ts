@@ -7,7 +7,8 @@
  * round's CPU is taken apart: the lab moving its clock to the round (guest agents, activations) and
  * the agent's sweep (decode, decide, act, persist; SQLite's threads included). At the end of day 1
  * and at the end, the heap after a full GC is split into the agent's share (what dropping the sweep
- * cache frees, plus the store's statement cache, which stays) and the rest (the lab and the process).
+ * cache and reopening the store frees: the store's statement cache and the rows it keeps between
+ * transactions) and the rest (the lab and the process).
  * The figure that matters is the last day's median round against the first day's, in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,7 +64,8 @@ async function longRun(label: string, hosts: number, vmsPerHost: number, days: n
   const lab = await Lab.create(scenario);
   const drivers = lab.hosts().map((host) => new LabDriver(lab, host.name));
   const dir = mkdtempSync(join(tmpdir(), 'bench-long-run-'));
-  const store = await openStore(join(dir, 'avma.sqlite'), { staleAfterMs: 3 * HOUR });
+  const file = join(dir, 'avma.sqlite');
+  let store = await openStore(file, { staleAfterMs: 3 * HOUR });
   const settings = {
     silentAfterMs: 3 * HOUR,
     tenantOf: (_host: string, vm: { readonly id: string }) => lab.findVm(vm.id)?.tenant ?? null,
@@ -73,10 +75,15 @@ async function longRun(label: string, hosts: number, vmsPerHost: number, days: n
   let cache = new SweepCache();
   const costs: RoundCost[] = [];
   const heaps: { day: number; split: HeapSplit }[] = [];
-  /** The agent's share: what the sweep cache holds (dropping it costs the next round a full decode). */
-  const split = (): HeapSplit => {
+  /**
+   * The agent's share: what the sweep cache and the store hold (dropping them costs the next round a
+   * full decode and a read of every open row).
+   */
+  const split = async (): Promise<HeapSplit> => {
     const total = heapMb();
     cache = new SweepCache();
+    await store.close();
+    store = await openStore(file, { staleAfterMs: 3 * HOUR });
     const rest = heapMb();
     return {
       totalMb: total - before,
@@ -98,7 +105,7 @@ async function longRun(label: string, hosts: number, vmsPerHost: number, days: n
     if (report.totals.notRecorded > 0 || report.totals.stale > 0) throw new Error('a host was not recorded');
     // The first round inserts the fleet; it is the first-round benchmark's, not history's.
     if (at > lab.startTime) costs.push({ day, labMs, agentMs });
-    if (at === lab.startTime + DAY || at === end) heaps.push({ day, split: split() });
+    if (at === lab.startTime + DAY || at === end) heaps.push({ day, split: await split() });
   }
   const vms = lab.vms().length;
   const sizes = await store.tableSizes();

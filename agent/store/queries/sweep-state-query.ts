@@ -23,9 +23,17 @@ import { problemsOrNull } from './status-query.js';
 /** Audit actions whose `details.seq` is an intent sequence number sent to the guest. */
 const INTENT_ACTIONS = "('push-key', 'send-intent', 'send-wipe')";
 
+/** The event and its host, joined by id to the VM's latest host 12310 (`as`) and latest success. */
+const sightingJoin = (as: string, condition: string) => `
+LEFT JOIN events ${as} ON ${as}.id =
+  (SELECT e.id FROM events e WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
+    ${condition} ORDER BY e.time DESC, e.id DESC LIMIT 1)
+LEFT JOIN hosts ${as}_host ON ${as}_host.id = ${as}.host_id`;
+
 /**
  * Read every round for every VM, so each look-up must stay one index step however long the history:
  * the latest host success comes from migration 6's partial index, whose condition repeats these literals.
+ * The two sightings are joined here rather than read by id afterwards: one statement less per round.
  */
 const sweepStateVms = (intentSeq: string) => `
 SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
@@ -34,14 +42,14 @@ SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
   o.problems, o.valid_from, o.last_seen,
   (SELECT ${intentSeq} FROM actions a
     WHERE a.vm_id = v.id AND a.action IN ${INTENT_ACTIONS}) AS intent_seq,
-  (SELECT e.id FROM events e WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
-    ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_event,
-  (SELECT e.id FROM events e WHERE e.vm_id = v.id AND e.source = 'host' AND e.event_id = ${AVMA_HOST_EVENT_ID}
-    AND e.notification = 'avma-success' ORDER BY e.time DESC, e.id DESC LIMIT 1) AS host_success
+  he.id AS host_event, he.time AS host_event_time, he.notification AS host_event_notification,
+  he_host.name AS host_event_host,
+  hs.id AS host_success, hs.time AS host_success_time, hs.notification AS host_success_notification,
+  hs_host.name AS host_success_host
 FROM vms v
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
-LEFT JOIN hosts h ON h.id = o.host_id
+LEFT JOIN hosts h ON h.id = o.host_id${sightingJoin('he', '')}${sightingJoin('hs', "AND e.notification = 'avma-success'")}
 ORDER BY v.id`;
 
 // PostgreSQL takes the maximum over numeric seqs only (a cast of anything else would fail the read);
@@ -53,37 +61,17 @@ export const SWEEP_STATE_VMS_SQL: DialectSql = {
   ),
 };
 
-const SIGHTINGS_SQL: DialectSql = {
-  sqlite: `
-SELECT e.id, e.time, e.notification, h.name AS host FROM events e LEFT JOIN hosts h ON h.id = e.host_id
-WHERE e.id IN (SELECT value FROM json_each(?))`,
-  postgres: `
-SELECT e.id, e.time, e.notification, h.name AS host FROM events e LEFT JOIN hosts h ON h.id = e.host_id
-WHERE e.id IN (SELECT j.value::bigint FROM jsonb_array_elements_text($1::jsonb) AS j(value))`,
-};
-
-function decodeSighting(row: SqlRow | undefined): HostAvmaSighting | null {
-  if (row === undefined) return null;
+/** The sighting whose columns start with `prefix` (host_event, host_success), or null for none. */
+function decodeSighting(row: SqlRow, prefix: 'host_event' | 'host_success'): HostAvmaSighting | null {
+  if (row[prefix] === null) return null;
   return Object.freeze({
-    timeMs: intColumn(row, 'events', 'time'),
-    notification: optionalOneOfColumn(row, 'events', 'notification', EVENT_NOTIFICATIONS),
-    host: optionalTextColumn(row, 'hosts', 'host'),
+    timeMs: intColumn(row, 'events', `${prefix}_time`),
+    notification: optionalOneOfColumn(row, 'events', `${prefix}_notification`, EVENT_NOTIFICATIONS),
+    host: optionalTextColumn(row, 'hosts', `${prefix}_host`),
   });
 }
 
-/** The host 12310 rows the VM rows point at, by event id. */
-async function readSightings(conn: Connection, vmRows: readonly SqlRow[]): Promise<Map<number, SqlRow>> {
-  const ids = new Set<number>();
-  for (const row of vmRows) {
-    if (typeof row.host_event === 'number') ids.add(row.host_event);
-    if (typeof row.host_success === 'number') ids.add(row.host_success);
-  }
-  if (ids.size === 0) return new Map();
-  const rows = await conn.all(sqlOf(conn, SIGHTINGS_SQL), [JSON.stringify([...ids])]);
-  return new Map(rows.map((row) => [Number(row.id), row]));
-}
-
-function decodeVm(row: SqlRow, sightings: ReadonlyMap<number, SqlRow>): VmMemory {
+function decodeVm(row: SqlRow): VmMemory {
   const observed = row.observation !== null;
   const seq = row.intent_seq;
   return Object.freeze({
@@ -112,9 +100,46 @@ function decodeVm(row: SqlRow, sightings: ReadonlyMap<number, SqlRow>): VmMemory
           lastSeenMs: intColumn(row, 'observations', 'last_seen'),
         })
       : null,
-    lastHostEvent: decodeSighting(sightings.get(Number(row.host_event))),
-    lastHostSuccess: decodeSighting(sightings.get(Number(row.host_success))),
+    lastHostEvent: decodeSighting(row, 'host_event'),
+    lastHostSuccess: decodeSighting(row, 'host_success'),
   });
+}
+
+/** Each host once per bookmark (or once, without), its bookmarks in the order they were made. */
+const HOSTS_AND_BOOKMARKS = `SELECT h.id, h.name, h.last_seen, b.log, b.log_epoch, b.record_id
+FROM hosts h LEFT JOIN bookmarks b ON b.host_id = h.id ORDER BY h.id, b.id`;
+
+type HostMemory = SweepState['hosts'][number];
+
+function decodeHosts(rows: readonly SqlRow[]): HostMemory[] {
+  const hosts: HostMemory[] = [];
+  let current: { row: SqlRow; bookmarks: HostMemory['bookmarks'][number][] } | null = null;
+  const close = () => {
+    if (current === null) return;
+    hosts.push(
+      Object.freeze({
+        name: textColumn(current.row, 'hosts', 'name'),
+        lastSeenMs: intColumn(current.row, 'hosts', 'last_seen'),
+        bookmarks: Object.freeze(current.bookmarks),
+      }),
+    );
+  };
+  for (const row of rows) {
+    if (current === null || row.id !== current.row.id) {
+      close();
+      current = { row, bookmarks: [] };
+    }
+    if (row.log === null) continue;
+    current.bookmarks.push(
+      Object.freeze({
+        log: textColumn(row, 'bookmarks', 'log'),
+        recordId: intColumn(row, 'bookmarks', 'record_id'),
+        logEpoch: intColumn(row, 'bookmarks', 'log_epoch'),
+      }),
+    );
+  }
+  close();
+  return hosts;
 }
 
 /**
@@ -122,30 +147,10 @@ function decodeVm(row: SqlRow, sightings: ReadonlyMap<number, SqlRow>): VmMemory
  * StoreError CORRUPT for rows that do not match the schema's vocabularies.
  */
 export async function readSweepState(conn: Connection): Promise<SweepState> {
-  const hostRows = await conn.all('SELECT id, name, last_seen FROM hosts ORDER BY id');
-  const bookmarkRows = await conn.all('SELECT host_id, log, log_epoch, record_id FROM bookmarks ORDER BY id');
+  const hostRows = await conn.all(HOSTS_AND_BOOKMARKS);
   const vmRows = await conn.all(sqlOf(conn, SWEEP_STATE_VMS_SQL));
-  const sightings = await readSightings(conn, vmRows);
   return Object.freeze({
-    hosts: Object.freeze(
-      hostRows.map((row) =>
-        Object.freeze({
-          name: textColumn(row, 'hosts', 'name'),
-          lastSeenMs: intColumn(row, 'hosts', 'last_seen'),
-          bookmarks: Object.freeze(
-            bookmarkRows
-              .filter((mark) => mark.host_id === row.id)
-              .map((mark) =>
-                Object.freeze({
-                  log: textColumn(mark, 'bookmarks', 'log'),
-                  recordId: intColumn(mark, 'bookmarks', 'record_id'),
-                  logEpoch: intColumn(mark, 'bookmarks', 'log_epoch'),
-                }),
-              ),
-          ),
-        }),
-      ),
-    ),
-    vms: Object.freeze(vmRows.map((row) => decodeVm(row, sightings))),
+    hosts: Object.freeze(decodeHosts(hostRows)),
+    vms: Object.freeze(vmRows.map((row) => decodeVm(row))),
   });
 }
