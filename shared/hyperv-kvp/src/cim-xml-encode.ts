@@ -23,39 +23,47 @@ function describeUnit(unit: number): string {
   return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** The replacement for one UTF-16 unit, or null when it is written as is. */
-function escapeUnit(unit: number): string | null {
-  switch (unit) {
-    case 0x26:
-      return '&amp;';
-    case 0x3c:
-      return '&lt;';
-    case 0x3e:
-      return '&gt;';
-    case 0x22:
-      return '&quot;';
-    case 0x27:
-      return '&apos;';
-    // TAB and LF would survive in element text, but references keep them safe from any consumer
-    // that normalises whitespace; a raw CR would be turned into LF by every XML parser.
-    case 0x09:
-      return '&#9;';
-    case 0x0a:
-      return '&#10;';
-    case 0x0d:
-      return '&#13;';
-    default:
-      return null;
+/**
+ * The characters written as references, `&` first so the references added later are not escaped
+ * again. TAB and LF would survive in element text, but references keep them safe from any consumer
+ * that normalises whitespace; a raw CR would be turned into LF by every XML parser.
+ */
+const ESCAPED: readonly (readonly [string, string])[] = [
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+  ['"', '&quot;'],
+  ["'", '&apos;'],
+  ['\t', '&#9;'],
+  ['\n', '&#10;'],
+  ['\r', '&#13;'],
+];
+
+const ESCAPED_UNITS: ReadonlySet<number> = new Set(ESCAPED.map(([character]) => character.charCodeAt(0)));
+
+/** `&#N;` for the C0 controls other than TAB, LF and CR (rare: a run at a time is fine here). */
+function controlReferences(text: string): string {
+  let out = '';
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x20 || unit === 0x09 || unit === 0x0a || unit === 0x0d) continue;
+    out += `${text.slice(runStart, i)}&#${unit};`;
+    runStart = i + 1;
   }
+  return out + text.slice(runStart);
 }
 
 /**
  * Escapes `text` for element content so that any XML parser reads back exactly `text`. Refuses NUL,
  * lone surrogates and U+FFFE/U+FFFF (no XML version can carry them) and, with `'refuse'`, C0 controls.
+ * One scan checks every unit and notes what needs a reference; the replacing is then a native
+ * `replaceAll` per character present. Building the result a run at a time made a string per
+ * reference: JSON data, quotes every few characters, was most of a fleet's encoding garbage.
  */
 function escapeText(text: string, field: string, options: KvpEncodeOptions): string {
-  let out = '';
-  let runStart = 0;
+  let references = false;
+  let controls = false;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     if (unit > 0x3e && unit < 0xd800) continue;
@@ -70,20 +78,23 @@ function escapeText(text: string, field: string, options: KvpEncodeOptions): str
       i++;
       continue;
     }
-    const replacement = escapeUnit(unit) ?? controlReference(unit, field, i, options);
-    if (replacement === null) continue;
-    out += text.slice(runStart, i) + replacement;
-    runStart = i + 1;
+    if (ESCAPED_UNITS.has(unit)) references = true;
+    else if (isReferencedControl(unit, field, i, options)) controls = true;
   }
-  return runStart === 0 ? text : out + text.slice(runStart);
+  let out = text;
+  if (references) {
+    for (const [character, reference] of ESCAPED) {
+      if (out.includes(character)) out = out.replaceAll(character, reference);
+    }
+  }
+  return controls ? controlReferences(out) : out;
 }
 
-function controlReference(
-  unit: number,
-  field: string,
-  index: number,
-  options: KvpEncodeOptions,
-): string | null {
+/**
+ * True when `unit` (not one of ESCAPED) is a C0 control to write as a reference; throws for NUL, the
+ * non-characters and, with `'refuse'`, C0 controls; false for everything else.
+ */
+function isReferencedControl(unit: number, field: string, index: number, options: KvpEncodeOptions): boolean {
   if (unit === 0)
     throw new KvpError('NUL_CHARACTER', `${field} contains U+0000 at index ${index}; expected no NUL`);
   if (unit === 0xfffe || unit === 0xffff) {
@@ -92,14 +103,14 @@ function controlReference(
       `${field} contains non-character ${describeUnit(unit)} at index ${index}`,
     );
   }
-  if (unit >= 0x20) return null;
+  if (unit >= 0x20) return false;
   if (options.controlCharacters === 'refuse') {
     throw new KvpError(
       'FORBIDDEN_CHARACTER',
       `${field} contains control character ${describeUnit(unit)} at index ${index}, which XML 1.0 cannot carry`,
     );
   }
-  return `&#${unit};`;
+  return true;
 }
 
 function property(name: string, type: string, value: string): string {
