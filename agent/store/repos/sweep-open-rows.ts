@@ -2,13 +2,38 @@
  * A host's sweep decides against each VM's open name, open observation interval and stored pool
  * hashes. Rows the store keeps from earlier transactions (open-rows.ts) are not read again; the rest
  * are read in one statement per table, only for the VMs not kept, and then kept. Where nothing is kept
- * (PostgreSQL) every VM's rows are read, into maps that live for this one sweep.
+ * (PostgreSQL) the database itself finds the names and pools that changed (most sweeps: none, so no
+ * row crosses the wire) and every open interval is read.
  */
 import { type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import type { KvpPool } from '../types.js';
 import { keptRows, type TxContext } from './context.js';
+import type { KvpWrite } from './kvp-repo.js';
 import { OPEN_INTERVAL_COLUMNS } from './observations-repo.js';
-import { type KeptRow, unknownVms } from './open-rows.js';
+import { type KeptRow, type OpenRows, unknownVms } from './open-rows.js';
+import type { NameChange } from './vms-repo.js';
+
+/** VMs whose open name differs from the sweep's (or who have none): steady state returns no row. */
+const CHANGED_NAMES: DialectSql = {
+  sqlite: `SELECT j.value ->> '$[0]' AS vm, n.id, n.vm_id, n.name, n.valid_from FROM json_each(?) AS j
+  LEFT JOIN vm_names n ON n.vm_id = j.value ->> '$[0]' AND n.valid_to IS NULL
+  WHERE n.name IS NOT j.value ->> '$[1]' ORDER BY j.key`,
+  postgres: `SELECT (j.value ->> 0)::bigint AS vm, n.id, n.vm_id, n.name, n.valid_from
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
+  LEFT JOIN vm_names n ON n.vm_id = (j.value ->> 0)::bigint AND n.valid_to IS NULL
+  WHERE n.name IS DISTINCT FROM j.value ->> 1 ORDER BY j.key`,
+};
+
+/** Of the pools given as [vm id, pool, sha256], those whose stored hash differs (or that have none), by index. */
+const CHANGED_POOLS: DialectSql = {
+  sqlite: `SELECT j.key AS i FROM json_each(?) AS j
+  LEFT JOIN kvp_latest k ON k.vm_id = j.value ->> '$[0]' AND k.pool = j.value ->> '$[1]'
+  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`,
+  // ORDINALITY counts from 1, json_each's key from 0.
+  postgres: `SELECT j.key - 1 AS i FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
+  LEFT JOIN kvp_latest k ON k.vm_id = (j.value ->> 0)::bigint AND k.pool = j.value ->> 1
+  WHERE k.sha256 IS DISTINCT FROM j.value ->> 2 ORDER BY j.key`,
+};
 
 const OPEN_NAMES: DialectSql = {
   sqlite:
@@ -43,12 +68,36 @@ async function readUnknown<Row extends SqlRow>(
   return map;
 }
 
-/** VM id -> its open vm_names row (id, vm_id, name, valid_from), or null, for every VM given. */
-export async function openNames(
+/**
+ * The sweep's VMs (as [vm id, name], in sweep order) whose open name differs from the sweep's, or who
+ * have none. Names are as stored (storedName): well-formed, so JSON carries them unchanged, and they
+ * compare in JavaScript as SQLite and PostgreSQL compare them.
+ */
+export async function changedNames(
   ctx: TxContext,
-  vmIds: readonly number[],
-): Promise<Map<number, SqlRow | null>> {
-  return readUnknown(ctx, OPEN_NAMES, (await keptRows(ctx))?.names ?? new Map(), vmIds);
+  named: readonly (readonly [number, string])[],
+): Promise<NameChange[]> {
+  const kept = await keptRows(ctx);
+  if (kept === null) {
+    const nameOf = new Map(named);
+    const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_NAMES), [JSON.stringify(named)]);
+    return rows.map((row) => {
+      const vmId = Number(row.vm);
+      return { vmId, open: row.id === null ? undefined : row, name: nameOf.get(vmId) as string };
+    });
+  }
+  const names = await readUnknown(
+    ctx,
+    OPEN_NAMES,
+    kept.names,
+    named.map(([vmId]) => vmId),
+  );
+  const changes: NameChange[] = [];
+  for (const [vmId, name] of named) {
+    const open = names.get(vmId) ?? undefined;
+    if (open?.name !== name) changes.push({ vmId, open, name });
+  }
+  return changes;
 }
 
 /** VM id -> its open observation interval (OPEN_INTERVAL_COLUMNS), or null, for every VM given. */
@@ -64,12 +113,39 @@ export async function openIntervals(
   );
 }
 
+/** Of the candidate pools, those whose stored hash differs or that have none, in order. */
+export async function changedPools(ctx: TxContext, candidates: readonly KvpWrite[]): Promise<KvpWrite[]> {
+  if (candidates.length === 0) return [];
+  const kept = await keptRows(ctx);
+  if (kept === null) {
+    const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_POOLS), [
+      JSON.stringify(candidates.map((c) => [c.vmId, c.pool, c.digest.sha256])),
+    ]);
+    return rows.map((row) => candidates[Number(row.i)] as KvpWrite);
+  }
+  const stored = await storedPools(ctx, kept, [...new Set(candidates.map((c) => c.vmId))]);
+  return candidates.filter((c) => stored.get(c.vmId)?.get(c.pool) !== c.digest.sha256);
+}
+
+/** The hashes just written are what is stored now (the rows' ids do not matter here). */
+export async function keepWrittenPools(ctx: TxContext, writes: readonly KvpWrite[]): Promise<void> {
+  const kept = await keptRows(ctx);
+  for (const write of writes) kept?.pools.get(write.vmId)?.set(write.pool, write.digest.sha256);
+}
+
+/** Forgets the VMs' open names: new rows were written, whose ids the next sweep reads. */
+export async function forgetNames(ctx: TxContext, vmIds: readonly number[]): Promise<void> {
+  const kept = await keptRows(ctx);
+  for (const vmId of vmIds) kept?.names.delete(vmId);
+}
+
 /** VM id -> the sha256 of each of its stored pools, for every VM given. */
-export async function storedPools(
+async function storedPools(
   ctx: TxContext,
+  kept: OpenRows,
   vmIds: readonly number[],
 ): Promise<Map<number, Map<KvpPool, string>>> {
-  const map = (await keptRows(ctx))?.pools ?? new Map<number, Map<KvpPool, string>>();
+  const map = kept.pools;
   const unknown = unknownVms(map, vmIds);
   if (unknown.length === 0) return map;
   const rows = await ctx.conn.all(sqlOf(ctx.conn, STORED_POOLS), [JSON.stringify(unknown)]);

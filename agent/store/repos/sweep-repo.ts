@@ -21,9 +21,15 @@ import {
   type ObservationWrite,
 } from './observations-repo.js';
 import type { KeptRow } from './open-rows.js';
-import { openIntervals, openNames, storedPools } from './sweep-open-rows.js';
+import {
+  changedNames,
+  changedPools,
+  forgetNames,
+  keepWrittenPools,
+  openIntervals,
+} from './sweep-open-rows.js';
 import { type CheckedSweepVm, isCheckedSweepVm } from './sweep-vm-check.js';
-import { MAX_TENANT, MAX_VM_NAME, type NameChange, writeVmNames } from './vms-repo.js';
+import { MAX_TENANT, MAX_VM_NAME, writeVmNames } from './vms-repo.js';
 
 /** Hyper-V runs at most 1,024 VMs per host; a host may hold more that are off. */
 export const MAX_SWEEP_VMS = 10_000;
@@ -139,18 +145,15 @@ async function recordNames(
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const names = await openNames(ctx, [...ids.values()]);
-  const changes: NameChange[] = [];
-  for (const vm of vms) {
-    const vmId = ids.get(vm.guid) ?? -1;
-    const open = names.get(vmId) ?? null;
-    // Names are as stored (storedName), so they compare as SQLite and PostgreSQL compare them.
-    if (open === null || open.name !== vm.name)
-      changes.push({ vmId, open: open ?? undefined, name: vm.name });
-  }
+  const changes = await changedNames(
+    ctx,
+    vms.map((vm) => [ids.get(vm.guid) ?? -1, vm.name] as const),
+  );
   await writeVmNames(ctx, changes, atMs);
-  // The new rows' ids are not known here: the next sweep reads them.
-  for (const change of changes) names.delete(change.vmId);
+  await forgetNames(
+    ctx,
+    changes.map((change) => change.vmId),
+  );
   return changes.length;
 }
 
@@ -200,11 +203,9 @@ async function recordPools(
     const vmId = ids.get(vm.guid) ?? -1;
     for (const [pool, digest] of vm.kvp) candidates.push({ vmId, pool, digest });
   }
-  if (candidates.length === 0) return 0;
-  const stored = await storedPools(ctx, [...new Set(candidates.map((c) => c.vmId))]);
-  const writes = candidates.filter((c) => stored.get(c.vmId)?.get(c.pool) !== c.digest.sha256);
+  const writes = await changedPools(ctx, candidates);
   await writeKvps(ctx, writes, atMs);
-  for (const write of writes) stored.get(write.vmId)?.set(write.pool, write.digest.sha256);
+  await keepWrittenPools(ctx, writes);
   return writes.length;
 }
 
