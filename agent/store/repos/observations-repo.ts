@@ -34,7 +34,7 @@ export const MAX_PROBLEMS = 32;
 export const MAX_PROBLEM_MESSAGE = 512;
 const PROBLEM_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-const COLUMNS = [
+export const OBSERVATION_COLUMNS = [
   'host_id',
   'state',
   'data_exchange',
@@ -55,6 +55,7 @@ const COLUMNS = [
   'processor_count',
   'memory_assigned_bytes',
 ] as const;
+const COLUMNS = OBSERVATION_COLUMNS;
 
 /** PostgreSQL's type of each column, for values read out of a JSON batch (`->>` gives text). */
 const PG_TYPES: Readonly<Record<(typeof COLUMNS)[number], string>> = {

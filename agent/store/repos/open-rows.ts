@@ -17,12 +17,16 @@
  */
 import type { SqlRow } from '../sql-connection.js';
 import type { Bookmark, KvpPool } from '../types.js';
+import type { OBSERVATION_COLUMNS } from './observations-repo.js';
 
 /**
  * A row the kept set owns. An unchanged interval's `last_seen` moves in it as SEEN_AGAIN moves it in
  * the table (sweep-repo.ts); nothing else changes a kept row.
  */
 export type KeptRow = Record<string, unknown>;
+
+/** Texts longer than this (a problem's message) are kept as they are, not shared. */
+const MAX_SHARED_TEXT = 200;
 
 export class OpenRows {
   /** The `data_version` seen when the rows were read; null while nothing is kept. */
@@ -37,6 +41,50 @@ export class OpenRows {
   readonly intervals = new Map<number, KeptRow | null>();
   /** VM id -> the sha256 of each stored pool (a pool not in the map has no row). */
   readonly pools = new Map<number, Map<KvpPool, string>>();
+  /** The short texts of kept intervals, one copy each (a fleet's intervals repeat a few words). */
+  readonly #texts = new Map<string, string>();
+
+  /**
+   * The interval row as kept: a plain object of fixed shape with its short texts shared. node-sqlite3
+   * builds rows of this many columns as dictionaries, about 1.9 KB each with their own copy of every
+   * text; kept like this, about 215 bytes (measured on 8,000 rows). The literal names every column,
+   * and `satisfies` checks it against OBSERVATION_COLUMNS.
+   */
+  keptInterval(row: SqlRow): KeptRow {
+    const text = (value: unknown) => this.#sharedText(value);
+    return {
+      id: row.id,
+      vm_id: row.vm_id,
+      last_seen: row.last_seen,
+      host_id: row.host_id,
+      state: text(row.state),
+      data_exchange: row.data_exchange,
+      os: text(row.os),
+      version: text(row.version),
+      edition: text(row.edition),
+      evaluation: row.evaluation,
+      license_status: text(row.license_status),
+      channel: text(row.channel),
+      eligible: row.eligible,
+      reasons: text(row.reasons),
+      key_pushed: row.key_pushed,
+      kvp_wiped: row.kvp_wiped,
+      problems: text(row.problems),
+      evidence: text(row.evidence),
+      claimed_license_status: text(row.claimed_license_status),
+      claimed_channel: text(row.claimed_channel),
+      processor_count: row.processor_count,
+      memory_assigned_bytes: row.memory_assigned_bytes,
+    } satisfies Record<'id' | 'vm_id' | 'last_seen' | (typeof OBSERVATION_COLUMNS)[number], unknown>;
+  }
+
+  #sharedText(value: unknown): unknown {
+    if (typeof value !== 'string' || value.length > MAX_SHARED_TEXT) return value;
+    const shared = this.#texts.get(value);
+    if (shared !== undefined) return shared;
+    this.#texts.set(value, value);
+    return value;
+  }
 
   /** Forgets everything: the next transaction reads every row again. */
   clear(): void {
@@ -46,6 +94,7 @@ export class OpenRows {
     this.names.clear();
     this.intervals.clear();
     this.pools.clear();
+    this.#texts.clear();
   }
 
   /** Called with the `data_version` a transaction read first: a different one forgets everything. */

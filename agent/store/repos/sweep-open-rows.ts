@@ -59,12 +59,13 @@ async function readUnknown<Row extends SqlRow>(
   sql: DialectSql,
   map: Map<number, Row | null>,
   vmIds: readonly number[],
+  keep: (row: SqlRow) => Row = (row) => row as Row,
 ): Promise<Map<number, Row | null>> {
   const unknown = unknownVms(map, vmIds);
   if (unknown.length === 0) return map;
   const rows = await ctx.conn.all(sqlOf(ctx.conn, sql), [JSON.stringify(unknown)]);
   for (const id of unknown) map.set(id, null);
-  for (const row of rows) map.set(Number(row.vm_id), row as Row);
+  for (const row of rows) map.set(Number(row.vm_id), keep(row));
   return map;
 }
 
@@ -105,12 +106,9 @@ export async function openIntervals(
   ctx: TxContext,
   vmIds: readonly number[],
 ): Promise<Map<number, KeptRow | null>> {
-  return readUnknown(
-    ctx,
-    OPEN_INTERVALS,
-    (await keptRows(ctx))?.intervals ?? new Map<number, KeptRow | null>(),
-    vmIds,
-  );
+  const kept = await keptRows(ctx);
+  if (kept === null) return readUnknown(ctx, OPEN_INTERVALS, new Map<number, KeptRow | null>(), vmIds);
+  return readUnknown(ctx, OPEN_INTERVALS, kept.intervals, vmIds, (row) => kept.keptInterval(row));
 }
 
 /** Of the candidate pools, those whose stored hash differs or that have none, in order. */
