@@ -30,7 +30,7 @@ export interface OpenRowsUse {
   readonly rows: OpenRows;
   /** Checked against `data_version` in this transaction. */
   checked: boolean;
-  /** This transaction wrote kept tables without keeping the rows up to date: forget them at COMMIT. */
+  /** This transaction wrote kept tables without keeping them up to date: forget them again at COMMIT. */
   forget: boolean;
 }
 
@@ -55,9 +55,14 @@ export function noteDataVersion(ctx: TxContext, dataVersion: unknown): void {
   use.checked = true;
 }
 
-/** A write to kept tables that does not keep the rows up to date: they are forgotten at COMMIT. */
+/**
+ * A write to kept tables that does not keep the rows up to date: they are forgotten now (later calls
+ * in this transaction read what it wrote) and again at COMMIT.
+ */
 export function forgetOpenRows(ctx: TxContext): void {
-  if (ctx.openRows !== null) ctx.openRows.forget = true;
+  if (ctx.openRows === null) return;
+  ctx.openRows.rows.clear();
+  ctx.openRows.forget = true;
 }
 
 /** Longest host name accepted: DNS names are at most 253 characters. */

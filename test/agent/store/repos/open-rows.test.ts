@@ -113,6 +113,15 @@ describe.each(STORE_BACKENDS)('agent/store/repos/open-rows ($name)', (backend) =
     expect(await store.transaction((tx) => tx.readKvp(vmGuid(1), 'intrinsic'))).toEqual(ITEMS);
   });
 
+  it('decides against what a per-VM method wrote earlier in the same transaction', async () => {
+    await settled(store, [entry(1)]);
+    const summary = await store.transaction(async (tx) => {
+      await tx.markVmDeleted(vmGuid(1), minutes(2));
+      return tx.recordSweep('HV01', minutes(3), [entry(1)]);
+    });
+    expect(summary.observations).toEqual({ opened: 1, unchanged: 0, changed: 0, resumed: 0 });
+  });
+
   it('decides against what is stored after a sweep was rolled back, not against what it wrote', async () => {
     await settled(store, [entry(1)]);
     const changedPool = [{ name: 'OSBuildNumber', data: '20348' }];
