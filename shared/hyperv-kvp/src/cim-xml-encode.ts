@@ -54,15 +54,41 @@ function controlReferences(text: string): string {
   return out + text.slice(runStart);
 }
 
+/** Characters written as references: most values have none, or only quotes. */
+const NEEDS_REFERENCE = /[&<>"'\t\n\r]/;
+
+/**
+ * What only the unit-by-unit scan handles: NUL and the other C0 controls (TAB, LF and CR are ESCAPED),
+ * the non-characters U+FFFE/U+FFFF, and lone surrogates (`\p{Cs}` in a `u` pattern matches only a
+ * surrogate that is not half of a pair).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding the characters XML cannot carry is the point
+const UNUSUAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|\p{Cs}/u;
+
 /**
  * Escapes `text` for element content so that any XML parser reads back exactly `text`. Refuses NUL,
  * lone surrogates and U+FFFE/U+FFFF (no XML version can carry them) and, with `'refuse'`, C0 controls.
- * One scan checks every unit and notes what needs a reference; the replacing is then a native
- * `replaceAll` per character present. Building the result a run at a time made a string per
- * reference: JSON data, quotes every few characters, was most of a fleet's encoding garbage.
+ * Two native searches decide what is needed, then one native `replaceAll` runs per character present.
+ * A JavaScript loop over every unit, building the result a run at a time, was most of a fleet's
+ * encoding time and garbage (JSON data has a quote every few characters); the loop now runs only for
+ * the rare value with a control or a surrogate, to refuse it or find its controls.
  */
 function escapeText(text: string, field: string, options: KvpEncodeOptions): string {
-  let references = false;
+  const controls = UNUSUAL.test(text) && scanUnusual(text, field, options);
+  let out = text;
+  if (NEEDS_REFERENCE.test(text)) {
+    for (const [character, reference] of ESCAPED) {
+      if (out.includes(character)) out = out.replaceAll(character, reference);
+    }
+  }
+  return controls ? controlReferences(out) : out;
+}
+
+/**
+ * Checks every unit: throws for a lone surrogate, NUL, a non-character or (with `'refuse'`) a C0
+ * control, naming its index; true when C0 controls are there to be written as references.
+ */
+function scanUnusual(text: string, field: string, options: KvpEncodeOptions): boolean {
   let controls = false;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
@@ -78,16 +104,9 @@ function escapeText(text: string, field: string, options: KvpEncodeOptions): str
       i++;
       continue;
     }
-    if (ESCAPED_UNITS.has(unit)) references = true;
-    else if (isReferencedControl(unit, field, i, options)) controls = true;
+    if (!ESCAPED_UNITS.has(unit) && isReferencedControl(unit, field, i, options)) controls = true;
   }
-  let out = text;
-  if (references) {
-    for (const [character, reference] of ESCAPED) {
-      if (out.includes(character)) out = out.replaceAll(character, reference);
-    }
-  }
-  return controls ? controlReferences(out) : out;
+  return controls;
 }
 
 /**
