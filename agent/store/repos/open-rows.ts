@@ -10,10 +10,10 @@
  *   commits change SQLite's `data_version`, which each transaction reads first (with the host upsert,
  *   see hosts-repo.ts); a different value forgets everything;
  * - this store's own other writes: a transaction method that writes these tables without keeping them
- *   up to date (transaction.ts says which) forgets everything at COMMIT;
+ *   up to date (transaction.ts says which) forgets everything at once, and again at COMMIT;
  * - a rolled-back transaction forgets everything, since it may have updated them before it failed.
  * PostgreSQL stores keep nothing: other agents write the same database, and no change counter there
- * is both cheap and free of races with their commits. They read every row in every transaction.
+ * is both cheap and free of races with their commits. Their sweeps read as before (sweep-open-rows.ts).
  */
 import type { SqlRow } from '../sql-connection.js';
 import type { Bookmark, KvpPool } from '../types.js';
