@@ -117,12 +117,7 @@ describe('agent/runtime/agent-loop', () => {
     const time = fakeTime();
     let rounds = 0;
     const summary = await runAgentLoop({
-      session,
-      intervalMs: 60_000,
-      labSpeed: 60,
-      concurrency: 2,
-      record: true,
-      optOuts: [],
+      ...everyMinute(session, [], Number.POSITIVE_INFINITY),
       progress: (line) => {
         if (line.includes('HV02')) rounds += 1;
         if (rounds === 2) controller.abort();
@@ -140,15 +135,7 @@ describe('agent/runtime/agent-loop', () => {
     const lines: string[] = [];
     const time = fakeTime();
     const summary = await runAgentLoop({
-      session,
-      intervalMs: 60_000,
-      labSpeed: 60,
-      concurrency: 2,
-      record: true,
-      optOuts: [],
-      progress: (line) => lines.push(line),
-      signal: new AbortController().signal,
-      maxRounds: 2,
+      ...everyMinute(session, lines, 2),
       realClock: time.realClock,
       sleep: async (ms) => {
         await other.exec('ROLLBACK');
@@ -165,15 +152,8 @@ describe('agent/runtime/agent-loop', () => {
     session = await labSession();
     const lines: string[] = [];
     const options = {
-      session,
-      intervalMs: 60_000,
-      labSpeed: 60,
-      concurrency: 2,
-      record: true,
+      ...everyMinute(session, lines, 2),
       optOuts: [{ vm: 'web02', reason: 'own licence' }, { vm: 'nosuchvm' }],
-      progress: (line: string) => lines.push(line),
-      signal: new AbortController().signal,
-      maxRounds: 2,
       ...fakeTime(),
     };
     await runAgentLoop(options);
