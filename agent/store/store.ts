@@ -149,7 +149,6 @@ export class Store {
         if (this.#conn.dialect === 'postgres') await this.#conn.get("SELECT nextval('store_changes')");
         await this.#conn.exec('COMMIT');
         this.#commits += 1;
-        if (tx.wroteKeptTables) this.#openRows?.clear();
         return result;
       } catch (error) {
         tx.finish();

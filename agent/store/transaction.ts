@@ -57,19 +57,15 @@ export class Transaction {
       memoryChangeRatio,
       hostIds: new Map(),
       vmIds: new Map(),
-      openRows: openRows === null ? null : { rows: openRows, checked: false, forget: false },
+      openRows: openRows === null ? null : { rows: openRows, checked: false },
     };
   }
 
   /**
-   * True when this transaction wrote tables whose rows the store keeps without keeping them up to date
-   * (the per-VM methods, deletions, prunes): the store then forgets them at COMMIT. The sweep's own
-   * methods (upsertHost, recordHostFacts, recordSweep, the bookmarks) keep them up to date.
+   * For the methods that write tables whose rows the store keeps without keeping them up to date (the
+   * per-VM methods, deletions, prunes): the kept rows are forgotten (repos/open-rows.ts). The sweep's
+   * own methods (upsertHost, recordHostFacts, recordSweep, the bookmarks) keep them up to date.
    */
-  get wroteKeptTables(): boolean {
-    return this.#ctx.openRows?.forget === true;
-  }
-
   #forgetOpenRows(): TxContext {
     const ctx = this.#use();
     forgetOpenRows(ctx);

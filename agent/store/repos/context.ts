@@ -30,11 +30,10 @@ export interface OpenRowsUse {
   readonly rows: OpenRows;
   /** Checked against `data_version` in this transaction. */
   checked: boolean;
-  /** This transaction wrote kept tables without keeping them up to date: forget them again at COMMIT. */
-  forget: boolean;
 }
 
-const DATA_VERSION = 'SELECT data_version FROM pragma_data_version';
+/** The statement `Store.changeStamp` reads too (one cached statement for both). */
+const DATA_VERSION = 'PRAGMA data_version';
 
 /**
  * The kept rows, once checked in this transaction against SQLite's `data_version` (one read, unless
@@ -56,13 +55,12 @@ export function noteDataVersion(ctx: TxContext, dataVersion: unknown): void {
 }
 
 /**
- * A write to kept tables that does not keep the rows up to date: they are forgotten now (later calls
- * in this transaction read what it wrote) and again at COMMIT.
+ * A write to kept tables that does not keep the rows up to date: they are forgotten now, so later calls
+ * in this transaction read what it wrote. Clearing also forgets the `data_version` they were checked
+ * against, so what those calls keep is dropped again by the next transaction's check.
  */
 export function forgetOpenRows(ctx: TxContext): void {
-  if (ctx.openRows === null) return;
-  ctx.openRows.rows.clear();
-  ctx.openRows.forget = true;
+  ctx.openRows?.rows.clear();
 }
 
 /** Longest host name accepted: DNS names are at most 253 characters. */

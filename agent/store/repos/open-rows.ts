@@ -10,7 +10,8 @@
  *   commits change SQLite's `data_version`, which each transaction reads first (with the host upsert,
  *   see hosts-repo.ts); a different value forgets everything;
  * - this store's own other writes: a transaction method that writes these tables without keeping them
- *   up to date (transaction.ts says which) forgets everything at once, and again at COMMIT;
+ *   up to date (transaction.ts says which) forgets everything at once, the `data_version` included,
+ *   so rows read again later in that transaction are dropped by the next transaction's check;
  * - a rolled-back transaction forgets everything, since it may have updated them before it failed.
  * PostgreSQL stores keep nothing: other agents write the same database, and no change counter there
  * is both cheap and free of races with their commits. Their sweeps read as before (sweep-open-rows.ts).
