@@ -4,6 +4,7 @@
  * audit records and a block after a key replacement.
  */
 
+import type { GuestEvent } from '../../shared/protocol/index.js';
 import { KEY_ITEM } from '../../shared/protocol/index.js';
 import { type AuditContext, auditRecords, recoveredRecord } from '../act/audit-trail.js';
 import { type ActResult, performActions } from '../act/kvp-actions.js';
@@ -125,6 +126,17 @@ function changedPools(vm: InventoryVm, after: ReadonlyMap<string, string> | null
 }
 
 /** What performActions returns for no actions, without a promise for each VM that needs none. */
+/**
+ * The ring's events not in the ring the last committed sweep recorded (its record ids): those are
+ * stored, and sending them again only had ON CONFLICT skip them. A cache that does not know the VM
+ * (a new agent) sends the whole ring.
+ */
+function newRingEvents(events: readonly GuestEvent[], lastRing: string | undefined): readonly GuestEvent[] {
+  if (lastRing === undefined || events.length === 0) return events;
+  const committed = new Set(lastRing.split(','));
+  return events.filter((event) => !committed.has(String(event.recordId)));
+}
+
 function nothingDone(hostItems: ReadonlyMap<string, string>): ActResult {
   return { done: [], hostItems, problems: [] };
 }
@@ -171,10 +183,9 @@ export async function sweepVm(
       guest: poolsKept ? vm.pools.guest.xml : null,
       host: poolsKept && changedHost === null ? vm.pools.host.xml : null,
     },
-    guestEvents:
-      ringSignature === lastRing
-        ? []
-        : report.events.map((event) => guestEventRecord(vm.id, context.host, event)),
+    guestEvents: newRingEvents(report.events, lastRing).map((event) =>
+      guestEventRecord(vm.id, context.host, event),
+    ),
     ringSignature,
     audits,
     block: decision.block,

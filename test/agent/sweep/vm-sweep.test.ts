@@ -95,6 +95,27 @@ describe('agent/sweep/vm-sweep', () => {
     expect(swept.guestEvents).toEqual([]);
   });
 
+  it('sends only the ring events the last committed ring did not hold (the rest are stored)', async () => {
+    const { vm, cache, context } = await setup();
+    vm.writeGuestItem(
+      'AvmaAgent.Event.1',
+      encodeGuestEvent({
+        v: 1,
+        recordId: 4,
+        time: '2026-11-01T00:05:00.000Z',
+        notification: 'success',
+        hresult: null,
+      }),
+    );
+    const listed = inventoryVm(vm.raw());
+    const report = readGuestReport(listed.pools.guest.items);
+    cache.rememberRing(vm.id, '2,3');
+    expect((await sweepVm(listed, report, context)).guestEvents.map((event) => event.recordId)).toEqual([4]);
+    // A process that never committed this VM's ring sends all of it (ON CONFLICT skips the stored).
+    const fresh = { ...context, cache: new SweepCache() };
+    expect((await sweepVm(listed, report, fresh)).guestEvents.map((event) => event.recordId)).toEqual([3, 4]);
+  });
+
   it('records the decode problems of a hostile pool with the decision’s', async () => {
     const { vm, context } = await setup();
     const raw = vm.raw();
