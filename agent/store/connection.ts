@@ -19,6 +19,16 @@ export interface OpenMode {
 }
 
 /** The SQLite backend's connection (node-sqlite3). */
+/**
+ * A statement that failed part-way (SQLITE_BUSY outside an explicit transaction: a one-statement sweep
+ * while another process holds the write lock) is left active until its next use, and an active
+ * statement holds its read snapshot: every later write of the connection would fail (BEGIN IMMEDIATE
+ * "database is locked", COMMIT "SQL statements in progress"). Reset now; the error is what is reported.
+ */
+function resetAfter(statement: sqlite3.Statement, error: Error, reject: (error: Error) => void): void {
+  statement.reset(() => reject(error));
+}
+
 export class Connection implements SqlConnection {
   readonly dialect = 'sqlite' as const;
   readonly #db: sqlite3.Database;
@@ -75,7 +85,7 @@ export class Connection implements SqlConnection {
       return await new Promise<RunResult>((resolve, reject) => {
         statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
           if (error === null) resolve({ changes: this.changes });
-          else reject(error);
+          else resetAfter(statement, error, reject);
         });
       });
     } catch (error) {
@@ -102,7 +112,7 @@ export class Connection implements SqlConnection {
     const statement = await this.#statement(sql);
     return new Promise<SqlRow[]>((resolve, reject) => {
       statement.all(params, (error: Error | null, rows: SqlRow[]) =>
-        error === null ? resolve(rows) : reject(error),
+        error === null ? resolve(rows) : resetAfter(statement, error, reject),
       );
     });
   }

@@ -11,9 +11,10 @@ import { isPostgresUrl } from './db-target.js';
 import { StoreError, toStoreError } from './errors.js';
 import { pragmaNumber } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { ONE_STATEMENT_SCHEMA } from './repos/one-statement.js';
 import { Store, type StoreSettings } from './store.js';
 import { latestOf, type UpgradeBackupListener, upgradeSchema } from './upgrade.js';
-import { checkInteger, invalid } from './validate.js';
+import { checkBoolean, checkInteger, invalid } from './validate.js';
 import { claimWriterLock, type WriterLock } from './writer-lock.js';
 
 export { AVMA_APPLICATION_ID };
@@ -56,6 +57,11 @@ export interface StoreOptions {
    * upgrade that fails leaves the old database usable.
    */
   readonly migrations?: readonly Migration[];
+  /**
+   * SQLite: a steady sweep's transaction is written as one statement (repos/one-statement.ts; default
+   * true). Off, every sweep runs its statements one by one, as before; tests compare the two.
+   */
+  readonly oneStatement?: boolean;
   /** Called with the backup file written before an upgrade (the agent logs it). */
   readonly onUpgradeBackup?: UpgradeBackupListener;
 }
@@ -219,6 +225,8 @@ async function configure(
   // loss may roll back the last few, and never corrupts (sqlite.org/pragma.html#pragma_synchronous).
   await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
   await upgradeSchema(conn, options.migrations ?? MIGRATIONS, version, options.onUpgradeBackup);
+  // Temporary: this connection's, never in the file, so no migration.
+  await conn.exec(ONE_STATEMENT_SCHEMA);
 }
 
 export { isPostgresUrl };
@@ -239,6 +247,7 @@ export function storeSettings(options: StoreOptions, readOnly: boolean): StoreSe
     ),
     memoryChangeRatio: checkRatio(options.memoryChangeRatio ?? DEFAULT_MEMORY_CHANGE_RATIO),
     readOnly,
+    oneStatement: checkBoolean(options.oneStatement ?? true, 'oneStatement'),
   };
 }
 

@@ -41,6 +41,7 @@ import type {
   VmStatus,
   VmStatusFilter,
 } from './read-types.js';
+import { inOneStatement } from './repos/one-statement.js';
 import { OpenRows } from './repos/open-rows.js';
 import { lastRawPrune, planRawPrune, type RawPruneOptions } from './repos/retention-repo.js';
 import { LAST_USED_RESOLUTION_MS } from './repos/tokens-repo.js';
@@ -65,10 +66,20 @@ export interface StoreSettings {
   readonly staleAfterMs: number;
   readonly memoryChangeRatio: number;
   readonly readOnly: boolean;
+  /** StoreOptions.oneStatement. */
+  readonly oneStatement: boolean;
 }
 
 /** Failures of the last-use write that leave authentication unaffected. */
 const BOOKKEEPING_SKIPPED: ReadonlySet<string> = new Set(['LOCKED', 'READ_ONLY', 'DISK_FULL']);
+
+export interface TransactionOptions {
+  /**
+   * A sweep's transaction: SQLite first records it and writes it as one statement when it is a steady
+   * sweep's (repos/one-statement.ts); anything else runs the usual way. PostgreSQL ignores it.
+   */
+  readonly oneStatement?: boolean;
+}
 
 const BEGIN_WRITE: DialectSql = { sqlite: 'BEGIN IMMEDIATE', postgres: 'BEGIN' };
 /** One snapshot for every statement of a read (SQLite's deferred read transaction is one already). */
@@ -93,6 +104,7 @@ export class Store {
   #closed = false;
   /** Transactions this store committed: with SQLite's data_version, what `changeStamp` reports. */
   #commits = 0;
+  readonly #oneStatements = { written: 0, refused: 0 };
   /**
    * The rows sweeps read before they write, kept between transactions (repos/open-rows.ts): SQLite
    * only, where `data_version` tells when another connection wrote. A read-only store writes nothing.
@@ -133,11 +145,19 @@ export class Store {
    * Transactions run one at a time in request order. Rejects with StoreError READ_ONLY on a read-only
    * store, LOCKED when another process holds the lock past the busy timeout.
    */
-  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.settings.readOnly) {
       return Promise.reject(new StoreError('READ_ONLY', `store ${this.path} was opened read-only`));
     }
     return this.#exclusive(async () => {
+      if (options.oneStatement === true && this.#openRows !== null && this.settings.oneStatement) {
+        const recorded = await inOneStatement(this.#conn, this.#openRows, this.settings, work);
+        this.#oneStatements[recorded.done ? 'written' : 'refused'] += 1;
+        if (recorded.done) {
+          if (recorded.wrote) this.#commits += 1;
+          return recorded.value;
+        }
+      }
       // SQLite: IMMEDIATE takes the write lock now, so a busy database fails before any work.
       // PostgreSQL: READ COMMITTED with row locks; the ON CONFLICT upserts are written for it.
       await this.#conn.exec(sqlOf(this.#conn, BEGIN_WRITE));
@@ -158,6 +178,11 @@ export class Store {
         throw error;
       }
     });
+  }
+
+  /** Transactions asked to run as one statement: how many did, and how many ran the usual way. */
+  get oneStatements(): Readonly<{ written: number; refused: number }> {
+    return { ...this.#oneStatements };
   }
 
   /**

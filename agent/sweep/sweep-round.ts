@@ -176,12 +176,16 @@ function recordUnderClaim(
 ): Promise<RecordedHost> {
   const claims = options.claims ?? SOLE_WRITER;
   const host = sweep.host as string;
-  return options.store.transaction(async (tx) => {
-    await claims.fence(tx, host);
-    const recorded = await recordHost(tx, sweep, deleted, at);
-    await claims.seal(tx, host, claim, at);
-    return recorded;
-  });
+  // One agent per database (no shared claims): a steady host is written in one statement.
+  return options.store.transaction(
+    async (tx) => {
+      await claims.fence(tx, host);
+      const recorded = await recordHost(tx, sweep, deleted, at);
+      await claims.seal(tx, host, claim, at);
+      return recorded;
+    },
+    { oneStatement: !claims.shared },
+  );
 }
 
 /** Claims the host again after its lease lapsed; true when it is still (or again) this agent's. */

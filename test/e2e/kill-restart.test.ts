@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { spawnAvma } from './child-avma.js';
 import { dumpDatabase, firstDifference } from './db-dump.js';
@@ -25,9 +26,15 @@ async function killAfter(db: string, ms: number): Promise<number | string> {
 describe('e2e/kill-restart', () => {
   it('ends with the same database after SIGKILLs at random points of a long lab run as without them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'e2e-kill-'));
+    const started = performance.now();
     await runToEnd(join(dir, 'whole.sqlite'));
+    const wholeMs = performance.now() - started;
     const killed = join(dir, 'killed.sqlite');
-    const delays = Array.from({ length: 4 }, () => 700 + Math.floor(Math.random() * 3300));
+    // Kills within the first 70 % of an uninterrupted run's time (past start-up, ~300 ms), so at least
+    // the first lands mid-run however fast the run is; the later ones resume with less left to do.
+    const delays = Array.from({ length: 4 }, () =>
+      Math.floor(300 + (0.1 + Math.random() * 0.6) * Math.max(0, wholeMs - 300)),
+    );
     const endings: (number | string)[] = [];
     for (const delay of delays) endings.push(await killAfter(killed, delay));
     await runToEnd(killed);

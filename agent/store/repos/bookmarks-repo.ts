@@ -22,7 +22,7 @@ const BOOKMARK: DialectSql = {
  * otherwise let the slower one rewind it; with the guard the slower write changes nothing (its events
  * are stored already or skipped as duplicates). SQLite runs one writer at a time, so it needs none.
  */
-const WRITE_BOOKMARK: DialectSql = {
+export const WRITE_BOOKMARK: DialectSql = {
   sqlite: `INSERT INTO bookmarks (host_id, log, log_epoch, record_id, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (host_id, log) DO UPDATE SET log_epoch = excluded.log_epoch,
        record_id = excluded.record_id, updated_at = excluded.updated_at`,

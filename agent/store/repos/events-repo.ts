@@ -61,7 +61,7 @@ const PG_EVENT_TYPES = [
  * same batch is skipped like a later statement's, and PostgreSQL's second insert waits for the first
  * and skips it.
  */
-const INSERT_EVENTS: DialectSql = {
+export const INSERT_EVENTS: DialectSql = {
   sqlite: `INSERT INTO events (${EVENT_COLUMNS})
        SELECT ${PG_EVENT_TYPES.map((_, i) => `j.value ->> '$[${i}]'`).join(', ')}
        FROM json_each(?1) AS j WHERE true ORDER BY j.key

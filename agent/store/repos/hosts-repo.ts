@@ -23,7 +23,7 @@ const MAX_BUILD = 1_000_000;
  * conflict target is the case-insensitive name (PostgreSQL: the unique index on lower(name)). SQLite
  * also returns `data_version`, which checks the kept rows (open-rows.ts) without a statement of its own.
  */
-const UPSERT_HOST: DialectSql = {
+export const UPSERT_HOST: DialectSql = {
   sqlite: `INSERT INTO hosts (name, first_seen, last_seen) VALUES (?, ?, ?)
      ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
      RETURNING id, (SELECT data_version FROM pragma_data_version) AS data_version`,
@@ -39,6 +39,7 @@ export async function upsertHost(ctx: TxContext, name: string, atMs: number): Pr
   const id = Number(row?.id);
   ctx.hostIds.set(name.toLowerCase(), id);
   noteDataVersion(ctx, row?.data_version);
+  ctx.openRows?.rows.hostIds.set(name.toLowerCase(), id);
   return id;
 }
 

@@ -6,7 +6,7 @@
  * parameter keeps the SQL text constant (one cached prepared statement, whatever the row count) and
  * every value bound, never spliced into SQL.
  */
-import type { SqlValue } from '../sql-connection.js';
+import type { RunResult, SqlValue } from '../sql-connection.js';
 import type { TxContext } from './context.js';
 
 /**
@@ -28,26 +28,51 @@ export async function runJsonBatches(
   rows: readonly (readonly SqlValue[] | SqlValue)[],
   extra: readonly SqlValue[] = [],
 ): Promise<number> {
-  if (rows.length === 0) return 0;
+  let changes = 0;
+  await eachJsonBatch(ctx, sql, rows, extra, (result) => {
+    changes += result.changes;
+  });
+  return changes;
+}
+
+/**
+ * `runJsonBatches` for a caller that needs no count: a one-statement sweep (one-statement.ts) counts
+ * a batch only when asked, and a pool batch is large.
+ */
+export function writeJsonBatches(
+  ctx: TxContext,
+  sql: string,
+  rows: readonly (readonly SqlValue[] | SqlValue)[],
+  extra: readonly SqlValue[] = [],
+): Promise<void> {
+  return eachJsonBatch(ctx, sql, rows, extra, () => undefined);
+}
+
+async function eachJsonBatch(
+  ctx: TxContext,
+  sql: string,
+  rows: readonly (readonly SqlValue[] | SqlValue)[],
+  extra: readonly SqlValue[],
+  use: (result: RunResult) => void,
+): Promise<void> {
+  if (rows.length === 0) return;
   // Usually everything fits one batch: one stringify of the whole array makes no per-row strings to
   // join (a first sweep's pools are megabytes of them); more than one batch's worth is split below.
   const whole = JSON.stringify(rows);
-  if (whole.length <= MAX_BATCH_JSON) return (await ctx.conn.run(sql, [whole, ...extra])).changes;
+  if (whole.length <= MAX_BATCH_JSON) return use(await ctx.conn.run(sql, [whole, ...extra]));
   let batch: string[] = [];
   let size = 0;
-  let changes = 0;
   for (const row of rows) {
     const json = JSON.stringify(row);
     if (batch.length > 0 && size + json.length > MAX_BATCH_JSON) {
-      changes += (await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra])).changes;
+      use(await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra]));
       batch = [];
       size = 0;
     }
     batch.push(json);
     size += json.length + 1;
   }
-  if (batch.length > 0) changes += (await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra])).changes;
-  return changes;
+  if (batch.length > 0) use(await ctx.conn.run(sql, [`[${batch.join(',')}]`, ...extra]));
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -8,7 +8,7 @@ import { type DialectSql, sqlOf } from '../sql-connection.js';
 import { KVP_POOLS, type KvpItemRecord, type KvpPool } from '../types.js';
 import { checkOneOf, invalid } from '../validate.js';
 import { type TxContext, vmIdOf } from './context.js';
-import { runJsonBatches } from './json-batch.js';
+import { writeJsonBatches } from './json-batch.js';
 
 /**
  * Caps from the host's wire limits (hyperv.h: keys 255 UTF-16 units, values 1023, HostOnly values
@@ -78,7 +78,7 @@ const WRITE_POOL: DialectSql = {
 };
 
 /** SQLite's `WHERE true` keeps its parser from reading ON CONFLICT as a join's ON; PostgreSQL needs none. */
-const WRITE_POOLS: DialectSql = {
+export const WRITE_POOLS: DialectSql = {
   sqlite: `INSERT INTO kvp_latest (vm_id, pool, items, sha256, updated_at)
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', ?2
      FROM json_each(?1) AS j WHERE true
@@ -120,7 +120,7 @@ export interface KvpWrite {
  * `writeKvp`'s. Rejects with the connection's StoreError.
  */
 export async function writeKvps(ctx: TxContext, writes: readonly KvpWrite[], atMs: number): Promise<void> {
-  await runJsonBatches(
+  await writeJsonBatches(
     ctx,
     sqlOf(ctx.conn, WRITE_POOLS),
     writes.map((w) => [w.vmId, w.pool, w.digest.json, w.digest.sha256]),

@@ -42,6 +42,9 @@ export class OpenRows {
   readonly intervals = new Map<number, KeptRow | null>();
   /** VM id -> the sha256 of each stored pool (a pool not in the map has no row). */
   readonly pools = new Map<number, Map<KvpPool, string>>();
+  /** Host name (lower case) -> id, and VM GUID -> id: what a one-statement sweep answers RETURNING with. */
+  readonly hostIds = new Map<string, number>();
+  readonly vmIds = new Map<string, number>();
   /** The short texts of kept intervals, one copy each (a fleet's intervals repeat a few words). */
   readonly #texts = new Map<string, string>();
 
@@ -95,10 +98,17 @@ export class OpenRows {
     this.names.clear();
     this.intervals.clear();
     this.pools.clear();
+    this.hostIds.clear();
+    this.vmIds.clear();
     this.#texts.clear();
   }
 
   /** Called with the `data_version` a transaction read first: a different one forgets everything. */
+  /** The `data_version` the rows were checked against; null when nothing is kept. */
+  get dataVersion(): number | null {
+    return this.#dataVersion;
+  }
+
   checkDataVersion(dataVersion: number): void {
     if (this.#dataVersion !== dataVersion) this.clear();
     this.#dataVersion = dataVersion;

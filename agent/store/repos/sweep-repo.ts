@@ -109,7 +109,7 @@ async function prepare(
  * the other committed. The rows go in GUID order so two such sweeps lock shared VMs in the same order
  * and cannot deadlock each other.
  */
-const UPSERT_VMS: DialectSql = {
+export const UPSERT_VMS: DialectSql = {
   sqlite: `INSERT INTO vms (guid, tenant, first_seen, last_seen)
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
      ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
@@ -134,7 +134,11 @@ async function upsertVms(
     JSON.stringify(vms.map((vm) => [vm.guid, boundText(vm.tenant)])),
   ]);
   const ids = new Map(rows.map((row) => [String(row.guid), Number(row.id)]));
-  for (const [guid, id] of ids) ctx.vmIds.set(guid, id);
+  const kept = ctx.openRows?.rows.vmIds;
+  for (const [guid, id] of ids) {
+    ctx.vmIds.set(guid, id);
+    kept?.set(guid, id);
+  }
   return ids;
 }
 
@@ -157,7 +161,7 @@ async function recordNames(
   return changes.length;
 }
 
-const SEEN_AGAIN: DialectSql = {
+export const SEEN_AGAIN: DialectSql = {
   sqlite: 'UPDATE observations SET last_seen = ? WHERE id IN (SELECT value FROM json_each(?))',
   postgres:
     'UPDATE observations SET last_seen = $1 WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))',
