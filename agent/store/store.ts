@@ -292,6 +292,8 @@ export class Store {
 
   /** Hosts' last sightings and every VM's flags, latest observation and last intent seq. Never writes. */
   readSweepState(): Promise<SweepState> {
+    // SQLite reads it in one statement (one snapshot by itself).
+    if (this.#conn.dialect === 'sqlite') return this.#exclusive(() => readSweepState(this.#conn));
     return this.#read((conn) => readSweepState(conn));
   }
 

@@ -36,7 +36,7 @@ LEFT JOIN hosts ${as}_host ON ${as}_host.id = ${as}.host_id`;
  * The two sightings are joined here rather than read by id afterwards: one statement less per round.
  */
 const sweepStateVms = (intentSeq: string) => `
-SELECT v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
+SELECT v.id AS row_order, v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
   h.name AS host, o.id AS observation, o.state, o.data_exchange, o.license_status, o.channel,
   o.evidence, o.claimed_license_status, o.claimed_channel,
   o.problems, o.valid_from, o.last_seen,
@@ -106,8 +106,10 @@ function decodeVm(row: SqlRow): VmMemory {
 }
 
 /** Each host once per bookmark (or once, without), its bookmarks in the order they were made. */
-const HOSTS_AND_BOOKMARKS = `SELECT h.id, h.name, h.last_seen, b.log, b.log_epoch, b.record_id
-FROM hosts h LEFT JOIN bookmarks b ON b.host_id = h.id ORDER BY h.id, b.id`;
+const HOSTS_AND_BOOKMARKS_UNORDERED = `SELECT h.id, h.name, h.last_seen, b.log, b.log_epoch, b.record_id,
+  h.id AS row_order, b.id AS bookmark_order
+FROM hosts h LEFT JOIN bookmarks b ON b.host_id = h.id`;
+const HOSTS_AND_BOOKMARKS = `${HOSTS_AND_BOOKMARKS_UNORDERED} ORDER BY h.id, b.id`;
 
 type HostMemory = SweepState['hosts'][number];
 
@@ -142,13 +144,74 @@ function decodeHosts(rows: readonly SqlRow[]): HostMemory[] {
   return hosts;
 }
 
+const HOST_COLUMNS = ['id', 'name', 'last_seen', 'log', 'log_epoch', 'record_id'];
+const VM_COLUMNS = [
+  'guid',
+  'deleted_at',
+  'opted_out',
+  'avma_blocked',
+  'host',
+  'observation',
+  'state',
+  'data_exchange',
+  'license_status',
+  'channel',
+  'evidence',
+  'claimed_license_status',
+  'claimed_channel',
+  'problems',
+  'valid_from',
+  'last_seen',
+  'intent_seq',
+  'host_event',
+  'host_event_time',
+  'host_event_notification',
+  'host_event_host',
+  'host_success',
+  'host_success_time',
+  'host_success_notification',
+  'host_success_host',
+];
+
+/** Rows of `query` as one JSON array of objects with these columns, in the order `orderBy` gives. */
+const jsonRows = (query: string, columns: readonly string[], orderBy: string) =>
+  `(SELECT json_group_array(json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')}) ORDER BY ${orderBy})
+    FROM (${query}))`;
+
+/**
+ * SQLite: both reads in one statement, so in one snapshot without BEGIN and COMMIT (each statement is a
+ * round trip through node-sqlite3's thread pool, and this read comes every round). The rows come back
+ * as JSON objects with the columns' names and SQLite's values (text, integers, null), which decode as
+ * the rows of the two queries do.
+ */
+const SQLITE_STATE = `SELECT
+  ${jsonRows(HOSTS_AND_BOOKMARKS_UNORDERED, HOST_COLUMNS, 'row_order, bookmark_order')} AS hosts,
+  ${jsonRows(SWEEP_STATE_VMS_SQL.sqlite, VM_COLUMNS, 'row_order')} AS vms`;
+
+async function sqliteStateRows(conn: Connection): Promise<{ hostRows: SqlRow[]; vmRows: SqlRow[] }> {
+  const row = await conn.get(SQLITE_STATE);
+  return {
+    hostRows: jsonColumn(row ?? {}, 'hosts', 'hosts', rowsOrNull),
+    vmRows: jsonColumn(row ?? {}, 'vms', 'vms', rowsOrNull),
+  };
+}
+
+function rowsOrNull(value: unknown): SqlRow[] | null {
+  return Array.isArray(value) ? (value as SqlRow[]) : null;
+}
+
 /**
  * Every host with its last sighting and every VM (deleted ones included) with its memory. Rejects with
  * StoreError CORRUPT for rows that do not match the schema's vocabularies.
  */
 export async function readSweepState(conn: Connection): Promise<SweepState> {
-  const hostRows = await conn.all(HOSTS_AND_BOOKMARKS);
-  const vmRows = await conn.all(sqlOf(conn, SWEEP_STATE_VMS_SQL));
+  const { hostRows, vmRows } =
+    conn.dialect === 'sqlite'
+      ? await sqliteStateRows(conn)
+      : {
+          hostRows: await conn.all(HOSTS_AND_BOOKMARKS),
+          vmRows: await conn.all(sqlOf(conn, SWEEP_STATE_VMS_SQL)),
+        };
   return Object.freeze({
     hosts: Object.freeze(decodeHosts(hostRows)),
     vms: Object.freeze(vmRows.map((row) => decodeVm(row))),
