@@ -169,6 +169,9 @@ export class RecordingConnection implements SqlConnection {
   readonly #rows: OpenRows;
   readonly #taken: (Taken | undefined)[] = [];
   #next = 0;
+  /** The host and VMs whose kept rows the recorded run may have updated in advance. */
+  readonly #hostIds: number[] = [];
+  #vmIds: number[] = [];
 
   constructor(conn: SqlConnection, rows: OpenRows) {
     this.#conn = conn;
@@ -203,6 +206,7 @@ export class RecordingConnection implements SqlConnection {
     if (id === undefined) throw new NotOneStatement('a new host');
     const dataVersion = this.#rows.dataVersion ?? (await this.#conn.get(DATA_VERSION))?.data_version;
     this.#taken[index] = { params, answered: Number(id) };
+    this.#hostIds.push(Number(id));
     return { id, data_version: dataVersion };
   }
 
@@ -221,6 +225,7 @@ export class RecordingConnection implements SqlConnection {
     if (rows.some((row) => row.id === undefined)) throw new NotOneStatement('a new VM');
     const answered = JSON.stringify(rows.map((row) => [row.guid, row.id]));
     this.#taken[index] = { params, answered };
+    this.#vmIds = rows.map((row) => row.id as number);
     return rows;
   }
 
@@ -241,6 +246,14 @@ export class RecordingConnection implements SqlConnection {
       return index;
     }
     throw new NotOneStatement('a write that is not a steady sweep step');
+  }
+
+  /**
+   * Forgets the kept rows of the host and VMs recorded (not written): the sweep updates them as it
+   * records, and the usual way must read them again. Before the VMs step nothing was updated in advance.
+   */
+  forgetRecorded(): void {
+    this.#rows.forget(this.#hostIds, this.#vmIds);
   }
 
   /**
@@ -269,9 +282,9 @@ export type OneStatementOutcome<T> =
 
 /**
  * Runs `work` recorded and writes what it recorded in one statement. Not done when it made a write a
- * steady sweep does not make or the trigger refused: nothing was written, and the kept rows (which the
- * recorded run updated) are forgotten. Rejects with `work`'s own error, as the usual way would, with
- * nothing written.
+ * steady sweep does not make or the trigger refused: nothing was written, and the kept rows of its host
+ * and VMs (which the recorded run updated) are forgotten. Rejects with `work`'s own error, as the usual
+ * way would, with nothing written.
  */
 export async function inOneStatement<T>(
   conn: SqlConnection,
@@ -287,8 +300,14 @@ export async function inOneStatement<T>(
     return { done: true, value, wrote: await recorder.write() };
   } catch (error) {
     tx.finish();
+    // Not written: what the recorded run kept of its host and VMs is forgotten (the rest of the kept
+    // rows stay; after another connection's commit the usual way's data_version check drops them all).
+    // Any other failure forgets everything, as a rolled-back transaction does.
+    if (error instanceof NotOneStatement || isOneStatementAbort(error)) {
+      recorder.forgetRecorded();
+      return { done: false };
+    }
     rows.clear();
-    if (error instanceof NotOneStatement || isOneStatementAbort(error)) return { done: false };
     throw error;
   }
 }

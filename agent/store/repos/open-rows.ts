@@ -104,6 +104,23 @@ export class OpenRows {
   }
 
   /** Called with the `data_version` a transaction read first: a different one forgets everything. */
+  /**
+   * Forgets what is kept of these hosts (facts, bookmarks) and VMs (name, interval, pools): what a
+   * transaction that never committed may have updated in advance. Everything else stays.
+   */
+  forget(hostIds: Iterable<number>, vmIds: Iterable<number>): void {
+    for (const hostId of hostIds) {
+      this.facts.delete(hostId);
+      // Bookmarks are kept under `${hostId} ${log}` (bookmarks-repo.ts).
+      for (const key of this.bookmarks.keys()) if (key.startsWith(`${hostId} `)) this.bookmarks.delete(key);
+    }
+    for (const vmId of vmIds) {
+      this.names.delete(vmId);
+      this.intervals.delete(vmId);
+      this.pools.delete(vmId);
+    }
+  }
+
   /** The `data_version` the rows were checked against; null when nothing is kept. */
   get dataVersion(): number | null {
     return this.#dataVersion;

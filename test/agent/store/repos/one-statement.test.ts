@@ -4,7 +4,7 @@
  * write that is not a steady step, another connection's commit, an event stored already) makes it
  * write nothing and run the usual way. SQLite only: PostgreSQL keeps no rows and ignores the option.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LabDriver } from '../../../../agent/driver/lab/lab-driver.js';
 import { Lab } from '../../../../agent/lab/lab.js';
 import { defaultScenario, loadScenarioFile } from '../../../../agent/lab/scenario-loader.js';
@@ -127,6 +127,7 @@ describe('agent/store/repos/one-statement', () => {
       await steady(2);
     });
     afterEach(async () => {
+      vi.restoreAllMocks();
       await store.close();
     });
 
@@ -183,6 +184,34 @@ describe('agent/store/repos/one-statement', () => {
       // The refused statement must not stay active: it would hold a snapshot every later write trips on.
       await store.transaction((tx) => tx.upsertHost('HV02', at(4)));
       await expect(steady(5)).resolves.toMatchObject({ summary: { vms: 2 } });
+    });
+
+    it('keeps the other hosts’ rows when a sweep runs the usual way: their next sweep reads nothing', async () => {
+      const hv02 = (minutes: number) =>
+        store.transaction(
+          async (tx) => {
+            await tx.upsertHost('HV02', at(minutes));
+            return tx.recordSweep('HV02', at(minutes), [entry(3), entry(4)]);
+          },
+          { oneStatement: true },
+        );
+      await hv02(1);
+      await hv02(2);
+      await steady(3, [entry(1, 'web01'), entry(2)]);
+      const reads: string[] = [];
+      const { all, get } = Connection.prototype;
+      vi.spyOn(Connection.prototype, 'all').mockImplementation(function (this: Connection, sql, params) {
+        reads.push(sql);
+        return all.call(this, sql, params);
+      });
+      vi.spyOn(Connection.prototype, 'get').mockImplementation(function (this: Connection, sql, params) {
+        reads.push(sql);
+        return get.call(this, sql, params);
+      });
+      const written = store.oneStatements.written;
+      await hv02(3);
+      expect(store.oneStatements.written).toBe(written + 1);
+      expect(reads).toEqual([]);
     });
 
     it("rejects with the work's own error and writes nothing", async () => {
