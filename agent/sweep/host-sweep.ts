@@ -37,10 +37,14 @@ export interface SweepSettings {
   readonly disabledCollectors?: ReadonlySet<CollectorName>;
 }
 
-export interface HostSweepContext {
+/** What a round knows once it has read the store: its time, the state, each VM's memory by id. */
+export interface RoundState {
   readonly at: Date;
   readonly state: SweepState;
   readonly vmMemory: ReadonlyMap<string, VmMemory>;
+}
+
+export interface HostSweepContext extends RoundState {
   readonly settings: SweepSettings;
   readonly cache: SweepCache;
 }
@@ -158,17 +162,28 @@ function staleHost(driver: HypervDriver, outcome: CollectorOutcome, start: numbe
   };
 }
 
-/** Runs the collectors and the per-VM decisions and actions of one host. Never rejects. */
-export async function sweepHost(driver: HypervDriver, context: HostSweepContext): Promise<HostSweep> {
+/**
+ * Runs the collectors and the per-VM decisions and actions of one host. The host's facts and inventory
+ * do not depend on the store: they are asked for while the round reads it (`round`, null when that
+ * read failed: then nothing else is asked or done, and the round fails). Never rejects.
+ */
+export async function sweepHost(
+  driver: HypervDriver,
+  base: Pick<HostSweepContext, 'settings' | 'cache'>,
+  round: Promise<RoundState | null>,
+): Promise<HostSweep> {
   const start = performance.now();
-  const off = context.settings.disabledCollectors;
-  const input = { driver, cache: context.cache, bookmark: 0, inventory: null };
+  const off = base.settings.disabledCollectors;
+  const input = { driver, cache: base.cache, bookmark: 0, inventory: null };
   const factsRead = await runCollector(COLLECTORS.hostFacts, input, off);
-  const facts = factsRead.value ?? context.cache.factsOf(driver);
+  const facts = factsRead.value ?? base.cache.factsOf(driver);
   if (facts === null) return staleHost(driver, factsRead.outcome, start);
-  if (factsRead.value !== null) context.cache.rememberFacts(driver, facts);
+  if (factsRead.value !== null) base.cache.rememberFacts(driver, facts);
   const host = facts.name;
   const inventory = await runCollector(COLLECTORS.vmInventory, input, off);
+  const known = await round;
+  if (known === null) return staleHost(driver, factsRead.outcome, start);
+  const context: HostSweepContext = { ...base, ...known };
   const later = { ...input, bookmark: bookmarkOf(context.state, host), inventory: inventory.value };
   const events = await runCollector(COLLECTORS.hostEvents, later, off);
   const reports = await runCollector(COLLECTORS.guestReports, later, off);

@@ -249,15 +249,21 @@ export async function sweepRound(options: RoundOptions): Promise<SweepReport> {
     options.drivers.map((driver) => driver.hostName),
     options.onStoreError,
   );
-  const state = await readState(options.store);
-  const at = roundTime(options.at, state);
+  // Read while the hosts answer for their facts and VMs, which do not depend on it.
+  const reading = readState(options.store).then((state) => ({
+    at: roundTime(options.at, state),
+    state,
+    vmMemory: new Map(state.vms.map((vm) => [vm.id, vm])),
+  }));
+  const round = reading.catch(() => null);
   const ours = options.drivers.filter((driver) => claims.get(driver.hostName.toLowerCase())?.held === true);
   // A host (re)gained from another agent: what this agent's cache remembers may be older than the store.
   if ([...claims.values()].some((claim) => claim.held && claim.fresh === true))
     options.cache.retainOnly(new Set());
-  const vmMemory = new Map(state.vms.map((vm) => [vm.id, vm]));
-  const context = { at, state, vmMemory, settings: options.settings, cache: options.cache };
-  const swept = await mapLimit(ours, concurrency, (driver) => sweepHost(driver, context));
+  const base = { settings: options.settings, cache: options.cache };
+  const swept = await mapLimit(ours, concurrency, (driver) => sweepHost(driver, base, round));
+  // A failed read fails the round (STORE_UNAVAILABLE) once every host stopped after its inventory.
+  const { at, state } = await reading;
   const sweeps = new Map(swept.map((sweep) => [sweep.driverHost, sweep]));
   const seen = new Set(swept.flatMap((sweep) => (sweep.vms ?? []).map((vm) => vm.id)));
   if (swept.every((sweep) => sweep.vms !== null)) options.cache.retainOnly(seen);

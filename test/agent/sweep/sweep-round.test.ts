@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabGuestPlatform } from '../../../agent/lab/lab-guest-platform.js';
+import { StoreError } from '../../../agent/store/index.js';
 import { GuestAgent } from '../../../guest/agent/guest-agent.js';
 import { encodeStatus } from '../../../shared/protocol/index.js';
 import { openRaw } from '../store/raw-sqlite.js';
@@ -71,6 +72,36 @@ describe.each(STORE_BACKENDS)('agent/sweep/sweep-round ($name)', (backend) => {
       reason: 'eligible; the guest holds a KMS client key',
     });
     expect(audit?.details).toMatchObject({ seq: 1, partialKey: '4GF74', calls: [{ op: 'add' }] });
+  });
+
+  it('asks the hosts for their facts and VMs while it reads the store, and acts only after the read', async () => {
+    subject = await fleet(scenario([KMS_GUEST, AVMA_GUEST]), {}, await backend.place());
+    const store = subject.store;
+    const read = store.readSweepState.bind(store);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    store.readSweepState = async () => {
+      await held;
+      return read();
+    };
+    const round = subject.roundAt(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(subject.drivers.map((driver) => driver.calls.listVms)).toEqual([1, 1]);
+    expect(hostItems(subject, 'web01')).toEqual({});
+    release();
+    expect((await round).hosts.map((host) => [host.host, host.pushed])).toEqual([
+      ['HV01', 1],
+      ['HV02', 0],
+    ]);
+  });
+
+  it('fails a round whose store read fails (STORE_UNAVAILABLE) and writes nothing to any guest', async () => {
+    subject = await fleet(scenario([KMS_GUEST, AVMA_GUEST]), {}, await backend.place());
+    subject.store.readSweepState = () => Promise.reject(new StoreError('UNAVAILABLE', 'the store is down'));
+    await expect(subject.roundAt(0)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(hostItems(subject, 'web01')).toEqual({});
   });
 
   it('runs a round of several hosts with one transaction each', async () => {
