@@ -23,7 +23,7 @@ const MAX_DAYS = 3650;
 const MAX_SEED = 999_999_999;
 /**
  * Simulated minutes between sweeps by default: 60 records a month of the bundled scenario (721 rounds
- * of 6 hosts) in under 5 seconds on an idle 2-core machine, 30 in about 9 (BENCHMARKS.md, sweep).
+ * of 6 hosts) in about 5 seconds on an idle 2-core machine, 30 in about 8 (BENCHMARKS.md, sweep).
  */
 export const DEFAULT_SWEEP_INTERVAL_MINUTES = 60;
 
