@@ -18,7 +18,6 @@ export interface OpenMode {
   readonly immutable?: boolean;
 }
 
-/** The SQLite backend's connection (node-sqlite3). */
 /**
  * A statement that failed part-way (SQLITE_BUSY outside an explicit transaction: a one-statement sweep
  * while another process holds the write lock) is left active until its next use, and an active
@@ -29,6 +28,7 @@ function resetAfter(statement: sqlite3.Statement, error: Error, reject: (error: 
   statement.reset(() => reject(error));
 }
 
+/** The SQLite backend's connection (node-sqlite3). */
 export class Connection implements SqlConnection {
   readonly dialect = 'sqlite' as const;
   readonly #db: sqlite3.Database;

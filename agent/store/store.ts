@@ -143,7 +143,9 @@ export class Store {
    * Runs `work` in one IMMEDIATE transaction and resolves to its result after COMMIT. If `work` (or
    * COMMIT) fails, the transaction is rolled back and the error rethrown: nothing of it is visible.
    * Transactions run one at a time in request order. Rejects with StoreError READ_ONLY on a read-only
-   * store, LOCKED when another process holds the lock past the busy timeout.
+   * store, LOCKED when another process holds the lock past the busy timeout. With `oneStatement` (a
+   * sweep's) SQLite may instead record `work` and write it as one statement: as atomic, see
+   * `TransactionOptions`.
    */
   transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.settings.readOnly) {

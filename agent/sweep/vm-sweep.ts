@@ -4,8 +4,7 @@
  * audit records and a block after a key replacement.
  */
 
-import type { GuestEvent } from '../../shared/protocol/index.js';
-import { KEY_ITEM } from '../../shared/protocol/index.js';
+import { type GuestEvent, KEY_ITEM } from '../../shared/protocol/index.js';
 import { type AuditContext, auditRecords, recoveredRecord } from '../act/audit-trail.js';
 import { type ActResult, performActions } from '../act/kvp-actions.js';
 import { guestEventRecord } from '../decide/event-records.js';
@@ -125,18 +124,23 @@ function changedPools(vm: InventoryVm, after: ReadonlyMap<string, string> | null
   return kvp;
 }
 
-/** What performActions returns for no actions, without a promise for each VM that needs none. */
 /**
  * The ring's events not in the ring the last committed sweep recorded (its record ids): those are
  * stored, and sending them again only had ON CONFLICT skip them. A cache that does not know the VM
- * (a new agent) sends the whole ring.
+ * (a new agent) sends the whole ring; an unchanged ring sends nothing.
  */
-function newRingEvents(events: readonly GuestEvent[], lastRing: string | undefined): readonly GuestEvent[] {
+function newRingEvents(
+  events: readonly GuestEvent[],
+  signature: string,
+  lastRing: string | undefined,
+): readonly GuestEvent[] {
+  if (signature === lastRing) return [];
   if (lastRing === undefined || events.length === 0) return events;
   const committed = new Set(lastRing.split(','));
   return events.filter((event) => !committed.has(String(event.recordId)));
 }
 
+/** What performActions returns for no actions, without a promise for each VM that needs none. */
 function nothingDone(hostItems: ReadonlyMap<string, string>): ActResult {
   return { done: [], hostItems, problems: [] };
 }
@@ -183,7 +187,7 @@ export async function sweepVm(
       guest: poolsKept ? vm.pools.guest.xml : null,
       host: poolsKept && changedHost === null ? vm.pools.host.xml : null,
     },
-    guestEvents: newRingEvents(report.events, lastRing).map((event) =>
+    guestEvents: newRingEvents(report.events, ringSignature, lastRing).map((event) =>
       guestEventRecord(vm.id, context.host, event),
     ),
     ringSignature,

@@ -32,8 +32,8 @@ export interface OpenRowsUse {
   checked: boolean;
 }
 
-/** The statement `Store.changeStamp` reads too (one cached statement for both). */
-const DATA_VERSION = 'PRAGMA data_version';
+/** The statement `Store.changeStamp` and one-statement sweeps read too (one cached statement). */
+export const DATA_VERSION = 'PRAGMA data_version';
 
 /**
  * The kept rows, once checked in this transaction against SQLite's `data_version` (one read, unless

@@ -18,6 +18,7 @@ import { StoreError } from '../errors.js';
 import type { RunResult, SqlConnection, SqlRow, SqlValue } from '../sql-connection.js';
 import { Transaction } from '../transaction.js';
 import { WRITE_BOOKMARK } from './bookmarks-repo.js';
+import { DATA_VERSION } from './context.js';
 import { INSERT_EVENTS } from './events-repo.js';
 import { UPSERT_HOST } from './hosts-repo.js';
 import { WRITE_POOLS } from './kvp-repo.js';
@@ -156,7 +157,6 @@ export function jsonArrayLength(json: SqlValue): number {
 
 const HOST_ID = 'SELECT id FROM hosts WHERE name = ?';
 const VM_IDS = `SELECT id, guid FROM vms WHERE guid IN (SELECT j.value ->> '$[0]' FROM json_each(?) AS j)`;
-const DATA_VERSION = 'PRAGMA data_version';
 const READ = /^\s*(?:SELECT\b|PRAGMA data_version$)/;
 
 /**

@@ -103,7 +103,6 @@ export class OpenRows {
     this.#texts.clear();
   }
 
-  /** Called with the `data_version` a transaction read first: a different one forgets everything. */
   /**
    * Forgets what is kept of these hosts (facts, bookmarks) and VMs (name, interval, pools): what a
    * transaction that never committed may have updated in advance. Everything else stays.
@@ -126,6 +125,7 @@ export class OpenRows {
     return this.#dataVersion;
   }
 
+  /** Called with the `data_version` a transaction read first: a different one forgets everything. */
   checkDataVersion(dataVersion: number): void {
     if (this.#dataVersion !== dataVersion) this.clear();
     this.#dataVersion = dataVersion;
