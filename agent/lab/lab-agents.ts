@@ -55,10 +55,10 @@ export interface LabAgentHost extends LabGuestServices {
 /** A pass that was due and not yet run, with what it would have read. */
 interface DeferredPass {
   /** The settled inputs it was deferred on; its own status write is counted into them. */
-  readonly inputs: PassInputs;
-  readonly time: number;
-  readonly lastRecordId: number;
-  readonly external: ReadonlyMap<string, string>;
+  inputs: PassInputs;
+  time: number;
+  lastRecordId: number;
+  external: ReadonlyMap<string, string>;
   license: LicenseFacts | null;
 }
 
@@ -149,9 +149,8 @@ export class LabAgents {
     const { scheduler } = this.#lab;
     const boot = vm.bootGeneration;
     const generation = vm.agentGeneration;
-    const label = `agent ${vm.id}`;
     const again = (): void => {
-      scheduler.schedule(this.#lab.now() + this.#intervalMs, label, tick);
+      scheduler.repeat(task, this.#lab.now() + this.#intervalMs);
     };
     // Synchronous when the pass is deferred: the scheduler then moves on without a promise.
     const tick = (): Promise<void> | undefined => {
@@ -167,7 +166,7 @@ export class LabAgents {
       if (!this.#lab.hasVm(vm)) return undefined;
       return this.#fullPass(run).then(again);
     };
-    scheduler.schedule(this.#lab.now(), label, tick);
+    const task = scheduler.schedule(this.#lab.now(), `agent ${vm.id}`, tick);
   }
 
   /**
@@ -186,13 +185,17 @@ export class LabAgents {
 
   #defer(run: AgentRun, inputs: PassInputs): void {
     const time = this.#lab.now();
-    run.deferred = {
-      inputs,
-      time,
-      lastRecordId: run.guest.log.lastRecordId,
-      external: run.vm.externalCopy(),
-      license: null,
-    };
+    const lastRecordId = run.guest.log.lastRecordId;
+    const external = run.vm.externalCopy();
+    // The pass it replaces is overwritten in place: one object per settled agent, not one per tick.
+    const replaced = run.deferred;
+    if (replaced !== null) {
+      replaced.inputs = inputs;
+      replaced.time = time;
+      replaced.lastRecordId = lastRecordId;
+      replaced.external = external;
+      replaced.license = null;
+    } else run.deferred = { inputs, time, lastRecordId, external, license: null };
     run.guest.spp.beforeNextChange(run.keepLicense);
     this.#waiting.add(run);
   }

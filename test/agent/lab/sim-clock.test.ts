@@ -49,6 +49,29 @@ describe('agent/lab/sim-clock', () => {
     expect(handle.done).toBe(true);
   });
 
+  it('repeats a task that ran in the order a new schedule would take, and refuses one still waiting', async () => {
+    const { clock, scheduler: s, log } = scheduler();
+    const tick = () => {
+      log.push(`tick@${clock.nowIso().slice(11, 16)}`);
+      if (log.length < 6) s.repeat(handle, clock.now() + HOUR_MS);
+    };
+    const handle = s.schedule(T0, 'tick', tick);
+    // Scheduled before the repeat that lands at 01:00: runs first at the same time, as with schedule.
+    s.schedule(T0 + HOUR_MS, 'other', () => void log.push(`other@${clock.nowIso().slice(11, 16)}`));
+    expect(() => s.repeat(handle, T0 + HOUR_MS)).toThrow(/still scheduled/);
+    await s.runUntil(T0 + 10 * HOUR_MS);
+    expect(log).toEqual([
+      'tick@00:00',
+      'other@01:00',
+      'tick@01:00',
+      'tick@02:00',
+      'tick@03:00',
+      'tick@04:00',
+    ]);
+    expect(handle.done).toBe(true);
+    expect(s.pending).toBe(0);
+  });
+
   it('refuses to move the clock back and to advance from inside a task', async () => {
     const { clock, scheduler: s } = scheduler();
     await s.runUntil(T0 + HOUR_MS);
