@@ -55,10 +55,9 @@ export const OBSERVATION_COLUMNS = [
   'processor_count',
   'memory_assigned_bytes',
 ] as const;
-const COLUMNS = OBSERVATION_COLUMNS;
 
 /** PostgreSQL's type of each column, for values read out of a JSON batch (`->>` gives text). */
-const PG_TYPES: Readonly<Record<(typeof COLUMNS)[number], string>> = {
+const PG_TYPES: Readonly<Record<(typeof OBSERVATION_COLUMNS)[number], string>> = {
   host_id: 'bigint',
   state: 'text',
   data_exchange: 'smallint',
@@ -147,7 +146,7 @@ function sameMemory(recorded: unknown, seen: SqlValue | undefined, ratio: number
 }
 
 function sameColumns(open: SqlRow, values: readonly SqlValue[], memoryChangeRatio: number): boolean {
-  return COLUMNS.every((column, i) =>
+  return OBSERVATION_COLUMNS.every((column, i) =>
     column === 'memory_assigned_bytes'
       ? sameMemory(open[column], values[i], memoryChangeRatio)
       : open[column] === values[i],
@@ -160,7 +159,7 @@ export async function observationValues(ctx: TxContext, fields: ObservationField
 }
 
 /** Columns to select for an open interval, as `decideObservation` expects them. */
-export const OPEN_INTERVAL_COLUMNS = `id, vm_id, last_seen, ${COLUMNS.join(', ')}`;
+export const OPEN_INTERVAL_COLUMNS = `id, vm_id, last_seen, ${OBSERVATION_COLUMNS.join(', ')}`;
 
 /**
  * What recording `values` at `atMs` does to a VM's open interval (pure). Assigned memory within
@@ -192,10 +191,10 @@ const CLOSE_INTERVAL: DialectSql = {
   postgres: 'UPDATE observations SET valid_to = $1 WHERE id = $2',
 };
 const INSERT_INTERVAL: DialectSql = {
-  sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
-     VALUES (?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})`,
-  postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
-     VALUES (${['vm_id', 'valid_from', 'last_seen', ...COLUMNS].map((_, i) => `$${i + 1}`).join(', ')})`,
+  sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${OBSERVATION_COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ${OBSERVATION_COLUMNS.map(() => '?').join(', ')})`,
+  postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${OBSERVATION_COLUMNS.join(', ')})
+     VALUES (${['vm_id', 'valid_from', 'last_seen', ...OBSERVATION_COLUMNS].map((_, i) => `$${i + 1}`).join(', ')})`,
 };
 
 /** Writes a decision other than `unchanged`: closes the open interval if any, opens the new one. */
@@ -224,11 +223,11 @@ export interface ObservationWrite {
 }
 
 const BATCH_INSERT: DialectSql = {
-  sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
-  SELECT j.value ->> '$[0]', ?2, ?2, ${COLUMNS.map((_, i) => `j.value ->> '$[${i + 1}]'`).join(', ')}
+  sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${OBSERVATION_COLUMNS.join(', ')})
+  SELECT j.value ->> '$[0]', ?2, ?2, ${OBSERVATION_COLUMNS.map((_, i) => `j.value ->> '$[${i + 1}]'`).join(', ')}
   FROM json_each(?1) AS j`,
-  postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${COLUMNS.join(', ')})
-  SELECT (j.value ->> 0)::bigint, $2::bigint, $2::bigint, ${COLUMNS.map((c, i) => `(j.value ->> ${i + 1})::${PG_TYPES[c]}`).join(', ')}
+  postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${OBSERVATION_COLUMNS.join(', ')})
+  SELECT (j.value ->> 0)::bigint, $2::bigint, $2::bigint, ${OBSERVATION_COLUMNS.map((c, i) => `(j.value ->> ${i + 1})::${PG_TYPES[c]}`).join(', ')}
   FROM jsonb_array_elements($1::jsonb) AS j`,
 };
 
