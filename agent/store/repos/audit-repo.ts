@@ -102,7 +102,7 @@ const INSERT_ACTIONS: DialectSql = {
   sqlite: `INSERT INTO actions (at, actor, vm_id, host_id, action, reason, details)
      SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]',
        j.value ->> '$[4]', j.value ->> '$[5]', j.value ->> '$[6]'
-     FROM json_each(?1) AS j ORDER BY j.key RETURNING id`,
+     FROM jsonb_each(?1) AS j ORDER BY j.key RETURNING id`,
   postgres: `INSERT INTO actions (at, actor, vm_id, host_id, action, reason, details)
      SELECT (j.value ->> 0)::bigint, j.value ->> 1, (j.value ->> 2)::bigint, (j.value ->> 3)::bigint,
        j.value ->> 4, j.value ->> 5, j.value ->> 6
@@ -112,7 +112,7 @@ const INSERT_AGENT_EVENTS: DialectSql = {
   sqlite: `INSERT INTO events (source, origin, record_id, event_id, time, vm_id, host_id, message)
      SELECT 'agent', 'agent', j.value ->> '$[0]', NULL, j.value ->> '$[1]', j.value ->> '$[2]',
        j.value ->> '$[3]', j.value ->> '$[4]'
-     FROM json_each(?1) AS j ORDER BY j.key`,
+     FROM jsonb_each(?1) AS j ORDER BY j.key`,
   postgres: `INSERT INTO events (source, origin, record_id, event_id, time, vm_id, host_id, message)
      SELECT 'agent', 'agent', (j.value ->> 0)::bigint, NULL, (j.value ->> 1)::bigint, (j.value ->> 2)::bigint,
        (j.value ->> 3)::bigint, j.value ->> 4

@@ -64,7 +64,7 @@ const PG_EVENT_TYPES = [
 export const INSERT_EVENTS: DialectSql = {
   sqlite: `INSERT INTO events (${EVENT_COLUMNS})
        SELECT ${PG_EVENT_TYPES.map((_, i) => `j.value ->> '$[${i}]'`).join(', ')}
-       FROM json_each(?1) AS j WHERE true ORDER BY j.key
+       FROM jsonb_each(?1) AS j WHERE true ORDER BY j.key
        ON CONFLICT (source, origin, log_epoch, record_id) DO NOTHING`,
   postgres: `INSERT INTO events (${EVENT_COLUMNS})
        SELECT ${PG_EVENT_TYPES.map((type, i) => `(j.value ->> ${i})::${type}`).join(', ')}

@@ -225,7 +225,7 @@ export interface ObservationWrite {
 const BATCH_INSERT: DialectSql = {
   sqlite: `INSERT INTO observations (vm_id, valid_from, last_seen, ${OBSERVATION_COLUMNS.join(', ')})
   SELECT j.value ->> '$[0]', ?2, ?2, ${OBSERVATION_COLUMNS.map((_, i) => `j.value ->> '$[${i + 1}]'`).join(', ')}
-  FROM json_each(?1) AS j`,
+  FROM jsonb_each(?1) AS j`,
   postgres: `INSERT INTO observations (vm_id, valid_from, last_seen, ${OBSERVATION_COLUMNS.join(', ')})
   SELECT (j.value ->> 0)::bigint, $2::bigint, $2::bigint, ${OBSERVATION_COLUMNS.map((c, i) => `(j.value ->> ${i + 1})::${PG_TYPES[c]}`).join(', ')}
   FROM jsonb_array_elements($1::jsonb) AS j`,
@@ -233,7 +233,7 @@ const BATCH_INSERT: DialectSql = {
 
 const BATCH_CLOSE: DialectSql = {
   sqlite: `UPDATE observations SET valid_to = j.value ->> '$[1]'
-     FROM json_each(?1) AS j WHERE observations.id = j.value ->> '$[0]'`,
+     FROM jsonb_each(?1) AS j WHERE observations.id = j.value ->> '$[0]'`,
   postgres: `UPDATE observations SET valid_to = (j.value ->> 1)::bigint
      FROM jsonb_array_elements($1::jsonb) AS j WHERE observations.id = (j.value ->> 0)::bigint`,
 };

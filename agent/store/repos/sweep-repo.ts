@@ -111,7 +111,7 @@ async function prepare(
  */
 export const UPSERT_VMS: DialectSql = {
   sqlite: `INSERT INTO vms (guid, tenant, first_seen, last_seen)
-     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM json_each(?2) AS j WHERE true
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?1, ?1 FROM jsonb_each(?2) AS j WHERE true
      ON CONFLICT (guid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
        tenant = excluded.tenant, deleted_at = NULL
      RETURNING id, guid`,

@@ -43,7 +43,7 @@ const CLOSE_NAMES: DialectSql = {
 };
 const OPEN_NAMES: DialectSql = {
   sqlite: `INSERT INTO vm_names (vm_id, name, valid_from)
-     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?2 FROM json_each(?1) AS j`,
+     SELECT j.value ->> '$[0]', j.value ->> '$[1]', ?2 FROM jsonb_each(?1) AS j`,
   postgres: `INSERT INTO vm_names (vm_id, name, valid_from)
      SELECT (j.value ->> 0)::bigint, j.value ->> 1, $2::bigint FROM jsonb_array_elements($1::jsonb) AS j`,
 };
