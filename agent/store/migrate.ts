@@ -41,6 +41,7 @@ export async function applyMigrations(conn: Connection, migrations: readonly Mig
       if (migration.version <= from) continue;
       current = migration;
       await conn.exec(migration.sql);
+      await migration.after?.(conn);
       // PRAGMA takes no bound parameters; the version is an integer constant of this build, not input.
       await conn.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`);
     }

@@ -24,6 +24,28 @@ export function storedName(name: string): string {
   return MARKER + name.replace(/\\/g, '\\\\').replace(LONE_SURROGATES, (unit) => hex(unit.charCodeAt(0)));
 }
 
+/** String.prototype.isWellFormed (Node 20), which this project's TypeScript lib does not declare yet. */
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const isWellFormed = (text: string): boolean =>
+  nativeWellFormed === undefined ? !LONE_SURROGATE.test(text) : nativeWellFormed.call(text);
+
+const LONE_SURROGATE_OR_NUL = new RegExp(`${LONE_SURROGATE.source}|\\u0000`);
+const LONE_SURROGATES_OR_NULS = new RegExp(LONE_SURROGATE_OR_NUL.source, 'g');
+
+/**
+ * KVP item text (kvp-repo.ts) as stored: as `storedName`, and U+0000 escaped as well. A guest may
+ * write any bytes, and PostgreSQL's text cannot hold NUL. Decoded by `nameFromStored`. Never throws.
+ */
+export function storedKvpText(text: string): string {
+  // A first sweep stores every item of every pool: the native well-formedness check and a NUL
+  // search first, the regular expression only for text that needs escaping.
+  if (isWellFormed(text) && !text.includes('\0') && !text.startsWith(MARKER)) return text;
+  if (!LONE_SURROGATE_OR_NUL.test(text) && !text.startsWith(MARKER)) return text;
+  return (
+    MARKER + text.replace(/\\/g, '\\\\').replace(LONE_SURROGATES_OR_NULS, (unit) => hex(unit.charCodeAt(0)))
+  );
+}
+
 /** The original name of a stored one (the inverse of `storedName`). Never throws. */
 export function nameFromStored(stored: string): string {
   if (!stored.startsWith(MARKER)) return stored;

@@ -107,7 +107,7 @@ export class Transaction {
     return recordObservation(this.#forgetOpenRows(), vm, checkTime(at, 'at'), fields);
   }
 
-  /** True when the pool's items changed and were written, false when the hash matched. */
+  /** True when the pool's items changed and were written, false when they were the same. */
   async recordKvp(vm: string, pool: KvpPool, items: readonly KvpItemRecord[], at: Date): Promise<boolean> {
     return recordKvp(this.#forgetOpenRows(), vm, pool, items, checkTime(at, 'at'));
   }

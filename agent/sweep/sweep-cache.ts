@@ -3,8 +3,8 @@
  * 1,024-VM host at 250 ms): each host's last facts (used when a later host-facts read fails, so the
  * other collectors still count), each VM pool's last decoded items (a pool whose CIM-XML did not
  * change is not decoded again), the pools the last committed sweep stored (an unchanged pool is not
- * hashed and compared again) and each VM's last recorded 12309 ring (an unchanged ring is not inserted
- * again). Losing it (a restart) costs nothing but work: the store compares hashes and drops repeated
+ * sent to the store to be compared again) and each VM's last recorded 12309 ring (an unchanged ring is
+ * not inserted again). Losing it (a restart) costs nothing but work: the store compares items and drops repeated
  * events itself.
  */
 import type { KvpItem } from 'hyperv-kvp';

@@ -16,7 +16,8 @@ const QUERIES: Readonly<Record<string, string>> = {
   observations: `SELECT v.guid, h.name AS host, o.valid_from, o.last_seen, o.valid_to, o.state, o.data_exchange, o.os,
       o.version, o.edition, o.evaluation, o.license_status, o.channel, o.eligible, o.reasons, o.key_pushed,
       o.kvp_wiped, o.problems FROM observations o JOIN vms v ON v.id = o.vm_id JOIN hosts h ON h.id = o.host_id`,
-  kvp_latest: 'SELECT v.guid, k.pool, k.sha256, k.updated_at FROM kvp_latest k JOIN vms v ON v.id = k.vm_id',
+  kvp_latest: 'SELECT v.guid, k.pool, k.updated_at FROM kvp_latest k JOIN vms v ON v.id = k.vm_id',
+  kvp_items: 'SELECT v.guid, i.pool, i.name, i.nth, i.data FROM kvp_items i JOIN vms v ON v.id = i.vm_id',
   // Agent events are numbered by their audit record's id; the content identifies them.
   events: `SELECT e.source, e.origin, e.log_epoch, CASE WHEN e.source = 'agent' THEN NULL ELSE e.record_id END AS record_id,
       e.event_id, e.time, v.guid, h.name AS host, e.notification, e.hresult, e.message

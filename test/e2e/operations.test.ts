@@ -19,7 +19,11 @@ async function history(db: string, name: string) {
     const observations = await raw.all(
       `SELECT valid_from, valid_to, license_status, channel, problems FROM observations WHERE vm_id = ${vm} ORDER BY valid_from, id`,
     );
-    const pools = await raw.all(`SELECT pool, items FROM kvp_latest WHERE vm_id = ${vm} ORDER BY pool`);
+    // A stored pool with no items has its kvp_latest row and no kvp_items row.
+    const pools = await raw.all(
+      `SELECT k.pool, i.name FROM kvp_latest k LEFT JOIN kvp_items i ON i.vm_id = k.vm_id AND i.pool = k.pool
+       WHERE k.vm_id = ${vm} ORDER BY k.pool, i.name, i.nth`,
+    );
     return {
       observations: observations.map((row) => ({
         from: new Date(Number(row.valid_from)).toISOString(),
@@ -28,9 +32,12 @@ async function history(db: string, name: string) {
           (p) => `${p.code}: ${p.message}`,
         ),
       })),
-      pools: Object.fromEntries(
-        pools.map((row) => [row.pool, JSON.parse(String(row.items)) as { name: string }[]]),
-      ),
+      pools: pools.reduce<Record<string, { name: string }[]>>((byPool, row) => {
+        const items = byPool[String(row.pool)] ?? [];
+        if (row.name !== null) items.push({ name: String(row.name) });
+        byPool[String(row.pool)] = items;
+        return byPool;
+      }, {}),
     };
   } finally {
     await raw.close();

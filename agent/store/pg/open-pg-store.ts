@@ -76,6 +76,7 @@ export async function applyPgMigrations(
       if (migration.version <= from) continue;
       current = migration;
       await conn.exec(migration.sql);
+      await migration.after?.(conn);
       await conn.run('UPDATE avma_schema SET version = $1', [migration.version]);
     }
     await conn.exec('COMMIT');

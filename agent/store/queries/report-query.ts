@@ -33,8 +33,8 @@ const VMS_SQL: DialectSql = {
   sqlite: `
 SELECT ${VM_ROW_JSON.sqlite}, o.os, o.version AS guest_version, o.edition AS guest_edition, o.evaluation,
   o.data_exchange, o.valid_from AS observed_since,
-  (SELECT json_extract(i.value, '$.data') FROM kvp_latest g, json_each(g.items) i
-    WHERE g.vm_id = v.id AND g.pool = 'guest' AND json_extract(i.value, '$.name') = ?1) AS guest_status,
+  (SELECT data FROM kvp_items WHERE vm_id = v.id AND pool = 'guest' AND name = ?1
+    ORDER BY nth LIMIT 1) AS guest_status,
   (SELECT g.updated_at FROM kvp_latest g WHERE g.vm_id = v.id AND g.pool = 'guest') AS guest_status_at,
   (SELECT json_object('time', e.time, 'host', eh.name, 'match', e.vm_match)
     FROM events e LEFT JOIN hosts eh ON eh.id = e.host_id
@@ -48,8 +48,8 @@ ORDER BY n.name COLLATE NOCASE, v.guid`,
   postgres: `
 SELECT ${VM_ROW_JSON.postgres}, o.os, o.version AS guest_version, o.edition AS guest_edition, o.evaluation,
   o.data_exchange, o.valid_from AS observed_since,
-  (SELECT i.value ->> 'data' FROM kvp_latest g CROSS JOIN LATERAL jsonb_array_elements(g.items::jsonb) AS i(value)
-    WHERE g.vm_id = v.id AND g.pool = 'guest' AND i.value ->> 'name' = $1::text LIMIT 1) AS guest_status,
+  (SELECT data FROM kvp_items WHERE vm_id = v.id AND pool = 'guest' AND name = $1::text
+    ORDER BY nth LIMIT 1) AS guest_status,
   (SELECT g.updated_at FROM kvp_latest g WHERE g.vm_id = v.id AND g.pool = 'guest') AS guest_status_at,
   (SELECT json_build_object('time', e.time, 'host', eh.name, 'match', e.vm_match)
     FROM events e LEFT JOIN hosts eh ON eh.id = e.host_id
@@ -128,7 +128,7 @@ function hostSuccess(row: SqlRow): ReportVm['lastHostSuccess'] {
 function decodeVm(row: SqlRow): ReportVm {
   const observed = row.os !== null;
   const statusAt = optionalIntColumn(row, 'kvp_latest', 'guest_status_at');
-  const statusText = optionalTextColumn(row, 'kvp_latest', 'guest_status');
+  const statusText = nameFromStoredOrNull(optionalTextColumn(row, 'kvp_items', 'guest_status'));
   return Object.freeze({
     ...decodeListRow(parseRow(row)),
     os: observed ? oneOfColumn(row, 'observations', 'os', GUEST_OS_VALUES) : 'unknown',

@@ -8,6 +8,7 @@ export const STORE_TABLES = [
   'vm_names',
   'observations',
   'kvp_latest',
+  'kvp_items',
   'events',
   'actions',
   'bookmarks',

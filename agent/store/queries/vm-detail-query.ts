@@ -8,7 +8,6 @@ import { CHANNELS } from '../../../shared/avma/index.js';
 import {
   intColumn,
   isoTime,
-  jsonColumn,
   oneOfColumn,
   optionalBoolColumn,
   optionalIntColumn,
@@ -26,7 +25,7 @@ import type {
   VmListRow,
   VmNameSpan,
 } from '../read-types.js';
-import { itemsOrNull } from '../repos/kvp-repo.js';
+import { byNameThenData } from '../repos/kvp-items.js';
 import {
   type SqlConnection as Connection,
   type Dialect,
@@ -67,8 +66,8 @@ WHERE o.vm_id = $1 ORDER BY o.valid_from, o.id`,
 };
 
 const KVP_SQL: DialectSql = {
-  sqlite: 'SELECT pool, items FROM kvp_latest WHERE vm_id = ?',
-  postgres: 'SELECT pool, items FROM kvp_latest WHERE vm_id = $1',
+  sqlite: 'SELECT pool, name, data FROM kvp_items WHERE vm_id = ?',
+  postgres: 'SELECT pool, name, data FROM kvp_items WHERE vm_id = $1',
 };
 
 // events_vm finds the VM's events; a VM has few enough that sorting them is cheap.
@@ -132,13 +131,18 @@ function licenceSpans(rows: readonly SqlRow[]): VmLicenceSpan[] {
 }
 
 function kvpPools(rows: readonly SqlRow[]): VmKvpPools {
-  const pools: Record<string, readonly KvpItemRecord[]> = {};
+  const pools: Record<string, KvpItemRecord[]> = {};
   for (const row of rows) {
-    const items = jsonColumn(row, 'kvp_latest', 'items', itemsOrNull).map((item) =>
-      Object.freeze({ name: item.name, data: item.data }),
-    );
-    pools[textColumn(row, 'kvp_latest', 'pool')] = Object.freeze(items);
+    const pool = textColumn(row, 'kvp_items', 'pool');
+    const item = {
+      name: nameFromStored(textColumn(row, 'kvp_items', 'name')),
+      data: nameFromStored(textColumn(row, 'kvp_items', 'data')),
+    };
+    const items = pools[pool] ?? [];
+    pools[pool] = items;
+    items.push(Object.freeze(item));
   }
+  for (const items of Object.values(pools)) Object.freeze(items.sort(byNameThenData));
   const empty: readonly KvpItemRecord[] = Object.freeze([]);
   return Object.freeze({
     intrinsic: pools.intrinsic ?? empty,

@@ -19,6 +19,7 @@ import {
   type SqlValue,
   sqlOf,
 } from '../sql-connection.js';
+import { nameFromStoredOrNull } from '../stored-name.js';
 import { LICENSE_STATUS_VALUES } from '../types.js';
 import { checkBoolean, checkGuid, checkInteger, checkOneOf, checkText, invalid } from '../validate.js';
 import { decodeStatus } from './status-query.js';
@@ -51,13 +52,13 @@ const LIST_COLUMNS: readonly (readonly [string, string])[] = [
   ['last_seen', 'o.last_seen'],
 ];
 
-/** The FQDN from the VM's intrinsic KVP items (`k`), in each dialect's JSON functions. */
-const FQDN: DialectSql = {
-  sqlite: `(SELECT j.value ->> '$.data' FROM json_each(k.items) AS j
-      WHERE j.value ->> '$.name' = 'FullyQualifiedDomainName' LIMIT 1)`,
-  postgres: `(SELECT j.value ->> 'data' FROM jsonb_array_elements(k.items::jsonb) AS j(value)
-      WHERE j.value ->> 'name' = 'FullyQualifiedDomainName' LIMIT 1)`,
-};
+/**
+ * The FQDN from the VM's intrinsic KVP items, as stored (stored-name.ts): one step of kvp_items'
+ * unique index. The first of the name in canonical order, should a pool repeat it.
+ */
+const FQDN_ITEM = `(SELECT data FROM kvp_items WHERE vm_id = v.id AND pool = 'intrinsic'
+      AND name = 'FullyQualifiedDomainName' ORDER BY nth LIMIT 1)`;
+const FQDN: DialectSql = { sqlite: FQDN_ITEM, postgres: FQDN_ITEM };
 
 function rowJson(build: string, fqdn: string): string {
   const pairs = [...LIST_COLUMNS, ['fqdn', fqdn] as const].map(
@@ -90,15 +91,13 @@ LEFT JOIN vm_names n ON n.id =
   (SELECT id FROM vm_names WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
-LEFT JOIN hosts h ON h.id = o.host_id
-LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`,
+LEFT JOIN hosts h ON h.id = o.host_id`,
   postgres: `
 LEFT JOIN LATERAL
   (SELECT * FROM vm_names WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1) n ON true
 LEFT JOIN LATERAL
   (SELECT * FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1) o ON true
-LEFT JOIN hosts h ON h.id = o.host_id
-LEFT JOIN kvp_latest k ON k.vm_id = v.id AND k.pool = 'intrinsic'`,
+LEFT JOIN hosts h ON h.id = o.host_id`,
 };
 
 // ?1 cursor ('' before every GUID), ?2 include deleted, ?3 host, ?4 tenant, ?5 eligible (0/1),
@@ -165,7 +164,8 @@ export function parseRow(row: SqlRow): SqlRow {
 
 /** A list row: the status with the raw FQDN. Throws StoreError CORRUPT when the row does not decode. */
 export function decodeListRow(row: SqlRow): VmListRow {
-  return Object.freeze({ ...decodeStatus(row), fqdn: optionalTextColumn(row, 'kvp_latest', 'fqdn') });
+  const fqdn = nameFromStoredOrNull(optionalTextColumn(row, 'kvp_items', 'fqdn'));
+  return Object.freeze({ ...decodeStatus(row), fqdn });
 }
 
 /** The filter as the page query's parameters ?2..?10; throws INVALID_ARGUMENT naming the bad field. */

@@ -21,7 +21,7 @@ import { WRITE_BOOKMARK } from './bookmarks-repo.js';
 import { DATA_VERSION } from './context.js';
 import { INSERT_EVENTS } from './events-repo.js';
 import { UPSERT_HOST } from './hosts-repo.js';
-import { WRITE_POOLS } from './kvp-repo.js';
+import { DELETE_ITEMS, TOUCH_POOLS, UPSERT_ITEMS } from './kvp-repo.js';
 import type { OpenRows } from './open-rows.js';
 import { SEEN_AGAIN, UPSERT_VMS } from './sweep-repo.js';
 
@@ -44,7 +44,9 @@ const STEPS: readonly Step[] = [
   { sql: UPSERT_HOST.sqlite, answer: 'host' },
   { sql: UPSERT_VMS.sqlite, answer: 'vms', rowsParam: 1 },
   { sql: SEEN_AGAIN.sqlite, answer: 'rows', rowsParam: 1 },
-  { sql: WRITE_POOLS.sqlite, answer: 'rows', rowsParam: 0 },
+  { sql: TOUCH_POOLS.sqlite, answer: 'rows', rowsParam: 0 },
+  { sql: DELETE_ITEMS.sqlite, answer: 'rows', rowsParam: 0 },
+  { sql: UPSERT_ITEMS.sqlite, answer: 'rows', rowsParam: 0 },
   { sql: INSERT_EVENTS.sqlite, answer: 'rows', rowsParam: 0 },
   { sql: WRITE_BOOKMARK.sqlite, answer: 'one' },
   { sql: INSERT_EVENTS.sqlite, answer: 'rows', rowsParam: 0 },

@@ -1,6 +1,6 @@
 /**
  * The rows a host's sweep reads before it writes (the host's open facts and bookmarks; each VM's open
- * name, open observation interval and pool hashes), kept from one transaction to the next so a steady
+ * name, open observation interval and stored pool items), kept from one transaction to the next so a steady
  * sweep does not read them again. On SQLite each statement is a round trip through node-sqlite3's
  * thread pool, and these reads were four of a steady sweep's ten (issue 14).
  *
@@ -18,6 +18,7 @@
  */
 import type { SqlRow } from '../sql-connection.js';
 import type { Bookmark, KvpPool } from '../types.js';
+import type { KvpItems } from './kvp-items.js';
 import type { OBSERVATION_COLUMNS } from './observations-repo.js';
 
 /**
@@ -40,8 +41,11 @@ export class OpenRows {
   readonly names = new Map<number, SqlRow | null>();
   /** VM id -> its open observations row (OPEN_INTERVAL_COLUMNS), or null for none. */
   readonly intervals = new Map<number, KeptRow | null>();
-  /** VM id -> the sha256 of each stored pool (a pool not in the map has no row). */
-  readonly pools = new Map<number, Map<KvpPool, string>>();
+  /**
+   * VM id -> each stored pool's items in canonical order (a pool not in the map has no row). About
+   * 30 bytes an item beyond the strings, which the agent's sweep cache holds for its own compare.
+   */
+  readonly pools = new Map<number, Map<KvpPool, KvpItems>>();
   /** Host name (lower case) -> id, and VM GUID -> id: what a one-statement sweep answers RETURNING with. */
   readonly hostIds = new Map<string, number>();
   readonly vmIds = new Map<string, number>();

@@ -1,16 +1,16 @@
 /**
  * A host's sweep decides against each VM's open name, open observation interval and stored pool
- * hashes. Rows the store keeps from earlier transactions (open-rows.ts) are not read again; the rest
+ * items. Rows the store keeps from earlier transactions (open-rows.ts) are not read again; the rest
  * are read in one statement per table, only for the VMs not kept, and then kept. Where nothing is kept
- * (PostgreSQL) the database itself finds the names and pools that changed (most sweeps: none, so no
- * row crosses the wire) and every open interval is read.
+ * (PostgreSQL) the database itself finds the names that changed (most sweeps: none, so no row crosses
+ * the wire), and every open interval and the stored items of every pool offered are read.
  */
 import { type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
 import type { KvpPool } from '../types.js';
 import { keptRows, type TxContext } from './context.js';
-import type { KvpWrite } from './kvp-repo.js';
+import { type KvpItems, type KvpWrite, kvpWrite, readStoredPools } from './kvp-repo.js';
 import { OPEN_INTERVAL_COLUMNS } from './observations-repo.js';
-import { type KeptRow, type OpenRows, unknownVms } from './open-rows.js';
+import { type KeptRow, unknownVms } from './open-rows.js';
 import type { NameChange } from './vms-repo.js';
 
 /** VMs whose open name differs from the sweep's (or who have none): steady state returns no row. */
@@ -24,17 +24,6 @@ const CHANGED_NAMES: DialectSql = {
   WHERE n.name IS DISTINCT FROM j.value ->> 1 ORDER BY j.key`,
 };
 
-/** Of the pools given as [vm id, pool, sha256], those whose stored hash differs (or that have none), by index. */
-const CHANGED_POOLS: DialectSql = {
-  sqlite: `SELECT j.key AS i FROM json_each(?) AS j
-  LEFT JOIN kvp_latest k ON k.vm_id = j.value ->> '$[0]' AND k.pool = j.value ->> '$[1]'
-  WHERE k.sha256 IS NOT j.value ->> '$[2]' ORDER BY j.key`,
-  // ORDINALITY counts from 1, json_each's key from 0.
-  postgres: `SELECT j.key - 1 AS i FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(value, key)
-  LEFT JOIN kvp_latest k ON k.vm_id = (j.value ->> 0)::bigint AND k.pool = j.value ->> 1
-  WHERE k.sha256 IS DISTINCT FROM j.value ->> 2 ORDER BY j.key`,
-};
-
 const OPEN_NAMES: DialectSql = {
   sqlite:
     'SELECT id, vm_id, name, valid_from FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))',
@@ -45,12 +34,6 @@ const OPEN_NAMES: DialectSql = {
 const OPEN_INTERVALS: DialectSql = {
   sqlite: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
   postgres: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))`,
-};
-
-const STORED_POOLS: DialectSql = {
-  sqlite: 'SELECT vm_id, pool, sha256 FROM kvp_latest WHERE vm_id IN (SELECT value FROM json_each(?))',
-  postgres:
-    'SELECT vm_id, pool, sha256 FROM kvp_latest WHERE vm_id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))',
 };
 
 /** Reads the rows of the VMs `map` does not hold, one per VM (null for none), into it. */
@@ -111,43 +94,43 @@ export async function openIntervals(
   return readUnknown(ctx, OPEN_INTERVALS, kept.intervals, vmIds, (row) => kept.keptInterval(row));
 }
 
-/** Of the candidate pools, those whose stored hash differs or that have none, in order. */
-export async function changedPools(ctx: TxContext, candidates: readonly KvpWrite[]): Promise<KvpWrite[]> {
-  if (candidates.length === 0) return [];
-  const kept = await keptRows(ctx);
-  if (kept === null) {
-    const rows = await ctx.conn.all(sqlOf(ctx.conn, CHANGED_POOLS), [
-      JSON.stringify(candidates.map((c) => [c.vmId, c.pool, c.digest.sha256])),
-    ]);
-    return rows.map((row) => candidates[Number(row.i)] as KvpWrite);
-  }
-  const stored = await storedPools(ctx, kept, [...new Set(candidates.map((c) => c.vmId))]);
-  return candidates.filter((c) => stored.get(c.vmId)?.get(c.pool) !== c.digest.sha256);
+/** A pool a sweep offers: its validated items in canonical order. */
+export interface KvpCandidate {
+  readonly vmId: number;
+  readonly pool: KvpPool;
+  readonly items: KvpItems;
 }
 
-/** The hashes just written are what is stored now (the rows' ids do not matter here). */
+/**
+ * Of the candidate pools, those whose items differ from the stored ones (or that have none), in
+ * order, each with the rows it changes. The stored items are the kept ones, read once per VM; where
+ * nothing is kept (PostgreSQL) those of the candidates' VMs are read: the sweep sends only pools
+ * whose CIM-XML changed, and the VM upserts hold those VMs' rows locked until COMMIT.
+ */
+export async function changedPools(ctx: TxContext, candidates: readonly KvpCandidate[]): Promise<KvpWrite[]> {
+  if (candidates.length === 0) return [];
+  const kept = await keptRows(ctx);
+  const vmIds = [...new Set(candidates.map((c) => c.vmId))];
+  const stored =
+    kept === null
+      ? await readStoredPools(ctx, vmIds)
+      : await readStoredPools(ctx, unknownVms(kept.pools, vmIds), kept.pools);
+  const writes: KvpWrite[] = [];
+  for (const c of candidates) {
+    const write = kvpWrite(c.vmId, c.pool, c.items, stored.get(c.vmId)?.get(c.pool));
+    if (write !== null) writes.push(write);
+  }
+  return writes;
+}
+
+/** The items just written are what is stored now. */
 export async function keepWrittenPools(ctx: TxContext, writes: readonly KvpWrite[]): Promise<void> {
   const kept = await keptRows(ctx);
-  for (const write of writes) kept?.pools.get(write.vmId)?.set(write.pool, write.digest.sha256);
+  for (const write of writes) kept?.pools.get(write.vmId)?.set(write.pool, write.items);
 }
 
 /** Forgets the VMs' open names: new rows were written, whose ids the next sweep reads. */
 export async function forgetNames(ctx: TxContext, vmIds: readonly number[]): Promise<void> {
   const kept = await keptRows(ctx);
   for (const vmId of vmIds) kept?.names.delete(vmId);
-}
-
-/** VM id -> the sha256 of each of its stored pools, for every VM given. */
-async function storedPools(
-  ctx: TxContext,
-  kept: OpenRows,
-  vmIds: readonly number[],
-): Promise<Map<number, Map<KvpPool, string>>> {
-  const map = kept.pools;
-  const unknown = unknownVms(map, vmIds);
-  if (unknown.length === 0) return map;
-  const rows = await ctx.conn.all(sqlOf(ctx.conn, STORED_POOLS), [JSON.stringify(unknown)]);
-  for (const id of unknown) map.set(id, new Map());
-  for (const row of rows) map.get(Number(row.vm_id))?.set(String(row.pool) as KvpPool, String(row.sha256));
-  return map;
 }

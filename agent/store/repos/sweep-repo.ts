@@ -13,7 +13,7 @@ import { KVP_POOLS } from '../types.js';
 import { checkGuid, checkOptionalText, checkText, invalid } from '../validate.js';
 import { hostIdOf, type TxContext } from './context.js';
 import { boundText } from './json-batch.js';
-import { type KvpDigest, type KvpWrite, kvpDigest, writeKvps } from './kvp-repo.js';
+import { canonicalKvpItems, type KvpItems, writeKvps } from './kvp-repo.js';
 import {
   applyObservations,
   decideObservation,
@@ -25,6 +25,7 @@ import {
   changedNames,
   changedPools,
   forgetNames,
+  type KvpCandidate,
   keepWrittenPools,
   openIntervals,
 } from './sweep-open-rows.js';
@@ -57,7 +58,7 @@ interface PreparedVm {
   readonly tenant: string | null;
   readonly name: string;
   readonly values: readonly SqlValue[];
-  readonly kvp: readonly (readonly [KvpPool, KvpDigest])[];
+  readonly kvp: readonly (readonly [KvpPool, KvpItems])[];
 }
 
 /** An entry not checked by checkSweepVm: validated here, with the field names of `vms[i]`. */
@@ -66,7 +67,7 @@ function checkEntry(entry: SweepVm, i: number): CheckedSweepVm {
   const guid = checkGuid(entry.vm?.id, `vms[${i}].vm.id`);
   const kvp = KVP_POOLS.flatMap((pool) => {
     const items = entry.kvp?.[pool];
-    return items === undefined ? [] : [[pool, kvpDigest(items)] as const];
+    return items === undefined ? [] : [[pool, canonicalKvpItems(items)] as const];
   });
   return {
     guid,
@@ -202,10 +203,10 @@ async function recordPools(
   ids: Map<string, number>,
   atMs: number,
 ) {
-  const candidates: KvpWrite[] = [];
+  const candidates: KvpCandidate[] = [];
   for (const vm of vms) {
     const vmId = ids.get(vm.guid) ?? -1;
-    for (const [pool, digest] of vm.kvp) candidates.push({ vmId, pool, digest });
+    for (const [pool, items] of vm.kvp) candidates.push({ vmId, pool, items });
   }
   const writes = await changedPools(ctx, candidates);
   await writeKvps(ctx, writes, atMs);

@@ -11,7 +11,7 @@ import type { SqlValue } from '../sql-connection.js';
 import { storedName } from '../stored-name.js';
 import { KVP_POOLS, type KvpPool, type ObservationFields } from '../types.js';
 import { checkGuid, checkOptionalText, checkText } from '../validate.js';
-import { type KvpDigest, kvpDigest } from './kvp-repo.js';
+import { canonicalKvpItems, type KvpItems } from './kvp-items.js';
 import { fieldColumns } from './observations-repo.js';
 import type { SweepVm } from './sweep-repo.js';
 import { MAX_TENANT, MAX_VM_NAME } from './vms-repo.js';
@@ -26,12 +26,12 @@ export interface SweepVmRejection {
   readonly message: string;
 }
 
-/** A pool's validated items as stored: canonical JSON and its SHA-256. */
-export type CheckedPool = readonly [KvpPool, KvpDigest];
+/** A pool's validated items as stored: copies in canonical order. */
+export type CheckedPool = readonly [KvpPool, KvpItems];
 
 /**
  * A sweep entry the store checked whole: what `recordSweep` would derive from it (GUID lower case,
- * tenant, stored name, observation columns without the host, pool digests). Frozen, and made only by
+ * tenant, stored name, observation columns without the host, canonical pool items). Frozen, and made only by
  * `checkSweepVm`, so what `recordSweep` trusts is exactly what was validated.
  */
 export interface CheckedSweepVm {
@@ -60,7 +60,7 @@ export const SWEEP_VM_CHECKS = {
     for (const pool of KVP_POOLS) {
       const items = entry.kvp?.[pool];
       if (items !== undefined)
-        pools.push(Object.freeze([pool, kvpDigest(items, `${at}kvp.${pool}`)] as const));
+        pools.push(Object.freeze([pool, canonicalKvpItems(items, `${at}kvp.${pool}`)] as const));
     }
     return pools;
   },

@@ -60,6 +60,7 @@ describe('agent/store/open-store', () => {
       'events',
       'host_facts',
       'hosts',
+      'kvp_items',
       'kvp_latest',
       'month_closes',
       'observations',

@@ -5,7 +5,14 @@
  */
 import type { Migration } from '../../migrations/index.js';
 import { PG_MIGRATION_0001_INIT } from './0001-init.js';
+import { afterPgMigration0002, PG_MIGRATION_0002_KVP_ITEMS } from './0002-kvp-items.js';
 
 export const PG_MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ version: 1, name: 'pg-0001-init', sql: PG_MIGRATION_0001_INIT }),
+  Object.freeze({
+    version: 2,
+    name: 'pg-0002-kvp-items',
+    sql: PG_MIGRATION_0002_KVP_ITEMS,
+    after: afterPgMigration0002,
+  }),
 ]);

@@ -324,12 +324,12 @@ describe('agent/cli/commands/store-commands', () => {
     const newer = dir.file('newer.db');
     await (await openStore(newer)).close();
     const raw = await openRaw(newer);
-    await raw.exec('PRAGMA user_version = 7');
+    await raw.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     await raw.close();
     const run = await avma(['events', '--db', newer]);
     expect(oneLineError(run)).toBe(true);
     expect(run.stderr).toBe(
-      `avma events: this database was written by a newer avma-agent (schema 7, this version knows ${LATEST_SCHEMA_VERSION}); refusing to open it\n`,
+      `avma events: this database was written by a newer avma-agent (schema ${LATEST_SCHEMA_VERSION + 1}, this version knows ${LATEST_SCHEMA_VERSION}); refusing to open it\n`,
     );
   });
 

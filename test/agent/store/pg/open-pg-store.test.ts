@@ -103,24 +103,28 @@ describe.skipIf(missing !== null)('agent/store/pg/open-pg-store', () => {
     expect(await codeOf(openStore(db.url, { readOnly: true }))).toBe('OUTDATED_SCHEMA');
     expect(await tables()).toEqual([]);
     await (await openStore(db.url)).close();
-    const newer = [...PG_MIGRATIONS, { version: 2, name: 'pg-0002-test', sql: 'CREATE TABLE extra (a int)' }];
+    const next = PG_MIGRATIONS.length + 1;
+    const newer = [
+      ...PG_MIGRATIONS,
+      { version: next, name: 'pg-next-test', sql: 'CREATE TABLE extra (a int)' },
+    ];
     expect(await codeOf(openStore(db.url, { readOnly: true, migrations: newer }))).toBe('OUTDATED_SCHEMA');
     expect(await tables()).not.toContain('extra');
   });
 
   it('rolls back every pending migration when one fails, naming it, and leaves the database empty', async () => {
     const failing = {
-      version: 2,
-      name: 'pg-0002-broken',
+      version: PG_MIGRATIONS.length + 1,
+      name: 'pg-next-broken',
       sql: 'CREATE TABLE extra (a int); INSERT INTO no_such_table VALUES (1)',
     };
     const error = await openStore(db.url, { migrations: [...PG_MIGRATIONS, failing] }).catch(
       (e: unknown) => e,
     );
     expect((error as StoreError).code).toBe('MIGRATION_FAILED');
-    expect((error as StoreError).message).toContain('pg-0002-broken');
+    expect((error as StoreError).message).toContain('pg-next-broken');
     expect((error as StoreError).message).toContain('no_such_table');
-    // Migration 1 ran in the same transaction: it is gone too, so the database is as it was.
+    // The real migrations ran in the same transaction: they are gone too, so the database is as it was.
     expect(await tables()).toEqual([]);
     const store = await openStore(db.url);
     await store.close();

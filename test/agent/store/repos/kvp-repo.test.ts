@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KvpItemRecord, Store } from '../../../../agent/store/index.js';
-import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
+import { type BackendPlace, rawQuery, STORE_BACKENDS } from '../store-backends.js';
 import { hoursAfter, storeWithHosts, vmGuid } from '../store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
@@ -39,6 +39,28 @@ describe.each(STORE_BACKENDS)('agent/store/repos/kvp-repo ($name)', (backend) =>
       { name: 'ProductType', data: '2' },
     ]);
     expect((await store.tableSizes()).rows.kvp_latest).toBe(1);
+  });
+
+  it('writes only the items that changed: the others keep their rows', async () => {
+    const ring = Array.from({ length: 8 }, (_, i) => ({
+      name: `AvmaAgent.Event.${i}`,
+      data: `{"seq":${i}}`,
+    }));
+    const status = (at: number) => ({ name: 'AvmaAgent.Status', data: `{"at":${at}}` });
+    const guest = (items: KvpItemRecord[], at: Date) =>
+      store.transaction((tx) => tx.recordKvp(VM, 'guest', items, at));
+    const rows = () =>
+      rawQuery(place, "SELECT id, name, data FROM kvp_items WHERE pool = 'guest' ORDER BY id");
+    await guest([status(1), ...ring], START);
+    const before = await rows();
+    expect(await guest([...ring.slice(1), status(2)], hoursAfter(START, 1))).toBe(true);
+    const after = await rows();
+    expect(after).toHaveLength(8);
+    // Event 0 went and the status changed in place; every other row is the one written first.
+    expect(after.filter((row) => before.some((b) => b.id === row.id && b.data === row.data))).toHaveLength(7);
+    expect(after.find((row) => row.name === 'AvmaAgent.Status')?.data).toBe('{"at":2}');
+    const updated = await rawQuery(place, "SELECT updated_at FROM kvp_latest WHERE pool = 'guest'");
+    expect(updated).toEqual([{ updated_at: hoursAfter(START, 1).getTime() }]);
   });
 
   it('keeps pools apart', async () => {
