@@ -6,7 +6,7 @@
  * refuses, and a NUL, which PostgreSQL's text cannot hold.
  */
 import { StoreError } from '../errors.js';
-import { byNameThenData, checkKvpItems, NO_KVP_ITEMS, walkKvpItemChanges } from '../repos/kvp-items.js';
+import { canonicalKvpItems, type KvpItems, NO_KVP_ITEMS, walkKvpItemChanges } from '../repos/kvp-items.js';
 import { type DialectSql, type SqlConnection, sqlOf } from '../sql-connection.js';
 import { storedKvpText } from '../stored-name.js';
 
@@ -32,9 +32,9 @@ type ItemRow = readonly [number, string, string, number, string];
 
 /** The pool's items as kvp_items rows; throws naming the kvp_latest row when `items` is not what the store wrote. */
 function poolRows(id: number, vmId: number, pool: string, text: string): ItemRow[] {
-  let items: ReturnType<typeof checkKvpItems>;
+  let items: KvpItems;
   try {
-    items = checkKvpItems(JSON.parse(text), `kvp_latest id ${id} items`);
+    items = canonicalKvpItems(JSON.parse(text), `kvp_latest id ${id} items`);
   } catch (error) {
     const reason = error instanceof StoreError ? error.message : 'not JSON';
     throw new StoreError('CORRUPT', `kvp_latest id ${id}: items is not what the store writes (${reason})`, {
@@ -42,7 +42,7 @@ function poolRows(id: number, vmId: number, pool: string, text: string): ItemRow
     });
   }
   const rows: ItemRow[] = [];
-  walkKvpItemChanges(NO_KVP_ITEMS, items.sort(byNameThenData), {
+  walkKvpItemChanges(NO_KVP_ITEMS, items, {
     deleted: () => undefined,
     upserted: (name, nth, data) => rows.push([vmId, pool, storedKvpText(name), nth, storedKvpText(data)]),
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  byNameThenData,
   canonicalKvpItems,
   kvpItemChanges,
   NO_KVP_ITEMS,
@@ -25,6 +26,16 @@ const item = fc.record({
 const pool = fc.array(item, { maxLength: 8 });
 
 describe('agent/store/repos/kvp-items', () => {
+  it('puts any listing in the one canonical order (by name, then data), small pools and large', () => {
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 40 }), (listed) => {
+        const expected = [...listed].sort(byNameThenData).map(({ name, data }) => ({ name, data }));
+        expect(canonicalKvpItems(listed)).toEqual(expected);
+        expect(canonicalKvpItems([...listed].reverse())).toEqual(expected);
+      }),
+    );
+  });
+
   it('changes exactly the rows that turn the stored pool into the new one, in any listing order', () => {
     fc.assert(
       fc.property(pool, pool, (before, after) => {
