@@ -97,20 +97,82 @@ function agentItemNames(items: readonly KvpItem[]): string[] {
 }
 
 /**
+ * A report with what it was read from, and its parts that do not depend on the Status item's value:
+ * what a later pool that differs only in its Status (the guest agent rewrites it at every pass, its
+ * ring items stay for days) is read against. The items are the decoded pool's own array.
+ */
+export interface GuestReportBasis {
+  readonly items: readonly KvpItem[];
+  readonly report: GuestReport;
+  /** KVP_ITEM_INVALID problems of names written twice (never the Status: such a pool is read whole). */
+  readonly ambiguous: readonly Problem[];
+  /** EVENT_INVALID problems of the ring. */
+  readonly ring: readonly Problem[];
+}
+
+function wholeBasis(items: readonly KvpItem[]): GuestReportBasis {
+  const ambiguous: Problem[] = [];
+  const values = guestValues(items, ambiguous);
+  const statusProblems: Problem[] = [];
+  const status = readStatus(values, statusProblems);
+  const ring: Problem[] = [];
+  const events = readRing(values, ring);
+  const report: GuestReport = Object.freeze({
+    status,
+    statusPresent: values.has(STATUS_ITEM),
+    events: Object.freeze(events),
+    agentItems: Object.freeze(agentItemNames(items)),
+    problems: Object.freeze([...ambiguous, ...statusProblems, ...ring]),
+  });
+  return { items, report, ambiguous, ring };
+}
+
+/**
+ * The pool's one Status item when `items` holds the very item objects of `before` except that one
+ * (the sweep's decode hands back the same object for an element that did not change), else null.
+ */
+function onlyStatusChanged(before: readonly KvpItem[], items: readonly KvpItem[]): KvpItem | null {
+  if (before.length !== items.length) return null;
+  let status: KvpItem | null = null;
+  let statuses = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as KvpItem;
+    const isStatus = item.source === 1 && item.name === STATUS_ITEM;
+    if (isStatus) statuses++;
+    if (item === before[i]) continue;
+    const was = before[i] as KvpItem;
+    if (!isStatus || was.source !== 1 || was.name !== STATUS_ITEM) return null;
+    status = item;
+  }
+  return statuses === 1 ? status : null;
+}
+
+/**
+ * `readGuestReport` with the basis of the VM's previous pool: when only the Status item changed, only
+ * it is parsed again, and the rest of the report (ring, item names, their problems) is the previous
+ * one's. Returns the new basis. Same result as `readGuestReport(items)`; never throws.
+ */
+export function readGuestReportFrom(
+  items: readonly KvpItem[],
+  before: GuestReportBasis | undefined,
+): GuestReportBasis {
+  if (before === undefined) return wholeBasis(items);
+  if (before.items === items) return before;
+  const changed = onlyStatusChanged(before.items, items);
+  if (changed === null) return wholeBasis(items);
+  const statusProblems: Problem[] = [];
+  const status = readStatus(new Map([[STATUS_ITEM, changed]]), statusProblems);
+  const { events, agentItems } = before.report;
+  const problems = Object.freeze([...before.ambiguous, ...statusProblems, ...before.ring]);
+  const report: GuestReport = Object.freeze({ status, statusPresent: true, events, agentItems, problems });
+  return { items, report, ambiguous: before.ambiguous, ring: before.ring };
+}
+
+/**
  * Reads the guest agent's report from the decoded Guest pool (only Source 1 `AvmaAgent.*` items are
  * looked at). Never throws: invalid values are STATUS_INVALID / EVENT_INVALID / KVP_ITEM_INVALID
  * problems, and the rest of the report stands.
  */
 export function readGuestReport(guestItems: readonly KvpItem[]): GuestReport {
-  const problems: Problem[] = [];
-  const values = guestValues(guestItems, problems);
-  const status = readStatus(values, problems);
-  const events = readRing(values, problems);
-  return Object.freeze({
-    status,
-    statusPresent: values.has(STATUS_ITEM),
-    events: Object.freeze(events),
-    agentItems: Object.freeze(agentItemNames(guestItems)),
-    problems: Object.freeze(problems),
-  });
+  return wholeBasis(guestItems).report;
 }

@@ -2,12 +2,14 @@
  * What one agent process remembers between sweeps, only to save work (architecture §11 budgets a
  * 1,024-VM host at 250 ms): each host's last facts (used when a later host-facts read fails, so the
  * other collectors still count), each VM pool's last decoded items (a pool whose CIM-XML did not
- * change is not decoded again), the pools the last committed sweep stored (an unchanged pool is not
+ * change is not decoded again) and the guest report read from its Guest pool (read again only in part
+ * when the Status alone changed), the pools the last committed sweep stored (an unchanged pool is not
  * sent to the store to be compared again) and each VM's last recorded 12309 ring (an unchanged ring is
  * not inserted again). Losing it (a restart) costs nothing but work: the store compares items and drops repeated
  * events itself.
  */
 import type { KvpItem } from 'hyperv-kvp';
+import type { GuestReportBasis } from '../decide/guest-report.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import type { HostInfo } from '../model/index.js';
 import type { KvpPool, Problem } from '../store/index.js';
@@ -31,6 +33,7 @@ interface VmEntry {
   readonly decoded: Partial<Record<KvpPool, DecodedPool>>;
   readonly committed: Partial<Record<KvpPool, readonly string[]>>;
   ring: string | undefined;
+  guestReport: GuestReportBasis | undefined;
 }
 
 export class SweepCache {
@@ -40,7 +43,7 @@ export class SweepCache {
   #entry(vmId: string): VmEntry {
     let entry = this.#vms.get(vmId);
     if (entry === undefined) {
-      entry = { decoded: {}, committed: {}, ring: undefined };
+      entry = { decoded: {}, committed: {}, ring: undefined, guestReport: undefined };
       this.#vms.set(vmId, entry);
     }
     return entry;
@@ -88,6 +91,15 @@ export class SweepCache {
   /** Forgets every VM not in `vmIds` (deleted VMs, VMs of hosts no longer configured). */
   retainOnly(vmIds: ReadonlySet<string>): void {
     for (const id of this.#vms.keys()) if (!vmIds.has(id)) this.#vms.delete(id);
+  }
+
+  /** The guest report last read for the VM, with what it was read from (guest-reports collector). */
+  guestReportOf(vmId: string): GuestReportBasis | undefined {
+    return this.#vms.get(vmId)?.guestReport;
+  }
+
+  rememberGuestReport(vmId: string, basis: GuestReportBasis): void {
+    this.#entry(vmId).guestReport = basis;
   }
 
   /** The ring signature the last committed sweep recorded for the VM. */

@@ -3,26 +3,27 @@
  * the inventory already decoded (no driver call). Pure parsing, timed and isolated like the others.
  */
 
-import { type GuestReport, readGuestReport } from '../../decide/guest-report.js';
+import { type GuestReport, readGuestReportFrom } from '../../decide/guest-report.js';
 import type { Collector, CollectorInput } from '../collector.js';
-import type { DecodedPool } from '../sweep-cache.js';
+import type { SweepCache } from '../sweep-cache.js';
 import type { InventoryVm } from './vm-inventory.js';
 
-/** Reports by decoded Guest pool: a pool the cache kept unchanged is not parsed again. */
-const reports = new WeakMap<DecodedPool, GuestReport>();
-
-function reportOf(guest: DecodedPool): GuestReport {
-  let report = reports.get(guest);
-  if (report === undefined) {
-    report = readGuestReport(guest.items);
-    reports.set(guest, report);
+/**
+ * Each VM's report, by VM id. With the sweep cache, a pool the cache kept unchanged is not read again,
+ * and one whose Status alone changed is read against the previous pool (readGuestReportFrom). Never
+ * throws for hostile guest data (see readGuestReport).
+ */
+export function collectGuestReports(
+  vms: readonly InventoryVm[],
+  cache?: SweepCache,
+): ReadonlyMap<string, GuestReport> {
+  const reports = new Map<string, GuestReport>();
+  for (const vm of vms) {
+    const basis = readGuestReportFrom(vm.pools.guest.items, cache?.guestReportOf(vm.id));
+    cache?.rememberGuestReport(vm.id, basis);
+    reports.set(vm.id, basis.report);
   }
-  return report;
-}
-
-/** Each VM's report, by VM id. Never throws for hostile guest data (see readGuestReport). */
-export function collectGuestReports(vms: readonly InventoryVm[]): ReadonlyMap<string, GuestReport> {
-  return new Map(vms.map((vm) => [vm.id, reportOf(vm.pools.guest)]));
+  return reports;
 }
 
 /** Registered in collectors/registry.ts. Optional: turned off, no guest's word is read at all. */
@@ -30,5 +31,5 @@ export const GUEST_REPORTS_COLLECTOR: Collector<ReadonlyMap<string, GuestReport>
   name: 'guest-reports',
   help: 'each guest agent status and forwarded 12309 ring, from the Guest pool already listed',
   required: false,
-  collect: async ({ inventory }: CollectorInput) => collectGuestReports(inventory?.vms ?? []),
+  collect: async ({ inventory, cache }: CollectorInput) => collectGuestReports(inventory?.vms ?? [], cache),
 });

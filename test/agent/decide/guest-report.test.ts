@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import type { KvpItem } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
-import { readGuestReport } from '../../../agent/decide/guest-report.js';
+import { readGuestReport, readGuestReportFrom } from '../../../agent/decide/guest-report.js';
 import { encodeStatus } from '../../../shared/protocol/index.js';
 import { guestEvent, guestItems, reportOf, status } from './decide-kit.js';
 
@@ -104,5 +105,52 @@ describe('agent/decide/guest-report', () => {
       { name: 'avmaagent.status', data: '{}', source: 1 },
     ]);
     expect(report).toMatchObject({ status: null, agentItems: [], problems: [] });
+  });
+
+  describe('read against the previous pool', () => {
+    const STATUS = 'AvmaAgent.Status';
+    // Items as the sweep's decode hands them back: the same object for an element that did not change.
+    const valid = encodeStatus(status({ channel: 'avma', licenseStatus: 'licensed' }));
+    const item = fc.oneof(
+      fc.record({
+        name: fc.constantFrom(STATUS, 'AvmaAgent.Event.0', 'AvmaAgent.Event.1', 'AvmaAgent.Other', 'Tenant'),
+        data: fc.constantFrom(valid, '{"v":1}', 'junk', JSON.stringify(guestEvent({ recordId: 3 }))),
+        source: fc.constantFrom(0, 1),
+      }),
+    );
+    const statusData = fc.constantFrom(valid, 'not json', encodeStatus(status({ seq: 4 })));
+
+    it('gives the report a whole read gives, whatever changed', () => {
+      fc.assert(
+        fc.property(
+          fc.array(item, { maxLength: 6 }),
+          statusData,
+          fc.boolean(),
+          (pool, data, replaceOther) => {
+            const before = pool.map((i) => Object.freeze({ ...i }) as KvpItem);
+            // The next pool: the same objects, the Status rewritten, and maybe another item too.
+            const next = before.map((i, n) =>
+              (i.name === STATUS && i.source === 1) || (replaceOther && n === 0)
+                ? ({ ...i, data } as KvpItem)
+                : i,
+            );
+            const basis = readGuestReportFrom(before, undefined);
+            expect(basis.report).toEqual(readGuestReport(before));
+            expect(readGuestReportFrom(next, basis).report).toEqual(readGuestReport(next));
+          },
+        ),
+      );
+    });
+
+    it('reads only the Status again when it alone changed', () => {
+      const ring = guestItems({ 'AvmaAgent.Event.0': JSON.stringify(guestEvent({ recordId: 5 })) });
+      const first = [...ring, ...guestItems({ [STATUS]: valid })];
+      const basis = readGuestReportFrom(first, undefined);
+      const second = [...ring, ...guestItems({ [STATUS]: 'not json' })];
+      const next = readGuestReportFrom(second, basis);
+      expect(next.report.events).toBe(basis.report.events);
+      expect(next.report.status).toBeNull();
+      expect(next.report.problems.map((p) => p.code)).toEqual(['STATUS_INVALID']);
+    });
   });
 });
