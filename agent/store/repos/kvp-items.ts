@@ -57,8 +57,13 @@ export function checkKvpItems(items: unknown, field = 'items'): KvpItemRecord[] 
 export function canonicalKvpItems(items: unknown, field = 'items'): KvpItems {
   const clean = checkKvpItems(items, field);
   // A pool usually arrives in the same order every time, so sorting is skipped when it already is.
-  if (!isSorted(clean)) sortCanonical(clean);
-  return Object.freeze(clean);
+  return Object.freeze(sortedCanonical(clean));
+}
+
+/** The items in canonical order, sorted in place unless they already are. */
+export function sortedCanonical(items: KvpItemRecord[]): KvpItemRecord[] {
+  if (!isSorted(items)) sortCanonical(items);
+  return items;
 }
 
 /**
