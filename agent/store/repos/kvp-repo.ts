@@ -117,7 +117,7 @@ const ONE_POOL: DialectSql = {
      LEFT JOIN kvp_items i ON i.vm_id = k.vm_id AND i.pool = k.pool WHERE k.vm_id = $1 AND k.pool = $2`,
 };
 
-/** Writes the pools' changed rows: pool rows first (the items' foreign key), then items gone, then new. */
+/** Writes the pools' changed rows: pool rows first (every item's pool has its row), then items gone, then new. */
 export async function writeKvps(ctx: TxContext, writes: readonly KvpWrite[], atMs: number): Promise<void> {
   if (writes.length === 0) return;
   const deletes: (string | number)[][] = [];
