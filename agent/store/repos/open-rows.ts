@@ -1,7 +1,7 @@
 /**
  * The rows a host's sweep reads before it writes (the host's open facts and bookmarks; each VM's open
- * name, open observation interval and stored pool items), kept from one transaction to the next so a steady
- * sweep does not read them again. On SQLite each statement is a round trip through node-sqlite3's
+ * name, open observation interval and stored pool items), kept from one transaction to the next so
+ * a steady sweep does not read them again. On SQLite each statement is a round trip through node-sqlite3's
  * thread pool, and these reads were four of a steady sweep's ten (issue 14).
  *
  * What is kept is only ever what this connection itself read or wrote, and it is trusted only while
@@ -42,8 +42,8 @@ export class OpenRows {
   /** VM id -> its open observations row (OPEN_INTERVAL_COLUMNS), or null for none. */
   readonly intervals = new Map<number, KeptRow | null>();
   /**
-   * VM id -> each stored pool's items in canonical order (a pool not in the map has no row). About
-   * 30 bytes an item beyond the strings, which the agent's sweep cache holds for its own compare.
+   * VM id -> each stored pool's items in canonical order (a pool not in the map has no row): a small
+   * object an item, its strings shared with the agent's sweep cache, which holds them for its compare.
    */
   readonly pools = new Map<number, Map<KvpPool, KvpItems>>();
   /** Host name (lower case) -> id, and VM GUID -> id: what a one-statement sweep answers RETURNING with. */

@@ -31,8 +31,8 @@ export type CheckedPool = readonly [KvpPool, KvpItems];
 
 /**
  * A sweep entry the store checked whole: what `recordSweep` would derive from it (GUID lower case,
- * tenant, stored name, observation columns without the host, canonical pool items). Frozen, and made only by
- * `checkSweepVm`, so what `recordSweep` trusts is exactly what was validated.
+ * tenant, stored name, observation columns without the host, canonical pool items). Frozen, and made
+ * only by `checkSweepVm`, so what `recordSweep` trusts is exactly what was validated.
  */
 export interface CheckedSweepVm {
   readonly guid: string;
