@@ -25,7 +25,8 @@ import type {
   VmListRow,
   VmNameSpan,
 } from '../read-types.js';
-import { byNameThenData } from '../repos/kvp-items.js';
+import { NO_KVP_ITEMS } from '../repos/kvp-items.js';
+import { readStoredPools } from '../repos/kvp-repo.js';
 import {
   type SqlConnection as Connection,
   type Dialect,
@@ -34,7 +35,13 @@ import {
   sqlOf,
 } from '../sql-connection.js';
 import { nameFromStored } from '../stored-name.js';
-import { EVIDENCE_VALUES, GUEST_OS_VALUES, type KvpItemRecord, LICENSE_STATUS_VALUES } from '../types.js';
+import {
+  EVIDENCE_VALUES,
+  GUEST_OS_VALUES,
+  type KvpItemRecord,
+  type KvpPool,
+  LICENSE_STATUS_VALUES,
+} from '../types.js';
 import { checkGuid } from '../validate.js';
 import { AUDIT_COLUMNS, decodeAudit } from './audit-query.js';
 import { decodeEvent, EVENT_COLUMNS } from './events-query.js';
@@ -63,11 +70,6 @@ WHERE o.vm_id = ? ORDER BY o.valid_from, o.id`,
 SELECT h.name AS host, o.valid_from, o.valid_to, o.license_status, o.channel, o.evidence
 FROM observations o JOIN hosts h ON h.id = o.host_id
 WHERE o.vm_id = $1 ORDER BY o.valid_from, o.id`,
-};
-
-const KVP_SQL: DialectSql = {
-  sqlite: 'SELECT pool, name, data FROM kvp_items WHERE vm_id = ?',
-  postgres: 'SELECT pool, name, data FROM kvp_items WHERE vm_id = $1',
 };
 
 // events_vm finds the VM's events; a VM has few enough that sorting them is cheap.
@@ -130,25 +132,11 @@ function licenceSpans(rows: readonly SqlRow[]): VmLicenceSpan[] {
   );
 }
 
-function kvpPools(rows: readonly SqlRow[]): VmKvpPools {
-  const pools: Record<string, KvpItemRecord[]> = {};
-  for (const row of rows) {
-    const pool = textColumn(row, 'kvp_items', 'pool');
-    const item = {
-      name: nameFromStored(textColumn(row, 'kvp_items', 'name')),
-      data: nameFromStored(textColumn(row, 'kvp_items', 'data')),
-    };
-    const items = pools[pool] ?? [];
-    pools[pool] = items;
-    items.push(Object.freeze(item));
-  }
-  for (const items of Object.values(pools)) Object.freeze(items.sort(byNameThenData));
-  const empty: readonly KvpItemRecord[] = Object.freeze([]);
-  return Object.freeze({
-    intrinsic: pools.intrinsic ?? empty,
-    guest: pools.guest ?? empty,
-    host: pools.host ?? empty,
-  });
+/** The VM's stored pools (a pool never stored: no items). */
+async function kvpPools(conn: Connection, vmKey: number): Promise<VmKvpPools> {
+  const stored = (await readStoredPools(conn, [vmKey])).get(vmKey);
+  const pool = (name: KvpPool) => stored?.get(name) ?? NO_KVP_ITEMS;
+  return Object.freeze({ intrinsic: pool('intrinsic'), guest: pool('guest'), host: pool('host') });
 }
 
 /** From the intrinsic items when any are stored, else from the latest observation. */
@@ -183,7 +171,7 @@ export async function getVmDetail(conn: Connection, id: string): Promise<VmDetai
   const key = intColumn(vm, 'vms', 'vm_key');
   const names = await conn.all(sqlOf(conn, NAMES_SQL), [key]);
   const observations = await conn.all(sqlOf(conn, OBSERVATIONS_SQL), [key]);
-  const kvp = kvpPools(await conn.all(sqlOf(conn, KVP_SQL), [key]));
+  const kvp = await kvpPools(conn, key);
   const events = await conn.all(sqlOf(conn, EVENTS_SQL), [key, VM_DETAIL_EVENTS]);
   const audit = await conn.all(sqlOf(conn, AUDIT_SQL), [key, VM_DETAIL_AUDIT]);
   const row: VmListRow = decodeListRow(parseRow(vm));

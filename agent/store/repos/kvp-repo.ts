@@ -8,14 +8,13 @@
  * text cannot hold) escaped, so every item reads back exactly as the guest wrote it.
  */
 import { jsonColumn } from '../decode.js';
-import { type DialectSql, type SqlRow, sqlOf } from '../sql-connection.js';
+import { type DialectSql, type SqlConnection, sqlOf } from '../sql-connection.js';
 import { nameFromStored, storedKvpText } from '../stored-name.js';
 import { KVP_POOLS, type KvpItemRecord, type KvpPool } from '../types.js';
 import { checkOneOf } from '../validate.js';
 import { type TxContext, vmIdOf } from './context.js';
 import { writeJsonBatches } from './json-batch.js';
 import {
-  byNameThenData,
   canonicalKvpItems,
   type KvpItems,
   type KvpItemVisitor,
@@ -108,13 +107,6 @@ function storedItemsOrNull(value: unknown): StoredItem[] | null {
   return value as StoredItem[];
 }
 
-const ONE_POOL: DialectSql = {
-  sqlite: `SELECT i.name, i.data FROM kvp_latest k
-     LEFT JOIN kvp_items i ON i.vm_id = k.vm_id AND i.pool = k.pool WHERE k.vm_id = ? AND k.pool = ?`,
-  postgres: `SELECT i.name, i.data FROM kvp_latest k
-     LEFT JOIN kvp_items i ON i.vm_id = k.vm_id AND i.pool = k.pool WHERE k.vm_id = $1 AND k.pool = $2`,
-};
-
 /** Writes the changed rows: the pools' rows first (every item's pool has one), then items gone, then new. */
 export async function writeKvps(ctx: TxContext, writes: readonly KvpWrite[], atMs: number): Promise<void> {
   if (writes.length === 0) return;
@@ -150,11 +142,6 @@ export function kvpWrite(
   return { vmId, pool, items, stored: stored ?? NO_KVP_ITEMS };
 }
 
-/** A stored item row as the guest wrote it (the stored forms decoded). */
-function itemOf(row: SqlRow): KvpItemRecord {
-  return { name: nameFromStored(String(row.name)), data: nameFromStored(String(row.data)) };
-}
-
 /** STORED_POOLS' items into VM id -> pool -> canonical items (VMs `into` holds an empty map for). */
 function keepStoredPools(stored: readonly StoredItem[], into: Map<number, Map<KvpPool, KvpItems>>): void {
   const building = new Map<string, { vm: Map<KvpPool, KvpItems>; items: KvpItemRecord[] }>();
@@ -175,12 +162,12 @@ function keepStoredPools(stored: readonly StoredItem[], into: Map<number, Map<Kv
 
 /** VM id -> each stored pool's canonical items, for every VM given (a VM without pools: an empty map). */
 export async function readStoredPools(
-  ctx: TxContext,
+  conn: SqlConnection,
   vmIds: readonly number[],
   into = new Map<number, Map<KvpPool, KvpItems>>(),
 ): Promise<Map<number, Map<KvpPool, KvpItems>>> {
   if (vmIds.length === 0) return into;
-  const row = await ctx.conn.get(sqlOf(ctx.conn, STORED_POOLS), [JSON.stringify(vmIds)]);
+  const row = await conn.get(sqlOf(conn, STORED_POOLS), [JSON.stringify(vmIds)]);
   const stored = row === undefined ? [] : jsonColumn(row, 'kvp_items', 'items', storedItemsOrNull);
   for (const id of vmIds) into.set(id, new Map());
   keepStoredPools(stored, into);
@@ -202,7 +189,7 @@ export async function recordKvp(
   checkOneOf(pool, 'pool', KVP_POOLS);
   const canonical = canonicalKvpItems(items);
   const vmId = await vmIdOf(ctx, guid);
-  const stored = (await readStoredPools(ctx, [vmId])).get(vmId)?.get(pool);
+  const stored = (await readStoredPools(ctx.conn, [vmId])).get(vmId)?.get(pool);
   const write = kvpWrite(vmId, pool, canonical, stored);
   if (write === null) return false;
   await writeKvps(ctx, [write], atMs);
@@ -213,10 +200,6 @@ export async function recordKvp(
 export async function readKvp(ctx: TxContext, guid: string, pool: KvpPool): Promise<KvpItemRecord[] | null> {
   checkOneOf(pool, 'pool', KVP_POOLS);
   const vmId = await vmIdOf(ctx, guid);
-  const rows = await ctx.conn.all(sqlOf(ctx.conn, ONE_POOL), [vmId, pool]);
-  if (rows.length === 0) return null;
-  return rows
-    .filter((row) => row.name !== null)
-    .map(itemOf)
-    .sort(byNameThenData);
+  const items = (await readStoredPools(ctx.conn, [vmId])).get(vmId)?.get(pool);
+  return items === undefined ? null : [...items];
 }

@@ -113,8 +113,8 @@ export async function changedPools(ctx: TxContext, candidates: readonly KvpCandi
   const vmIds = [...new Set(candidates.map((c) => c.vmId))];
   const stored =
     kept === null
-      ? await readStoredPools(ctx, vmIds)
-      : await readStoredPools(ctx, unknownVms(kept.pools, vmIds), kept.pools);
+      ? await readStoredPools(ctx.conn, vmIds)
+      : await readStoredPools(ctx.conn, unknownVms(kept.pools, vmIds), kept.pools);
   const writes: KvpWrite[] = [];
   for (const c of candidates) {
     const write = kvpWrite(c.vmId, c.pool, c.items, stored.get(c.vmId)?.get(c.pool));
