@@ -6,7 +6,7 @@
  * refuses, and a NUL, which PostgreSQL's text cannot hold.
  */
 import { StoreError } from '../errors.js';
-import { canonicalKvpItems, type KvpItems, NO_KVP_ITEMS, walkKvpItemChanges } from '../repos/kvp-items.js';
+import { canonicalKvpItems, type KvpItems, kvpItemChanges, NO_KVP_ITEMS } from '../repos/kvp-items.js';
 import { type DialectSql, type SqlConnection, sqlOf } from '../sql-connection.js';
 import { storedKvpText } from '../stored-name.js';
 
@@ -41,12 +41,9 @@ function poolRows(id: number, vmId: number, pool: string, text: string): ItemRow
       cause: error,
     });
   }
-  const rows: ItemRow[] = [];
-  walkKvpItemChanges(NO_KVP_ITEMS, items, {
-    deleted: () => undefined,
-    upserted: (name, nth, data) => rows.push([vmId, pool, storedKvpText(name), nth, storedKvpText(data)]),
-  });
-  return rows;
+  return kvpItemChanges(NO_KVP_ITEMS, items).upserts.map(
+    ([name, nth, data]) => [vmId, pool, storedKvpText(name), nth, storedKvpText(data)] as const,
+  );
 }
 
 async function insertRows(conn: SqlConnection, rows: readonly ItemRow[]): Promise<void> {
