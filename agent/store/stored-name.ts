@@ -17,33 +17,31 @@ function hex(unit: number): string {
   return `\\u${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** The name as stored: itself when well-formed (and not starting with the marker), else escaped. Never throws. */
-export function storedName(name: string): string {
-  // String.prototype.isWellFormed, which this project's TypeScript lib does not declare yet.
-  if (!LONE_SURROGATE.test(name) && !name.startsWith(MARKER)) return name;
-  return MARKER + name.replace(/\\/g, '\\\\').replace(LONE_SURROGATES, (unit) => hex(unit.charCodeAt(0)));
-}
-
 /** String.prototype.isWellFormed (Node 20), which this project's TypeScript lib does not declare yet. */
 const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 const isWellFormed = (text: string): boolean =>
   nativeWellFormed === undefined ? !LONE_SURROGATE.test(text) : nativeWellFormed.call(text);
 
-const LONE_SURROGATE_OR_NUL = new RegExp(`${LONE_SURROGATE.source}|\\u0000`);
-const LONE_SURROGATES_OR_NULS = new RegExp(LONE_SURROGATE_OR_NUL.source, 'g');
+const LONE_SURROGATES_OR_NULS = new RegExp(`${LONE_SURROGATE.source}|\\u0000`, 'g');
+
+/** The escaped form: the marker, then `text` with `\` doubled and each unit `units` matches as `\uXXXX`. */
+function escaped(text: string, units: RegExp): string {
+  return MARKER + text.replace(/\\/g, '\\\\').replace(units, (unit) => hex(unit.charCodeAt(0)));
+}
+
+/** The name as stored: itself when well-formed (and not starting with the marker), else escaped. Never throws. */
+export function storedName(name: string): string {
+  if (isWellFormed(name) && !name.startsWith(MARKER)) return name;
+  return escaped(name, LONE_SURROGATES);
+}
 
 /**
  * KVP item text (kvp-repo.ts) as stored: as `storedName`, and U+0000 escaped as well. A guest may
  * write any bytes, and PostgreSQL's text cannot hold NUL. Decoded by `nameFromStored`. Never throws.
  */
 export function storedKvpText(text: string): string {
-  // A first sweep stores every item of every pool: the native well-formedness check and a NUL
-  // search first, the regular expression only for text that needs escaping.
   if (isWellFormed(text) && !text.includes('\0') && !text.startsWith(MARKER)) return text;
-  if (!LONE_SURROGATE_OR_NUL.test(text) && !text.startsWith(MARKER)) return text;
-  return (
-    MARKER + text.replace(/\\/g, '\\\\').replace(LONE_SURROGATES_OR_NULS, (unit) => hex(unit.charCodeAt(0)))
-  );
+  return escaped(text, LONE_SURROGATES_OR_NULS);
 }
 
 /** The original name of a stored one (the inverse of `storedName`). Never throws. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../agent/store/index.js';
-import { nameFromStored, storedName } from '../../../agent/store/stored-name.js';
+import { nameFromStored, storedKvpText, storedName } from '../../../agent/store/stored-name.js';
 import { hoursAfter, observed, storeWithHosts, type TempDir, tempDir, vmGuid } from './store-test-kit.js';
 
 const START = new Date('2026-11-01T00:00:00Z');
@@ -61,6 +61,18 @@ describe('agent/store/stored-name', () => {
         const stored = storedName(name);
         expect(nameFromStored(stored)).toBe(name);
         expect(stored).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+      }),
+    );
+  });
+
+  it('decodes every stored KVP text back to the original, stored well-formed and without a NUL', () => {
+    fc.assert(
+      fc.property(anyUnits, (text) => {
+        const stored = storedKvpText(text);
+        expect(nameFromStored(stored)).toBe(text);
+        expect(stored).not.toMatch(
+          /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\0/,
+        );
       }),
     );
   });
