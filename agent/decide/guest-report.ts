@@ -50,8 +50,8 @@ function guestValues(items: readonly KvpItem[], problems: Problem[]): Map<string
   return values;
 }
 
-function readStatus(values: ReadonlyMap<string, KvpItem>, problems: Problem[]): AgentStatus | null {
-  const raw = values.get(STATUS_ITEM)?.data;
+function readStatus(item: KvpItem | undefined, problems: Problem[]): AgentStatus | null {
+  const raw = item?.data;
   if (raw === undefined) return null;
   const parsed = parseStatus(raw);
   if (parsed.ok) return parsed.value;
@@ -114,7 +114,7 @@ function wholeBasis(items: readonly KvpItem[]): GuestReportBasis {
   const ambiguous: Problem[] = [];
   const values = guestValues(items, ambiguous);
   const statusProblems: Problem[] = [];
-  const status = readStatus(values, statusProblems);
+  const status = readStatus(values.get(STATUS_ITEM), statusProblems);
   const ring: Problem[] = [];
   const events = readRing(values, ring);
   const report: GuestReport = Object.freeze({
@@ -161,7 +161,7 @@ export function readGuestReportFrom(
   const changed = onlyStatusChanged(before.items, items);
   if (changed === null) return wholeBasis(items);
   const statusProblems: Problem[] = [];
-  const status = readStatus(new Map([[STATUS_ITEM, changed]]), statusProblems);
+  const status = readStatus(changed, statusProblems);
   const { events, agentItems } = before.report;
   const problems = Object.freeze([...before.ambiguous, ...statusProblems, ...before.ring]);
   const report: GuestReport = Object.freeze({ status, statusPresent: true, events, agentItems, problems });
