@@ -83,13 +83,14 @@ export class LabGuestPlatform implements GuestPlatform {
    * units, NUL, lone surrogates): such a value would never reach the host.
    */
   async writeGuestItem(name: string, value: string): Promise<void> {
+    let xml: string;
     try {
-      encodeKvpItem({ name, data: value, source: 1 });
+      xml = encodeKvpItem({ name, data: value, source: 1 });
     } catch (error) {
       if (!isKvpError(error)) throw error;
       throw new GuestPlatformError('COMMAND_FAILED', `cannot write Guest item: ${error.reason}`);
     }
-    this.#vm.writeGuestItem(name, value);
+    this.#vm.writeGuestItem(name, value, xml);
   }
 
   async deleteGuestItem(name: string): Promise<void> {

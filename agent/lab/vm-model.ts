@@ -237,10 +237,15 @@ export class LabVm {
     return this.#guestCopy;
   }
 
-  /** Software in the guest writes its `Guest` key (the guest agent, or a tenant). */
-  writeGuestItem(name: string, data: string): void {
+  /**
+   * Software in the guest writes its `Guest` key (the guest agent, or a tenant). `xml`: the item's
+   * CIM-XML when the writer already encoded it (the guest platform does, to refuse what the KVP wire
+   * cannot carry), so the next listing does not encode the same Status again.
+   */
+  writeGuestItem(name: string, data: string, xml?: string): void {
     if (this.#guestPool.get(name) === data) return;
     this.#guestPool.set(name, data);
+    if (xml !== undefined) this.#guestItemsXml.set(name, { data, xml });
     this.#guestPoolVersion += 1;
     this.#guestCopy = null;
     this.#raw = null;

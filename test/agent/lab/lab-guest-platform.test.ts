@@ -1,4 +1,4 @@
-import { decodeKvpItems } from 'hyperv-kvp';
+import { decodeKvpItems, encodeKvpItem } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../agent/lab/lab.js';
 import type { WindowsGuest } from '../../../agent/lab/lab-guest.js';
@@ -157,6 +157,23 @@ describe('agent/lab/lab-guest-platform', () => {
       ['AvmaAgent.Status', '{"seq":2}'],
       ['AvmaAgent.Event.0', '{"r":2}'],
     ]);
+  });
+
+  // The platform encodes each write to refuse what the wire cannot carry; the listing then uses that
+  // text instead of encoding the same Status again, until anyone writes the name anew.
+  it('lists the agent’s Guest item as written, and a tenant’s later write of the same name as that', async () => {
+    const { lab, platform } = await platformFor(server('2019', 'datacenter'));
+    const labVm = lab.vmByName('g1');
+    await platform.writeGuestItem('AvmaAgent.Status', '{"seq":1}');
+    expect(labVm.raw().guestItems).toEqual([
+      encodeKvpItem({ name: 'AvmaAgent.Status', data: '{"seq":1}', source: 1 }),
+    ]);
+    labVm.writeGuestItem('AvmaAgent.Status', 'tenant text');
+    expect(decodeKvpItems(labVm.raw().guestItems).map((item) => [item.name, item.data])).toEqual([
+      ['AvmaAgent.Status', 'tenant text'],
+    ]);
+    await platform.writeGuestItem('AvmaAgent.Status', '{"seq":2}');
+    expect(decodeKvpItems(labVm.raw().guestItems).map((item) => item.data)).toEqual(['{"seq":2}']);
   });
 
   it('keeps the agent state and tells the lab time', async () => {
