@@ -153,10 +153,11 @@ function decodeHosts(rows: readonly SqlRow[]): HostMemory[] {
 const HOST_COLUMNS = ['id', 'name', 'last_seen', 'log', 'log_epoch', 'record_id'];
 
 /**
- * A VM's row from its values in VM_COLUMNS order after its row_order (`values[0]`). The SQLite read sends each VM as a JSON array, not
- * an object with the columns' names: at 8,000 VMs the names were 3 MB of a 4.9 MB text that SQLite
- * wrote and JSON.parse read every round. An object literal builds the row as fast as JSON.parse built
- * the object (a loop adding the names one by one was three times slower).
+ * A VM's row from its values in VM_COLUMNS order after its row_order (`values[0]`). The SQLite read
+ * sends each VM as a JSON array, not an object with the columns' names: at 8,000 VMs the names were
+ * 3 MB of a 4.9 MB text that SQLite wrote and JSON.parse read every round. An object literal builds
+ * the row as fast as JSON.parse built the object (a loop adding the names one by one was three times
+ * slower).
  */
 function vmRow(values: readonly SqlValue[]): SqlRow {
   return {
@@ -219,8 +220,8 @@ function vmValuesOrNull(value: unknown): (readonly SqlValue[])[] | null {
   return Array.isArray(value) && value.every(isVmValues) ? value : null;
 }
 
-/** The VMs' rows by row_order (vms.id), sorted only if SQLite did not yield them so. */
-function vmRowsInOrder(values: (readonly SqlValue[])[]): SqlRow[] {
+/** The VMs' rows by row_order (vms.id), sorted only if SQLite did not yield them so. Exported for its test. */
+export function vmRowsInOrder(values: (readonly SqlValue[])[]): SqlRow[] {
   const order = (row: readonly SqlValue[]) => Number(row[0]);
   const sorted = values.every((row, i) => i === 0 || order(values[i - 1] as SqlValue[]) < order(row));
   if (!sorted) values.sort((a, b) => order(a) - order(b));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../agent/store/index.js';
-import { SWEEP_STATE_VMS_SQL } from '../../../../agent/store/queries/sweep-state-query.js';
+import { SWEEP_STATE_VMS_SQL, vmRowsInOrder } from '../../../../agent/store/queries/sweep-state-query.js';
 import { queryOnce } from '../raw-sqlite.js';
 import { type BackendPlace, STORE_BACKENDS } from '../store-backends.js';
 import { hoursAfter, observed, storeWithHosts, vmGuid } from '../store-test-kit.js';
@@ -119,4 +119,17 @@ describe.each(STORE_BACKENDS)('agent/store/queries/sweep-state-query ($name)', (
       }
     },
   );
+});
+
+// SQLite yields the VMs in id order (the aggregate's subquery keeps its ORDER BY), but the read does not
+// depend on it: rows that come in another order are sorted by their row_order before they are decoded.
+describe('agent/store/queries/sweep-state-query: the VMs read as arrays', () => {
+  const values = (order: number, guid: string) => [order, guid, ...Array.from({ length: 24 }, () => null)];
+
+  it('names each value by its column and keeps the rows in id order, sorting them when they are not', () => {
+    const rows = vmRowsInOrder([values(7, vmGuid(7)), values(2, vmGuid(2)), values(40, vmGuid(40))]);
+    expect(rows.map((row) => row.guid)).toEqual([vmGuid(2), vmGuid(7), vmGuid(40)]);
+    expect(Object.keys(rows[0] ?? {})).toHaveLength(25);
+    expect(rows[0]).toMatchObject({ guid: vmGuid(2), deleted_at: null, host_success_host: null });
+  });
 });
