@@ -120,25 +120,29 @@ describe('agent/decide/guest-report', () => {
     );
     const statusData = fc.constantFrom(valid, 'not json', encodeStatus(status({ seq: 4 })));
 
-    it('gives the report a whole read gives, whatever changed', () => {
+    // Each next pool: the same objects, the Status rewritten, and maybe one other element replaced by
+    // another item or by a second Status; each read against the basis of the read before it.
+    it('gives the report a whole read gives, whatever changed, read after read', () => {
+      const change = fc.record({
+        data: statusData,
+        other: fc.constantFrom('none', 'item', 'status'),
+        at: fc.nat(5),
+      });
       fc.assert(
-        fc.property(
-          fc.array(item, { maxLength: 6 }),
-          statusData,
-          fc.boolean(),
-          (pool, data, replaceOther) => {
-            const before = pool.map((i) => Object.freeze({ ...i }) as KvpItem);
-            // The next pool: the same objects, the Status rewritten, and maybe another item too.
-            const next = before.map((i, n) =>
-              (i.name === STATUS && i.source === 1) || (replaceOther && n === 0)
-                ? ({ ...i, data } as KvpItem)
-                : i,
-            );
-            const basis = readGuestReportFrom(before, undefined);
-            expect(basis.report).toEqual(readGuestReport(before));
-            expect(readGuestReportFrom(next, basis).report).toEqual(readGuestReport(next));
-          },
-        ),
+        fc.property(fc.array(item, { maxLength: 6 }), fc.array(change, { maxLength: 3 }), (pool, changes) => {
+          let items = pool.map((i) => Object.freeze({ ...i }) as KvpItem);
+          let basis = readGuestReportFrom(items, undefined);
+          expect(basis.report).toEqual(readGuestReport(items));
+          for (const { data, other, at } of changes) {
+            items = items.map((i, n) => {
+              if (other !== 'none' && n === at % items.length)
+                return other === 'status' ? { name: STATUS, data, source: 1 } : { ...i, data: `${i.data} ` };
+              return i.name === STATUS && i.source === 1 ? ({ ...i, data } as KvpItem) : i;
+            });
+            basis = readGuestReportFrom(items, basis);
+            expect(basis.report).toEqual(readGuestReport(items));
+          }
+        }),
       );
     });
 
