@@ -5,8 +5,8 @@
  * change is not decoded again) and the guest report read from its Guest pool (read again only in part
  * when the Status alone changed), the pools the last committed sweep stored (an unchanged pool is not
  * sent to the store to be compared again) and each VM's last recorded 12309 ring (an unchanged ring is
- * not inserted again). Losing it (a restart) costs nothing but work: the store compares items and drops repeated
- * events itself.
+ * not inserted again). Losing it (a restart) costs nothing but work: the store compares items and
+ * drops repeated events itself.
  */
 import type { KvpItem } from 'hyperv-kvp';
 import type { GuestReportBasis } from '../decide/guest-report.js';

@@ -1,7 +1,8 @@
 /**
  * What the sweep needs to remember between rounds, read in one snapshot: every host's last sighting
- * (where a resumed lab run continues) and event-log bookmarks, and, per VM, its flags, its latest observation and the highest
- * intent `seq` the audit trail holds for it (so a restarted agent continues the guest's sequence).
+ * (where a resumed lab run continues) and event-log bookmarks, and, per VM, its flags, its latest
+ * observation and the highest intent `seq` the audit trail holds for it (so a restarted agent
+ * continues the guest's sequence).
  */
 import { CHANNELS } from '../../../shared/avma/index.js';
 import { AVMA_HOST_EVENT_ID, VM_STATES } from '../../model/index.js';

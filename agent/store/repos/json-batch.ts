@@ -2,11 +2,11 @@
  * Many rows in one statement: the rows travel as one JSON array bound to `?1` and the statement reads
  * them with `jsonb_each(?1)` (PostgreSQL: `jsonb_array_elements($1::jsonb)`). jsonb_each, not
  * json_each: it hands each row to `->>` parsed, where json_each hands it over as text that every `->>`
- * parses again (40 % less time reading 144,000 rows of five values, measured on SQLite 3.52). Each statement through
- * node-sqlite3 costs a round trip through its thread pool, so a first sweep of 1,024 new VMs written
- * row by row (about 5,000 statements) spent most of its time there (architecture §11). One JSON
- * parameter keeps the SQL text constant (one cached prepared statement, whatever the row count) and
- * every value bound, never spliced into SQL.
+ * parses again (40 % less time reading 144,000 rows of five values, measured on SQLite 3.52). Each
+ * statement through node-sqlite3 costs a round trip through its thread pool, so a first sweep of 1,024
+ * new VMs written row by row (about 5,000 statements) spent most of its time there (architecture §11).
+ * One JSON parameter keeps the SQL text constant (one cached prepared statement, whatever the row
+ * count) and every value bound, never spliced into SQL.
  */
 import type { RunResult, SqlValue } from '../sql-connection.js';
 import type { TxContext } from './context.js';

@@ -1,8 +1,8 @@
 /**
  * The rows a host's sweep reads before it writes (the host's open facts and bookmarks; each VM's open
  * name, open observation interval and stored pool items), kept from one transaction to the next so
- * a steady sweep does not read them again. On SQLite each statement is a round trip through node-sqlite3's
- * thread pool, and these reads were four of a steady sweep's ten (issue 14).
+ * a steady sweep does not read them again. On SQLite each statement is a round trip through
+ * node-sqlite3's thread pool, and these reads were four of a steady sweep's ten (issue 14).
  *
  * What is kept is only ever what this connection itself read or wrote, and it is trusted only while
  * nothing else can have changed those rows:
