@@ -111,10 +111,59 @@ class TaskHeap {
   }
 }
 
+/**
+ * Tasks appended in (time, scheduling order): a queue, first in first out. A task repeated every
+ * interval (each guest agent's tick) lands after every task repeated before it, so at fleet scale
+ * (about 80,000 ticks a simulated hour among 8,000 waiting tasks) the ticks wait here at O(1) each
+ * instead of in the heap, whose O(log n) steps over tasks scattered in memory were a third of the lab's
+ * tick cost. `SimScheduler` takes the earlier of the two heads, so the order is exactly one heap's.
+ */
+class TaskQueue {
+  #items: (Task | undefined)[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  peek(): Task | undefined {
+    return this.#items[this.#head];
+  }
+
+  /** Whether `task` may be appended: it comes after every task queued. */
+  takes(task: Task): boolean {
+    const last = this.#items[this.#items.length - 1];
+    return last === undefined || !before(task, last);
+  }
+
+  push(task: Task): void {
+    this.#items.push(task);
+  }
+
+  pop(): Task | undefined {
+    const items = this.#items;
+    const top = items[this.#head];
+    if (top === undefined) return undefined;
+    items[this.#head] = undefined;
+    this.#head += 1;
+    // The consumed front is dropped once it is half the array: amortised O(1), memory bounded.
+    if (this.#head === items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > items.length) {
+      this.#items = items.slice(this.#head);
+      this.#head = 0;
+    }
+    return top;
+  }
+}
+
 /** Runs tasks in (time, scheduling order) as the clock is advanced; nothing runs on its own. */
 export class SimScheduler {
   readonly #clock: SimClock;
   readonly #heap = new TaskHeap();
+  /** Repeated tasks, while they arrive in order (see TaskQueue); any other goes to the heap. */
+  readonly #repeats = new TaskQueue();
   #seq = 0;
   #running = false;
 
@@ -128,7 +177,7 @@ export class SimScheduler {
 
   /** Tasks scheduled and not yet run or cancelled (cancelled ones are counted until they surface). */
   get pending(): number {
-    return this.#heap.size;
+    return this.#heap.size + this.#repeats.size;
   }
 
   /** Runs `run` when the clock reaches `at` (a time in the past means "at the current time"). */
@@ -161,7 +210,21 @@ export class SimScheduler {
     task.seq = this.#seq++;
     task.done = false;
     task.queued = true;
-    this.#heap.push(task);
+    if (this.#repeats.takes(task)) this.#repeats.push(task);
+    else this.#heap.push(task);
+  }
+
+  /** The task due first, of the heap's and the queue's, without taking it. */
+  #next(): Task | undefined {
+    const fromHeap = this.#heap.peek();
+    const repeated = this.#repeats.peek();
+    if (repeated === undefined) return fromHeap;
+    return fromHeap === undefined || before(repeated, fromHeap) ? repeated : fromHeap;
+  }
+
+  #take(task: Task): void {
+    if (task === this.#repeats.peek()) this.#repeats.pop();
+    else this.#heap.pop();
   }
 
   /** Cancels a task that has not run yet; cancelling twice or after it ran does nothing. */
@@ -181,8 +244,8 @@ export class SimScheduler {
     this.#running = true;
     let count = 0;
     try {
-      for (let task = this.#heap.peek(); task !== undefined && task.at <= target; task = this.#heap.peek()) {
-        this.#heap.pop();
+      for (let task = this.#next(); task !== undefined && task.at <= target; task = this.#next()) {
+        this.#take(task);
         task.queued = false;
         if (task.done) continue;
         task.done = true;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../../../agent/lab/lab-error.js';
-import { HOUR_MS, SimClock, SimScheduler } from '../../../agent/lab/sim-clock.js';
+import { createPrng } from '../../../agent/lab/prng.js';
+import { HOUR_MS, MINUTE_MS, SimClock, SimScheduler, type TaskHandle } from '../../../agent/lab/sim-clock.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 
@@ -70,6 +71,48 @@ describe('agent/lab/sim-clock', () => {
     ]);
     expect(handle.done).toBe(true);
     expect(s.pending).toBe(0);
+  });
+
+  it('runs repeated and scheduled tasks in exactly the order of one list by time, then scheduling', async () => {
+    // Agents repeating every 5 minutes (the queue's case), some every 3 (out of order: the heap's),
+    // and one-off tasks landing on the same minutes; a reference keeps one list ordered by time and
+    // scheduling order, as the scheduler before the queue did.
+    for (const seed of [1, 2, 3]) {
+      const prng = createPrng(seed);
+      const { clock, scheduler: s, log } = scheduler();
+      const reference: { at: number; seq: number; name: string }[] = [];
+      let seq = 0;
+      const handles = new Map<string, TaskHandle>();
+      const note = (name: string, at: number) =>
+        reference.push({ at: Math.max(at, clock.now()), seq: seq++, name });
+      const body = (name: string, every: number) => () => {
+        log.push(`${name}@${(clock.now() - T0) / MINUTE_MS}`);
+        const roll = prng.nextInt(60);
+        if (roll < 6) {
+          const at = clock.now() + prng.nextInt(4) * 5 * MINUTE_MS;
+          const other = `once${log.length}`;
+          s.schedule(at, other, () => void log.push(`${other}@${(clock.now() - T0) / MINUTE_MS}`));
+          note(other, at);
+        }
+        if (roll !== 6) {
+          s.repeat(handles.get(name) as TaskHandle, clock.now() + every);
+          note(name, clock.now() + every);
+        }
+      };
+      for (let i = 0; i < 12; i++) {
+        const name = `agent${i}`;
+        const every = (i % 4 === 3 ? 3 : 5) * MINUTE_MS;
+        const at = T0 + prng.nextInt(3) * MINUTE_MS;
+        handles.set(name, s.schedule(at, name, body(name, every)));
+        note(name, at);
+      }
+      await s.runUntil(T0 + 6 * HOUR_MS);
+      const due = reference
+        .filter((task) => task.at <= T0 + 6 * HOUR_MS)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq);
+      expect(log.length).toBeGreaterThan(300);
+      expect(log).toEqual(due.map((task) => `${task.name}@${(task.at - T0) / MINUTE_MS}`));
+    }
   });
 
   it('refuses to move the clock back and to advance from inside a task', async () => {
