@@ -17,7 +17,7 @@ import type { HostEventInput, SweepState, VmMemory } from '../store/index.js';
 import { type CollectorName, type CollectorOutcome, elapsedMs, runCollector } from './collector.js';
 import type { HostEventsRead } from './collectors/host-events.js';
 import { COLLECTORS } from './collectors/registry.js';
-import type { Inventory } from './collectors/vm-inventory.js';
+import type { Inventory, InventoryVm } from './collectors/vm-inventory.js';
 import type { SweepCache } from './sweep-cache.js';
 import { type SweptVm, sweepVm } from './vm-sweep.js';
 import { sliceEndsAt, yieldToEventLoop } from './yield-point.js';
@@ -108,24 +108,27 @@ async function sweepVms(
   context: HostSweepContext,
 ): Promise<SweptVm[]> {
   const swept: SweptVm[] = [];
-  for (const [index, vm] of inventory.vms.entries()) {
+  const view = hostView(facts);
+  const vms = inventory.vms;
+  for (let index = 0; index < vms.length; index++) {
     if (sliceEndsAt(index)) await yieldToEventLoop();
+    const vm = vms[index] as InventoryVm;
     const report = reports.get(vm.id) ?? readGuestReport(vm.pools.guest.items);
     const memory = context.vmMemory.get(vm.id) ?? null;
-    swept.push(
-      await sweepVm(vm, report, {
-        driver,
-        host,
-        hostView: hostView(facts),
-        at: context.at,
-        memory,
-        tenant: context.settings.tenantOf(host, vm),
-        silentAfterMs: context.settings.silentAfterMs,
-        hostEvidence: hostEvidenceOf(memory, sightings.get(vm.id)),
-        evidenceWindowMs: context.settings.evidenceWindowMs,
-        cache: context.cache,
-      }),
-    );
+    const result = sweepVm(vm, report, {
+      driver,
+      host,
+      hostView: view,
+      at: context.at,
+      memory,
+      tenant: context.settings.tenantOf(host, vm),
+      silentAfterMs: context.settings.silentAfterMs,
+      hostEvidence: hostEvidenceOf(memory, sightings.get(vm.id)),
+      evidenceWindowMs: context.settings.evidenceWindowMs,
+      cache: context.cache,
+    });
+    // Only a VM with actions waits for the driver; the others cost no turn of the microtask queue.
+    swept.push(result instanceof Promise ? await result : result);
   }
   return swept;
 }

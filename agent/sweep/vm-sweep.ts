@@ -107,10 +107,22 @@ function observation(
     reasons: decision.eligibility.reasons,
     keyPushed: after.has(KEY_ITEM),
     kvpWiped: decision.blocked && agentNames(after).length === 0 && guestSideClean(vm, report),
-    problems: capProblems([...vm.problems, ...decision.problems, ...problems]),
+    problems: allProblems(vm.problems, decision.problems, problems),
     processorCount: vm.processorCount,
     memoryAssignedBytes: vm.memoryAssignedBytes,
   };
+}
+
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
+/** The inventory's, the decision's and the actions' problems, capped; most VMs of a round have none. */
+function allProblems(
+  inventory: readonly Problem[],
+  decision: readonly Problem[],
+  actions: readonly Problem[],
+): readonly Problem[] {
+  if (inventory.length + decision.length + actions.length === 0) return NO_PROBLEMS;
+  return capProblems([...inventory, ...decision, ...actions]);
 }
 
 /** The pools to record: those not already recorded by this process's last commit, and a changed host pool. */
@@ -147,18 +159,31 @@ function nothingDone(hostItems: ReadonlyMap<string, string>): ActResult {
 
 /**
  * Sweeps one VM: decides, performs the planned KVP calls (all of them, or up to the first failure),
- * and returns its records. Never rejects: driver failures become KVP_WRITE_FAILED problems.
+ * and returns its records. Synchronous when the decision plans no action (most VMs of most rounds:
+ * no promise and no turn of the microtask queue per VM); never rejects: driver failures become
+ * KVP_WRITE_FAILED problems.
  */
-export async function sweepVm(
+export function sweepVm(
   vm: InventoryVm,
   report: GuestReport,
   context: VmSweepContext,
-): Promise<SweptVm> {
+): SweptVm | Promise<SweptVm> {
   const decision = decide(vm, report, context);
-  const acted =
-    decision.actions.length === 0
-      ? nothingDone(vm.hostItems)
-      : await performActions(context.driver, vm.id, vm.hostItems, decision.actions);
+  if (decision.actions.length === 0)
+    return sweptRecords(vm, report, context, decision, nothingDone(vm.hostItems));
+  return performActions(context.driver, vm.id, vm.hostItems, decision.actions).then((acted) =>
+    sweptRecords(vm, report, context, decision, acted),
+  );
+}
+
+/** What the host's transaction records for the VM, once its actions were performed. */
+function sweptRecords(
+  vm: InventoryVm,
+  report: GuestReport,
+  context: VmSweepContext,
+  decision: VmDecision,
+  acted: ActResult,
+): SweptVm {
   const audit: AuditContext = { at: context.at, vm: vm.id, host: context.host };
   const audits = auditRecords(acted.done, audit);
   if (acted.done.length === 0) {

@@ -79,6 +79,17 @@ function checkEntry(entry: SweepVm, i: number): CheckedSweepVm {
 }
 
 /**
+ * `[hostId, ...columns]` by a loop: spreading a frozen array takes V8's generic iterator path, which
+ * allocated an iterator result per column (6 MB a round at 8,000 VMs).
+ */
+function withHost(hostId: SqlValue, columns: readonly SqlValue[]): SqlValue[] {
+  const values: SqlValue[] = new Array(columns.length + 1);
+  values[0] = hostId;
+  for (let i = 0; i < columns.length; i++) values[i + 1] = columns[i] as SqlValue;
+  return values;
+}
+
+/**
  * Every entry validated (those made by checkSweepVm were, when they were made) before anything is
  * written; the host is checked once for all of them.
  */
@@ -94,12 +105,13 @@ async function prepare(
   const hostId = await hostIdOf(ctx, host, 'fields.host');
   const seen = new Set<string>();
   const prepared: PreparedVm[] = [];
-  for (const [i, entry] of entries.entries()) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
     const checked = isCheckedSweepVm(entry) ? entry : checkEntry(entry as SweepVm, i);
     const { guid, tenant, name, columns, kvp } = checked;
     if (seen.has(guid)) throw invalid(`vms[${i}].vm.id`, guid, 'each VM once per sweep');
     seen.add(guid);
-    prepared.push({ guid, tenant, name, values: [hostId, ...columns], kvp });
+    prepared.push({ guid, tenant, name, values: withHost(hostId, columns), kvp });
   }
   return prepared;
 }

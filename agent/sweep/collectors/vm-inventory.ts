@@ -221,8 +221,9 @@ export async function collectInventory(
   const seen = new Set<string>();
   const vms: InventoryVm[] = [];
   const skipped: string[] = [];
-  for (const [index, raw] of listed.entries()) {
+  for (let index = 0; index < listed.length; index++) {
     if (sliceEndsAt(index)) await yieldToEventLoop();
+    const raw = listed[index] as RawVm;
     if (!isVmId(raw.id) || seen.has(raw.id.toLowerCase())) {
       skipped.push(String(raw.id).slice(0, 40));
       continue;
