@@ -14,6 +14,7 @@ import { getMonthClose, listClosedMonths, listMonthCloses } from './queries/mont
 import { listNewVms } from './queries/new-vms-query.js';
 import { findVmsByName, readLicenceHistory, readReportInputs } from './queries/report-query.js';
 import { listVmStatus } from './queries/status-query.js';
+import { SweepStateTracker } from './queries/sweep-state-delta.js';
 import { readSweepState } from './queries/sweep-state-query.js';
 import { readTableSizes, type TableSizes } from './queries/table-sizes.js';
 import { findTokenByDigest, listTokens } from './queries/tokens-query.js';
@@ -110,6 +111,8 @@ export class Store {
    * only, where `data_version` tells when another connection wrote. A read-only store writes nothing.
    */
   readonly #openRows: OpenRows | null;
+  /** The sweep state kept between rounds (queries/sweep-state-delta.ts): writable SQLite stores only. */
+  readonly #sweepState: SweepStateTracker | null;
 
   /** Use `openStore`; the constructor expects a checked, migrated connection. */
   constructor(conn: Connection, settings: StoreSettings, writerLock: WriterLock | null = null) {
@@ -117,6 +120,7 @@ export class Store {
     this.#writerLock = writerLock;
     this.settings = Object.freeze({ ...settings });
     this.#openRows = conn.dialect === 'sqlite' && !settings.readOnly ? new OpenRows() : null;
+    this.#sweepState = conn.dialect === 'sqlite' && !settings.readOnly ? new SweepStateTracker() : null;
   }
 
   /** The database file, or the PostgreSQL URL without its password. */
@@ -294,7 +298,9 @@ export class Store {
 
   /** Hosts' last sightings and every VM's flags, latest observation and last intent seq. Never writes. */
   readSweepState(): Promise<SweepState> {
-    // SQLite reads it in one statement (one snapshot by itself).
+    // SQLite reads it in one statement (one snapshot by itself); a writable store only what changed.
+    const tracker = this.#sweepState;
+    if (tracker !== null) return this.#exclusive(() => tracker.read(this.#conn));
     if (this.#conn.dialect === 'sqlite') return this.#exclusive(() => readSweepState(this.#conn));
     return this.#read((conn) => readSweepState(conn));
   }

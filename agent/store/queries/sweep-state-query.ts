@@ -42,7 +42,7 @@ LEFT JOIN hosts ${as}_host ON ${as}_host.id = ${as}.host_id`;
  * the latest host success comes from migration 6's partial index, whose condition repeats these literals.
  * The two sightings are joined here rather than read by id afterwards: one statement less per round.
  */
-const sweepStateVms = (intentSeq: string) => `
+const sweepStateVms = (intentSeq: string, where = '') => `
 SELECT v.id AS row_order, v.guid, v.deleted_at, v.opted_out, v.avma_blocked,
   h.name AS host, o.id AS observation, o.state, o.data_exchange, o.license_status, o.channel,
   o.evidence, o.claimed_license_status, o.claimed_channel,
@@ -57,12 +57,15 @@ FROM vms v
 LEFT JOIN observations o ON o.id =
   (SELECT id FROM observations WHERE vm_id = v.id ORDER BY valid_from DESC, id DESC LIMIT 1)
 LEFT JOIN hosts h ON h.id = o.host_id${sightingJoin('he', '')}${sightingJoin('hs', "AND e.notification = 'avma-success'")}
-ORDER BY v.id`;
+${where}ORDER BY v.id`;
+
+/** SQLite's intent seq: see SWEEP_STATE_VMS_SQL. */
+const SQLITE_INTENT_SEQ = "max(json_extract(a.details, '$.seq'))";
 
 // PostgreSQL takes the maximum over numeric seqs only (a cast of anything else would fail the read);
 // SQLite's max over a text seq yields text, which decodeVm reads as 0, as it does an absent one.
 export const SWEEP_STATE_VMS_SQL: DialectSql = {
-  sqlite: sweepStateVms("max(json_extract(a.details, '$.seq'))"),
+  sqlite: sweepStateVms(SQLITE_INTENT_SEQ),
   postgres: sweepStateVms(
     "max(CASE WHEN jsonb_typeof(a.details::jsonb -> 'seq') = 'number' THEN (a.details::jsonb ->> 'seq')::numeric END)",
   ),
@@ -78,7 +81,7 @@ function decodeSighting(row: SqlRow, prefix: 'host_event' | 'host_success'): Hos
   });
 }
 
-function decodeVm(row: SqlRow): VmMemory {
+export function decodeVm(row: SqlRow): VmMemory {
   const observed = row.observation !== null;
   const seq = row.intent_seq;
   return Object.freeze({
@@ -198,6 +201,19 @@ const jsonRows = (query: string, columns: readonly string[], orderBy: string) =>
   `(SELECT json_group_array(json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')}) ORDER BY ${orderBy})
     FROM (${query}))`;
 
+/** The hosts with their bookmarks, as one JSON array of objects (SQLite). */
+export const SQLITE_HOSTS = jsonRows(
+  HOSTS_AND_BOOKMARKS_UNORDERED,
+  HOST_COLUMNS,
+  'row_order, bookmark_order',
+);
+
+/** The VMs (those `where` keeps, all by default) as one JSON array of `[row_order, ...VM_COLUMNS]` (SQLite). */
+export function sqliteVms(where = ''): string {
+  return `(SELECT json_group_array(json_array(row_order, ${VM_COLUMNS.join(', ')}))
+    FROM (${sweepStateVms(SQLITE_INTENT_SEQ, where)}))`;
+}
+
 /**
  * SQLite: both reads in one statement, so in one snapshot without BEGIN and COMMIT (each statement is a
  * round trip through node-sqlite3's thread pool, and this read comes every round). The hosts come back
@@ -207,10 +223,7 @@ const jsonRows = (query: string, columns: readonly string[], orderBy: string) =>
  * subquery already yields them in order (an aggregate's subquery with ORDER BY is not flattened);
  * vmRowsInOrder checks that order rather than trusting it.
  */
-const SQLITE_STATE = `SELECT
-  ${jsonRows(HOSTS_AND_BOOKMARKS_UNORDERED, HOST_COLUMNS, 'row_order, bookmark_order')} AS hosts,
-  (SELECT json_group_array(json_array(row_order, ${VM_COLUMNS.join(', ')}))
-    FROM (${SWEEP_STATE_VMS_SQL.sqlite})) AS vms`;
+const SQLITE_STATE = `SELECT ${SQLITE_HOSTS} AS hosts, ${sqliteVms()} AS vms`;
 
 /** Each element a row's values after its row_order: an array one longer than VM_COLUMNS. */
 function isVmValues(value: unknown): value is readonly SqlValue[] {
@@ -230,15 +243,28 @@ export function vmRowsInOrder(values: (readonly SqlValue[])[]): SqlRow[] {
 }
 
 async function sqliteStateRows(conn: Connection): Promise<{ hostRows: SqlRow[]; vmRows: SqlRow[] }> {
-  const row = await conn.get(SQLITE_STATE);
+  return sqliteStateColumns((await conn.get(SQLITE_STATE)) ?? {});
+}
+
+/** The `hosts` and `vms` columns of a SQLite read (SQLITE_HOSTS, sqliteVms) as rows, VMs in id order. */
+export function sqliteStateColumns(row: SqlRow): { hostRows: SqlRow[]; vmRows: SqlRow[]; vmIds: number[] } {
+  const values = jsonColumn(row, 'vms', 'vms', vmValuesOrNull);
+  // vmRowsInOrder sorts the values in place when they were not in order.
+  const vmRows = vmRowsInOrder(values);
   return {
-    hostRows: jsonColumn(row ?? {}, 'hosts', 'hosts', rowsOrNull),
-    vmRows: vmRowsInOrder(jsonColumn(row ?? {}, 'vms', 'vms', vmValuesOrNull)),
+    hostRows: jsonColumn(row, 'hosts', 'hosts', rowsOrNull),
+    vmRows,
+    vmIds: values.map((vm) => Number(vm[0])),
   };
 }
 
 function rowsOrNull(value: unknown): SqlRow[] | null {
   return Array.isArray(value) ? (value as SqlRow[]) : null;
+}
+
+/** The hosts' memory from their rows (HOSTS_AND_BOOKMARKS order). Throws StoreError CORRUPT. */
+export function sweepStateHosts(hostRows: readonly SqlRow[]): SweepState['hosts'] {
+  return Object.freeze(decodeHosts(hostRows));
 }
 
 /**
@@ -254,7 +280,7 @@ export async function readSweepState(conn: Connection): Promise<SweepState> {
           vmRows: await conn.all(sqlOf(conn, SWEEP_STATE_VMS_SQL)),
         };
   return Object.freeze({
-    hosts: Object.freeze(decodeHosts(hostRows)),
+    hosts: sweepStateHosts(hostRows),
     vms: Object.freeze(vmRows.map((row) => decodeVm(row))),
   });
 }
