@@ -14,7 +14,7 @@
  */
 import type { HypervDriver } from '../driver/hyperv-driver.js';
 import {
-  type KvpPool,
+  KVP_POOLS,
   type Store,
   StoreError,
   type StoreErrorCode,
@@ -150,8 +150,8 @@ function hostReport(
 function rememberCommitted(cache: SweepCache, sweep: HostSweep): void {
   for (const vm of sweep.vms ?? []) {
     cache.rememberRing(vm.id, vm.ringSignature);
-    for (const [pool, xml] of Object.entries(vm.recordedXml))
-      cache.rememberCommitted(vm.id, pool as KvpPool, xml);
+    // The pools by name, not Object.entries: no array of pairs per VM (8,000 a round at fleet scale).
+    for (const pool of KVP_POOLS) cache.rememberCommitted(vm.id, pool, vm.recordedXml[pool]);
   }
 }
 

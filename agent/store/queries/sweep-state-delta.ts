@@ -26,6 +26,7 @@ import type { SqlConnection, SqlRow } from '../sql-connection.js';
 import {
   decodeVm,
   SQLITE_HOSTS,
+  seenAgain,
   sqliteStateColumns,
   sqliteVms,
   sweepStateHosts,
@@ -256,12 +257,11 @@ export class SweepStateTracker {
     }
     // In the order they were noted (by seq): an interval seen twice since the last read ends as seen last.
     seen.sort((a, b) => a[0] - b[0]);
-    for (const [, observation, vmId, lastSeenMs] of seen) {
+    for (let i = 0; i < seen.length; i++) {
+      const [, observation, vmId, lastSeenMs] = seen[i] as (typeof seen)[number];
       const kept = this.#vms.get(vmId);
-      const last = kept?.memory.last;
-      if (dirty.has(vmId) || kept === undefined || kept.observation !== observation || !last) continue;
-      const memory = Object.freeze({ ...kept.memory, last: Object.freeze({ ...last, lastSeenMs }) });
-      this.#vms.set(vmId, { memory, observation });
+      if (dirty.has(vmId) || kept === undefined || kept.observation !== observation) continue;
+      this.#vms.set(vmId, { memory: seenAgain(kept.memory, lastSeenMs), observation });
     }
     if (moved) this.#order = [...this.#vms.keys()].sort((a, b) => a - b);
     this.#lastRead = vmRows.length;
