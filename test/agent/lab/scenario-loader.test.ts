@@ -180,6 +180,16 @@ describe('agent/lab/scenario-loader', () => {
       { at: '2026-11-04T00:00:00Z', type: 'delete-vm', vm: 'new01' },
     ];
     expect(validateScenario(base({ events: created })).events).toHaveLength(3);
+    const afterDeletion = [...created, { at: '2026-11-05T00:00:00Z', type: 'start', vm: 'NEW01' }];
+    expect(refusal(base({ events: afterDeletion }))).toBe(
+      'events[3].vm: no VM named "NEW01" exists at 2026-11-05T00:00:00Z',
+    );
+    // A rename in other letters only is the same name; the VM is found by either spelling after it.
+    const recased = [
+      { at: '2026-11-02T00:00:00Z', type: 'rename-vm', vm: 'web01', name: 'WEB01' },
+      { at: '2026-11-03T00:00:00Z', type: 'stop', vm: 'Web01' },
+    ];
+    expect(validateScenario(base({ events: recased })).events).toHaveLength(2);
   });
 
   it('refuses an event with a missing field, an unknown type or a time before the start', () => {
