@@ -1,15 +1,15 @@
 /**
  * The sweep state kept between rounds on a writable SQLite store, read again only for the VMs whose
  * rows changed. Reading every VM's memory every round (its latest observation, highest intent seq and
- * latest host 12310s: four index look-ups a VM, as JSON) cost about 65 ms of CPU at 8,000 VMs, half of
+ * latest host 12310s: four index look-ups a VM, as JSON) cost about 80 ms of CPU at 8,000 VMs, half of
  * it SQLite's, for a state that a steady round changes in one way only: each VM's latest interval
- * was seen again (issue 14).
+ * was seen again (issue 14; now 20–35 ms).
  *
  * Temporary triggers (this connection's own, gone with it) note what changes the memory of a VM:
  * - any insert, delete or update of its `vms` row beyond `last_seen`, of its observations beyond
  *   `last_seen`, of its audit records and of its host 12310 events: the VM is read again in full;
- * - an update of an observation's `last_seen` alone (SEEN_AGAIN, every VM every round): the new value
- *   is noted, and copied into the memory if that interval is the one it holds as latest;
+ * - an update of an observation's `last_seen` (SEEN_AGAIN, every VM every round): the new value is
+ *   noted, and copied into the memory if that interval is the one it holds as latest;
  * - a host renamed or deleted: every VM is read again (its memory names the host).
  * The notes are written by the statements that make the changes, so a rolled-back transaction takes
  * its notes with it. They are appended (each note a new row id), and a read takes those after the last
