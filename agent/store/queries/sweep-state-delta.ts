@@ -40,7 +40,7 @@ const EVERY_VM = -1;
 const AVMA_HOST_EVENT = "source = 'host' AND event_id = 12310";
 
 /** Notes read and kept before they are deleted: about two rounds of an 8,000-VM fleet. */
-export const PRUNE_AFTER = 20_000;
+const PRUNE_AFTER = 20_000;
 
 const DATA_VERSION = '(SELECT data_version FROM pragma_data_version)';
 /** The last note of each log: what a read covers (0 for none). */
@@ -136,11 +136,10 @@ interface KeptVm {
 }
 
 /** The VMs' ids, checked: the kept state is keyed by them. Throws StoreError CORRUPT. */
-function checkedIds(vmIds: number[]): number[] {
+function checkIds(vmIds: readonly number[]): void {
   const bad = vmIds.find((id) => !Number.isSafeInteger(id) || id <= 0);
   if (bad !== undefined)
     throw new StoreError('CORRUPT', `vms.id ${String(bad)} in the sweep state is not a row id`);
-  return vmIds;
 }
 
 function keptVm(row: SqlRow): KeptVm {
@@ -227,7 +226,7 @@ export class SweepStateTracker {
   async #readAll(conn: SqlConnection): Promise<SweepState> {
     const row = (await conn.get(READ_ALL)) ?? {};
     const { hostRows, vmRows, vmIds } = sqliteStateColumns(row);
-    checkedIds(vmIds);
+    checkIds(vmIds);
     this.forget();
     for (const [i, vm] of vmRows.entries()) this.#vms.set(vmIds[i] as number, keptVm(vm));
     this.#order = vmIds;
@@ -247,7 +246,7 @@ export class SweepStateTracker {
     const seen = jsonColumn(row, 'temp', 'seen', seenOrNull);
     this.#mark(row, noted.length + seen.length);
     const { hostRows, vmRows, vmIds } = sqliteStateColumns(row);
-    checkedIds(vmIds);
+    checkIds(vmIds);
     const fresh = new Map(vmIds.map((id, i) => [id, vmRows[i] as SqlRow]));
     let moved = false;
     for (const id of dirty) {

@@ -32,25 +32,21 @@ interface OpenRowsRead {
   readonly sql: DialectSql;
 }
 
-const NAME_COLUMNS = 'id, vm_id, name, valid_from';
+/** The open rows (`valid_to IS NULL`) of `table` for the VMs of a JSON array of ids, in both dialects. */
+function openRowsRead(table: string, columns: string): OpenRowsRead {
+  const select = `SELECT ${columns} FROM ${table} WHERE valid_to IS NULL AND vm_id IN`;
+  return {
+    table,
+    columns: columns.split(', '),
+    sql: {
+      sqlite: `${select} (SELECT value FROM json_each(?))`,
+      postgres: `${select} (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))`,
+    },
+  };
+}
 
-const OPEN_NAMES: OpenRowsRead = {
-  table: 'vm_names',
-  columns: NAME_COLUMNS.split(', '),
-  sql: {
-    sqlite: `SELECT ${NAME_COLUMNS} FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
-    postgres: `SELECT ${NAME_COLUMNS} FROM vm_names WHERE valid_to IS NULL AND vm_id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))`,
-  },
-};
-
-const OPEN_INTERVALS: OpenRowsRead = {
-  table: 'observations',
-  columns: OPEN_INTERVAL_COLUMNS.split(', '),
-  sql: {
-    sqlite: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value FROM json_each(?))`,
-    postgres: `SELECT ${OPEN_INTERVAL_COLUMNS} FROM observations WHERE valid_to IS NULL AND vm_id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))`,
-  },
-};
+const OPEN_NAMES = openRowsRead('vm_names', 'id, vm_id, name, valid_from');
+const OPEN_INTERVALS = openRowsRead('observations', OPEN_INTERVAL_COLUMNS);
 
 /**
  * SQLite: the rows as one JSON text of arrays, named by place. node-sqlite3 builds each row of a wide
