@@ -22,6 +22,9 @@ export function problem(code: ProblemCode, message: string): Problem {
   });
 }
 
+/** No problem: one frozen empty list, shared rather than allocated per VM and round. */
+export const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /** At most `MAX_VM_PROBLEMS`, the first ones kept (they are the most specific). Never throws. */
 export function capProblems(problems: readonly Problem[]): readonly Problem[] {
   return Object.freeze(problems.slice(0, MAX_VM_PROBLEMS));

@@ -11,7 +11,7 @@ import { guestEventRecord } from '../decide/event-records.js';
 import type { GuestReport } from '../decide/guest-report.js';
 import { agentNames } from '../decide/kvp-calls.js';
 import type { HostEvidence } from '../decide/licence-evidence.js';
-import { capProblems } from '../decide/problems.js';
+import { capProblems, NO_PROBLEMS } from '../decide/problems.js';
 import { decideVm, type VmDecision } from '../decide/vm-decision.js';
 import type { HostView } from '../decide/vm-eligibility.js';
 import type { HypervDriver } from '../driver/hyperv-driver.js';
@@ -112,8 +112,6 @@ function observation(
     memoryAssignedBytes: vm.memoryAssignedBytes,
   };
 }
-
-const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
 /** The inventory's, the decision's and the actions' problems, capped; most VMs of a round have none. */
 function allProblems(

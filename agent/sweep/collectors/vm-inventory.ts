@@ -13,7 +13,7 @@ import {
   isKvpError,
   type KvpItem,
 } from 'hyperv-kvp';
-import { problem } from '../../decide/problems.js';
+import { NO_PROBLEMS, problem } from '../../decide/problems.js';
 import type { HypervDriver } from '../../driver/hyperv-driver.js';
 import type { RawVm, VmState } from '../../model/index.js';
 import { isVmId, memoryBytesOrNull, processorCountOrNull } from '../../model/index.js';
@@ -124,8 +124,6 @@ function hostItemsOf(host: DecodedPool): ReadonlyMap<string, string> {
   }
   return items;
 }
-
-const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
 /** The name as the store's text rule takes it (Hyper-V itself allows 100 characters), so it never fails a sweep. */
 function cleanName(raw: RawVm, id: string): string {
