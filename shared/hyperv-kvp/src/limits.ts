@@ -16,8 +16,14 @@ import { KVP_SOURCE, type KvpItemInput } from './item.js';
  * JavaScript string length is the UTF-16 code unit count, which is exactly what the wire counts.
  */
 
+/** A UTF-16 unit outside ASCII (surrogates included): without one, a text's UTF-8 bytes are its units. */
+const NON_ASCII_UNIT = /[\u0080-\uffff]/;
+
 /** Number of UTF-8 bytes `text` encodes to; a lone surrogate counts 3 (TextEncoder writes U+FFFD). */
 export function utf8ByteLength(text: string): number {
+  // Nearly every value (JSON, names, versions) is ASCII: one native scan answers it, about four times
+  // faster than the loop below, which every guest status written and read used to run.
+  if (!NON_ASCII_UNIT.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

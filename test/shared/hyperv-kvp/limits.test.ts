@@ -16,6 +16,20 @@ describe('shared/hyperv-kvp/limits', () => {
     );
   });
 
+  it('counts an ASCII text as its length, and one non-ASCII unit anywhere in it as UTF-8 does', () => {
+    const encoder = new TextEncoder();
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0, max: 0x7f }).map((unit) => String.fromCharCode(unit)),
+    });
+    const other = fc.integer({ min: 0x80, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+    fc.assert(
+      fc.property(ascii, ascii, fc.option(other), (before, after, unit) => {
+        const text = before + (unit ?? '') + after;
+        expect(utf8ByteLength(text)).toBe(encoder.encode(text).length);
+      }),
+    );
+  });
+
   it('accepts 255/1023 units on the wire and refuses one more', () => {
     expect(() => checkWireLimits({ name: 'k'.repeat(255), data: 'v'.repeat(1023) })).not.toThrow();
     expectKvpError(() => checkWireLimits({ name: 'k'.repeat(256), data: '' }), 'KEY_TOO_LONG');
