@@ -1,4 +1,11 @@
-import { KVP_DATA_ITEM_CLASS } from './constants.js';
+import {
+  AFTER_SOURCE,
+  asciiItemText,
+  BEFORE_DATA,
+  BEFORE_NAME,
+  BEFORE_SOURCE,
+  XML_REFERENCES,
+} from './ascii-item-text.js';
 import { KvpError } from './errors.js';
 import { isKvpSource, type KvpItemInput, type KvpSource } from './item.js';
 import { checkWireLimits } from './limits.js';
@@ -23,23 +30,9 @@ function describeUnit(unit: number): string {
   return `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/**
- * The characters written as references, `&` first so the references added later are not escaped
- * again. TAB and LF would survive in element text, but references keep them safe from any consumer
- * that normalises whitespace; a raw CR would be turned into LF by every XML parser.
- */
-const ESCAPED: readonly (readonly [string, string])[] = [
-  ['&', '&amp;'],
-  ['<', '&lt;'],
-  ['>', '&gt;'],
-  ['"', '&quot;'],
-  ["'", '&apos;'],
-  ['\t', '&#9;'],
-  ['\n', '&#10;'],
-  ['\r', '&#13;'],
-];
-
-const ESCAPED_UNITS: ReadonlySet<number> = new Set(ESCAPED.map(([character]) => character.charCodeAt(0)));
+const ESCAPED_UNITS: ReadonlySet<number> = new Set(
+  XML_REFERENCES.map(([character]) => character.charCodeAt(0)),
+);
 
 /** `&#N;` for the C0 controls other than TAB, LF and CR (rare: a run at a time is fine here). */
 function controlReferences(text: string): string {
@@ -58,9 +51,9 @@ function controlReferences(text: string): string {
 const NEEDS_REFERENCE = /[&<>"'\t\n\r]/;
 
 /**
- * What only the unit-by-unit scan handles: NUL and the other C0 controls (TAB, LF and CR are ESCAPED),
- * the non-characters U+FFFE/U+FFFF, and lone surrogates (`\p{Cs}` in a `u` pattern matches only a
- * surrogate that is not half of a pair).
+ * What only the unit-by-unit scan handles: NUL and the other C0 controls (TAB, LF and CR are in
+ * XML_REFERENCES), the non-characters U+FFFE/U+FFFF, and lone surrogates (`\p{Cs}` in a `u` pattern
+ * matches only a surrogate that is not half of a pair).
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the characters XML cannot carry is the point
 const UNUSUAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|\p{Cs}/u;
@@ -77,7 +70,7 @@ function escapeText(text: string, field: string, options: KvpEncodeOptions): str
   const controls = UNUSUAL.test(text) && scanUnusual(text, field, options);
   let out = text;
   if (NEEDS_REFERENCE.test(text)) {
-    for (const [character, reference] of ESCAPED) {
+    for (const [character, reference] of XML_REFERENCES) {
       if (out.includes(character)) out = out.replaceAll(character, reference);
     }
   }
@@ -110,7 +103,7 @@ function scanUnusual(text: string, field: string, options: KvpEncodeOptions): bo
 }
 
 /**
- * True when `unit` (not one of ESCAPED) is a C0 control to write as a reference; throws for NUL, the
+ * True when `unit` (not one of XML_REFERENCES) is a C0 control to write as a reference; throws for NUL, the
  * non-characters and, with `'refuse'`, C0 controls; false for everything else.
  */
 function isReferencedControl(unit: number, field: string, index: number, options: KvpEncodeOptions): boolean {
@@ -132,12 +125,6 @@ function isReferencedControl(unit: number, field: string, index: number, options
   return true;
 }
 
-/** The text around an item's three values, in `GetText(CimDtd20)`'s order: Data, Name, Source. */
-const BEFORE_DATA = `<INSTANCE CLASSNAME="${KVP_DATA_ITEM_CLASS}"><PROPERTY NAME="Data" TYPE="string"><VALUE>`;
-const BEFORE_NAME = '</VALUE></PROPERTY><PROPERTY NAME="Name" TYPE="string"><VALUE>';
-const BEFORE_SOURCE = '</VALUE></PROPERTY><PROPERTY NAME="Source" TYPE="uint16"><VALUE>';
-const AFTER_SOURCE = '</VALUE></PROPERTY></INSTANCE>';
-
 /**
  * Encodes one item for AddKvpItems/ModifyKvpItems (Source defaults to 0, as those methods require).
  * Returns the CIM-XML text; decodeKvpItem gives back exactly the same name, data and source. Throws
@@ -153,6 +140,8 @@ export function encodeKvpItem(item: KvpItemInput, options: KvpEncodeOptions = {}
     throw new KvpError('EMPTY_KEY', 'Name is empty; expected a non-empty key');
   }
   checkWireLimits({ name: item.name, data: item.data, source });
+  const ascii = asciiItemText(item.data, item.name, source);
+  if (ascii !== null) return ascii;
   // One flat string, as a host's answer is. `+` would build a tree of string pieces that every reader
   // (a decoder, a write to a pipe) first copies into one: that copy, on reading the 8,000-VM lab's
   // items, cost more than building the text this way (BENCHMARKS.md, issue 14, seventh session).

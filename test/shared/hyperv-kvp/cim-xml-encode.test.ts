@@ -79,6 +79,43 @@ describe('shared/hyperv-kvp/cim-xml-encode', () => {
     );
   });
 
+  it('writes any ASCII item as a character-by-character reference writer does (both of its paths)', () => {
+    // The byte-buffer path takes ASCII without C0 controls other than TAB/LF/CR; the general path
+    // takes the rest. Both must write what this oracle writes.
+    const references: Record<string, string> = {
+      '&': '&amp;',
+      '<': '&lt;',
+      '>': '&gt;',
+      '"': '&quot;',
+      "'": '&apos;',
+      '\t': '&#9;',
+      '\n': '&#10;',
+      '\r': '&#13;',
+    };
+    const escaped = (text: string) =>
+      [...text].map((c) => references[c] ?? (c.charCodeAt(0) < 0x20 ? `&#${c.charCodeAt(0)};` : c)).join('');
+    const ascii = fc.string({ unit: fc.integer({ min: 1, max: 0x7f }).map((u) => String.fromCharCode(u)) });
+    const json = fc
+      .jsonValue()
+      .map((value) => JSON.stringify(value))
+      .filter((text) => !/[\u0080-\uffff]/.test(text));
+    fc.assert(
+      fc.property(
+        fc.oneof(ascii, json),
+        ascii.filter((text) => text.length > 0 && text.length <= KVP_WIRE_MAX_KEY_UNITS),
+        fc.constantFrom<KvpSource>(0, 1, 2, 3, 4),
+        (data, name, source) => {
+          expect(encodeKvpItem({ name, data, source })).toBe(
+            '<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">' +
+              `<PROPERTY NAME="Data" TYPE="string"><VALUE>${escaped(data)}</VALUE></PROPERTY>` +
+              `<PROPERTY NAME="Name" TYPE="string"><VALUE>${escaped(name)}</VALUE></PROPERTY>` +
+              `<PROPERTY NAME="Source" TYPE="uint16"><VALUE>${source}</VALUE></PROPERTY></INSTANCE>`,
+          );
+        },
+      ),
+    );
+  });
+
   it('gives back exactly what it encoded, for arbitrary valid items', () => {
     fc.assert(
       fc.property(validItem, (item) => {
