@@ -41,6 +41,16 @@ export const PRODUCT_KEY_CHANNEL: Readonly<Record<KeyChannel, string>> = Object.
   eval: 'Retail:TB:Eval',
 });
 
+/** The whole `Description` text of a key of each channel, built once rather than at every reading. */
+const DESCRIPTION: Readonly<Record<KeyChannel, string>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(DESCRIPTION_TOKEN).map(([channel, token]) => [
+      channel,
+      `Windows(R) Operating System, ${token} channel`,
+    ]),
+  ) as Record<KeyChannel, string>,
+);
+
 /** SL_E_GRACE_TIME_EXPIRED-style reason a Notification state carries (slerror.h 0xC004F009). */
 const GRACE_EXPIRED = '0xC004F009';
 const GRACE_STATUSES: readonly LicenseStatus[] = [
@@ -69,6 +79,8 @@ export class SppModel {
   #avmaHost: string | null = null;
   #avmaLastActivation: number | null = null;
   #beforeChange: (() => void) | null = null;
+  /** The last activation time as licenseFacts writes it, for the time it was written for. */
+  #lastActivationText: { readonly at: number; readonly text: string } | null = null;
 
   constructor(settings: LabSettings, init: SppInit) {
     this.#settings = settings;
@@ -214,14 +226,25 @@ export class SppModel {
     return Object.freeze({
       licenseStatus: licenseStatusCode(this.#status),
       licenseStatusReason: this.#status === 'licensed' ? null : this.#reason,
-      description:
-        key === null ? '' : `Windows(R) Operating System, ${DESCRIPTION_TOKEN[key.channel]} channel`,
+      description: key === null ? '' : DESCRIPTION[key.channel],
       partialProductKey: key === null ? null : key.key.slice(-5),
       productKeyChannel: key === null ? null : PRODUCT_KEY_CHANNEL[key.channel],
       gracePeriodRemainingMinutes: end === null ? 0 : Math.max(0, Math.ceil((end - now) / MINUTE_MS)),
       avmaHostMachineName: this.#avmaHost,
-      avmaLastActivationTime:
-        this.#avmaLastActivation === null ? null : new Date(this.#avmaLastActivation).toISOString(),
+      avmaLastActivationTime: this.#lastActivationIso(),
     });
+  }
+
+  /**
+   * The last AVMA activation as ISO-8601 text, or null. Kept between readings: a guest agent reads the
+   * licence at every pass (about 130,000 a simulated day on an 8,000-VM fleet) and it rarely changes.
+   */
+  #lastActivationIso(): string | null {
+    const at = this.#avmaLastActivation;
+    if (at === null) return null;
+    if (this.#lastActivationText?.at !== at) {
+      this.#lastActivationText = { at, text: new Date(at).toISOString() };
+    }
+    return this.#lastActivationText.text;
   }
 }
