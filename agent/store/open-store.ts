@@ -223,7 +223,10 @@ async function configure(
   }
   // NORMAL in WAL mode: a crash of the process never loses a committed transaction; only a power
   // loss may roll back the last few, and never corrupts (sqlite.org/pragma.html#pragma_synchronous).
-  await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+  // temp_store MEMORY: the temporary tables this connection keeps (the sweep-state notes, a few
+  // thousand rows between prunes) would otherwise spill into a temporary file, written and truncated
+  // again at every prune (about 1,000 writes a round on an 8,000-VM fleet).
+  await conn.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY');
   await upgradeSchema(conn, options.migrations ?? MIGRATIONS, version, options.onUpgradeBackup);
   // Temporary: this connection's, never in the file, so no migration.
   await conn.exec(ONE_STATEMENT_SCHEMA);
