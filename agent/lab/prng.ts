@@ -48,7 +48,13 @@ function guidFrom(next: () => number): string {
   const variant = (((c >>> 16) & 0x3fff) | 0x8000) >>> 0;
   // Joined, not a template: one flat string, where a template builds a tree of pieces that every
   // comparison and look-up of the VM's id (the agent's, every sweep) walks to its one flat copy.
-  const groups = [hex(a, 8), hex(b >>> 16, 4), hex(version, 4), hex(variant, 4), hex(c & 0xffff, 4) + hex(d, 8)];
+  const groups = [
+    hex(a, 8),
+    hex(b >>> 16, 4),
+    hex(version, 4),
+    hex(variant, 4),
+    hex(c & 0xffff, 4) + hex(d, 8),
+  ];
   return groups.join('-');
 }
 
