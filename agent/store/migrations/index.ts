@@ -12,6 +12,7 @@ import { MIGRATION_0004_VM_SIZE } from './0004-vm-size.js';
 import { MIGRATION_0005_MONTH_CLOSE_CHAIN } from './0005-month-close-chain.js';
 import { MIGRATION_0006_AVMA_SUCCESS_INDEX } from './0006-avma-success-index.js';
 import { afterMigration0007, MIGRATION_0007_KVP_ITEMS } from './0007-kvp-items.js';
+import { MIGRATION_0008_OBSERVATIONS_TIME_INDEX } from './0008-observations-time-index.js';
 
 export interface Migration {
   /** 1-based; stored in `PRAGMA user_version` once applied. */
@@ -37,6 +38,11 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     name: '0007-kvp-items',
     sql: MIGRATION_0007_KVP_ITEMS,
     after: afterMigration0007,
+  }),
+  Object.freeze({
+    version: 8,
+    name: '0008-observations-time-index',
+    sql: MIGRATION_0008_OBSERVATIONS_TIME_INDEX,
   }),
 ]);
 
