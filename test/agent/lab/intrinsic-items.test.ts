@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { decodeKvpItems, identifyGuest } from 'hyperv-kvp';
 import { describe, expect, it } from 'vitest';
 import { LabDriver } from '../../../agent/driver/lab/lab-driver.js';
-import { hostParameterItems } from '../../../agent/lab/intrinsic-items.js';
+import { hostParameterItems, OS_FACT_ITEM_NAMES } from '../../../agent/lab/intrinsic-items.js';
 import { host, labOf, server, vm } from './lab-test-kit.js';
 
 const fixture = (name: string) =>
@@ -38,6 +38,33 @@ async function listedItems() {
 }
 
 describe('agent/lab/intrinsic-items', () => {
+  // The lab keeps one copy of an OS-fact item's text for all VMs: an item whose value differs between
+  // VMs of one OS in that set would make the copy grow with the fleet.
+  it('gives every VM of one OS the same OS-fact items, and each VM its own name and addresses', async () => {
+    const lab = await labOf({
+      hosts: [host('HV01', '2019')],
+      vms: [
+        vm('a', 'HV01', server('2019', 'datacenter')),
+        vm('b', 'HV01', server('2019', 'datacenter')),
+        vm('l1', 'HV01', { os: 'linux', version: '24.04', fqdn: 'l1.example.com', ipv4: ['192.0.2.7'] }),
+        vm('l2', 'HV01', { os: 'linux', version: '24.04', fqdn: 'l2.example.com', ipv4: ['192.0.2.8'] }),
+      ],
+    });
+    const listed = await new LabDriver(lab, 'HV01').listVms();
+    const items = Object.fromEntries(listed.map((raw) => [raw.name, decodeKvpItems(raw.intrinsicItems)]));
+    for (const [one, other] of [
+      ['a', 'b'],
+      ['l1', 'l2'],
+    ] as const) {
+      const values = (name: string) => new Map(items[name]?.map((item) => [item.name, item.data]));
+      const [x, y] = [values(one), values(other)];
+      const differing = [...x.keys()].filter((name) => x.get(name) !== y.get(name));
+      expect(differing.filter((name) => OS_FACT_ITEM_NAMES.has(name))).toEqual([]);
+      expect(differing).toContain('FullyQualifiedDomainName');
+      expect(differing).toContain('NetworkAddressIPv4');
+    }
+  });
+
   it('publishes exactly the intrinsic items Microsoft documents for a Windows guest', async () => {
     const items = await listedItems();
     expect(DOCUMENTED_WINDOWS_NAMES).toHaveLength(19);
