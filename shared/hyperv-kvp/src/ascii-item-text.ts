@@ -1,4 +1,5 @@
-import { HOST_ONLY_MAX_VALUE_UNITS, KVP_DATA_ITEM_CLASS, KVP_WIRE_MAX_KEY_UNITS } from './constants.js';
+import { MINIMAL_LAYOUT } from './cim-xml-compact.js';
+import { HOST_ONLY_MAX_VALUE_UNITS, KVP_WIRE_MAX_KEY_UNITS } from './constants.js';
 
 /**
  * encodeKvpItem's text for the common item, built in one byte buffer: a name and data of ASCII with
@@ -17,19 +18,11 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const bytesOf = (text: string): Uint8Array => encoder.encode(text);
 
-/** The text around an item's three values, in `GetText(CimDtd20)`'s order: Data, Name, Source. */
-export const BEFORE_DATA = `<INSTANCE CLASSNAME="${KVP_DATA_ITEM_CLASS}"><PROPERTY NAME="Data" TYPE="string"><VALUE>`;
-export const BEFORE_NAME = '</VALUE></PROPERTY><PROPERTY NAME="Name" TYPE="string"><VALUE>';
-export const BEFORE_SOURCE = '</VALUE></PROPERTY><PROPERTY NAME="Source" TYPE="uint16"><VALUE>';
-export const AFTER_SOURCE = '</VALUE></PROPERTY></INSTANCE>';
-
-const FRAMING = [BEFORE_DATA, BEFORE_NAME, BEFORE_SOURCE, AFTER_SOURCE].map(bytesOf);
-const [BEFORE_DATA_BYTES, BEFORE_NAME_BYTES, BEFORE_SOURCE_BYTES, AFTER_SOURCE_BYTES] = FRAMING as [
-  Uint8Array,
-  Uint8Array,
-  Uint8Array,
-  Uint8Array,
-];
+/** The literals around Data, Name and Source: the compact layout the decoder matches whole. */
+const BEFORE_DATA_BYTES = bytesOf(MINIMAL_LAYOUT.beforeData);
+const BEFORE_NAME_BYTES = bytesOf(MINIMAL_LAYOUT.beforeName);
+const BEFORE_SOURCE_BYTES = bytesOf(MINIMAL_LAYOUT.beforeSource);
+const AFTER_SOURCE_BYTES = bytesOf(MINIMAL_LAYOUT.afterSource);
 
 /**
  * The characters written as references, `&` first so the references added later are not escaped
@@ -47,26 +40,22 @@ export const XML_REFERENCES: readonly (readonly [character: string, reference: s
   ['\n', '&#10;'],
   ['\r', '&#13;'],
 ];
-const REFERENCES = new Map(
-  XML_REFERENCES.map(([character, reference]) => [character.charCodeAt(0), bytesOf(reference)] as const),
-);
-const COPIED = 0;
-const REFERENCED = 1;
-const NOT_HERE = 2;
-/** What this path does with each ASCII unit. */
-const TREATMENT = Uint8Array.from({ length: 0x80 }, (_, unit) =>
-  REFERENCES.has(unit) ? REFERENCED : unit < 0x20 ? NOT_HERE : COPIED,
-);
-const REFERENCE_BY_UNIT: readonly (Uint8Array | undefined)[] = Array.from({ length: 0x80 }, (_, unit) =>
-  REFERENCES.get(unit),
-);
+/** The bytes written for each ASCII unit written as a reference; undefined for the others. */
+const REFERENCE_BY_UNIT: readonly (Uint8Array | undefined)[] = Array.from({ length: 0x80 }, (_, unit) => {
+  const entry = XML_REFERENCES.find(([character]) => character.charCodeAt(0) === unit);
+  return entry === undefined ? undefined : bytesOf(entry[1]);
+});
 /** The longest reference: `&quot;` and `&apos;`. */
 const MAX_REFERENCE_BYTES = 6;
 
 /** Sized for the largest item the wire limits let through (checked before encoding). */
 const input = new Uint8Array(HOST_ONLY_MAX_VALUE_UNITS + 1);
 const output = new Uint8Array(
-  FRAMING.reduce((sum, bytes) => sum + bytes.length, 1) +
+  BEFORE_DATA_BYTES.length +
+    BEFORE_NAME_BYTES.length +
+    BEFORE_SOURCE_BYTES.length +
+    1 +
+    AFTER_SOURCE_BYTES.length +
     MAX_REFERENCE_BYTES * (HOST_ONLY_MAX_VALUE_UNITS + KVP_WIRE_MAX_KEY_UNITS),
 );
 
@@ -82,12 +71,11 @@ function writeEscaped(text: string, at: number): number {
   let end = at;
   for (let i = 0; i < written; i++) {
     const unit = input[i] as number;
-    const treatment = TREATMENT[unit];
-    if (treatment === COPIED) {
-      output[end++] = unit;
-    } else if (treatment === REFERENCED) {
-      const reference = REFERENCE_BY_UNIT[unit] as Uint8Array;
+    const reference = REFERENCE_BY_UNIT[unit];
+    if (reference !== undefined) {
       for (let k = 0; k < reference.length; k++) output[end++] = reference[k] as number;
+    } else if (unit >= 0x20) {
+      output[end++] = unit;
     } else return -1;
   }
   return end;

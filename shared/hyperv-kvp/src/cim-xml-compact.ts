@@ -69,8 +69,8 @@ function layout(
   });
 }
 
-/** Microsoft's sample and encodeKvpItem: only Data, Name, Source. */
-const MINIMAL_LAYOUT = layout(
+/** Microsoft's sample and encodeKvpItem (which writes exactly these literals): only Data, Name, Source. */
+export const MINIMAL_LAYOUT = layout(
   `${CANONICAL_INSTANCE_TAG}<PROPERTY NAME="Data" TYPE="string"><VALUE>`,
   `${VALUE_END}<PROPERTY NAME="Name" TYPE="string"><VALUE>`,
   `${VALUE_END}<PROPERTY NAME="Source" TYPE="uint16"><VALUE>`,

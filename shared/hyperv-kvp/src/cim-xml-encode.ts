@@ -1,11 +1,5 @@
-import {
-  AFTER_SOURCE,
-  asciiItemText,
-  BEFORE_DATA,
-  BEFORE_NAME,
-  BEFORE_SOURCE,
-  XML_REFERENCES,
-} from './ascii-item-text.js';
+import { asciiItemText, XML_REFERENCES } from './ascii-item-text.js';
+import { MINIMAL_LAYOUT } from './cim-xml-compact.js';
 import { KvpError } from './errors.js';
 import { isKvpSource, type KvpItemInput, type KvpSource } from './item.js';
 import { checkWireLimits } from './limits.js';
@@ -146,13 +140,13 @@ export function encodeKvpItem(item: KvpItemInput, options: KvpEncodeOptions = {}
   // (a decoder, a write to a pipe) first copies into one: that copy, on reading the 8,000-VM lab's
   // items, cost more than building the text this way (BENCHMARKS.md, issue 14, seventh session).
   return [
-    BEFORE_DATA,
+    MINIMAL_LAYOUT.beforeData,
     escapeText(item.data, 'Data', options),
-    BEFORE_NAME,
+    MINIMAL_LAYOUT.beforeName,
     escapeText(item.name, 'Name', options),
-    BEFORE_SOURCE,
+    MINIMAL_LAYOUT.beforeSource,
     String(source),
-    AFTER_SOURCE,
+    MINIMAL_LAYOUT.afterSource,
   ].join('');
 }
 
