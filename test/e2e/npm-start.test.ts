@@ -12,7 +12,9 @@ describe('e2e/npm-start', () => {
     const dir = await mkdtemp(join(tmpdir(), 'e2e-start-'));
     const run = spawnAvma(['run'], dir);
     try {
-      await run.waitFor(/^\[2026-11-01T00:0[89]:[\d.]+Z\] HV06: /, 40_000);
+      // HV06's sweep at lab minute 8 or later: the lab clock runs at 60x real time, so on a loaded CI
+      // machine a stall of two seconds can skip minutes 8 and 9 entirely (seen once under .ci/run).
+      await run.waitFor(/^\[2026-11-01T00:(0[89]|[1-5]\d):[\d.]+Z\] HV06: /, 40_000);
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(0);
     } finally {
